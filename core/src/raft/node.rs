@@ -1,0 +1,334 @@
+//! [`RaftNode`]: one server. Handlers follow the "Rules for Servers" of Figure 2;
+//! each cites the section it implements and explains the rule it fired.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::RaftConfig;
+use super::invariants::{self, Audit};
+use super::message::Msg;
+use super::rule::{DenyReason, Rule};
+use super::state::{Persistent, Role, Term, Volatile};
+use crate::sim::{Context, NodeId, NodeSlot, Protocol, Violation};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Timer {
+    /// Followers and candidates: start an election when it fires (§5.2).
+    Election,
+    /// Leaders: send the next round of heartbeats (§5.2).
+    Heartbeat,
+}
+
+/// What a user can ask a server to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Let the election timeout elapse now.
+    Timeout,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RaftNode {
+    pub id: NodeId,
+    /// Number of servers in the cluster.
+    pub cluster: usize,
+    pub config: RaftConfig,
+    pub persistent: Persistent,
+    pub volatile: Volatile,
+}
+
+type Cx<'a> = Context<'a, RaftNode>;
+
+impl RaftNode {
+    pub fn role(&self) -> Role {
+        self.volatile.role
+    }
+
+    pub fn term(&self) -> Term {
+        self.persistent.current_term
+    }
+
+    /// Votes needed to win an election: a majority of the cluster.
+    pub fn majority(&self) -> usize {
+        self.cluster / 2 + 1
+    }
+
+    fn reset_election_timer(&self, cx: &mut Cx) {
+        let c = &self.config;
+        let timeout = cx
+            .rng()
+            .between(c.election_timeout_min, c.election_timeout_max);
+        cx.set_timer(Timer::Election, timeout);
+    }
+
+    /// §5.1: "If RPC request or response contains term T > currentTerm: set currentTerm = T,
+    /// convert to follower." Returns whether it stepped down.
+    fn observe_term(&mut self, term: Term, cx: &mut Cx) -> bool {
+        if term <= self.persistent.current_term {
+            return false;
+        }
+        let was = self.volatile.role;
+        self.persistent.current_term = term;
+        self.persistent.voted_for = None;
+        self.volatile.role = Role::Follower;
+        self.volatile.leader = None;
+        self.volatile.votes.clear();
+        if was == Role::Leader {
+            cx.cancel_timer(Timer::Heartbeat);
+            self.reset_election_timer(cx);
+        }
+        cx.explain(Rule::AdoptTerm { was, term });
+        true
+    }
+
+    /// §5.2: "If election timeout elapses without receiving AppendEntries RPC from current
+    /// leader or granting vote to candidate: convert to candidate", which increments
+    /// currentTerm, votes for itself, resets the election timer and sends RequestVote to all.
+    fn start_election(&mut self, forced: bool, cx: &mut Cx) {
+        let p = &mut self.persistent;
+        p.current_term += 1;
+        p.voted_for = Some(self.id);
+        let term = p.current_term;
+        self.volatile.role = Role::Candidate;
+        self.volatile.leader = None;
+        self.volatile.votes = [self.id].into();
+        cx.explain(Rule::StartElection { term, forced });
+        self.reset_election_timer(cx);
+        cx.broadcast(Msg::RequestVote {
+            term,
+            last_log_index: self.persistent.last_log_index(),
+            last_log_term: self.persistent.last_log_term(),
+        });
+        // A cluster of one is its own majority.
+        self.maybe_become_leader(cx);
+    }
+
+    fn maybe_become_leader(&mut self, cx: &mut Cx) {
+        let votes = self.volatile.votes.len();
+        if self.volatile.role == Role::Candidate && votes >= self.majority() {
+            self.volatile.role = Role::Leader;
+            self.volatile.leader = Some(self.id);
+            cx.explain(Rule::BecomeLeader {
+                term: self.term(),
+                votes,
+            });
+            cx.cancel_timer(Timer::Election);
+            // §5.2: "Upon election: send initial empty AppendEntries RPCs (heartbeat) to each server."
+            self.send_heartbeats(cx);
+        }
+    }
+
+    /// §5.2: a leader "repeat[s] during idle periods to prevent election timeouts".
+    fn send_heartbeats(&mut self, cx: &mut Cx) {
+        let term = self.term();
+        cx.explain(Rule::SendHeartbeats { term });
+        cx.broadcast(Msg::AppendEntries {
+            term,
+            prev_log_index: self.persistent.last_log_index(),
+            prev_log_term: self.persistent.last_log_term(),
+            entries: Vec::new(),
+            leader_commit: self.volatile.commit_index,
+        });
+        cx.set_timer(Timer::Heartbeat, self.config.heartbeat_interval);
+    }
+
+    /// RequestVote receiver (Figure 2, §5.2, §5.4.1).
+    fn on_request_vote(
+        &mut self,
+        candidate: NodeId,
+        term: Term,
+        last_log_index: u64,
+        last_log_term: Term,
+        cx: &mut Cx,
+    ) {
+        let current = self.term();
+        let deny = if term < current {
+            // §5.1: "Reply false if term < currentTerm."
+            Some(DenyReason::StaleTerm)
+        } else if let Some(other) = self
+            .persistent
+            .voted_for
+            .filter(|&v| v != candidate && !self.config.breaks.vote_twice)
+        {
+            // §5.2: "each server will vote for at most one candidate in a given term".
+            Some(DenyReason::AlreadyVoted(other))
+        } else if !self.log_is_behind_or_equal(last_log_index, last_log_term) {
+            // §5.4.1: the voter denies its vote if its own log is more up-to-date.
+            Some(DenyReason::LogBehind)
+        } else {
+            None
+        };
+        match deny {
+            Some(reason) => cx.explain(Rule::DenyVote {
+                candidate,
+                term,
+                reason,
+            }),
+            None => {
+                self.persistent.voted_for = Some(candidate);
+                cx.explain(Rule::GrantVote { candidate, term });
+                // Granting a vote resets the election timer (Figure 2, Followers).
+                self.reset_election_timer(cx);
+            }
+        }
+        cx.send(
+            candidate,
+            Msg::RequestVoteReply {
+                term: self.term(),
+                granted: deny.is_none(),
+            },
+        );
+    }
+
+    /// §5.4.1: "If the logs have last entries with different terms, then the log with the later
+    /// term is more up-to-date. If the logs end with the same term, then whichever log is longer
+    /// is more up-to-date." True when the candidate's log is at least as up-to-date as ours.
+    fn log_is_behind_or_equal(&self, last_log_index: u64, last_log_term: Term) -> bool {
+        let (my_index, my_term) = (
+            self.persistent.last_log_index(),
+            self.persistent.last_log_term(),
+        );
+        (last_log_term, last_log_index) >= (my_term, my_index)
+    }
+
+    fn on_request_vote_reply(&mut self, from: NodeId, term: Term, granted: bool, cx: &mut Cx) {
+        if self.volatile.role != Role::Candidate || term < self.term() {
+            cx.explain(Rule::IgnoreStale { from, term });
+            return;
+        }
+        if granted {
+            self.volatile.votes.insert(from);
+        }
+        cx.explain(Rule::CountVote {
+            from,
+            granted,
+            votes: self.volatile.votes.len(),
+            needed: self.majority(),
+        });
+        self.maybe_become_leader(cx);
+    }
+
+    /// AppendEntries receiver (Figure 2, §5.1–§5.3).
+    fn on_append_entries(
+        &mut self,
+        leader: NodeId,
+        term: Term,
+        prev_log_index: u64,
+        prev_log_term: Term,
+        cx: &mut Cx,
+    ) {
+        if term < self.term() {
+            // §5.1: "Reply false if term < currentTerm."
+            cx.explain(Rule::RejectStaleLeader { leader, term });
+            cx.send(
+                leader,
+                Msg::AppendEntriesReply {
+                    term: self.term(),
+                    success: false,
+                    match_index: 0,
+                },
+            );
+            return;
+        }
+        // §5.2: "If AppendEntries RPC received from new leader: convert to follower."
+        let was = self.volatile.role;
+        self.volatile.role = Role::Follower;
+        self.volatile.leader = Some(leader);
+        cx.explain(Rule::FollowLeader { leader, term, was });
+        self.reset_election_timer(cx);
+        // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
+        // matches prevLogTerm."
+        let success = self.persistent.term_at(prev_log_index) == Some(prev_log_term);
+        if !success {
+            cx.explain(Rule::RejectLogMismatch {
+                prev_log_index,
+                prev_log_term,
+            });
+        }
+        cx.send(
+            leader,
+            Msg::AppendEntriesReply {
+                term: self.term(),
+                success,
+                match_index: if success { prev_log_index } else { 0 },
+            },
+        );
+    }
+}
+
+impl Protocol for RaftNode {
+    type Config = RaftConfig;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Command = Command;
+    type Rule = Rule;
+    type Audit = Audit;
+
+    fn new(id: NodeId, cluster: usize, config: &RaftConfig) -> Self {
+        RaftNode {
+            id,
+            cluster,
+            config: config.clone(),
+            persistent: Persistent::default(),
+            volatile: Volatile::default(),
+        }
+    }
+
+    /// §5.2: "When servers start up, they begin as followers."
+    fn on_start(&mut self, cx: &mut Cx) {
+        self.reset_election_timer(cx);
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        self.observe_term(msg.term(), cx);
+        match msg {
+            Msg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_request_vote(from, term, last_log_index, last_log_term, cx),
+            Msg::RequestVoteReply { term, granted } => {
+                self.on_request_vote_reply(from, term, granted, cx)
+            }
+            Msg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                ..
+            } => self.on_append_entries(from, term, prev_log_index, prev_log_term, cx),
+            Msg::AppendEntriesReply { term, .. } => {
+                if term < self.term() || self.volatile.role != Role::Leader {
+                    cx.explain(Rule::IgnoreStale { from, term });
+                }
+            }
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+        match (timer, self.volatile.role) {
+            (Timer::Election, Role::Follower | Role::Candidate) => self.start_election(false, cx),
+            (Timer::Heartbeat, Role::Leader) => self.send_heartbeats(cx),
+            // A timer of a role this node no longer holds: nothing to do.
+            _ => {}
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        match cmd {
+            Command::Timeout => {
+                if self.volatile.role != Role::Leader {
+                    self.start_election(true, cx);
+                }
+            }
+        }
+    }
+
+    /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        self.volatile = Volatile::default();
+        cx.explain(Rule::Restart { term: self.term() });
+        self.reset_election_timer(cx);
+    }
+
+    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
+        invariants::check(audit, nodes)
+    }
+}

@@ -1,0 +1,28 @@
+//! The deterministic discrete-event simulator every protocol runs on.
+//!
+//! - [`time`]: virtual time (microseconds).
+//! - [`rng`]: the seeded generator and how sub-seeds are derived.
+//! - [`protocol`]: the sans-I/O [`Protocol`] trait and the [`Context`] a handler writes into.
+//! - [`network`]: latency, loss, duplication, cut links and partitions.
+//! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
+//! - [`input`]: everything that can change a simulation, one [`Input`] per step.
+//! - [`report`]: what one step did, as data ([`StepReport`]).
+//! - [`history`]: step back and forth over a run ([`History`]).
+
+pub mod engine;
+pub mod history;
+pub mod input;
+pub mod network;
+pub mod protocol;
+pub mod report;
+pub mod rng;
+pub mod time;
+
+pub use engine::{ArmedTimer, Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
+pub use history::History;
+pub use input::{Action, Input};
+pub use network::{NetConfig, Network};
+pub use protocol::{Context, NodeId, Protocol, Violation};
+pub use report::{DropReason, Event, StepReport};
+pub use rng::SimRng;
+pub use time::{Time, ms};
