@@ -48,7 +48,11 @@ fn stepping_back_then_forward_reproduces_every_state() {
     for target in (0..=600).rev() {
         history.seek(target);
         assert_eq!(history.position(), target);
-        assert_eq!(history.current(), &states[target], "state after step {target}");
+        assert_eq!(
+            history.current(),
+            &states[target],
+            "state after step {target}"
+        );
     }
     for (i, state) in states.iter().enumerate().skip(1) {
         history.forward().unwrap();
@@ -95,7 +99,11 @@ fn run_until_replays_recorded_steps_before_new_ones() {
     history.run_until(t);
     assert!(history.position() >= 400);
     assert_eq!(history.current().now(), t);
-    assert_eq!(history.len(), 600, "recorded steps were replayed, not replaced");
+    assert_eq!(
+        history.len(),
+        600,
+        "recorded steps were replayed, not replaced"
+    );
     history.seek(400);
     assert_eq!(history.current(), &states[400]);
 }

@@ -80,9 +80,17 @@ fn election_safety_and_liveness_over_1000_seeds() {
             .filter(|n| n.state.role() == Role::Leader)
             .map(|n| n.state.id)
             .collect();
-        assert_eq!(leaders.len(), 1, "seed={seed}: leaders {leaders:?} after 4 s of calm");
+        assert_eq!(
+            leaders.len(),
+            1,
+            "seed={seed}: leaders {leaders:?} after 4 s of calm"
+        );
         let leader = &sim.nodes()[leaders[0].index()].state;
-        assert_eq!(leader.term(), top, "seed={seed}: the leader has the newest term");
+        assert_eq!(
+            leader.term(),
+            top,
+            "seed={seed}: the leader has the newest term"
+        );
         for n in sim.nodes() {
             assert_eq!(
                 (n.state.term(), n.state.volatile.leader),

@@ -1,0 +1,399 @@
+//! The playground's DOM contract, as the end-to-end suites see it:
+//!
+//! - each node is an SVG `<g data-node="<1-based id>" data-role=… data-term=… data-up=…>`;
+//! - controls are elements with `data-action` = `play` | `pause` | `step` | `back` | `reset`
+//!   (play/pause may be one toggle), and a node's menu has `crash` | `restart` | `timeout`;
+//! - `[data-status]` carries `data-step` (steps taken) and `data-time` (virtual µs);
+//! - `[data-caption]` holds the caption text;
+//! - `input[data-control="speed" | "seed" | "nodes"]`;
+//! - the URL query (`?algo=raft&nodes=5&seed=7`) is read on load.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::{Failure, Outcome};
+
+/// Where a person reproduces what a test saw: `cargo xtask serve` serves here.
+pub const SERVE_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// How long the app may take to load and draw its nodes.
+pub const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One node as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    pub id: u32,
+    pub role: String,
+    pub term: Option<u64>,
+    pub up: bool,
+}
+
+impl NodeView {
+    pub fn is_leader(&self) -> bool {
+        self.role == "leader"
+    }
+}
+
+impl fmt::Display for NodeView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}:{}", self.id, self.role)?;
+        if let Some(term) = self.term {
+            write!(f, "/t{term}")?;
+        }
+        if !self.up {
+            f.write_str("/down")?;
+        }
+        Ok(())
+    }
+}
+
+/// All nodes on one line, for messages: `n1:follower/t1 n2:leader/t1 …`.
+pub fn describe(nodes: &[NodeView]) -> String {
+    if nodes.is_empty() {
+        return "(no nodes drawn)".into();
+    }
+    nodes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The status line's numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub step: u64,
+    /// Virtual time in microseconds.
+    pub time: u64,
+}
+
+/// What a polled condition says.
+pub enum Wait<T> {
+    Done(T),
+    /// Not yet; the text says what was seen, for the timeout message.
+    NotYet(String),
+}
+
+/// The playground open in headless Chromium.
+pub struct Page {
+    browser: Browser,
+    /// The path and query the page was opened at.
+    opened: String,
+}
+
+impl Page {
+    /// Launches the browser on `$CONCORD_DIST`, opens `path_and_query` and waits until the app
+    /// has drawn its nodes and status.
+    pub async fn open(path_and_query: &str) -> Page {
+        let opened = path_and_query.to_owned();
+        let browser = match Browser::launch().await {
+            Ok(browser) => browser,
+            Err(e) => panic!("{e}\n  page: {SERVE_ORIGIN}{opened}"),
+        };
+        let page = Page { browser, opened };
+        let loaded = async {
+            page.browser.goto(&page.opened).await?;
+            page.wait_for_app().await
+        }
+        .await;
+        if let Err(e) = loaded {
+            panic!("{}", page.failure_report("load", e).await);
+        }
+        page
+    }
+
+    pub fn browser(&self) -> &Browser {
+        &self.browser
+    }
+
+    /// Waits until at least one node and the status element are drawn.
+    pub async fn wait_for_app(&self) -> Outcome {
+        self.poll(
+            "the app to draw its nodes and [data-status]",
+            LOAD_TIMEOUT,
+            async || {
+                let nodes = self.nodes().await?;
+                let has_status = self.exists("[data-status]").await?;
+                Ok(if !nodes.is_empty() && has_status {
+                    Wait::Done(())
+                } else {
+                    Wait::NotYet(format!("{} nodes, status drawn: {has_status}", nodes.len()))
+                })
+            },
+        )
+        .await
+    }
+
+    /// The page's URL as a permalink on `cargo xtask serve`'s origin (the app keeps its state in
+    /// the URL, so this is what the test was looking at).
+    pub async fn permalink(&self) -> String {
+        let current = match self.browser.client.current_url().await {
+            Ok(url) => url.to_string(),
+            Err(_) => return format!("{SERVE_ORIGIN}{}", self.opened),
+        };
+        match current.strip_prefix(&self.browser.origin()) {
+            Some(rest) => format!("{SERVE_ORIGIN}{rest}"),
+            None => current,
+        }
+    }
+
+    /// Ends the scenario: on success closes the browser; on failure saves
+    /// `target/screenshots/<name>-failure.png` and panics with the permalink.
+    pub async fn finish(self, name: &str, result: Outcome) {
+        match result {
+            Ok(()) => {
+                if let Err(e) = self.browser.close().await {
+                    eprintln!("note: closing the browser: {e}");
+                }
+            }
+            Err(e) => panic!("{}", self.failure_report(name, e).await),
+        }
+    }
+
+    /// Saves a failure screenshot, closes the browser and says what failed, where to see it.
+    async fn failure_report(self, name: &str, failure: Failure) -> String {
+        let permalink = self.permalink().await;
+        let shot = match self.browser.screenshot(&format!("{name}-failure")).await {
+            Ok(path) => path.display().to_string(),
+            Err(e) => format!("(none: {e})"),
+        };
+        let _ = self.browser.close().await;
+        format!(
+            "{name}: {failure}\n  page: {permalink}\n  reproduce: `cargo xtask serve`, then open \
+             the page above\n  screenshot: {shot}"
+        )
+    }
+
+    /// Saves `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Outcome<PathBuf> {
+        self.browser.screenshot(name).await
+    }
+
+    /// Polls `check` every 50 ms until it is done, for at most `timeout` of wall time.
+    pub async fn poll<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut check: impl AsyncFnMut() -> Outcome<Wait<T>>,
+    ) -> Outcome<T> {
+        let started = Instant::now();
+        loop {
+            let seen = match check().await? {
+                Wait::Done(value) => return Ok(value),
+                Wait::NotYet(seen) => seen,
+            };
+            if started.elapsed() > timeout {
+                return Err(Failure::new(format!(
+                    "timed out after {:.1} s waiting for {what}; last seen: {seen}",
+                    timeout.as_secs_f64()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn script(&self, script: &str, args: Vec<Value>) -> Outcome<Value> {
+        Ok(self.browser.client.execute(script, args).await?)
+    }
+
+    async fn exists(&self, selector: &str) -> Outcome<bool> {
+        let found = self
+            .script(
+                "return document.querySelector(arguments[0]) !== null;",
+                vec![json!(selector)],
+            )
+            .await?;
+        Ok(found == Value::Bool(true))
+    }
+
+    /// Every drawn node, in id order.
+    pub async fn nodes(&self) -> Outcome<Vec<NodeView>> {
+        let raw = self
+            .script(
+                "return Array.from(document.querySelectorAll('g[data-node]')).map(g => [\
+                   g.getAttribute('data-node'), g.getAttribute('data-role'),\
+                   g.getAttribute('data-term'), g.getAttribute('data-up')]);",
+                vec![],
+            )
+            .await?;
+        let rows = raw.as_array().cloned().unwrap_or_default();
+        let mut nodes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let attr = |i: usize| row.get(i).and_then(Value::as_str).map(str::to_owned);
+            let bad = |what: &str| Failure::new(format!("a node has a bad {what}: {row}"));
+            let id = attr(0)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| bad("data-node"))?;
+            let role = attr(1).ok_or_else(|| bad("data-role"))?;
+            let term = match attr(2) {
+                None => None,
+                Some(t) => Some(t.parse().map_err(|_| bad("data-term"))?),
+            };
+            let up = match attr(3).as_deref() {
+                Some("true") => true,
+                Some("false") => false,
+                _ => return Err(bad("data-up")),
+            };
+            nodes.push(NodeView { id, role, term, up });
+        }
+        nodes.sort_by_key(|n| n.id);
+        Ok(nodes)
+    }
+
+    /// The numbers on `[data-status]`.
+    pub async fn status(&self) -> Outcome<Status> {
+        let raw = self
+            .script(
+                "const s = document.querySelector('[data-status]');\
+                 return s ? [s.getAttribute('data-step'), s.getAttribute('data-time')] : null;",
+                vec![],
+            )
+            .await?;
+        let field = |i: usize| {
+            raw.get(i)
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse().ok())
+        };
+        match (field(0), field(1)) {
+            (Some(step), Some(time)) => Ok(Status { step, time }),
+            _ => Err(Failure::new(format!(
+                "[data-status] missing or without numeric data-step and data-time: {raw}"
+            ))),
+        }
+    }
+
+    /// The caption's text.
+    pub async fn caption(&self) -> Outcome<String> {
+        let text = self
+            .script(
+                "const c = document.querySelector('[data-caption]');\
+                 return c ? c.textContent : null;",
+                vec![],
+            )
+            .await?;
+        text.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Failure::new("no [data-caption] element"))
+    }
+
+    /// The value of `input[data-control="<control>"]`.
+    pub async fn control_value(&self, control: &str) -> Outcome<String> {
+        let value = self
+            .script(
+                "const i = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
+                 return i ? i.value : null;",
+                vec![json!(control)],
+            )
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
+    }
+
+    /// Sets the range `input[data-control="<control>"]` to its maximum and fires `input` and
+    /// `change`, as a person dragging it would. Returns the value set.
+    pub async fn set_range_to_max(&self, control: &str) -> Outcome<String> {
+        let value = self
+            .script(
+                "const r = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
+                 if (!r) return null;\
+                 r.value = r.max;\
+                 r.dispatchEvent(new Event('input', { bubbles: true }));\
+                 r.dispatchEvent(new Event('change', { bubbles: true }));\
+                 return r.value;",
+                vec![json!(control)],
+            )
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
+    }
+
+    /// Clicks the first visible element with `data-action="<action>"`, waiting up to 5 s for one
+    /// to appear (a node's menu opens after a click, the play/pause toggle re-renders).
+    pub async fn press(&self, action: &str) -> Outcome {
+        let selector = format!("[data-action=\"{action}\"]");
+        let element = self
+            .poll(
+                &format!("a visible {selector}"),
+                Duration::from_secs(5),
+                async || {
+                    for element in self
+                        .browser
+                        .client
+                        .find_all(Locator::Css(&selector))
+                        .await?
+                    {
+                        if element.is_displayed().await? {
+                            return Ok(Wait::Done(element));
+                        }
+                    }
+                    Ok(Wait::NotYet("none visible".into()))
+                },
+            )
+            .await?;
+        element
+            .click()
+            .await
+            .map_err(|e| Failure::new(format!("clicking {selector}: {e}")))
+    }
+
+    /// Clicks node `id`'s drawing (which opens its node menu).
+    pub async fn click_node(&self, id: u32) -> Outcome {
+        let selector = format!("g[data-node=\"{id}\"]");
+        let element = self
+            .browser
+            .client
+            .find(Locator::Css(&selector))
+            .await
+            .map_err(|e| Failure::new(format!("finding {selector}: {e}")))?;
+        element
+            .click()
+            .await
+            .map_err(|e| Failure::new(format!("clicking {selector}: {e}")))
+    }
+
+    /// Waits until `[data-status]`'s step is `step` (≤ 5 s).
+    pub async fn wait_for_step(&self, step: u64) -> Outcome<Status> {
+        self.poll(
+            &format!("data-step={step}"),
+            Duration::from_secs(5),
+            async || {
+                let status = self.status().await?;
+                Ok(if status.step == step {
+                    Wait::Done(status)
+                } else {
+                    Wait::NotYet(format!("data-step={}", status.step))
+                })
+            },
+        )
+        .await
+    }
+
+    /// Waits until the step counter holds still for 300 ms (after a pause) and returns it.
+    pub async fn wait_until_still(&self) -> Outcome<Status> {
+        let mut last = self.status().await?;
+        self.poll(
+            "the simulation to stop advancing",
+            Duration::from_secs(5),
+            async || {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let now = self.status().await?;
+                if now.step == last.step {
+                    return Ok(Wait::Done(now));
+                }
+                let seen = format!("data-step went {} → {}", last.step, now.step);
+                last = now;
+                Ok(Wait::NotYet(seen))
+            },
+        )
+        .await
+    }
+}

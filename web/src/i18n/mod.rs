@@ -1,0 +1,100 @@
+//! English and Simplified Chinese. Interface words live in one [`Text`] per
+//! language; captions, which take parameters, are written per language by each
+//! protocol's `caption` module.
+
+mod en;
+mod zh;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `en`, `zh`, `zh-CN` …; anything else is English.
+    pub fn from_code(code: &str) -> Lang {
+        if code.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::En => &en::TEXT,
+            Lang::Zh => &zh::TEXT,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+}
+
+/// Every fixed string of the interface.
+pub struct Text {
+    pub tagline: &'static str,
+    pub language_name: &'static str,
+    pub play: &'static str,
+    pub pause: &'static str,
+    pub step: &'static str,
+    pub back: &'static str,
+    pub reset: &'static str,
+    pub speed: &'static str,
+    pub seed: &'static str,
+    pub new_seed: &'static str,
+    pub nodes: &'static str,
+    pub time: &'static str,
+    pub step_no: &'static str,
+    pub crash: &'static str,
+    pub restart: &'static str,
+    pub force_timeout: &'static str,
+    pub close: &'static str,
+    pub follower: &'static str,
+    pub candidate: &'static str,
+    pub leader: &'static str,
+    pub down: &'static str,
+    pub term: &'static str,
+    pub voted_for: &'static str,
+    pub nobody: &'static str,
+    pub leader_known: &'static str,
+    pub unknown: &'static str,
+    pub votes: &'static str,
+    pub commit_index: &'static str,
+    pub election_timer: &'static str,
+    pub heartbeat_timer: &'static str,
+    pub fires_in: &'static str,
+    pub no_timer: &'static str,
+    pub click_a_node: &'static str,
+    pub legend: &'static str,
+    pub request_vote: &'static str,
+    pub vote_granted: &'static str,
+    pub vote_denied: &'static str,
+    pub append_entries: &'static str,
+    pub append_reply: &'static str,
+    pub lost_message: &'static str,
+    pub timer_ring: &'static str,
+    pub start_caption: &'static str,
+    pub keys_hint: &'static str,
+    pub violation: &'static str,
+    pub panic_title: &'static str,
+    pub reload: &'static str,
+    pub unknown_algo: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    pub copy_failed: &'static str,
+    pub volatile_lost: &'static str,
+}

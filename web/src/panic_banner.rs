@@ -1,0 +1,43 @@
+//! A panic must never leave a frozen page: show what happened and offer a reload.
+
+use std::panic;
+
+pub fn install() {
+    panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&message.clone().into());
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = document.body() else {
+            return;
+        };
+        let Ok(banner) = document.create_element("div") else {
+            return;
+        };
+        banner.set_class_name("concord-panic");
+        banner.set_attribute("role", "alert").ok();
+        let lang = document
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .unwrap_or_default();
+        let t = crate::i18n::Lang::from_code(&lang).text();
+        // Built from text nodes, never HTML, so the message cannot inject markup.
+        let title = document.create_element("strong").ok();
+        if let Some(title) = &title {
+            title.set_text_content(Some(t.panic_title));
+            banner.append_child(title).ok();
+        }
+        let pre = document.create_element("pre").ok();
+        if let Some(pre) = &pre {
+            pre.set_text_content(Some(&message));
+            banner.append_child(pre).ok();
+        }
+        if let Ok(button) = document.create_element("button") {
+            button.set_text_content(Some(t.reload));
+            button.set_attribute("onclick", "location.reload()").ok();
+            banner.append_child(&button).ok();
+        }
+        body.prepend_with_node_1(&banner).ok();
+    }));
+}

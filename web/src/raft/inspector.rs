@@ -1,0 +1,81 @@
+//! The selected server: its state in Figure 2's words, its timers, and what a user can do to it.
+
+use concord_core::raft::{RaftNode, Timer};
+use concord_core::sim::{Action, NodeSlot};
+use yew::prelude::*;
+
+use super::node_actions;
+use crate::i18n::Lang;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub lang: Lang,
+    pub node: NodeSlot<RaftNode>,
+    pub now: f64,
+    pub on_act: Callback<Action<RaftNode>>,
+    pub on_close: Callback<()>,
+}
+
+#[component]
+pub fn Inspector(p: &InspectorProps) -> Html {
+    let t = p.lang.text();
+    let node = &p.node.state;
+    let role = if p.node.up {
+        match node.role() {
+            concord_core::raft::Role::Follower => t.follower,
+            concord_core::raft::Role::Candidate => t.candidate,
+            concord_core::raft::Role::Leader => t.leader,
+        }
+    } else {
+        t.down
+    };
+    let timer = |kind: Timer| match p.node.timers().get(&kind) {
+        Some(armed) => format!(
+            "{} {:.1} ms",
+            t.fires_in,
+            (armed.fires_at as f64 - p.now).max(0.0) / 1000.0
+        ),
+        None => t.no_timer.to_owned(),
+    };
+    let voted = node
+        .persistent
+        .voted_for
+        .map_or(t.nobody.to_owned(), |v| v.to_string());
+    let leader = node
+        .volatile
+        .leader
+        .map_or(t.unknown.to_owned(), |v| v.to_string());
+    let buttons = node_actions(node.id, p.node.up).into_iter().map(|(name, action)| {
+        let on_act = p.on_act.clone();
+        let label = match name {
+            "timeout" => t.force_timeout,
+            "crash" => t.crash,
+            _ => t.restart,
+        };
+        html! { <button data-action={name} onclick={Callback::from(move |_| on_act.emit(action.clone()))}>{ label }</button> }
+    });
+    let close = p.on_close.clone();
+    html! {
+        <section class="inspector" aria-label={node.id.to_string()}>
+            <header>
+                <h2>{ node.id.to_string() }<small>{ role }</small></h2>
+                <button class="close" aria-label={t.close} onclick={Callback::from(move |_| close.emit(()))}>{ "×" }</button>
+            </header>
+            <dl>
+                <dt>{ t.term }</dt><dd>{ node.term() }</dd>
+                <dt>{ t.voted_for }</dt><dd>{ voted }</dd>
+                if p.node.up {
+                    <dt>{ t.leader_known }</dt><dd>{ leader }</dd>
+                    if node.role() == concord_core::raft::Role::Candidate {
+                        <dt>{ t.votes }</dt><dd>{ format!("{} / {}", node.volatile.votes.len(), node.majority()) }</dd>
+                    }
+                    <dt>{ t.commit_index }</dt><dd>{ node.volatile.commit_index }</dd>
+                    <dt>{ t.election_timer }</dt><dd>{ timer(Timer::Election) }</dd>
+                    <dt>{ t.heartbeat_timer }</dt><dd>{ timer(Timer::Heartbeat) }</dd>
+                }
+            </dl>
+            if !p.node.up { <p class="note">{ t.volatile_lost }</p> }
+            <div class="actions">{ for buttons }</div>
+        </section>
+    }
+}

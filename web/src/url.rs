@@ -1,0 +1,76 @@
+//! The URL is state: `?algo=raft&nodes=5&seed=7&speed=-6&lang=zh&autoplay=1` reproduces what its
+//! author saw.
+
+use web_sys::UrlSearchParams;
+
+use crate::i18n::Lang;
+use crate::player::{SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UrlState {
+    pub algo: String,
+    pub nodes: usize,
+    pub seed: u64,
+    pub speed_exp: i32,
+    pub lang: Lang,
+    /// Start playing as soon as the page loads.
+    pub autoplay: bool,
+}
+
+/// A seed for a run whose URL names none: short, so people can read it out.
+pub fn random_seed() -> u64 {
+    let mut bytes = [0u8; 4];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => 1 + u64::from(u32::from_le_bytes(bytes)) % 99_999,
+        Err(_) => 1,
+    }
+}
+
+fn browser_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map_or(Lang::En, |code| Lang::from_code(&code))
+}
+
+impl UrlState {
+    /// Read the page's query string; anything missing or malformed takes its default.
+    pub fn read() -> UrlState {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let params = UrlSearchParams::new_with_str(&search).ok();
+        let get = |key: &str| params.as_ref().and_then(|p| p.get(key));
+        UrlState {
+            algo: get("algo").unwrap_or_else(|| "raft".into()),
+            nodes: get("nodes").and_then(|v| v.parse().ok()).unwrap_or(5),
+            seed: get("seed")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(random_seed),
+            speed_exp: get("speed")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(SPEED_DEFAULT_EXP)
+                .clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
+            autoplay: get("autoplay").is_some_and(|v| v == "1" || v == "true"),
+        }
+    }
+
+    /// Replace the page's query string (no new history entry).
+    pub fn write(&self) {
+        let Ok(params) = UrlSearchParams::new() else {
+            return;
+        };
+        params.set("algo", &self.algo);
+        params.set("nodes", &self.nodes.to_string());
+        params.set("seed", &self.seed.to_string());
+        params.set("speed", &self.speed_exp.to_string());
+        params.set("lang", self.lang.code());
+        if self.autoplay {
+            params.set("autoplay", "1");
+        }
+        let query = format!("?{}", String::from(params.to_string()));
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+        }
+    }
+}

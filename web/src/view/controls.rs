@@ -1,0 +1,117 @@
+//! The control bar: playback, speed, seed and cluster size.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::player::{SPEED_MAX_EXP, SPEED_MIN_EXP, speed_label};
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub lang: Lang,
+    pub playing: bool,
+    pub speed_exp: i32,
+    /// Steps taken to reach the shown state, and steps recorded in the run.
+    pub step: usize,
+    pub steps_recorded: usize,
+    /// Virtual time shown, µs.
+    pub time: f64,
+    pub seed: u64,
+    pub nodes: usize,
+    pub nodes_range: (usize, usize),
+    pub on_toggle: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_back: Callback<()>,
+    pub on_reset: Callback<()>,
+    pub on_speed: Callback<i32>,
+    pub on_seed: Callback<u64>,
+    pub on_new_seed: Callback<()>,
+    pub on_nodes: Callback<usize>,
+}
+
+fn input_value(e: &Event) -> Option<String> {
+    e.target_dyn_into::<HtmlInputElement>().map(|i| i.value())
+}
+
+#[component]
+pub fn Controls(p: &ControlsProps) -> Html {
+    let t = p.lang.text();
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_speed = {
+        let cb = p.on_speed.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = e
+                .target_dyn_into::<HtmlInputElement>()
+                .and_then(|i| i.value().parse().ok())
+            {
+                cb.emit(v);
+            }
+        })
+    };
+    let on_seed = {
+        let cb = p.on_seed.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = input_value(&e).and_then(|v| v.trim().parse().ok()) {
+                cb.emit(v);
+            }
+        })
+    };
+    let on_nodes = {
+        let cb = p.on_nodes.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = input_value(&e).and_then(|v| v.parse().ok()) {
+                cb.emit(v);
+            }
+        })
+    };
+    let (play_action, play_label, play_icon) = if p.playing {
+        ("pause", t.pause, "❚❚")
+    } else {
+        ("play", t.play, "▶")
+    };
+    html! {
+        <>
+        <div class="controls">
+            <div class="group playback">
+                <button data-action="back" title={format!("{} (←)", t.back)} aria-label={t.back}
+                    disabled={p.step == 0} onclick={click(&p.on_back)}>{ "◀◀" }<span>{ t.back }</span></button>
+                <button class="primary" data-action={play_action} title={format!("{play_label} (Space)")}
+                    aria-label={play_label} onclick={click(&p.on_toggle)}>{ play_icon }<span>{ play_label }</span></button>
+                <button data-action="step" title={format!("{} (→)", t.step)} aria-label={t.step}
+                    onclick={click(&p.on_step)}>{ "▶▶" }<span>{ t.step }</span></button>
+                <button data-action="reset" aria-label={t.reset} onclick={click(&p.on_reset)}>{ "↺" }<span>{ t.reset }</span></button>
+            </div>
+            <label class="group speed">
+                <span>{ t.speed }</span>
+                <input type="range" data-control="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()}
+                    step="1" value={p.speed_exp.to_string()} oninput={on_speed} />
+                <output>{ speed_label(p.speed_exp) }</output>
+            </label>
+            <div class="group run">
+                <label>
+                    <span>{ t.seed }</span>
+                    <input type="number" data-control="seed" min="0" value={p.seed.to_string()} onchange={on_seed} />
+                </label>
+                <button data-action="new-seed" title={t.new_seed} aria-label={t.new_seed} onclick={click(&p.on_new_seed)}>{ t.new_seed }</button>
+                <label>
+                    <span>{ t.nodes }</span>
+                    <input type="number" data-control="nodes" min={p.nodes_range.0.to_string()} max={p.nodes_range.1.to_string()}
+                        value={p.nodes.to_string()} onchange={on_nodes} />
+                </label>
+            </div>
+        </div>
+        <div class="statusbar">
+            <div class="status" data-status="" data-step={p.step.to_string()} data-time={format!("{}", p.time as u64)}>
+                <span>{ format!("{} {:.1} ms", t.time, p.time / 1000.0) }</span>
+                <span>{ format!("{} {}", t.step_no, p.step) }
+                    if p.steps_recorded > p.step { <small>{ format!(" / {}", p.steps_recorded) }</small> }
+                </span>
+            </div>
+            <span class="keys">{ t.keys_hint }</span>
+        </div>
+        </>
+    }
+}

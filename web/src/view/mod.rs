@@ -1,0 +1,7 @@
+//! Drawing shared by every protocol: the cluster ring with its message dots,
+//! the control bar, the animation-frame loop, the copy-link button.
+
+pub mod cluster;
+pub mod controls;
+pub mod copy_link;
+pub mod frames;

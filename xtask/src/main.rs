@@ -1,0 +1,696 @@
+//! Concord's task runner, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask serve [--open] [trunk serve args…]`: build and serve the app with trunk.
+//! - `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+//! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
+//!
+//! `serve` and `test` first install what is missing (the wasm target, trunk, wasm-bindgen-cli at
+//! the version Cargo.lock names, wasm-opt from binaryen on npm), each only if missing, and put
+//! them on the `PATH` of every child process so trunk never tries to download a tool.
+//!
+//! std only, so it builds in seconds before anything else.
+
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--open] [args…]  build and serve the app at http://127.0.0.1:8080/ (trunk serve)
+  test                    fmt, clippy, native tests, wasm tests, trunk build, browser tests
+  bench [args…]           cargo bench -p concord-core
+
+serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
+wasm-opt (binaryen from npm).";
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const TRUNK_VERSION: &str = "0.21.14";
+/// Any trunk of this series will do; trunk 0.22 needs a newer rustc than ours.
+const TRUNK_SERIES: &str = "0.21.";
+/// Must match `[tools] wasm_opt = "version_123"` in Trunk.toml (also trunk 0.21's default).
+const BINARYEN_VERSION: &str = "123";
+const DEFAULT_ADDRESS: &str = "127.0.0.1";
+const DEFAULT_PORT: &str = "8080";
+const BROWSER_HINT: &str = "Chromium and ChromeDriver are needed for the browser tests: \
+                            apt-get install chromium chromium-driver";
+const NODE_HINT: &str = "Node.js is needed to run core's wasm tests (wasm-bindgen-test-runner \
+                         runs them under node): apt-get install nodejs";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        "serve" => Ctx::new().and_then(|mut cx| serve(&mut cx, rest)),
+        "test" => Ctx::new().and_then(|mut cx| test(&mut cx, rest)),
+        "bench" => Ctx::new().and_then(|cx| bench(&cx, rest)),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+fn serve(cx: &mut Ctx, args: &[String]) -> Result {
+    ensure_tools(cx)?;
+    let mut trunk_args: Vec<String> = vec!["serve".into()];
+    // Our defaults unless the arguments (or trunk's own environment variables) say otherwise.
+    let mut setting = |flags: &[&str], var: &str, default: &str| {
+        flag_value(args, flags)
+            .or_else(|| env::var(var).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| {
+                trunk_args.extend([flags[0].to_owned(), default.to_owned()]);
+                default.to_owned()
+            })
+    };
+    let address = setting(&["--address", "-a"], "TRUNK_SERVE_ADDRESS", DEFAULT_ADDRESS);
+    let port = setting(&["--port", "-p"], "TRUNK_SERVE_PORT", DEFAULT_PORT);
+    trunk_args.extend(args.iter().cloned());
+    let host = if address == "0.0.0.0" {
+        DEFAULT_ADDRESS
+    } else {
+        address.as_str()
+    };
+    println!(
+        "xtask: serving Concord at http://{host}:{port}/ (the first build takes a while; \
+         Ctrl-C stops)"
+    );
+    cx.run(cx.cmd("trunk").args(&trunk_args))
+}
+
+fn bench(cx: &Ctx, args: &[String]) -> Result {
+    cx.run(
+        cx.cmd("cargo")
+            .args(["bench", "-p", "concord-core"])
+            .args(args),
+    )
+}
+
+/// One stage of `cargo xtask test`.
+struct Stage {
+    title: &'static str,
+    run: fn(&Ctx) -> Result,
+}
+
+const STAGES: &[Stage] = &[
+    Stage {
+        title: "format",
+        run: stage_fmt,
+    },
+    Stage {
+        title: "clippy",
+        run: stage_clippy,
+    },
+    Stage {
+        title: "native tests",
+        run: stage_native_tests,
+    },
+    Stage {
+        title: "wasm determinism test (node)",
+        run: stage_wasm_tests,
+    },
+    Stage {
+        title: "trunk build --release",
+        run: stage_trunk_build,
+    },
+    Stage {
+        title: "browser end-to-end tests (headless Chromium)",
+        run: stage_browser_tests,
+    },
+];
+
+fn test(cx: &mut Ctx, args: &[String]) -> Result {
+    if let Some(arg) = args.first() {
+        return Err(format!(
+            "`cargo xtask test` takes no arguments (got `{arg}`)"
+        ));
+    }
+    let started = Instant::now();
+    ensure_tools(cx)?;
+    ensure_rust_components(cx)?;
+    let total = STAGES.len();
+    for (i, stage) in STAGES.iter().enumerate() {
+        let n = i + 1;
+        println!();
+        println!("==> xtask test [{n}/{total}] {}", stage.title);
+        let stage_started = Instant::now();
+        if let Err(message) = (stage.run)(cx) {
+            eprintln!();
+            eprintln!("xtask: {message}");
+            return Err(format!(
+                "test FAILED at stage {n}/{total} ({}) after {}; {} of {total} stages passed",
+                stage.title,
+                elapsed(started),
+                n - 1
+            ));
+        }
+        println!(
+            "==> xtask test [{n}/{total}] {}: ok ({})",
+            stage.title,
+            elapsed(stage_started)
+        );
+    }
+    let titles: Vec<&str> = STAGES.iter().map(|s| s.title).collect();
+    println!();
+    println!(
+        "xtask test: all {total} stages passed in {} ({})",
+        elapsed(started),
+        titles.join(", ")
+    );
+    Ok(())
+}
+
+fn stage_fmt(cx: &Ctx) -> Result {
+    cx.run(cx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))
+        .map_err(|e| format!("{e}\nrun `cargo fmt --all` to fix the formatting"))
+}
+
+fn stage_clippy(cx: &Ctx) -> Result {
+    cx.run(cx.cmd("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn stage_native_tests(cx: &Ctx) -> Result {
+    cx.run(
+        cx.cmd("cargo")
+            .args(["test", "--workspace", "--exclude", "concord-tests"]),
+    )
+}
+
+fn stage_wasm_tests(cx: &Ctx) -> Result {
+    match cx.capture("node", &["--version"]) {
+        Some(version) => println!("xtask: node {}: ok", version.trim()),
+        None => return Err(format!("node not found on PATH. {NODE_HINT}")),
+    }
+    cx.run(cx.cmd("cargo").args([
+        "test",
+        "-p",
+        "concord-core",
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "determinism",
+    ]))
+}
+
+fn stage_trunk_build(cx: &Ctx) -> Result {
+    cx.run(cx.cmd("trunk").args(["build", "--release"]))?;
+    let index = cx.dist().join("index.html");
+    if !index.is_file() {
+        return Err(format!(
+            "trunk build succeeded but {} is missing",
+            index.display()
+        ));
+    }
+    Ok(())
+}
+
+fn stage_browser_tests(cx: &Ctx) -> Result {
+    let chrome = find_chrome(cx).ok_or_else(|| {
+        format!("no chromium, chromium-browser or $CHROME found on PATH. {BROWSER_HINT}")
+    })?;
+    println!("xtask: browser: {}", chrome.display());
+    let driver = find_on_path(&cx.path, "chromedriver")
+        .ok_or_else(|| format!("chromedriver not found on PATH. {BROWSER_HINT}"))?;
+    println!("xtask: chromedriver: {}", driver.display());
+    cx.run(
+        cx.cmd("cargo")
+            .args(["test", "-p", "concord-tests"])
+            .env("CONCORD_DIST", cx.dist())
+            .env("CHROME", &chrome)
+            .env("CHROMEDRIVER", &driver),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+/// Installs what `serve` and `test` need, each only if missing, and puts wasm-opt on the PATH.
+fn ensure_tools(cx: &mut Ctx) -> Result {
+    ensure_wasm_target(cx)?;
+    ensure_trunk(cx)?;
+    ensure_wasm_bindgen(cx)?;
+    ensure_wasm_opt(cx)?;
+    Ok(())
+}
+
+fn ensure_wasm_target(cx: &Ctx) -> Result {
+    match cx.capture("rustup", &["target", "list", "--installed"]) {
+        Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => {
+            println!("xtask: rust target {WASM_TARGET}: installed");
+            Ok(())
+        }
+        Some(_) => {
+            println!("xtask: adding rust target {WASM_TARGET}");
+            cx.run(cx.cmd("rustup").args(["target", "add", WASM_TARGET]))
+        }
+        None => {
+            // No rustup (a distribution's Rust?): look in the sysroot instead.
+            let sysroot = cx
+                .capture("rustc", &["--print", "sysroot"])
+                .unwrap_or_default();
+            let lib = Path::new(sysroot.trim())
+                .join("lib/rustlib")
+                .join(WASM_TARGET);
+            if lib.is_dir() {
+                println!("xtask: rust target {WASM_TARGET}: installed (no rustup)");
+                Ok(())
+            } else {
+                Err(format!(
+                    "the {WASM_TARGET} target is missing and rustup is not on PATH"
+                ))
+            }
+        }
+    }
+}
+
+fn ensure_trunk(cx: &mut Ctx) -> Result {
+    let version = |cx: &Ctx| {
+        cx.capture("trunk", &["--version"])
+            .map(|v| v.trim().to_owned())
+    };
+    let is_ok = |v: &str| {
+        v.strip_prefix("trunk ")
+            .is_some_and(|v| v.starts_with(TRUNK_SERIES))
+    };
+    match version(cx) {
+        Some(v) if is_ok(&v) => {
+            println!("xtask: {v}: ok");
+            return Ok(());
+        }
+        Some(v) => println!("xtask: found {v}, need {TRUNK_SERIES}x"),
+        None => {}
+    }
+    println!("xtask: installing trunk {TRUNK_VERSION} (takes ~7 min, once)");
+    cx.run(
+        cx.cmd("cargo")
+            .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
+    )?;
+    cx.prefer_cargo_bin();
+    match version(cx) {
+        Some(v) if is_ok(&v) => Ok(()),
+        found => Err(format!(
+            "installed trunk {TRUNK_VERSION} but `trunk --version` says {found:?}; \
+             is another trunk earlier on PATH?"
+        )),
+    }
+}
+
+fn ensure_wasm_bindgen(cx: &mut Ctx) -> Result {
+    let lock_path = cx.root.join("Cargo.lock");
+    if !lock_path.is_file() {
+        // `cargo metadata` writes the lock file without building anything.
+        cx.run(
+            cx.cmd("cargo")
+                .args(["metadata", "--format-version", "1", "--quiet"])
+                .stdout(Stdio::null()),
+        )?;
+    }
+    let lock = fs::read_to_string(&lock_path)
+        .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+    let wanted = match lock_package_versions(&lock, "wasm-bindgen").as_slice() {
+        [] => {
+            println!("xtask: Cargo.lock names no wasm-bindgen yet; not checking wasm-bindgen-cli");
+            return Ok(());
+        }
+        [one] => one.clone(),
+        many => {
+            return Err(format!(
+                "Cargo.lock names several wasm-bindgen versions ({}); pin one in the root \
+                 Cargo.toml",
+                many.join(", ")
+            ));
+        }
+    };
+    let is_ok = |cx: &Ctx| {
+        let want = format!("wasm-bindgen {wanted}");
+        let bindgen = cx
+            .capture("wasm-bindgen", &["--version"])
+            .unwrap_or_default();
+        let runner = cx.capture("wasm-bindgen-test-runner", &["--version"]);
+        (
+            bindgen.trim() == want && runner.is_some(),
+            bindgen.trim().to_owned(),
+        )
+    };
+    match is_ok(cx) {
+        (true, found) => {
+            println!("xtask: {found} (as in Cargo.lock): ok");
+            return Ok(());
+        }
+        (false, found) if !found.is_empty() => {
+            println!("xtask: found {found}, Cargo.lock needs {wanted}");
+        }
+        _ => {}
+    }
+    println!("xtask: installing wasm-bindgen-cli {wanted} (takes ~3 min, once)");
+    // No --locked: its lock file names a crate version the registry does not serve.
+    cx.run(
+        cx.cmd("cargo")
+            .args(["install", "wasm-bindgen-cli", "--version", &wanted]),
+    )?;
+    cx.prefer_cargo_bin();
+    match is_ok(cx) {
+        (true, _) => Ok(()),
+        (false, found) => Err(format!(
+            "installed wasm-bindgen-cli {wanted} but `wasm-bindgen --version` says {found:?}; \
+             is another wasm-bindgen earlier on PATH?"
+        )),
+    }
+}
+
+fn ensure_wasm_opt(cx: &mut Ctx) -> Result {
+    let prefix = cx.root.join("target/tools/binaryen");
+    let bin = prefix.join("node_modules/.bin");
+    if !bin.join("wasm-opt").is_file() {
+        println!(
+            "xtask: installing wasm-opt (binaryen {BINARYEN_VERSION} from npm) into {}",
+            prefix.display()
+        );
+        fs::create_dir_all(&prefix)
+            .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+        let package = format!("binaryen@{BINARYEN_VERSION}");
+        let status = cx
+            .cmd("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(&package)
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => return Err(format!("`npm install {package}` failed ({s})")),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(format!(
+                    "npm not found on PATH; it installs wasm-opt ({package}): apt-get install npm"
+                ));
+            }
+            Err(e) => return Err(format!("cannot run npm: {e}")),
+        }
+    }
+    cx.prepend_path(&bin);
+    // trunk reads the third word of `wasm-opt --version` ("wasm-opt version 123 (…)").
+    let version = cx.capture("wasm-opt", &["--version"]).unwrap_or_default();
+    if version.split(' ').nth(2) == Some(BINARYEN_VERSION) {
+        println!("xtask: {}: ok", version.trim());
+        Ok(())
+    } else {
+        Err(format!(
+            "`wasm-opt --version` from {} says {:?}, expected version {BINARYEN_VERSION}; \
+             delete {} and run again",
+            bin.display(),
+            version.trim(),
+            prefix.display()
+        ))
+    }
+}
+
+/// rustfmt and clippy come with rustup's default profile but not its minimal one.
+fn ensure_rust_components(cx: &Ctx) -> Result {
+    let fmt = cx.capture("cargo", &["fmt", "--version"]).is_some();
+    let clippy = cx.capture("cargo", &["clippy", "--version"]).is_some();
+    if fmt && clippy {
+        println!("xtask: rustfmt and clippy: ok");
+        return Ok(());
+    }
+    println!("xtask: adding rustup components rustfmt and clippy");
+    cx.run(
+        cx.cmd("rustup")
+            .args(["component", "add", "rustfmt", "clippy"]),
+    )
+}
+
+/// The versions of every `[[package]]` named `name` in a Cargo.lock.
+fn lock_package_versions(lock: &str, name: &str) -> Vec<String> {
+    let mut versions = Vec::new();
+    let mut in_package = false;
+    let mut matches = false;
+    for line in lock.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[[package]]";
+            matches = false;
+        } else if in_package {
+            if let Some(value) = toml_string(line, "name") {
+                matches = value == name;
+            } else if let Some(value) = toml_string(line, "version")
+                && matches
+                && !versions.iter().any(|v| v == value)
+            {
+                versions.push(value.to_owned());
+            }
+        }
+    }
+    versions
+}
+
+/// The value of a `key = "value"` line.
+fn toml_string<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    rest.strip_prefix('"')?.strip_suffix('"')
+}
+
+/// The value of `--flag value`, `--flag=value` or `-f value` among `args`, for any spelling in
+/// `flags`.
+fn flag_value(args: &[String], flags: &[&str]) -> Option<String> {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        for flag in flags {
+            if arg == flag {
+                return iter.next().cloned();
+            }
+            if let Some(value) = arg.strip_prefix(flag).and_then(|v| v.strip_prefix('=')) {
+                return Some(value.to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn find_chrome(cx: &Ctx) -> Option<PathBuf> {
+    if let Some(chrome) = env::var_os("CHROME").filter(|c| !c.is_empty()) {
+        let chrome = PathBuf::from(chrome);
+        return if chrome.components().count() > 1 {
+            chrome.is_file().then_some(chrome)
+        } else {
+            find_on_path(&cx.path, chrome.as_os_str())
+        };
+    }
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find_map(|name| find_on_path(&cx.path, name))
+}
+
+fn find_on_path(path: &OsStr, name: impl AsRef<OsStr>) -> Option<PathBuf> {
+    env::split_paths(path)
+        .map(|dir| dir.join(name.as_ref()))
+        .find(|p| p.is_file())
+}
+
+fn elapsed(since: Instant) -> String {
+    let elapsed = since.elapsed();
+    let secs = elapsed.as_secs();
+    if secs < 60 {
+        format!("{:.1}s", elapsed.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", secs / 60, secs % 60)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running children
+
+/// Where to run, and the PATH every child gets.
+struct Ctx {
+    root: PathBuf,
+    path: OsString,
+    cargo_bin: Option<PathBuf>,
+}
+
+impl Ctx {
+    fn new() -> Result<Self> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .ok_or("xtask's manifest dir has no parent")?
+            .to_path_buf();
+        let cargo_bin = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+            .map(|home| home.join("bin"));
+        let mut cx = Ctx {
+            root,
+            path: env::var_os("PATH").unwrap_or_default(),
+            cargo_bin,
+        };
+        // `cargo install` puts binaries there; make sure children find them.
+        if let Some(bin) = cx.cargo_bin.clone()
+            && !env::split_paths(&cx.path).any(|p| p == bin)
+        {
+            let mut dirs: Vec<PathBuf> = env::split_paths(&cx.path).collect();
+            dirs.push(bin);
+            cx.path = env::join_paths(dirs).map_err(|e| e.to_string())?;
+        }
+        Ok(cx)
+    }
+
+    fn dist(&self) -> PathBuf {
+        self.root.join("dist")
+    }
+
+    fn prepend_path(&mut self, dir: &Path) {
+        let mut dirs: Vec<PathBuf> = vec![dir.to_path_buf()];
+        dirs.extend(env::split_paths(&self.path).filter(|p| p != dir));
+        if let Ok(path) = env::join_paths(dirs) {
+            self.path = path;
+        }
+    }
+
+    /// After `cargo install`, the fresh binary must win over any older one on PATH.
+    fn prefer_cargo_bin(&mut self) {
+        if let Some(bin) = self.cargo_bin.clone() {
+            self.prepend_path(&bin);
+        }
+    }
+
+    /// A command run from the workspace root with our PATH; children inherit stdio.
+    fn cmd(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&self.root)
+            .env("PATH", &self.path)
+            // trunk would otherwise ask crates.io for a newer trunk on every run.
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
+        cmd
+    }
+
+    /// Runs a command with inherited stdio; an error unless it exits with success.
+    fn run(&self, cmd: &mut Command) -> Result {
+        let shown = show(cmd);
+        println!("$ {shown}");
+        match cmd.status() {
+            Ok(status) if status.success() => Ok(()),
+            Ok(status) => Err(format!("`{shown}` failed ({status})")),
+            Err(e) if e.kind() == ErrorKind::NotFound => Err(format!(
+                "`{shown}`: {} not found on PATH",
+                cmd.get_program().display()
+            )),
+            Err(e) => Err(format!("`{shown}`: cannot start: {e}")),
+        }
+    }
+
+    /// Runs a command quietly and returns its stdout if it succeeded.
+    fn capture(&self, program: &str, args: &[&str]) -> Option<String> {
+        let output = self
+            .cmd(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+}
+
+fn show(cmd: &Command) -> String {
+    let mut out = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        out.push(' ');
+        out.push_str(&arg.to_string_lossy());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "cfg-if",
+]
+
+[[package]]
+name = "wasm-bindgen-backend"
+version = "0.2.99"
+
+[[package]]
+name = "web"
+version = "0.1.0"
+dependencies = [
+ "wasm-bindgen",
+]
+"#;
+
+    #[test]
+    fn finds_the_exact_wasm_bindgen_version_in_cargo_lock() {
+        assert_eq!(lock_package_versions(LOCK, "wasm-bindgen"), ["0.2.130"]);
+        assert_eq!(
+            lock_package_versions(LOCK, "wasm-bindgen-backend"),
+            ["0.2.99"]
+        );
+        assert!(lock_package_versions(LOCK, "trunk").is_empty());
+    }
+
+    #[test]
+    fn reads_flag_values_in_both_spellings() {
+        let args: Vec<String> = ["--open", "-p", "9000", "--address=0.0.0.0"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            flag_value(&args, &["--port", "-p"]).as_deref(),
+            Some("9000")
+        );
+        assert_eq!(
+            flag_value(&args, &["--address", "-a"]).as_deref(),
+            Some("0.0.0.0")
+        );
+        assert_eq!(flag_value(&args, &["--config"]), None);
+    }
+
+    #[test]
+    fn the_workspace_root_holds_the_workspace_manifest() {
+        let cx = Ctx::new().unwrap();
+        let manifest = fs::read_to_string(cx.root.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("[workspace]"));
+    }
+}
