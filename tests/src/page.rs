@@ -345,6 +345,37 @@ impl Page {
             .map_err(|e| Failure::new(format!("clicking {selector}: {e}")))
     }
 
+    /// Pauses playback: presses `pause` until the control offers `play` again. The press is
+    /// repeated (pausing is idempotent) because on a loaded machine a click can land while the
+    /// page is mid-frame and be lost.
+    pub async fn pause(&self) -> Outcome {
+        for _ in 0..3 {
+            self.press("pause").await?;
+            let shows_play = self
+                .poll("the play button", Duration::from_secs(2), async || {
+                    let shown = self
+                        .script(
+                            "const b = document.querySelector('[data-action=\"play\"]');\
+                             return !!b && b.offsetParent !== null;",
+                            vec![],
+                        )
+                        .await?;
+                    Ok(if shown.as_bool() == Some(true) {
+                        Wait::Done(())
+                    } else {
+                        Wait::NotYet("still playing".into())
+                    })
+                })
+                .await;
+            if shows_play.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(Failure::new(
+            "pressed pause three times and the page kept playing",
+        ))
+    }
+
     /// Clicks node `id`'s drawing (which opens its node menu).
     pub async fn click_node(&self, id: u32) -> Outcome {
         let selector = format!("g[data-node=\"{id}\"]");

@@ -50,7 +50,7 @@ async fn scenario(page: &Page) -> Outcome {
         leaders(nodes).len() == 1
     })
     .await?;
-    page.press("pause").await?;
+    page.pause().await?;
     let paused = page.wait_until_still().await?;
     let nodes = page.nodes().await?;
     let leader = match leaders(&nodes).as_slice() {
@@ -114,7 +114,7 @@ async fn scenario(page: &Page) -> Outcome {
             .any(|n| n.id != leader.id && n.is_leader() && n.up && n.term.is_some_and(|t| t > term))
     })
     .await?;
-    page.press("pause").await?;
+    page.pause().await?;
     page.screenshot("raft-after-crash").await?;
     Ok(())
 }

@@ -85,6 +85,8 @@ pub enum PlayerAction<P: Protocol> {
     /// A frame: this much wall time (ms) has passed.
     Tick(f64),
     TogglePlay,
+    /// Play or pause; a stale click on a button that showed "pause" can only pause.
+    SetPlaying(bool),
     Step,
     Back,
     SetSpeed(i32),
@@ -139,6 +141,10 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             PlayerAction::Tick(wall_ms) => s.tick(wall_ms),
             PlayerAction::TogglePlay => {
                 s.playing = !s.playing;
+                s.error = None;
+            }
+            PlayerAction::SetPlaying(playing) => {
+                s.playing = playing;
                 s.error = None;
             }
             PlayerAction::Step => s.step(),

@@ -217,6 +217,11 @@ impl<P: Protocol> Sim<P> {
         &self.network
     }
 
+    /// What the invariant checker remembers (e.g. which values are chosen), for display.
+    pub fn audit(&self) -> &P::Audit {
+        &self.audit
+    }
+
     /// Every violation found so far, in order.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
@@ -463,7 +468,9 @@ impl<P: Protocol> Sim<P> {
         }
         if let TimerOp::Set(timer, after) = op {
             self.seq += 1;
-            let fires_at = self.now.saturating_add(after);
+            // A timer always lies in the future: one re-armed with no delay from its own
+            // handler would otherwise keep `run_until` at the same instant forever.
+            let fires_at = self.now.saturating_add(after.max(1));
             let key = (fires_at, self.seq);
             timers.insert(
                 timer,

@@ -5,7 +5,7 @@ mod caption;
 mod inspector;
 
 use concord_core::raft::{Command, Msg, RaftConfig, RaftNode, Role, Timer};
-use concord_core::sim::{Action, NodeId, Sim, SimConfig};
+use concord_core::sim::{Action, MsgId, NodeId, Sim, SimConfig};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -14,6 +14,8 @@ use crate::player::{Player, PlayerAction};
 use crate::view::cluster::{Cluster, Dot, NodeView};
 use crate::view::controls::Controls;
 use crate::view::frames::use_animation_frames;
+use crate::view::message::{MessageInspector, MsgCommand, MsgView};
+use crate::view::network::{NetChange, NetworkPanel};
 
 pub const NODES_RANGE: (usize, usize) = (1, 9);
 
@@ -44,12 +46,35 @@ pub struct RaftProps {
     pub on_speed: Callback<i32>,
 }
 
+/// What the side panel shows: a server or a message in flight.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Selection {
+    Node(usize),
+    Msg(MsgId),
+}
+
+impl Selection {
+    fn node(self) -> Option<usize> {
+        match self {
+            Selection::Node(i) => Some(i),
+            Selection::Msg(_) => None,
+        }
+    }
+
+    fn msg(self) -> Option<u64> {
+        match self {
+            Selection::Msg(id) => Some(id.0),
+            Selection::Node(_) => None,
+        }
+    }
+}
+
 /// One Raft run. The shell keys it by its [`RunConfig`], so a new seed or size mounts a fresh one.
 #[component]
 pub fn RaftPlayground(props: &RaftProps) -> Html {
     let run = props.run;
     let player = use_reducer(|| Player::new(new_sim(run), props.speed_exp, props.autoplay));
-    let selected = use_state(|| None::<usize>);
+    let selected = use_state(|| None::<Selection>);
     let root = use_node_ref();
 
     {
@@ -106,12 +131,18 @@ pub fn RaftPlayground(props: &RaftProps) -> Html {
         let player = player.dispatcher();
         Callback::from(move |_| player.dispatch(PlayerAction::Load(Box::new(new_sim(run)))))
     };
-    let on_select = {
+    let toggle = {
         let selected = selected.clone();
-        Callback::from(move |i: usize| {
-            selected.set(if *selected == Some(i) { None } else { Some(i) })
+        Callback::from(move |next: Selection| {
+            selected.set(if *selected == Some(next) {
+                None
+            } else {
+                Some(next)
+            })
         })
     };
+    let on_select = toggle.reform(Selection::Node);
+    let on_select_msg = toggle.reform(|id| Selection::Msg(MsgId(id)));
     let on_act = {
         let player = player.dispatcher();
         Callback::from(move |a: Action<RaftNode>| player.dispatch(PlayerAction::Act(a)))
@@ -170,12 +201,33 @@ pub fn RaftPlayground(props: &RaftProps) -> Html {
             </div>
         }
     });
-    let inspector = selected.and_then(|i| sim.nodes().get(i)).map(|slot| {
-        let close = {
-            let selected = selected.clone();
-            Callback::from(move |_| selected.set(None))
-        };
-        html! { <inspector::Inspector {lang} node={slot.clone()} now={now} on_act={on_act.clone()} on_close={close} /> }
+    let close = {
+        let selected = selected.clone();
+        Callback::from(move |_| selected.set(None))
+    };
+    let inspector = match *selected {
+        Some(Selection::Node(i)) => sim.nodes().get(i).map(|slot| {
+            html! { <inspector::Inspector {lang} node={slot.clone()} now={now} on_act={on_act.clone()} on_close={close.clone()} /> }
+        }),
+        Some(Selection::Msg(id)) => sim.message(id).map(|env| {
+            let on_command = on_act.reform(move |cmd| match cmd {
+                MsgCommand::DeliverNow => Action::Deliver(id),
+                MsgCommand::Drop => Action::Drop(id),
+                MsgCommand::Duplicate => Action::Duplicate(id),
+                MsgCommand::Delay(by) => Action::Delay(id, by),
+            });
+            let msg = MsgView::new(env, caption::msg_title(lang, env));
+            html! { <MessageInspector {lang} {msg} {on_command} on_close={close.clone()} /> }
+        }),
+        None => None,
+    };
+    let net = sim.network();
+    let on_net = on_act.reform(|change| match change {
+        NetChange::Settings(config) => Action::SetNetwork(config),
+        NetChange::Partition(groups) => Action::Partition(groups),
+        NetChange::Cut(a, b) => Action::Cut(a, b),
+        NetChange::Uncut(a, b) => Action::Uncut(a, b),
+        NetChange::Heal => Action::Heal,
     });
 
     html! {
@@ -183,19 +235,24 @@ pub fn RaftPlayground(props: &RaftProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    <Cluster {nodes} {dots} selected={*selected} {on_select} aria_label={format!("Raft, {} servers", sim.nodes().len())} />
+                    <Cluster {nodes} {dots} {on_select} {on_select_msg}
+                        selected={selected.and_then(Selection::node)} selected_msg={selected.and_then(Selection::msg)}
+                        groups={net.groups().to_vec()} cuts={net.cuts().map(|(a, b)| (a.index(), b.index())).collect::<Vec<_>>()}
+                        aria_label={format!("Raft, {} servers", sim.nodes().len())} />
                     <p class="caption" data-caption="" aria-live="polite">{ caption_text }</p>
                     if let Some(err) = state.error.clone() { <p class="error" role="status">{ err }</p> }
                     <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
                         step={state.history.position()} steps_recorded={state.history.len()} time={now}
                         seed={run.seed} nodes={run.nodes} nodes_range={NODES_RANGE}
-                        on_toggle={dispatch(|| PlayerAction::TogglePlay)} on_step={dispatch(|| PlayerAction::Step)}
+                        on_play={player.dispatcher().to_callback().reform(PlayerAction::SetPlaying)} on_step={dispatch(|| PlayerAction::Step)}
                         on_back={dispatch(|| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed} {on_nodes} />
                 </div>
                 <aside class="side">
                     if let Some(panel) = inspector { { panel } } else {
                         <p class="hint">{ t.click_a_node }</p>
                     }
+                    <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
+                        groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} />
                     <Legend {lang} />
                 </aside>
             </div>

@@ -47,6 +47,12 @@ pub struct ClusterProps {
     pub dots: Vec<Dot>,
     pub selected: Option<usize>,
     pub on_select: Callback<usize>,
+    pub selected_msg: Option<u64>,
+    pub on_select_msg: Callback<u64>,
+    /// Partition group of each node (all equal when there is none).
+    pub groups: Vec<u16>,
+    /// Links cut one way: (from, to) as 0-based indices.
+    pub cuts: Vec<(usize, usize)>,
     pub aria_label: AttrValue,
 }
 
@@ -67,9 +73,23 @@ fn node_radius(n: usize) -> f64 {
 pub fn Cluster(props: &ClusterProps) -> Html {
     let n = props.nodes.len();
     let r = node_radius(n);
+    let group = |i: usize| props.groups.get(i).copied().unwrap_or(0);
     let links = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
         let ((x1, y1), (x2, y2)) = (position(a, n), position(b, n));
-        html! { <line class="link" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+        let apart = group(a) != group(b);
+        html! { <line class={classes!("link", apart.then_some("apart"))} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+    });
+    // A one-way cut is a red cross three quarters of the way from sender to receiver.
+    let cuts = props.cuts.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
+        let ((x1, y1), (x2, y2)) = (position(a, n), position(b, n));
+        let (x, y) = (x1 + (x2 - x1) * 0.72, y1 + (y2 - y1) * 0.72);
+        let d = 6.0;
+        html! {
+            <g class="cut">
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                <path d={format!("M{} {} L{} {} M{} {} L{} {}", x - d, y - d, x + d, y + d, x + d, y - d, x - d, y + d)} />
+            </g>
+        }
     });
     let dots = props.dots.iter().map(|d| {
         let ((x1, y1), (x2, y2)) = (position(d.from, n), position(d.to, n));
@@ -79,12 +99,27 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let (sx, sy, ex, ey) = (x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r);
         let p = d.progress.clamp(0.0, 1.0);
         let (x, y) = (sx + (ex - sx) * p, sy + (ey - sy) * p);
-        let class = classes!("dot", d.class.to_string(), d.lost.then_some("lost"));
+        let selected = props.selected_msg == Some(d.id);
+        let class = classes!(
+            "dot",
+            d.class.to_string(),
+            d.lost.then_some("lost"),
+            selected.then_some("selected")
+        );
+        let onclick = {
+            let (on, id) = (props.on_select_msg.clone(), d.id);
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                on.emit(id)
+            })
+        };
+        let (x, y) = (format!("{x:.1}"), format!("{y:.1}"));
         html! {
-            <circle key={d.id} class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="7"
-                data-msg={d.id.to_string()}>
+            <g key={d.id} class={class} data-msg={d.id.to_string()} {onclick}>
+                <circle class="hit" cx={x.clone()} cy={y.clone()} r="13" />
+                <circle class="mark" cx={x} cy={y} r="7" />
                 <title>{ d.title.clone() }</title>
-            </circle>
+            </g>
         }
     });
     let nodes = props.nodes.iter().enumerate().map(|(i, node)| {
@@ -101,11 +136,13 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             })
         };
         let selected = props.selected == Some(i);
+        let partitioned = props.groups.iter().any(|&g| g != group(0));
         let class = classes!(
             "node",
             node.class.to_string(),
             (!node.up).then_some("down"),
-            selected.then_some("selected")
+            selected.then_some("selected"),
+            partitioned.then(|| format!("group-{}", group(i) % 4))
         );
         let timer = node.timer.map(|(left, kind)| {
             // A ring that drains clockwise from the top as the timer runs out.
@@ -139,7 +176,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     });
     html! {
         <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label={props.aria_label.clone()}>
-            <g class="links">{ for links }</g>
+            <g class="links">{ for links }{ for cuts }</g>
             <g class="nodes">{ for nodes }</g>
             <g class="dots">{ for dots }</g>
         </svg>

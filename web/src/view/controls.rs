@@ -19,7 +19,8 @@ pub struct ControlsProps {
     pub seed: u64,
     pub nodes: usize,
     pub nodes_range: (usize, usize),
-    pub on_toggle: Callback<()>,
+    /// Play (`true`) or pause (`false`).
+    pub on_play: Callback<bool>,
     pub on_step: Callback<()>,
     pub on_back: Callback<()>,
     pub on_reset: Callback<()>,
@@ -79,7 +80,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <button data-action="back" title={format!("{} (←)", t.back)} aria-label={t.back}
                     disabled={p.step == 0} onclick={click(&p.on_back)}>{ "◀◀" }<span>{ t.back }</span></button>
                 <button class="primary" data-action={play_action} title={format!("{play_label} (Space)")}
-                    aria-label={play_label} onclick={click(&p.on_toggle)}>{ play_icon }<span>{ play_label }</span></button>
+                    aria-label={play_label} onclick={p.on_play.reform(move |_| play_action == "play")}>{ play_icon }<span>{ play_label }</span></button>
                 <button data-action="step" title={format!("{} (→)", t.step)} aria-label={t.step}
                     onclick={click(&p.on_step)}>{ "▶▶" }<span>{ t.step }</span></button>
                 <button data-action="reset" aria-label={t.reset} onclick={click(&p.on_reset)}>{ "↺" }<span>{ t.reset }</span></button>

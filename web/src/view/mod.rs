@@ -5,3 +5,5 @@ pub mod cluster;
 pub mod controls;
 pub mod copy_link;
 pub mod frames;
+pub mod message;
+pub mod network;

@@ -1,0 +1,278 @@
+//! Single-decree Paxos under random faults, over many seeds: the safety requirements hold
+//! after every step, and once the network is healthy again a value is chosen and every
+//! learner learns it. Each "break it" switch must make the checker fire within a few hundred
+//! seeds, so a checker that never fires cannot pass.
+//!
+//! A failure prints the seed; `run(seed, &config_for(seed), true)` replays it exactly.
+//! Seeds are checked on one thread per core; the run of a seed does not depend on which.
+
+use concord_core::paxos::{
+    AGREEMENT, Audit, Breaks, Command, LEARN_ONLY_CHOSEN, PaxosConfig, PaxosNode, Stage, invariants,
+};
+use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Time, Violation, ms};
+
+/// Virtual time with faults, then with a healthy network.
+const CHAOS: Time = ms(600);
+const CALM: Time = ms(1_000);
+
+/// A run. The engine checks the invariants after every step; with `audit` on, the test keeps a
+/// copy of the checker's memory too (the engine's is private), by checking after every step
+/// exactly as the engine does.
+struct Run {
+    sim: Sim<PaxosNode>,
+    audit: Option<Audit>,
+}
+
+impl Run {
+    fn step_until(&mut self, until: Time) {
+        match &mut self.audit {
+            None => {
+                self.sim.run_until(until);
+            }
+            Some(audit) => {
+                while self.sim.next_event_time().is_some_and(|t| t <= until) {
+                    let report = self.sim.step().unwrap();
+                    let found = invariants::check(audit, self.sim.nodes());
+                    assert_same(&found, &report.violations);
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action<PaxosNode>) {
+        let at = self.sim.now();
+        let report = self.sim.apply(Input::Act { at, action }).unwrap();
+        if let Some(audit) = &mut self.audit {
+            let found = invariants::check(audit, self.sim.nodes());
+            assert_same(&found, &report.violations);
+        }
+    }
+
+    fn first_violation(&self) -> Option<&Violation> {
+        self.sim.violations().first()
+    }
+}
+
+/// The shadow checker found what the engine's found (the engine stamps step and time).
+fn assert_same(found: &[Violation], reported: &[Violation]) {
+    let unstamped: Vec<Violation> = reported
+        .iter()
+        .map(|v| Violation {
+            step: 0,
+            time: 0,
+            ..v.clone()
+        })
+        .collect();
+    assert_eq!(found, unstamped);
+}
+
+/// The cluster of a seed: 1–3 proposers, 3–7 acceptors, 1–2 learners; one seed in four puts
+/// every role on every server (colocated).
+fn config_for(seed: u64) -> PaxosConfig {
+    let mut r = SimRng::new(seed, u64::MAX - 1);
+    let proposers = r.between(1, 3) as usize;
+    let acceptors = r.between(3, 7) as usize;
+    if r.below(4) == 0 {
+        PaxosConfig::colocated(acceptors, proposers)
+    } else {
+        PaxosConfig::separate(proposers, acceptors, r.between(1, 2) as usize)
+    }
+}
+
+/// Chaos for [`CHAOS`] (crashes, restarts, loss, duplication, partitions, cuts, new proposals),
+/// then everything healed and restarted, every proposer asked to propose once more, and
+/// [`CALM`] to finish.
+fn run(seed: u64, config: &PaxosConfig, audit: bool) -> Run {
+    let n = config.nodes();
+    let sim_config = SimConfig {
+        seed,
+        nodes: n,
+        net: Default::default(),
+    };
+    let mut run = Run {
+        sim: Sim::new(sim_config, config).unwrap(),
+        audit: audit.then(Audit::default),
+    };
+    let proposers = config.proposers(n);
+    // The fault schedule has its own stream, so it does not disturb the run's randomness.
+    let mut faults = SimRng::new(seed, u64::MAX);
+    let mut values = 0;
+    let mut t = 0;
+    while t < CHAOS {
+        t += ms(10);
+        run.step_until(t);
+        let node = NodeId(faults.below(n as u64) as u16);
+        let up = run.sim.nodes()[node.index()].up;
+        match faults.below(100) {
+            0..5 if up => run.act(Action::Crash(node)),
+            5..12 if !up => run.act(Action::Restart(node)),
+            12..15 => {
+                let mut net = run.sim.config().net.clone();
+                net.loss = faults.below(40) as f64 / 100.0;
+                net.duplicate = faults.below(20) as f64 / 100.0;
+                run.act(Action::SetNetwork(net));
+            }
+            15..18 => {
+                let side: Vec<NodeId> = NodeId::all(n).filter(|_| faults.chance(0.5)).collect();
+                run.act(Action::Partition(vec![side]));
+            }
+            18..21 => {
+                let other = NodeId(faults.below(n as u64) as u16);
+                run.act(Action::Cut(node, other));
+            }
+            21..24 => run.act(Action::Heal),
+            24..30 => {
+                let p = proposers[faults.below(proposers.len() as u64) as usize];
+                if run.sim.nodes()[p.index()].up {
+                    values += 1;
+                    run.act(Action::Command(p, Command::Propose(format!("v{values}"))));
+                }
+            }
+            _ => {}
+        }
+    }
+    run.act(Action::Heal);
+    run.act(Action::SetNetwork(Default::default()));
+    for id in NodeId::all(n) {
+        if !run.sim.nodes()[id.index()].up {
+            run.act(Action::Restart(id));
+        }
+    }
+    for &p in &proposers {
+        values += 1;
+        run.act(Action::Command(p, Command::Propose(format!("v{values}"))));
+    }
+    run.step_until(t + CALM);
+    run
+}
+
+/// Safety (§2.1: only a single value is chosen; nobody learns a value that is not chosen)
+/// under crashes, restarts, loss, duplication, cuts, partitions and proposals at any time;
+/// and progress once healthy (§2.4: randomized back-off lets one proposer finish): every
+/// learner has learned, every proposer has seen its Accept answered by a quorum, all with the
+/// same value. One seed in 100 also keeps the checker's memory, to compare its chosen value.
+fn check_seeds(seeds: std::ops::Range<u64>) {
+    for seed in seeds {
+        let config = config_for(seed);
+        let run = run(seed, &config, seed % 100 == 0);
+        if let Some(v) = run.first_violation() {
+            panic!("seed={seed}: {v:?}");
+        }
+        let n = config.nodes();
+        let nodes = run.sim.nodes();
+        let mut finals: Vec<(NodeId, Option<&String>)> = Vec::new();
+        for l in config.learners(n) {
+            finals.push((l, nodes[l.index()].state.learned().map(|p| &p.value)));
+        }
+        for p in config.proposers(n) {
+            let node = &nodes[p.index()].state;
+            assert_eq!(
+                node.stage(),
+                Stage::Done,
+                "seed={seed}: proposer {p} not done"
+            );
+            finals.push((p, node.volatile.proposer.proposed.as_ref()));
+        }
+        let chosen = finals[0].1;
+        assert!(
+            chosen.is_some(),
+            "seed={seed}: {} knows of no value",
+            finals[0].0
+        );
+        for (id, value) in &finals {
+            assert_eq!(
+                *value, chosen,
+                "seed={seed}: {id} disagrees with {}",
+                finals[0].0
+            );
+        }
+        if let Some(audit) = &run.audit {
+            assert_eq!(audit.chosen_value(), chosen, "seed={seed}");
+        }
+    }
+}
+
+#[test]
+fn safety_and_progress_over_10000_seeds() {
+    const SEEDS: u64 = 10_000;
+    // One disjoint range of seeds per core; a failure names its seed.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
+    let chunk = SEEDS.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|i| s.spawn(move || check_seeds(i * chunk..((i + 1) * chunk).min(SEEDS))))
+            .collect();
+        for h in handles {
+            if let Err(e) = h.join() {
+                std::panic::resume_unwind(e);
+            }
+        }
+    });
+}
+
+/// The first seed below `limit` whose run breaks `invariant`, with the violation.
+fn find_violation(breaks: Breaks, invariant: &str, limit: u64) -> Option<(u64, Violation)> {
+    (0..limit).find_map(|seed| {
+        let mut config = config_for(seed);
+        config.breaks = breaks.clone();
+        let run = run(seed, &config, false);
+        run.sim
+            .violations()
+            .iter()
+            .find(|v| v.invariant == invariant)
+            .map(|v| (seed, v.clone()))
+    })
+}
+
+/// Break it: a proposer that ignores the values acceptors report in phase 1 gets its own value
+/// chosen after another one was — the checker must see two values chosen.
+#[test]
+fn checker_catches_two_values_when_proposers_ignore_accepted_values() {
+    let breaks = Breaks {
+        ignore_accepted: true,
+        ..Breaks::default()
+    };
+    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
+        .expect("no violation in 500 seeds with ignore_accepted on");
+    eprintln!("ignore_accepted: seed={seed}: {}", v.detail);
+}
+
+/// Break it: an acceptor that accepts a number below its promise lets a proposer that saw no
+/// accepted value (its promises came first) overwrite a value being chosen.
+#[test]
+fn checker_catches_two_values_when_acceptors_accept_below_their_promise() {
+    let breaks = Breaks {
+        accept_below_promise: true,
+        ..Breaks::default()
+    };
+    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
+        .expect("no violation in 500 seeds with accept_below_promise on");
+    eprintln!("accept_below_promise: seed={seed}: {}", v.detail);
+}
+
+/// Break it: with quorums one short of a majority, two quorums need not meet. Learners and
+/// proposers then believe in values no majority accepted, and two values can be chosen.
+#[test]
+fn checker_catches_small_quorums() {
+    let breaks = Breaks {
+        small_quorum: true,
+        ..Breaks::default()
+    };
+    let (seed, v) = find_violation(breaks.clone(), LEARN_ONLY_CHOSEN, 500)
+        .expect("no learner of an unchosen value in 500 seeds with small_quorum on");
+    eprintln!("small_quorum: seed={seed}: {}", v.detail);
+    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
+        .expect("no two chosen values in 500 seeds with small_quorum on");
+    eprintln!("small_quorum: seed={seed}: {}", v.detail);
+}
+
+/// Same seed, same run: the final states are equal, field for field.
+#[test]
+fn a_seed_replays_exactly() {
+    for seed in [3, 77, 1234] {
+        let config = config_for(seed);
+        let (a, b) = (run(seed, &config, true), run(seed, &config, true));
+        assert_eq!(a.sim, b.sim, "seed={seed}");
+        assert_eq!(a.audit, b.audit, "seed={seed}");
+    }
+}
