@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::raft::{RaftPlayground, RunConfig};
+use concord_core::raft::RaftNode;
+
+use crate::playground::{Playground, RunConfig};
 use crate::url::UrlState;
 use crate::view::copy_link::CopyLink;
 
@@ -59,7 +61,7 @@ pub fn App() -> Html {
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
             if !known_algo { <p class="notice">{ t.unknown_algo }</p> }
-            <RaftPlayground key={format!("{}-{}", run.seed, run.nodes)} {lang} {run} speed_exp={url.speed_exp} autoplay={url.autoplay} {on_run} {on_speed} />
+            <Playground<RaftNode> key={format!("{}-{}", run.seed, run.nodes)} {lang} {run} speed_exp={url.speed_exp} autoplay={url.autoplay} {on_run} {on_speed} />
         </div>
     }
 }

@@ -4,6 +4,7 @@ mod app;
 mod i18n;
 mod panic_banner;
 mod player;
+mod playground;
 mod raft;
 mod url;
 mod view;
