@@ -92,6 +92,12 @@ fn events_come_in_time_order_and_ties_in_scheduling_order() {
         })
         .collect();
     assert_eq!(fired, vec![NodeId(0), NodeId(1), NodeId(2)]);
+    let mut again = sim(3, NetConfig::default());
+    assert_eq!(
+        again.step().unwrap().node(),
+        Some(NodeId(0)),
+        "a timer's step names its node"
+    );
     assert_eq!(s.now(), ms(100));
     let times: Vec<u64> = s.pending().map(|(t, _)| t).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
@@ -126,6 +132,11 @@ fn deliver_now_overtakes_earlier_messages() {
     assert!(matches!(report.event, Event::Acted(Action::Deliver(id)) if id == last));
     assert_eq!(s.now(), 0, "a manual delivery happens now");
     assert_eq!(s.nodes()[2].state.received, vec![(NodeId(0), 0)]);
+    assert_eq!(
+        report.node(),
+        Some(NodeId(2)),
+        "a delivery's step names the receiver"
+    );
     assert_eq!(ids(&s).len(), 1);
 }
 

@@ -75,7 +75,7 @@ fn back_steps_one_at_a_time_and_stops_at_the_start() {
 }
 
 #[test]
-fn a_new_input_in_the_past_replaces_the_future() {
+fn a_new_input_in_the_past_starts_a_new_future() {
     let (mut history, states) = record(5);
     history.seek(100);
     let now = history.current().now();
@@ -106,4 +106,105 @@ fn run_until_replays_recorded_steps_before_new_ones() {
     );
     history.seek(400);
     assert_eq!(history.current(), &states[400]);
+}
+
+/// Issue: replaying an intervention log reproduces identical states at every step.
+#[test]
+fn a_tape_replays_to_identical_states_at_every_step() {
+    let (mut history, states) = record(7);
+    history.seek(333);
+    let tape = history.tape();
+    assert!(!tape.marks.is_empty(), "the recorded run has interventions");
+    assert_eq!(tape.len(), 600);
+    let json = serde_json::to_string(&tape).unwrap();
+    let back: concord_core::sim::Tape<RaftNode> = serde_json::from_str(&json).unwrap();
+    let mut replayed = History::replay(start(7), &back).unwrap();
+    assert_eq!(
+        replayed.position(),
+        333,
+        "the link opens at the step its author saw"
+    );
+    assert_eq!(replayed.current(), &states[333]);
+    for (i, state) in states.iter().enumerate() {
+        replayed.seek(i);
+        assert_eq!(replayed.current(), state, "state after step {i}");
+    }
+}
+
+#[test]
+fn a_tape_that_asks_too_much_is_refused_not_run() {
+    let mut tape = record(8).0.tape();
+    tape.tail = u64::MAX / 2;
+    assert!(History::replay(start(8), &tape).is_err());
+}
+
+/// Issue: acting in the past forks a new branch; the old branch stays reachable, intact.
+#[test]
+fn a_fork_keeps_the_old_branch_and_switching_back_restores_it() {
+    let (mut history, states) = record(9);
+    history.seek(200);
+    let now = history.current().now();
+    let up = history.current().nodes().iter().position(|n| n.up).unwrap();
+    history
+        .apply(Input::Act {
+            at: now,
+            action: Action::Crash(NodeId(up as u16)),
+        })
+        .unwrap();
+    for _ in 0..50 {
+        history.forward().unwrap();
+    }
+    let forked: Vec<_> = (0..=history.len())
+        .map(|i| {
+            history.seek(i);
+            history.current().clone()
+        })
+        .collect();
+    let branches = history.branches();
+    assert_eq!(branches.len(), 1);
+    assert_eq!((branches[0].fork, branches[0].len), (200, 600));
+
+    history.switch_branch(0).unwrap();
+    assert_eq!(history.position(), 200);
+    assert_eq!(history.len(), 600);
+    for (i, state) in states.iter().enumerate() {
+        history.seek(i);
+        assert_eq!(history.current(), state, "original branch, step {i}");
+    }
+    assert_eq!(history.branches()[0].len, 251);
+    history.switch_branch(0).unwrap();
+    for (i, state) in forked.iter().enumerate() {
+        history.seek(i);
+        assert_eq!(history.current(), state, "forked branch, step {i}");
+    }
+}
+
+#[test]
+fn repeating_the_recorded_input_in_the_past_is_not_a_fork() {
+    let (mut history, states) = record(10);
+    history.seek(10);
+    let recorded = history.inputs()[10].clone();
+    history.apply(recorded).unwrap();
+    assert!(history.branches().is_empty());
+    assert_eq!(history.len(), 600);
+    assert_eq!(history.current(), &states[11]);
+}
+
+#[test]
+fn forward_and_back_until_stop_at_the_steps_that_match() {
+    let (mut history, _) = record(11);
+    history.seek(0);
+    let is_crash = |r: &concord_core::sim::StepReport<RaftNode>| {
+        matches!(r.event, concord_core::sim::Event::Acted(Action::Crash(_)))
+    };
+    assert!(history.forward_until(600, |r, _| is_crash(r)).unwrap());
+    let first = history.position();
+    assert!(is_crash(history.last_report().unwrap()));
+    assert!(history.forward_until(600, |r, _| is_crash(r)).unwrap());
+    let second = history.position();
+    assert!(second > first);
+    assert!(history.back_until(is_crash));
+    assert_eq!(history.position(), first);
+    assert!(!history.back_until(is_crash));
+    assert_eq!(history.position(), 0);
 }

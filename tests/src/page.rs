@@ -197,7 +197,8 @@ impl Page {
         }
     }
 
-    async fn script(&self, script: &str, args: Vec<Value>) -> Outcome<Value> {
+    /// Runs `script` in the page (WebDriver "execute script"); `arguments[i]` are `args`.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Outcome<Value> {
         Ok(self.browser.client.execute(script, args).await?)
     }
 
@@ -316,10 +317,34 @@ impl Page {
             .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
     }
 
+    /// Opens another address of the app in the same browser (a permalink, say) and waits for
+    /// the app to draw.
+    pub async fn goto(&mut self, address: &str) -> Outcome {
+        self.opened = address.to_owned();
+        self.browser.goto(address).await?;
+        self.wait_for_app().await
+    }
+
+    /// Sends a key to the playground, as a keydown on its element.
+    pub async fn key(&self, key: &str) -> Outcome {
+        self.script(
+            "const p = document.querySelector('.playground');\
+             p.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], bubbles: true }));",
+            vec![json!(key)],
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Clicks the first visible element with `data-action="<action>"`, waiting up to 5 s for one
     /// to appear (a node's menu opens after a click, the play/pause toggle re-renders).
     pub async fn press(&self, action: &str) -> Outcome {
-        let selector = format!("[data-action=\"{action}\"]");
+        self.click(&format!("[data-action=\"{action}\"]")).await
+    }
+
+    /// Clicks the first visible element matching a CSS selector, waiting up to 5 s for one.
+    pub async fn click(&self, selector: &str) -> Outcome {
+        let selector = selector.to_owned();
         let element = self
             .poll(
                 &format!("a visible {selector}"),

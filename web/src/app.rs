@@ -6,7 +6,6 @@ use concord_core::raft::RaftNode;
 
 use crate::playground::{Playground, RunConfig};
 use crate::url::UrlState;
-use crate::view::copy_link::CopyLink;
 
 #[component]
 pub fn App() -> Html {
@@ -28,6 +27,7 @@ pub fn App() -> Html {
             url.set(UrlState {
                 seed: run.seed,
                 nodes: run.nodes,
+                tape: None,
                 ..(*url).clone()
             })
         })
@@ -57,11 +57,10 @@ pub fn App() -> Html {
                 <nav aria-label="protocols">
                     <a class="tab active" aria-current="page" href={format!("?algo=raft&lang={}", lang.code())}>{ "Raft" }</a>
                 </nav>
-                <CopyLink {lang} />
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
             if !known_algo { <p class="notice">{ t.unknown_algo }</p> }
-            <Playground<RaftNode> key={format!("{}-{}", run.seed, run.nodes)} {lang} {run} speed_exp={url.speed_exp} autoplay={url.autoplay} {on_run} {on_speed} />
+            <Playground<RaftNode> key={format!("{}-{}", run.seed, run.nodes)} {lang} {run} speed_exp={url.speed_exp} autoplay={url.autoplay} tape={url.tape.clone().map(AttrValue::from)} {on_run} {on_speed} />
         </div>
     }
 }

@@ -6,7 +6,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use concord_core::sim::{Action, History, Input, Protocol, Sim, Time};
+use concord_core::sim::{Action, Event, History, Input, NodeId, Protocol, Sim, StepReport, Time};
 use yew::Reducible;
 
 /// Slowest and fastest speed, as powers of two of real time (1/1024× … 1×).
@@ -17,6 +17,23 @@ pub const SPEED_DEFAULT_EXP: i32 = -6;
 /// A frame never advances more than this much wall time, so a tab that was in
 /// the background does not run minutes of simulation in one go.
 const MAX_FRAME_MS: f64 = 100.0;
+/// A jump forward gives up after this many steps, so a goal that is never reached cannot
+/// freeze the page.
+pub const MAX_JUMP_STEPS: usize = 200_000;
+
+/// Ways to move through a run other than one event at a time.
+pub enum Jump<P: Protocol> {
+    /// By virtual time, in µs (negative: back).
+    Time(i64),
+    /// To the next (or, with `false`, previous) delivery of a message to a node.
+    DeliveryTo(NodeId, bool),
+    /// Forward until a condition on the cluster holds (a leader exists, a value is chosen …).
+    Until(fn(&Sim<P>) -> bool),
+    /// Forward until an invariant breaks.
+    Violation,
+    /// To the next (or previous) step the timeline marks.
+    Mark(fn(&StepReport<P>) -> bool, bool),
+}
 
 pub struct PlayerState<P: Protocol> {
     pub history: History<P>,
@@ -69,6 +86,45 @@ impl<P: Protocol> PlayerState<P> {
         self.sync_view_to_sim();
     }
 
+    fn jump(&mut self, jump: Jump<P>) {
+        self.playing = false;
+        let h = &mut self.history;
+        let result = match jump {
+            Jump::Time(dt) if dt >= 0 => {
+                let target = self.view_time + dt as f64;
+                h.run_until(target as Time);
+                self.view_time = target;
+                self.error = None;
+                return;
+            }
+            Jump::Time(dt) => {
+                let target = (self.view_time + dt as f64).max(0.0) as Time;
+                // Reports are in time order: stand after the last step at or before the target.
+                let steps = h.reports()[..h.position()].partition_point(|r| r.time <= target);
+                h.seek(steps);
+                self.view_time = (target as f64).max(h.current().now() as f64);
+                self.error = None;
+                return;
+            }
+            Jump::DeliveryTo(node, true) => {
+                h.forward_until(MAX_JUMP_STEPS, |r, _| delivered_to(r, node))
+            }
+            Jump::DeliveryTo(node, false) => Ok(h.back_until(|r| delivered_to(r, node))),
+            Jump::Until(goal) => h.forward_until(MAX_JUMP_STEPS, |_, sim| goal(sim)),
+            Jump::Violation => h.forward_until(MAX_JUMP_STEPS, |r, _| !r.violations.is_empty()),
+            Jump::Mark(mark, true) => h.forward_until(MAX_JUMP_STEPS, |r, _| mark(r)),
+            Jump::Mark(mark, false) => Ok(h.back_until(mark)),
+        };
+        self.error = match result {
+            Ok(true) => None,
+            Ok(false) => Some(format!(
+                "not found (looked {MAX_JUMP_STEPS} steps ahead, or back to the start)"
+            )),
+            Err(e) => Some(e.to_string()),
+        };
+        self.sync_view_to_sim();
+    }
+
     fn act(&mut self, action: Action<P>) {
         // Everything due before the view time has run; the action happens at the view time.
         let next = self.sim().next_event_time().unwrap_or(Time::MAX);
@@ -91,8 +147,15 @@ pub enum PlayerAction<P: Protocol> {
     Back,
     SetSpeed(i32),
     Act(Action<P>),
+    Jump(Jump<P>),
+    /// Go to the state after this many steps.
+    Seek(usize),
+    /// Make a branch left behind by acting in the past the current run.
+    SwitchBranch(usize),
     /// Start over from a new simulation.
     Load(Box<Sim<P>>),
+    /// Something around the player failed (an export, an import): say so in the status line.
+    Fail(String),
 }
 
 /// The reducer's value. The history is large, so it lives behind a shared cell
@@ -104,16 +167,27 @@ pub struct Player<P: Protocol> {
 
 impl<P: Protocol> Player<P> {
     pub fn new(sim: Sim<P>, speed_exp: i32, playing: bool) -> Self {
+        Player::from_history(History::new(sim), speed_exp, playing)
+    }
+
+    pub fn from_history(history: History<P>, speed_exp: i32, playing: bool) -> Self {
+        let view_time = history.current().now() as f64;
         Player {
             state: Rc::new(RefCell::new(PlayerState {
-                history: History::new(sim),
-                view_time: 0.0,
+                history,
+                view_time,
                 playing,
                 speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
                 error: None,
             })),
             rev: 0,
         }
+    }
+
+    /// A player that tells why it could not open what it was asked to.
+    pub fn with_error(self, error: String) -> Self {
+        self.state.borrow_mut().error = Some(error);
+        self
     }
 
     pub fn state(&self) -> Ref<'_, PlayerState<P>> {
@@ -151,6 +225,20 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             PlayerAction::Back => s.back(),
             PlayerAction::SetSpeed(exp) => s.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             PlayerAction::Act(action) => s.act(action),
+            PlayerAction::Jump(jump) => s.jump(jump),
+            PlayerAction::Seek(step) => {
+                s.playing = false;
+                s.history.seek(step);
+                s.sync_view_to_sim();
+            }
+            PlayerAction::Fail(error) => s.error = Some(error),
+            PlayerAction::SwitchBranch(i) => {
+                s.playing = false;
+                if let Err(e) = s.history.switch_branch(i) {
+                    s.error = Some(e.to_string());
+                }
+                s.sync_view_to_sim();
+            }
             PlayerAction::Load(sim) => {
                 return Rc::new(Player::new(*sim, s.speed_exp, false));
             }
@@ -169,5 +257,13 @@ pub fn speed_label(exp: i32) -> String {
         format!("{}×", 1u64 << exp)
     } else {
         format!("1/{}×", 1u64 << -exp)
+    }
+}
+
+fn delivered_to<P: Protocol>(report: &StepReport<P>, node: NodeId) -> bool {
+    match &report.event {
+        Event::Delivered(env) => env.to == node,
+        Event::Acted(Action::Deliver(_)) => report.node() == Some(node),
+        _ => false,
     }
 }

@@ -15,6 +15,9 @@ pub struct UrlState {
     pub lang: Lang,
     /// Start playing as soon as the page loads.
     pub autoplay: bool,
+    /// The fragment of a permalink (`#tape=…`): the interventions and step to replay on top of
+    /// this configuration. A new seed or size drops it.
+    pub tape: Option<String>,
 }
 
 /// A seed for a run whose URL names none: short, so people can read it out.
@@ -35,9 +38,12 @@ fn browser_lang() -> Lang {
 impl UrlState {
     /// Read the page's query string; anything missing or malformed takes its default.
     pub fn read() -> UrlState {
-        let search = web_sys::window()
-            .and_then(|w| w.location().search().ok())
+        let location = web_sys::window().map(|w| w.location());
+        let search = location
+            .as_ref()
+            .and_then(|l| l.search().ok())
             .unwrap_or_default();
+        let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
         let params = UrlSearchParams::new_with_str(&search).ok();
         let get = |key: &str| params.as_ref().and_then(|p| p.get(key));
         UrlState {
@@ -52,10 +58,11 @@ impl UrlState {
                 .clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
             autoplay: get("autoplay").is_some_and(|v| v == "1" || v == "true"),
+            tape: (!hash.is_empty()).then_some(hash),
         }
     }
 
-    /// Replace the page's query string (no new history entry).
+    /// Replace the page's query string and fragment (no new history entry).
     pub fn write(&self) {
         let Ok(params) = UrlSearchParams::new() else {
             return;
@@ -68,7 +75,11 @@ impl UrlState {
         if self.autoplay {
             params.set("autoplay", "1");
         }
-        let query = format!("?{}", String::from(params.to_string()));
+        let query = format!(
+            "?{}{}",
+            String::from(params.to_string()),
+            self.tape.as_deref().unwrap_or_default()
+        );
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
         }

@@ -255,6 +255,7 @@ impl<P: Protocol> Sim<P> {
     /// Apply one input: the only way a simulation changes after it is created.
     pub fn apply(&mut self, input: Input<P>) -> Result<StepReport<P>, SimError> {
         let mut out = StepOutputs::default();
+        let mut node = None;
         let event = match input {
             Input::Next => {
                 let (key, pending) = self.queue.pop_first().ok_or(SimError::Idle)?;
@@ -265,19 +266,24 @@ impl<P: Protocol> Sim<P> {
                             .in_flight
                             .remove(&id)
                             .expect("queued message in flight");
-                        self.arrive(env, &mut out)
+                        let event = self.arrive(env, &mut out);
+                        if let Event::Delivered(env) = &event {
+                            node = Some(env.to);
+                        }
+                        event
                     }
-                    Pending::Timer(node, timer) => {
-                        self.nodes[node.index()].timers.remove(&timer);
-                        self.run_handler(node, &mut out, |n, cx| n.on_timer(timer, cx));
-                        Event::TimerFired(node, timer)
+                    Pending::Timer(id, timer) => {
+                        node = Some(id);
+                        self.nodes[id.index()].timers.remove(&timer);
+                        self.run_handler(id, &mut out, |n, cx| n.on_timer(timer, cx));
+                        Event::TimerFired(id, timer)
                     }
                 }
             }
             Input::Act { at, action } => {
                 self.validate(at, &action)?;
                 self.now = at;
-                self.act(action.clone(), &mut out);
+                node = self.act(action.clone(), &mut out);
                 Event::Acted(action)
             }
         };
@@ -287,6 +293,7 @@ impl<P: Protocol> Sim<P> {
             step: self.steps,
             time: self.now,
             event,
+            node,
             rules: out.rules,
             sent: out.sent,
             armed: out.armed,
@@ -353,26 +360,34 @@ impl<P: Protocol> Sim<P> {
         Ok(())
     }
 
-    /// Carry out a validated intervention.
-    fn act(&mut self, action: Action<P>, out: &mut StepOutputs<P>) {
+    /// Carry out a validated intervention; returns the node it happened to, if any.
+    fn act(&mut self, action: Action<P>, out: &mut StepOutputs<P>) -> Option<NodeId> {
         match action {
-            Action::Command(id, cmd) => self.run_handler(id, out, |n, cx| n.on_command(cmd, cx)),
+            Action::Command(id, cmd) => {
+                self.run_handler(id, out, |n, cx| n.on_command(cmd, cx));
+                return Some(id);
+            }
             Action::Crash(id) => {
                 let slot = &mut self.nodes[id.index()];
                 slot.up = false;
                 for (_, armed) in std::mem::take(&mut slot.timers) {
                     self.queue.remove(&armed.key);
                 }
+                return Some(id);
             }
             Action::Restart(id) => {
                 self.nodes[id.index()].up = true;
                 self.run_handler(id, out, |n, cx| n.on_restart(cx));
+                return Some(id);
             }
             Action::Deliver(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
                 // Arriving early is still arriving: the network's verdict stands.
-                self.arrive(env, out);
+                let to = env.to;
+                if let Event::Delivered(_) = self.arrive(env, out) {
+                    return Some(to);
+                }
             }
             Action::Drop(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
@@ -412,6 +427,7 @@ impl<P: Protocol> Sim<P> {
             Action::Partition(groups) => self.network.partition(&groups),
             Action::Heal => self.network.heal(),
         }
+        None
     }
 
     /// A message reaches the end of its flight: delivered, or dropped and why.

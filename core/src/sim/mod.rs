@@ -7,7 +7,8 @@
 //! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
 //! - [`input`]: everything that can change a simulation, one [`Input`] per step.
 //! - [`report`]: what one step did, as data ([`StepReport`]).
-//! - [`history`]: step back and forth over a run ([`History`]).
+//! - [`history`]: step back and forth over a run, and its branches ([`History`]).
+//! - [`tape`]: a run's inputs in compact form, for permalinks ([`Tape`]).
 
 pub mod engine;
 pub mod history;
@@ -16,13 +17,15 @@ pub mod network;
 pub mod protocol;
 pub mod report;
 pub mod rng;
+pub mod tape;
 pub mod time;
 
 pub use engine::{ArmedTimer, Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
-pub use history::History;
+pub use history::{BranchInfo, History};
 pub use input::{Action, Input};
 pub use network::{NetConfig, Network};
 pub use protocol::{Context, NodeId, Protocol, Violation};
 pub use report::{DropReason, Event, StepReport};
 pub use rng::SimRng;
+pub use tape::{MAX_TAPE_STEPS, Mark, Tape};
 pub use time::{Time, ms};

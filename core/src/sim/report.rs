@@ -17,6 +17,8 @@ pub struct StepReport<P: Protocol> {
     pub step: u64,
     pub time: Time,
     pub event: Event<P>,
+    /// The node the step happened to: whose handler ran, or who crashed or restarted.
+    pub node: Option<NodeId>,
     /// Rules that fired while handling the event, in order.
     pub rules: Vec<P::Rule>,
     /// Messages put in flight by this step (including copies made by the network).
@@ -28,18 +30,9 @@ pub struct StepReport<P: Protocol> {
 }
 
 impl<P: Protocol> StepReport<P> {
-    /// The node whose handler ran in this step, if any.
+    /// The node the step happened to, if any.
     pub fn node(&self) -> Option<NodeId> {
-        match &self.event {
-            Event::Delivered(env) => Some(env.to),
-            Event::Dropped(..) => None,
-            Event::TimerFired(node, _) => Some(*node),
-            Event::Acted(action) => match action {
-                Action::Command(n, _) | Action::Crash(n) | Action::Restart(n) => Some(*n),
-                Action::Fire(n, _) => Some(*n),
-                _ => None,
-            },
-        }
+        self.node
     }
 }
 

@@ -323,3 +323,40 @@ fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use concord_core::raft::RaftConfig;
+    use concord_core::sim::{Sim, SimConfig};
+
+    use super::*;
+
+    /// A delivery's caption names the receiver, in the event and in every rule it fired.
+    #[test]
+    fn captions_name_the_node_the_step_happened_to() {
+        let config = SimConfig {
+            seed: 3,
+            nodes: 3,
+            net: Default::default(),
+        };
+        let mut sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        let report = loop {
+            let report = sim.step().unwrap();
+            if matches!(report.event, Event::Delivered(_)) && !report.rules.is_empty() {
+                break report;
+            }
+        };
+        let Event::Delivered(env) = &report.event else {
+            unreachable!()
+        };
+        let text = caption(Lang::En, &report);
+        assert!(text.starts_with(&format!("{} received", env.to)), "{text}");
+        let others = NodeId::all(3).filter(|&n| n != env.to && n != env.from);
+        for other in others {
+            assert!(
+                !text.contains(&other.to_string()),
+                "{text} mentions {other}"
+            );
+        }
+    }
+}

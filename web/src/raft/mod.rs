@@ -3,12 +3,12 @@
 mod caption;
 mod inspector;
 
-use concord_core::raft::{Command, Msg, RaftConfig, RaftNode, Role, Timer};
+use concord_core::raft::{Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{ProtocolView, RunConfig};
+use crate::playground::{Goal, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 
 impl ProtocolView for RaftNode {
@@ -63,6 +63,54 @@ impl ProtocolView for RaftNode {
 
     fn legend(lang: Lang) -> Html {
         html! { <Legend {lang} /> }
+    }
+
+    fn timer_name(lang: Lang, timer: &Timer) -> String {
+        let t = lang.text();
+        match timer {
+            Timer::Election => t.election_timer,
+            Timer::Heartbeat => t.heartbeat_timer,
+        }
+        .to_owned()
+    }
+
+    /// Terms are Raft's eras: a step belongs to the newest term it mentions.
+    fn band(report: &StepReport<Self>) -> Option<u64> {
+        let from_rules = report.rules.iter().filter_map(|rule| match rule {
+            Rule::StartElection { term, .. }
+            | Rule::BecomeLeader { term, .. }
+            | Rule::AdoptTerm { term, .. } => Some(*term),
+            _ => None,
+        });
+        from_rules.max()
+    }
+
+    fn band_name(lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => "term",
+            Lang::Zh => "任期",
+        }
+    }
+
+    fn milestone(report: &StepReport<Self>) -> bool {
+        report
+            .rules
+            .iter()
+            .any(|r| matches!(r, Rule::BecomeLeader { .. }))
+    }
+
+    fn goals() -> Vec<Goal<Self>> {
+        vec![Goal {
+            label: |lang| match lang {
+                Lang::En => "a leader is elected",
+                Lang::Zh => "选出 leader",
+            },
+            reached: |sim| {
+                sim.nodes()
+                    .iter()
+                    .any(|n| n.up && n.state.role() == Role::Leader)
+            },
+        }]
     }
 }
 

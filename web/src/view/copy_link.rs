@@ -1,4 +1,5 @@
-//! "Copy link": the page's URL holds the whole run, so copying it shares exactly what is on screen.
+//! "Copy link": the address of exactly what is on screen (configuration in the query, the
+//! run's interventions and step in the fragment). The address bar shows it too.
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -9,6 +10,8 @@ use crate::i18n::Lang;
 #[derive(Properties, PartialEq)]
 pub struct CopyLinkProps {
     pub lang: Lang,
+    /// Builds the link when the button is pressed.
+    pub link: Callback<(), String>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -25,12 +28,16 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     // The confirmation fades after two seconds; dropping the handle cancels a pending reset.
     let reset = use_mut_ref(|| None::<Timeout>);
     let onclick = {
-        let status = status.clone();
+        let (status, link) = (status.clone(), props.link.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(window) = web_sys::window() else {
                 return;
             };
-            let href = window.location().href().unwrap_or_default();
+            let href = link.emit(());
+            if let Ok(history) = window.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+            }
             let promise = window.navigator().clipboard().write_text(&href);
             let (status, reset) = (status.clone(), reset.clone());
             spawn_local(async move {

@@ -66,6 +66,8 @@ pub enum MsgCommand {
 pub struct MessageInspectorProps {
     pub lang: Lang,
     pub msg: MsgView,
+    /// Only a message still in flight can be delivered, dropped, duplicated or delayed.
+    pub in_flight: bool,
     pub on_command: Callback<MsgCommand>,
     pub on_close: Callback<()>,
 }
@@ -93,12 +95,16 @@ pub fn MessageInspector(p: &MessageInspectorProps) -> Html {
                     if m.lost { <em>{ format!(" ({})", t.lost_message) }</em> }</dd>
                 { for m.fields.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
             </dl>
-            <div class="actions">
-                { button("deliver", t.deliver_now, MsgCommand::DeliverNow) }
-                { button("drop", t.drop_msg, MsgCommand::Drop) }
-                { button("duplicate", t.duplicate_msg, MsgCommand::Duplicate) }
-                { button("delay", t.delay_msg, MsgCommand::Delay(50_000)) }
-            </div>
+            if p.in_flight {
+                <div class="actions">
+                    { button("deliver", t.deliver_now, MsgCommand::DeliverNow) }
+                    { button("drop", t.drop_msg, MsgCommand::Drop) }
+                    { button("duplicate", t.duplicate_msg, MsgCommand::Duplicate) }
+                    { button("delay", t.delay_msg, MsgCommand::Delay(50_000)) }
+                </div>
+            } else {
+                <p class="note">{ t.delivered_already }</p>
+            }
         </section>
     }
 }

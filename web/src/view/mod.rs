@@ -7,3 +7,6 @@ pub mod copy_link;
 pub mod frames;
 pub mod message;
 pub mod network;
+pub mod pending;
+pub mod spacetime;
+pub mod timeline;

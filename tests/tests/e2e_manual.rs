@@ -1,0 +1,148 @@
+//! Stepping through by hand: the user delivers a message out of order from the pending list,
+//! steps back, copies the permalink and opens it in a fresh page, which shows the same state at
+//! the same step. Also the help overlay and the space-time diagram.
+
+use concord_tests::page::{Page, describe};
+use concord_tests::{Outcome, ensure};
+use serde_json::Value;
+
+const URL: &str = "/?algo=raft&nodes=3&seed=5&lang=en";
+
+#[tokio::test]
+async fn deliver_out_of_order_step_back_and_reopen_the_permalink() {
+    let mut page = Page::open(URL).await;
+    let result = scenario(&mut page).await;
+    page.finish("manual-stepping", result).await;
+}
+
+/// Ids of the messages in the pending list, earliest delivery first.
+async fn pending_messages(page: &Page) -> Outcome<Vec<u64>> {
+    let ids = page
+        .script(
+            "return [...document.querySelectorAll('[data-pending-msg]')]\
+                .map(e => Number(e.getAttribute('data-pending-msg')));",
+            vec![],
+        )
+        .await?;
+    Ok(ids
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default())
+}
+
+async fn scenario(page: &mut Page) -> Outcome {
+    // "Until a leader is elected": the new leader's heartbeats are all in flight.
+    page.press("until-goal").await?;
+    let elected = page.wait_until_still().await?;
+    let nodes = page.nodes().await?;
+    ensure!(
+        nodes.iter().filter(|n| n.is_leader()).count() == 1,
+        "stepping until a leader is elected should stop with one leader: {}",
+        describe(&nodes)
+    );
+    let pending = pending_messages(page).await?;
+    ensure!(
+        pending.len() >= 2,
+        "a new leader's heartbeats should be pending, found {pending:?}"
+    );
+
+    // Deliver the message due last, ahead of all the others.
+    let last = *pending.last().expect("two or more");
+    page.click(&format!(
+        "[data-pending-msg=\"{last}\"] [data-action=\"deliver-now\"]"
+    ))
+    .await?;
+    let delivered = page.wait_for_step(elected.step + 1).await?;
+    let after = pending_messages(page).await?;
+    ensure!(
+        !after.contains(&last) && after.len() == pending.len() - 1 + count_new(&after, &pending),
+        "message #{last} should have left the pending list: before {pending:?}, after {after:?}"
+    );
+    ensure!(
+        after.iter().any(|id| pending.contains(id)),
+        "the earlier messages should still be pending: {after:?}"
+    );
+    let caption = page.caption().await?;
+    ensure!(
+        caption.contains("ahead of its time"),
+        "the caption should say the message came early: {caption:?}"
+    );
+    ensure!(
+        page.script(
+            "return !!document.querySelector(`[data-arrow=\"${arguments[0]}\"]`);",
+            vec![last.into()]
+        )
+        .await?
+            == Value::Bool(true),
+        "the space-time diagram should draw message #{last}"
+    );
+    page.screenshot("manual-delivered-out-of-order").await?;
+
+    // One step back: the message is in flight again.
+    page.press("back").await?;
+    page.wait_for_step(delivered.step - 1).await?;
+    ensure!(
+        pending_messages(page).await? == pending,
+        "after stepping back the pending list should be as before"
+    );
+    page.press("step").await?;
+    page.wait_for_step(delivered.step).await?;
+    let here = page.nodes().await?;
+
+    // The permalink reproduces this state and step in a fresh page.
+    page.press("copy-link").await?;
+    let href = page
+        .script(
+            "return location.pathname + location.search + location.hash;",
+            vec![],
+        )
+        .await?;
+    let href = href.as_str().unwrap_or_default().to_owned();
+    ensure!(
+        href.contains("#tape="),
+        "copy link should put the run in the address: {href}"
+    );
+    page.goto("/").await?;
+    page.goto(&href).await?;
+    let reopened = page.status().await?;
+    ensure!(
+        reopened.step == delivered.step,
+        "the permalink should open at step {}, opened at {}",
+        delivered.step,
+        reopened.step
+    );
+    let there = page.nodes().await?;
+    ensure!(
+        describe(&there) == describe(&here),
+        "the permalink should show the same cluster:\n  before {}\n  after  {}",
+        describe(&here),
+        describe(&there)
+    );
+    ensure!(
+        pending_messages(page).await? == after,
+        "the permalink should show the same messages in flight"
+    );
+
+    // `?` opens the list of shortcuts; Escape closes it.
+    page.key("?").await?;
+    ensure!(
+        page.script("return !!document.querySelector('[data-help]');", vec![])
+            .await?
+            == Value::Bool(true),
+        "? should open the shortcuts"
+    );
+    page.screenshot("manual-help").await?;
+    page.key("Escape").await?;
+    ensure!(
+        page.script("return !!document.querySelector('[data-help]');", vec![])
+            .await?
+            == Value::Bool(false),
+        "Escape should close the shortcuts"
+    );
+    Ok(())
+}
+
+/// Messages sent by the delivery itself (a reply) join the list.
+fn count_new(after: &[u64], before: &[u64]) -> usize {
+    after.iter().filter(|id| !before.contains(id)).count()
+}

@@ -1,0 +1,421 @@
+//! The playground every protocol shares: one [`Player`], the cluster ring, the caption, the
+//! controls, the timeline, the space-time diagram, the pending events, the message inspector
+//! and the network panel. A protocol plugs in through [`ProtocolView`].
+
+mod derive;
+mod permalink;
+mod protocol_view;
+
+use concord_core::sim::{Action, History, MsgId, NodeId};
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+pub use protocol_view::{Goal, ProtocolView, RunConfig};
+
+use crate::i18n::Lang;
+use crate::player::{Jump, Player, PlayerAction};
+use crate::view::cluster::Cluster;
+use crate::view::controls::Controls;
+use crate::view::copy_link::CopyLink;
+use crate::view::frames::use_animation_frames;
+use crate::view::message::{MessageInspector, MsgCommand, MsgView};
+use crate::view::network::{NetChange, NetworkPanel};
+use crate::view::pending::PendingPanel;
+use crate::view::spacetime::SpaceTime;
+use crate::view::timeline::Timeline;
+
+#[derive(Properties, PartialEq)]
+pub struct PlaygroundProps {
+    pub lang: Lang,
+    pub run: RunConfig,
+    pub speed_exp: i32,
+    pub autoplay: bool,
+    /// A permalink's fragment (`#tape=…`) to replay on top of `run`.
+    #[prop_or_default]
+    pub tape: Option<AttrValue>,
+    /// The user changed seed or cluster size.
+    pub on_run: Callback<RunConfig>,
+    pub on_speed: Callback<i32>,
+}
+
+/// What the side panel shows: a server or a message.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Selection {
+    Node(usize),
+    Msg(MsgId),
+}
+
+impl Selection {
+    fn node(self) -> Option<usize> {
+        match self {
+            Selection::Node(i) => Some(i),
+            Selection::Msg(_) => None,
+        }
+    }
+
+    fn msg(self) -> Option<MsgId> {
+        match self {
+            Selection::Msg(id) => Some(id),
+            Selection::Node(_) => None,
+        }
+    }
+}
+
+/// The space-time diagram's default span of virtual time, µs.
+const SPACETIME_WINDOW: f64 = 150_000.0;
+
+fn open<P: ProtocolView>(props: &PlaygroundProps) -> Player<P> {
+    let sim = P::new_sim(props.run);
+    let tape = props
+        .tape
+        .as_deref()
+        .and_then(permalink::read_fragment::<P>);
+    match tape {
+        None => Player::new(sim, props.speed_exp, props.autoplay),
+        Some(Ok(tape)) => match History::replay(sim.clone(), &tape) {
+            Ok(history) => Player::from_history(history, props.speed_exp, false),
+            Err(e) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
+        },
+        Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
+    }
+}
+
+/// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
+/// a fresh one.
+#[component]
+pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
+    let run = props.run;
+    let player = use_reducer(|| open::<P>(props));
+    let selected = use_state(|| None::<Selection>);
+    let help = use_state(|| false);
+    let window = use_state(|| SPACETIME_WINDOW);
+    let root = use_node_ref();
+
+    {
+        let root = root.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = root.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let playing = player.state().playing;
+    {
+        let player = player.dispatcher();
+        use_animation_frames(
+            playing,
+            Callback::from(move |dt| player.dispatch(PlayerAction::Tick(dt))),
+        );
+    }
+
+    let lang = props.lang;
+    let t = lang.text();
+    let send = player.dispatcher().to_callback();
+    let on_speed = {
+        let (send, up) = (send.clone(), props.on_speed.clone());
+        Callback::from(move |exp| {
+            send.emit(PlayerAction::SetSpeed(exp));
+            up.emit(exp);
+        })
+    };
+    let on_run = props.on_run.clone();
+    let on_seed = on_run.reform(move |seed| RunConfig { seed, ..run });
+    let on_new_seed = on_run.reform(move |_| RunConfig {
+        seed: crate::url::random_seed(),
+        ..run
+    });
+    let on_nodes = on_run.reform(move |nodes: usize| RunConfig {
+        nodes: nodes.clamp(P::NODES_RANGE.0, P::NODES_RANGE.1),
+        ..run
+    });
+    let on_reset = send.reform(move |_| PlayerAction::Load(Box::new(P::new_sim(run))));
+    let toggle = {
+        let selected = selected.clone();
+        Callback::from(move |next: Selection| {
+            selected.set(if *selected == Some(next) {
+                None
+            } else {
+                Some(next)
+            })
+        })
+    };
+    let on_select = toggle.reform(Selection::Node);
+    let on_select_msg = toggle.reform(|id| Selection::Msg(MsgId(id)));
+    let on_act = send.reform(PlayerAction::Act);
+    let on_key = {
+        let (send, selected, help) = (send.clone(), selected.clone(), help.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            // Keys typed into a field, or Space on a button, belong to that control.
+            let tag = e
+                .target_dyn_into::<HtmlElement>()
+                .map(|el| el.tag_name())
+                .unwrap_or_default();
+            if tag == "INPUT" || tag == "SELECT" || (tag == "BUTTON" && e.key() == " ") {
+                return;
+            }
+            let action = match e.key().as_str() {
+                " " => PlayerAction::TogglePlay,
+                "ArrowRight" => PlayerAction::Step,
+                "ArrowLeft" => PlayerAction::Back,
+                "]" => PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, true)),
+                "[" => PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, false)),
+                "d" | "D" => match selected.and_then(Selection::msg) {
+                    Some(id) => PlayerAction::Act(Action::Drop(id)),
+                    None => return,
+                },
+                "?" => {
+                    help.set(!*help);
+                    e.prevent_default();
+                    return;
+                }
+                "Escape" => {
+                    help.set(false);
+                    selected.set(None);
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            send.emit(action);
+        })
+    };
+
+    let state = player.state();
+    let history = &state.history;
+    let sim = state.sim();
+    let now = state.view_time;
+    let nodes = sim
+        .nodes()
+        .iter()
+        .map(|slot| P::node_view(lang, slot, now))
+        .collect::<Vec<_>>();
+    let dots = derive::dots(lang, sim, now);
+    let caption_text = match history.last_report() {
+        Some(report) => P::caption(lang, report),
+        None => P::start_caption(lang).to_owned(),
+    };
+    let violation = sim.violations().first().map(|v| {
+        html! {
+            <div class="violation" role="alert" data-violation={v.invariant.clone()}>
+                <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
+                { format!(" · {} {} · {}", t.step_no, v.step, v.detail) }
+            </div>
+        }
+    });
+    let close = {
+        let selected = selected.clone();
+        Callback::from(move |_| selected.set(None))
+    };
+    let inspector = match *selected {
+        Some(Selection::Node(i)) => sim
+            .nodes()
+            .get(i)
+            .map(|slot| P::node_panel(lang, slot, now, on_act.clone(), close.clone())),
+        Some(Selection::Msg(id)) => derive::find_message(history, id).map(|env| {
+            let on_command = on_act.reform(move |cmd| match cmd {
+                MsgCommand::DeliverNow => Action::Deliver(id),
+                MsgCommand::Drop => Action::Drop(id),
+                MsgCommand::Duplicate => Action::Duplicate(id),
+                MsgCommand::Delay(by) => Action::Delay(id, by),
+            });
+            let msg = MsgView::new(env, P::msg_title(lang, env));
+            let in_flight = sim.message(id).is_some();
+            html! { <MessageInspector {lang} {msg} {in_flight} {on_command} on_close={close.clone()} /> }
+        }),
+        None => None,
+    };
+    let net = sim.network();
+    let on_net = on_act.reform(|change| match change {
+        NetChange::Settings(config) => Action::SetNetwork(config),
+        NetChange::Partition(groups) => Action::Partition(groups),
+        NetChange::Cut(a, b) => Action::Cut(a, b),
+        NetChange::Uncut(a, b) => Action::Uncut(a, b),
+        NetChange::Heal => Action::Heal,
+    });
+    let pending = derive::pending(lang, sim);
+    let on_fire = {
+        let (on_act, timers): (_, Vec<Vec<P::Timer>>) = (
+            on_act.clone(),
+            sim.nodes()
+                .iter()
+                .map(|n| n.timers().keys().copied().collect())
+                .collect(),
+        );
+        Callback::from(move |(node, timer): (usize, usize)| {
+            if let Some(&kind) = timers.get(node).and_then(|t| t.get(timer)) {
+                on_act.emit(Action::Fire(NodeId(node as u16), kind));
+            }
+        })
+    };
+    let (marks, bands) = derive::timeline(history);
+    let branches = history
+        .branches()
+        .iter()
+        .map(|b| (b.fork, b.len))
+        .collect::<Vec<_>>();
+    let (arrows, events) = derive::spacetime(lang, history, now, *window);
+    let labels = sim
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(i, _)| AttrValue::from(NodeId(i as u16).to_string()))
+        .collect::<Vec<_>>();
+    let link = {
+        let player = player.clone();
+        Callback::from(move |_| permalink::permalink(&player.state().history))
+    };
+    let on_export = {
+        let (player, send) = (player.clone(), send.clone());
+        Callback::from(move |_: MouseEvent| {
+            let exported = permalink::export(P::ALGO, run.seed, run.nodes, &player.state().history);
+            if let Err(e) = exported {
+                send.emit(PlayerAction::Fail(format!("export: {e}")));
+            }
+        })
+    };
+    let on_import = {
+        let send = send.clone();
+        Callback::from(move |e: Event| {
+            let Some(file) = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                return;
+            };
+            let send = send.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                let address = text
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .ok_or_else(|| "the file could not be read".to_owned())
+                    .and_then(|t| permalink::address_of(&t, lang.code()));
+                match address {
+                    Ok(address) => permalink::open_address(&address),
+                    Err(e) => send.emit(PlayerAction::Fail(format!("import: {e}"))),
+                }
+            });
+        })
+    };
+    let zoom = |factor: f64| {
+        let window = window.clone();
+        Callback::from(move |_: MouseEvent| {
+            window.set((*window * factor).clamp(20_000.0, 20_000_000.0))
+        })
+    };
+    let jump = |make: fn() -> Jump<P>| send.reform(move |_: MouseEvent| PlayerAction::Jump(make()));
+    let selected_node = selected.and_then(Selection::node);
+    let goals = P::goals().into_iter().map(|goal| {
+        let reached = goal.reached;
+        html! {
+            <button class="small" data-action="until-goal" onclick={send.reform(move |_| PlayerAction::Jump(Jump::Until(reached)))}>
+                { format!("{} {}", t.until, (goal.label)(lang)) }
+            </button>
+        }
+    });
+
+    html! {
+        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}>
+            { for violation }
+            <div class="layout">
+                <div class="main">
+                    <Cluster {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
+                        selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
+                        groups={net.groups().to_vec()} cuts={net.cuts().map(|(a, b)| (a.index(), b.index())).collect::<Vec<_>>()}
+                        aria_label={P::describe(lang, sim)} />
+                    <p class="caption" data-caption="" aria-live="polite">{ caption_text }</p>
+                    if let Some(err) = state.error.clone() { <p class="error" role="status">{ err }</p> }
+                    { P::state_panel(lang, sim) }
+                    <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
+                        step={history.position()} steps_recorded={history.len()} time={now}
+                        seed={run.seed} nodes={run.nodes} nodes_range={P::NODES_RANGE}
+                        on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
+                        on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed} {on_nodes} />
+                    <div class="jumps" role="group" aria-label={t.step_by}>
+                        <span class="note">{ t.step_by }</span>
+                        <button class="small" data-action="back-10ms" onclick={jump(|| Jump::Time(-10_000))}>{ "−10 ms" }</button>
+                        <button class="small" data-action="forward-10ms" onclick={jump(|| Jump::Time(10_000))}>{ "+10 ms" }</button>
+                        if let Some(i) = selected_node {
+                            <button class="small" data-action="prev-delivery"
+                                onclick={send.reform(move |_| PlayerAction::Jump(Jump::DeliveryTo(NodeId(i as u16), false)))}>
+                                { format!("◀ {} {}", t.delivery_to, NodeId(i as u16)) }</button>
+                            <button class="small" data-action="next-delivery"
+                                onclick={send.reform(move |_| PlayerAction::Jump(Jump::DeliveryTo(NodeId(i as u16), true)))}>
+                                { format!("{} {} ▶", t.delivery_to, NodeId(i as u16)) }</button>
+                        }
+                        { for goals }
+                        <button class="small" data-action="until-violation" onclick={jump(|| Jump::Violation)}>{ t.until_violation }</button>
+                    </div>
+                    <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
+                        band_name={P::band_name(lang)} {branches}
+                        on_seek={send.reform(PlayerAction::Seek)} on_switch={send.reform(PlayerAction::SwitchBranch)} />
+                    <details class="panel spacetime-panel" open=true>
+                        <summary>{ t.spacetime }</summary>
+                        <div class="zoom">
+                            <button class="small" aria-label={t.zoom_in} onclick={zoom(0.5)}>{ "+" }</button>
+                            <button class="small" aria-label={t.zoom_out} onclick={zoom(2.0)}>{ "−" }</button>
+                            <span class="note">{ format!("{:.0} ms", *window / 1000.0) }</span>
+                        </div>
+                        <SpaceTime {labels} {arrows} {events} {now} window={*window}
+                            selected_msg={selected.and_then(Selection::msg).map(|m| m.0)} on_select_msg={on_select_msg.clone()} />
+                    </details>
+                </div>
+                <aside class="side">
+                    if let Some(panel) = inspector { { panel } } else {
+                        <p class="hint">{ t.click_a_node }</p>
+                    }
+                    <PendingPanel {lang} rows={pending} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
+                        on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))} on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
+                        on_select_msg={on_select_msg.clone()} {on_fire} />
+                    <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
+                        groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} />
+                    <div class="panel share">
+                        <CopyLink {lang} {link} />
+                        <button data-action="export" onclick={on_export}>{ t.export_run }</button>
+                        <label class="import">
+                            <span>{ t.import_run }</span>
+                            <input type="file" accept=".json,application/json" data-control="import" onchange={on_import} />
+                        </label>
+                    </div>
+                    { P::legend(lang) }
+                </aside>
+            </div>
+            if *help {
+                <HelpOverlay {lang} on_close={let help = help.clone(); Callback::from(move |_| help.set(false))} />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HelpProps {
+    lang: Lang,
+    on_close: Callback<()>,
+}
+
+/// Every keyboard shortcut, opened with `?`.
+#[component]
+fn HelpOverlay(p: &HelpProps) -> Html {
+    let t = p.lang.text();
+    let keys = [
+        ("Space", t.key_play),
+        ("→", t.key_step),
+        ("←", t.key_back),
+        ("]", t.key_next_mark),
+        ("[", t.key_prev_mark),
+        ("D", t.key_drop),
+        ("Esc", t.key_escape),
+        ("?", t.key_help),
+    ];
+    let close = p.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="help" role="dialog" aria-modal="true" aria-label={t.shortcuts} data-help="">
+            <div class="card">
+                <h2>{ t.shortcuts }</h2>
+                <dl>{ for keys.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
+                <button data-action="close-help" onclick={close}>{ t.close }</button>
+            </div>
+        </div>
+    }
+}

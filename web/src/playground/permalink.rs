@@ -1,0 +1,118 @@
+//! Permalinks and run files: the URL's query holds the configuration, its fragment
+//! (`#tape=…`) the interventions and the step the author stood at, as base64url JSON. A run
+//! file holds the same as JSON, to keep or to share outside a link.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use concord_core::sim::{History, Protocol, Tape};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+const KEY: &str = "tape=";
+
+/// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
+pub fn fragment<P: Protocol>(history: &History<P>) -> String {
+    let json = serde_json::to_string(&history.tape()).unwrap_or_default();
+    format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
+}
+
+/// The tape in a fragment, if it holds one; an error says why it could not be read.
+pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, String>> {
+    let encoded = hash.trim_start_matches('#').strip_prefix(KEY)?;
+    Some(
+        URL_SAFE_NO_PAD
+            .decode(encoded)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string())),
+    )
+}
+
+/// The page's address with the run's fragment: what "Copy link" copies.
+pub fn permalink<P: Protocol>(history: &History<P>) -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .and_then(|l| {
+            Some(format!(
+                "{}{}{}",
+                l.origin().ok()?,
+                l.pathname().ok()?,
+                l.search().ok()?
+            ))
+        })
+        .unwrap_or_default();
+    format!("{base}{}", fragment(history))
+}
+
+/// A run saved to a file: what the URL's query and fragment hold, as one JSON document.
+#[derive(Serialize, Deserialize)]
+pub struct RunFile {
+    pub algo: String,
+    pub seed: u64,
+    pub nodes: usize,
+    pub tape: serde_json::Value,
+}
+
+/// Offer the run as a JSON file download.
+pub fn export<P: Protocol>(
+    algo: &str,
+    seed: u64,
+    nodes: usize,
+    history: &History<P>,
+) -> Result<(), String> {
+    let file = RunFile {
+        algo: algo.to_owned(),
+        seed,
+        nodes,
+        tape: serde_json::to_value(history.tape()).map_err(|e| e.to_string())?,
+    };
+    let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    let parts = js_sys::Array::of1(&json.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(&format!("concord-{algo}-seed{seed}.json"));
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url).map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// The address that opens a run file: its configuration as the query, its tape as the fragment.
+pub fn address_of(text: &str, lang: &str) -> Result<String, String> {
+    let file: RunFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let tape = serde_json::to_string(&file.tape).map_err(|e| e.to_string())?;
+    let params = web_sys::UrlSearchParams::new().map_err(|e| format!("{e:?}"))?;
+    params.set("algo", &file.algo);
+    params.set("nodes", &file.nodes.to_string());
+    params.set("seed", &file.seed.to_string());
+    params.set("lang", lang);
+    Ok(format!(
+        "?{}#{KEY}{}",
+        String::from(params.to_string()),
+        URL_SAFE_NO_PAD.encode(tape)
+    ))
+}
+
+/// Open a run file's address: a new query loads a new page; the same query with a new
+/// fragment needs a reload to replay it.
+pub fn open_address(address: &str) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let same_query = location
+        .search()
+        .is_ok_and(|search| address.starts_with(&format!("{search}#")));
+    let _ = location.set_href(address);
+    if same_query {
+        let _ = location.reload();
+    }
+}

@@ -1,0 +1,89 @@
+//! The whole run as a strip: bands for the protocol's eras (Raft terms …), marks for
+//! interventions, milestones and violations, and a slider to move through it exactly. Branches
+//! left behind by acting in the past are listed under it.
+
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+
+#[derive(Clone, PartialEq)]
+pub struct TimelineMark {
+    pub step: usize,
+    /// `crash`, `network`, `command`, `manual`, `milestone` or `violation`.
+    pub class: &'static str,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct Band {
+    pub from: usize,
+    pub to: usize,
+    pub value: u64,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub lang: Lang,
+    pub len: usize,
+    pub position: usize,
+    pub marks: Vec<TimelineMark>,
+    pub bands: Vec<Band>,
+    /// What a band's number means (`term`, `round`).
+    pub band_name: AttrValue,
+    /// (step where the branch parts from this run, its length).
+    pub branches: Vec<(usize, usize)>,
+    pub on_seek: Callback<usize>,
+    pub on_switch: Callback<usize>,
+}
+
+const WIDTH: f64 = 1000.0;
+
+#[component]
+pub fn Timeline(p: &TimelineProps) -> Html {
+    let t = p.lang.text();
+    let span = p.len.max(1) as f64;
+    let x = |step: usize| step as f64 / span * WIDTH;
+    let bands = p.bands.iter().map(|b| {
+        let (x0, x1) = (x(b.from), x(b.to));
+        html! {
+            <g class={classes!("band", if b.value % 2 == 0 { "even" } else { "odd" })}>
+                <rect x={format!("{x0:.1}")} y="0" width={format!("{:.1}", (x1 - x0).max(0.5))} height="28" />
+                if x1 - x0 > 40.0 {
+                    <text x={format!("{:.1}", x0 + 4.0)} y="11">{ format!("{} {}", p.band_name, b.value) }</text>
+                }
+            </g>
+        }
+    });
+    let marks = p.marks.iter().map(|m| {
+        let mx = format!("{:.1}", x(m.step));
+        html! { <line class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
+    });
+    let on_input = p.on_seek.reform(|e: InputEvent| {
+        e.target_dyn_into::<web_sys::HtmlInputElement>()
+            .and_then(|i| i.value().parse().ok())
+            .unwrap_or(0)
+    });
+    let branches = p.branches.iter().enumerate().map(|(i, &(fork, len))| {
+        let on_switch = p.on_switch.clone();
+        html! {
+            <li>
+                <button class="small" data-action="switch-branch" onclick={Callback::from(move |_| on_switch.emit(i))}>
+                    { format!("{} {} · {} {len}", t.branch_from, fork, t.steps) }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <div class="timeline">
+            <div class="strip">
+                <svg viewBox={format!("0 0 {WIDTH} 28")} preserveAspectRatio="none" aria-hidden="true">
+                    { for bands }{ for marks }
+                </svg>
+                <input type="range" data-control="timeline" aria-label={t.timeline} min="0" max={p.len.to_string()}
+                    value={p.position.to_string()} oninput={on_input} />
+            </div>
+            if !p.branches.is_empty() {
+                <ul class="branches" aria-label={t.branches}><li class="note">{ t.branches }</li>{ for branches }</ul>
+            }
+        </div>
+    }
+}
