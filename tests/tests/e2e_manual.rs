@@ -123,6 +123,10 @@ async fn scenario(page: &mut Page) -> Outcome {
         "the permalink should show the same messages in flight"
     );
 
+    // Back to when the leader was elected: the step "until a leader is elected" stopped at.
+    page.press("since-goal").await?;
+    page.wait_for_step(elected.step).await?;
+
     // `?` opens the list of shortcuts; Escape closes it.
     page.key("?").await?;
     ensure!(

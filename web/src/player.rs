@@ -29,6 +29,8 @@ pub enum Jump<P: Protocol> {
     DeliveryTo(NodeId, bool),
     /// Forward until a condition on the cluster holds (a leader exists, a value is chosen …).
     Until(fn(&Sim<P>) -> bool),
+    /// Back to the step at which a condition on the cluster last became true.
+    SinceBack(fn(&Sim<P>) -> bool),
     /// Forward until an invariant breaks.
     Violation,
     /// To the next (or previous) step the timeline marks.
@@ -111,6 +113,7 @@ impl<P: Protocol> PlayerState<P> {
             }
             Jump::DeliveryTo(node, false) => Ok(h.back_until(|r| delivered_to(r, node))),
             Jump::Until(goal) => h.forward_until(MAX_JUMP_STEPS, |_, sim| goal(sim)),
+            Jump::SinceBack(goal) => Ok(back_to_onset(h, goal)),
             Jump::Violation => h.forward_until(MAX_JUMP_STEPS, |r, _| !r.violations.is_empty()),
             Jump::Mark(mark, true) => h.forward_until(MAX_JUMP_STEPS, |r, _| mark(r)),
             Jump::Mark(mark, false) => Ok(h.back_until(mark)),
@@ -258,6 +261,32 @@ pub fn speed_label(exp: i32) -> String {
     } else {
         format!("1/{}×", 1u64 << -exp)
     }
+}
+
+/// How far back a search over states looks: each earlier state is rebuilt from a snapshot.
+const MAX_STATES_BACK: usize = 20_000;
+
+/// Go back to the latest earlier step after which `goal` held and before which it did not;
+/// false (and no move) if there is none within reach.
+fn back_to_onset<P: Protocol>(h: &mut History<P>, goal: fn(&Sim<P>) -> bool) -> bool {
+    let start = h.position();
+    let floor = start.saturating_sub(MAX_STATES_BACK);
+    let mut later = None;
+    for p in (floor..start).rev() {
+        h.seek(p);
+        let holds = goal(h.current());
+        if later == Some(true) && !holds {
+            h.seek(p + 1);
+            return true;
+        }
+        later = Some(holds);
+    }
+    // It held from the very start: its onset is step 0.
+    if floor == 0 && later == Some(true) {
+        return true;
+    }
+    h.seek(start);
+    false
 }
 
 fn delivered_to<P: Protocol>(report: &StepReport<P>, node: NodeId) -> bool {

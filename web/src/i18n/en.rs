@@ -97,5 +97,6 @@ pub static TEXT: Text = Text {
     delivered_already: "Already delivered or dropped.",
     export_run: "Export run",
     import_run: "Import run…",
+    back_to_when: "back to when",
     unknown_algo: "This protocol's view is not available yet; showing Raft.",
 };

@@ -138,6 +138,7 @@ pub struct Text {
     pub delivered_already: &'static str,
     pub export_run: &'static str,
     pub import_run: &'static str,
+    pub back_to_when: &'static str,
     pub unknown_algo: &'static str,
     pub copy_link: &'static str,
     pub link_copied: &'static str,

@@ -97,5 +97,6 @@ pub static TEXT: Text = Text {
     delivered_already: "已送达或已丢弃。",
     export_run: "导出运行",
     import_run: "导入运行…",
+    back_to_when: "回到上次",
     unknown_algo: "该协议的视图尚未提供，先显示 Raft。",
 };

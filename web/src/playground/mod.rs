@@ -307,11 +307,16 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let jump = |make: fn() -> Jump<P>| send.reform(move |_: MouseEvent| PlayerAction::Jump(make()));
     let selected_node = selected.and_then(Selection::node);
     let goals = P::goals().into_iter().map(|goal| {
-        let reached = goal.reached;
+        let (reached, label) = (goal.reached, (goal.label)(lang));
         html! {
-            <button class="small" data-action="until-goal" onclick={send.reform(move |_| PlayerAction::Jump(Jump::Until(reached)))}>
-                { format!("{} {}", t.until, (goal.label)(lang)) }
-            </button>
+            <span class="goal">
+                <button class="small" data-action="since-goal" title={format!("{} {label}", t.back_to_when)}
+                    aria-label={format!("{} {label}", t.back_to_when)}
+                    onclick={send.reform(move |_| PlayerAction::Jump(Jump::SinceBack(reached)))}>{ "◀" }</button>
+                <button class="small" data-action="until-goal" onclick={send.reform(move |_| PlayerAction::Jump(Jump::Until(reached)))}>
+                    { format!("{} {label}", t.until) }
+                </button>
+            </span>
         }
     });
 
