@@ -6,13 +6,13 @@
 //! intended change, run `cargo test -p concord-core --test determinism` and copy
 //! the printed hash into `PINNED_TRACE_HASH`.
 
-use concord_core::raft::{RaftConfig, RaftNode};
+use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
 use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, StepReport, ms};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const PINNED_TRACE_HASH: u64 = 9718585856336679063;
+const PINNED_TRACE_HASH: u64 = 5324717975305580814;
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -20,7 +20,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A run with elections, a crash, a restart and lossy links, as a JSON trace.
+/// A run with elections, client requests (to the leader and forwarded by a follower), a crash,
+/// a restart and lossy links, as a JSON trace.
 fn trace(seed: u64) -> String {
     let config = SimConfig {
         seed,
@@ -35,6 +36,30 @@ fn trace(seed: u64) -> String {
         }
     }
     run(&mut sim, &mut reports, ms(1_000));
+    let leader = sim
+        .nodes()
+        .iter()
+        .find(|n| n.state.role() == concord_core::raft::Role::Leader)
+        .map_or(NodeId(0), |n| n.state.id);
+    let follower = NodeId((leader.0 + 1) % 5);
+    // Three clients, one request each (a client has one request outstanding at a time).
+    let requests = [
+        (leader, 1, Op::set("x", 1)),
+        (follower, 2, Op::add("x", 2)),
+        (leader, 3, Op::get("x")),
+    ];
+    for (node, client, op) in requests {
+        let now = sim.now();
+        let cmd = Command::Client { client, seq: 1, op };
+        reports.push(
+            sim.apply(Input::Act {
+                at: now,
+                action: Action::Command(node, cmd),
+            })
+            .unwrap(),
+        );
+    }
+    run(&mut sim, &mut reports, ms(1_100));
     let mut net = sim.config().net.clone();
     net.loss = 0.2;
     let now = sim.now();
@@ -45,11 +70,6 @@ fn trace(seed: u64) -> String {
         })
         .unwrap(),
     );
-    let leader = sim
-        .nodes()
-        .iter()
-        .find(|n| n.state.role() == concord_core::raft::Role::Leader)
-        .map_or(NodeId(0), |n| n.state.id);
     reports.push(
         sim.apply(Input::Act {
             at: now,
@@ -67,12 +87,36 @@ fn trace(seed: u64) -> String {
         .unwrap(),
     );
     run(&mut sim, &mut reports, ms(3_000));
+    let now = sim.now();
+    let cmd = Command::Client {
+        client: 2,
+        seq: 2,
+        op: Op::del("x"),
+    };
+    reports.push(
+        sim.apply(Input::Act {
+            at: now,
+            action: Action::Command(follower, cmd),
+        })
+        .unwrap(),
+    );
+    run(&mut sim, &mut reports, ms(3_500));
     serde_json::to_string(&reports).unwrap()
 }
 
 #[test]
 fn same_seed_gives_identical_trace() {
-    assert_eq!(trace(7), trace(7));
+    let t = trace(7);
+    assert_eq!(t, trace(7));
+    // The trace covers replication and clients, not only elections.
+    for rule in [
+        "ForwardRequest",
+        "AdvanceCommit",
+        "LearnCommit",
+        "ReplyClient",
+    ] {
+        assert!(t.contains(rule), "no {rule} in the trace");
+    }
 }
 
 #[test]

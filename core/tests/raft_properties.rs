@@ -1,13 +1,33 @@
-//! Raft election under random faults, over many seeds: the invariants hold
-//! after every step, and once the network is healthy again a leader is elected.
+//! Raft under random faults and random client traffic, over many seeds: the
+//! invariants of Figure 3 hold after every step, and once the network is healthy
+//! again a leader is elected and every server converges on its log and state.
 //! A failure prints the seed; `run(seed, …)` replays it exactly.
+//!
+//! Each "break it" switch gets a test that fails unless the checker finds the
+//! violation the switch makes possible: a checker that never fires cannot pass.
 
-use concord_core::raft::{Breaks, RaftConfig, RaftNode, Role};
+use concord_core::raft::invariants::{
+    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
+};
+use concord_core::raft::{Breaks, Command, Op, RaftConfig, RaftNode, Role};
 use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Violation, ms};
 
-/// Chaos for `chaos_ms`, then a healthy network for `calm_ms`.
-fn run(seed: u64, config: &RaftConfig, chaos_ms: u64, calm_ms: u64) -> Sim<RaftNode> {
-    let n = 1 + (seed % 9) as usize;
+/// How a run goes: chaos (crashes, restarts, loss, duplication, cuts, partitions and, with
+/// `clients`, client requests and retries) for `chaos_ms`, then a healthy network for `calm_ms`.
+#[derive(Clone, Copy)]
+struct Plan {
+    /// Cluster sizes are `1..=max_nodes`, by seed.
+    max_nodes: u64,
+    chaos_ms: u64,
+    calm_ms: u64,
+    clients: bool,
+    /// Hunt leaders (Figure 8's pattern): client requests go mostly to the leader, which is then
+    /// often cut off alone right away, before it can replicate them; heals come more often.
+    hunt_leaders: bool,
+}
+
+fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
+    let n = 1 + (seed % plan.max_nodes) as usize;
     let sim_config = SimConfig {
         seed,
         nodes: n,
@@ -20,11 +40,13 @@ fn run(seed: u64, config: &RaftConfig, chaos_ms: u64, calm_ms: u64) -> Sim<RaftN
         let at = sim.now();
         sim.apply(Input::Act { at, action }).unwrap();
     };
+    // Three clients, each with its next sequence number.
+    let mut next_seq = [1u64; 3];
     let mut t = 0;
-    while t < ms(chaos_ms) {
+    while t < ms(plan.chaos_ms) {
         t += ms(25);
         sim.run_until(t);
-        let node = NodeId(faults.below(n as u64) as u16);
+        let mut node = NodeId(faults.below(n as u64) as u16);
         let up = sim.nodes()[node.index()].up;
         match faults.below(100) {
             0..4 if up => act(&mut sim, Action::Crash(node)),
@@ -44,6 +66,47 @@ fn run(seed: u64, config: &RaftConfig, chaos_ms: u64, calm_ms: u64) -> Sim<RaftN
                 act(&mut sim, Action::Cut(node, other));
             }
             17..19 => act(&mut sim, Action::Heal),
+            19..55 if plan.clients && (up || plan.hunt_leaders) => {
+                if plan.hunt_leaders
+                    && let Some(leader) = sim
+                        .nodes()
+                        .iter()
+                        .find(|s| s.up && s.state.role() == Role::Leader)
+                        .filter(|_| faults.chance(0.7))
+                {
+                    node = leader.state.id;
+                }
+                if !sim.nodes()[node.index()].up {
+                    continue;
+                }
+                let client = faults.below(3) as usize;
+                // A quarter of the time, retry the last request instead of sending a new one.
+                let retry = next_seq[client] > 1 && faults.chance(0.25);
+                let seq = if retry {
+                    next_seq[client] - 1
+                } else {
+                    next_seq[client] += 1;
+                    next_seq[client] - 1
+                };
+                let key = ["a", "b"][faults.below(2) as usize];
+                let v = faults.below(10) as i64;
+                let op = match faults.below(4) {
+                    0 => Op::set(key, v),
+                    1 => Op::add(key, v),
+                    2 => Op::del(key),
+                    _ => Op::get(key),
+                };
+                let cmd = Command::Client {
+                    client: client as u32 + 1,
+                    seq,
+                    op,
+                };
+                act(&mut sim, Action::Command(node, cmd));
+                if plan.hunt_leaders && faults.chance(0.8) {
+                    act(&mut sim, Action::Partition(vec![vec![node]]));
+                }
+            }
+            55..63 if plan.hunt_leaders => act(&mut sim, Action::Heal),
             _ => {}
         }
     }
@@ -54,12 +117,79 @@ fn run(seed: u64, config: &RaftConfig, chaos_ms: u64, calm_ms: u64) -> Sim<RaftN
             act(&mut sim, Action::Restart(id));
         }
     }
-    sim.run_until(t + ms(calm_ms));
+    sim.run_until(t + ms(plan.calm_ms));
     sim
 }
 
 fn first_violation(sim: &Sim<RaftNode>) -> Option<&Violation> {
     sim.violations().first()
+}
+
+/// After the calm: one leader, of the newest term, followed by everyone; every server holds the
+/// leader's log (a follower may keep a stale suffix past the leader's last entry, which Raft
+/// only removes when new entries reach it), has committed and applied all of it, and has the
+/// same state machine.
+fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
+    let top = sim.nodes().iter().map(|n| n.state.term()).max().unwrap();
+    let leaders: Vec<&RaftNode> = sim
+        .nodes()
+        .iter()
+        .map(|n| &n.state)
+        .filter(|n| n.role() == Role::Leader)
+        .collect();
+    let [leader] = leaders[..] else {
+        return Err(format!("{} leaders after the calm", leaders.len()));
+    };
+    if leader.term() != top {
+        return Err(format!(
+            "the leader {} is not of the newest term",
+            leader.id
+        ));
+    }
+    let last = leader.persistent.last_log_index();
+    for n in sim.nodes().iter().map(|n| &n.state) {
+        let v = &n.volatile;
+        if (n.term(), v.leader) != (top, Some(leader.id)) {
+            return Err(format!("{} does not follow the leader", n.id));
+        }
+        if n.persistent.log.get(..last as usize) != Some(&leader.persistent.log[..]) {
+            return Err(format!("{}'s log differs from the leader's", n.id));
+        }
+        if (v.commit_index, v.last_applied) != (last, last) {
+            return Err(format!(
+                "{} committed {} and applied {} of the leader's {last}",
+                n.id, v.commit_index, v.last_applied
+            ));
+        }
+        if v.state_machine != leader.volatile.state_machine {
+            return Err(format!("{}'s state machine differs", n.id));
+        }
+    }
+    Ok(())
+}
+
+/// Run `check` on seeds `0..seeds` over two threads; panic with the smallest failing seed.
+fn over_seeds(seeds: u64, check: impl Fn(u64) -> Result<(), String> + Sync) {
+    const THREADS: u64 = 2;
+    let failures: Vec<(u64, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let check = &check;
+                s.spawn(move || {
+                    (t..seeds)
+                        .step_by(THREADS as usize)
+                        .find_map(|seed| check(seed).err().map(|e| (seed, e)))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().unwrap())
+            .collect()
+    });
+    if let Some((seed, why)) = failures.into_iter().min_by_key(|(seed, _)| *seed) {
+        panic!("seed={seed}: {why}");
+    }
 }
 
 /// Election Safety (Figure 3) under crashes, restarts, loss, duplication, cuts and partitions;
@@ -68,53 +198,208 @@ fn first_violation(sim: &Sim<RaftNode>) -> Option<&Violation> {
 #[test]
 fn election_safety_and_liveness_over_1000_seeds() {
     let config = RaftConfig::default();
-    for seed in 0..1_000 {
-        let sim = run(seed, &config, 3_000, 4_000);
+    let plan = Plan {
+        max_nodes: 9,
+        chaos_ms: 3_000,
+        calm_ms: 4_000,
+        clients: false,
+        hunt_leaders: false,
+    };
+    over_seeds(1_000, |seed| {
+        let sim = run(seed, &config, plan);
         if let Some(v) = first_violation(&sim) {
-            panic!("seed={seed}: {v:?}");
+            return Err(format!("{v:?}"));
         }
-        let top = sim.nodes().iter().map(|n| n.state.term()).max().unwrap();
-        let leaders: Vec<NodeId> = sim
-            .nodes()
-            .iter()
-            .filter(|n| n.state.role() == Role::Leader)
-            .map(|n| n.state.id)
-            .collect();
-        assert_eq!(
-            leaders.len(),
-            1,
-            "seed={seed}: leaders {leaders:?} after 4 s of calm"
-        );
-        let leader = &sim.nodes()[leaders[0].index()].state;
-        assert_eq!(
-            leader.term(),
-            top,
-            "seed={seed}: the leader has the newest term"
-        );
-        for n in sim.nodes() {
-            assert_eq!(
-                (n.state.term(), n.state.volatile.leader),
-                (top, Some(leader.id)),
-                "seed={seed}: {} does not follow the leader",
-                n.state.id
-            );
+        converged(&sim)
+    });
+}
+
+/// Every invariant of Figure 3 (Election Safety, Leader Append-Only, Log Matching, Leader
+/// Completeness, State Machine Safety) after every step, with client requests and retries
+/// arriving at any server amid the faults; then convergence once healthy.
+#[test]
+fn figure_3_invariants_hold_with_clients_over_10000_seeds() {
+    let config = RaftConfig::default();
+    let plan = Plan {
+        max_nodes: 5,
+        chaos_ms: 2_000,
+        calm_ms: 2_000,
+        clients: true,
+        hunt_leaders: false,
+    };
+    over_seeds(10_000, |seed| {
+        let sim = run(seed, &config, plan);
+        if let Some(v) = first_violation(&sim) {
+            return Err(format!("{v:?}"));
         }
+        converged(&sim)
+    });
+}
+
+/// The same with the conflict hint and one-entry batches, and without the no-op.
+#[test]
+fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
+    let hint = RaftConfig {
+        conflict_hint: true,
+        max_batch: 1,
+        ..RaftConfig::default()
+    };
+    let no_noop = RaftConfig {
+        noop_on_election: false,
+        ..RaftConfig::default()
+    };
+    let plan = Plan {
+        max_nodes: 5,
+        chaos_ms: 1_000,
+        calm_ms: 2_000,
+        clients: true,
+        hunt_leaders: false,
+    };
+    over_seeds(2_000, |seed| {
+        let sim = run(seed, &hint, plan);
+        if let Some(v) = first_violation(&sim) {
+            return Err(format!("conflict hint: {v:?}"));
+        }
+        converged(&sim)?;
+        // Without the no-op a leader may sit on uncommitted entries of earlier terms until a
+        // client writes: only safety is checked.
+        let sim = run(seed, &no_noop, plan);
+        match first_violation(&sim) {
+            Some(v) => Err(format!("no no-op: {v:?}")),
+            None => Ok(()),
+        }
+    });
+}
+
+/// The correct protocol under the schedule that finds Figure 8 when the commit rule is broken
+/// (leaders cut off right after taking requests), with and without the no-op: no violation.
+#[test]
+fn figure_3_invariants_hold_when_leaders_are_hunted_over_5000_seeds() {
+    let plan = Plan {
+        max_nodes: 5,
+        chaos_ms: 3_000,
+        calm_ms: 500,
+        clients: true,
+        hunt_leaders: true,
+    };
+    for noop_on_election in [true, false] {
+        let config = RaftConfig {
+            noop_on_election,
+            ..RaftConfig::default()
+        };
+        over_seeds(2_000, |seed| {
+            match first_violation(&run(seed, &config, plan)) {
+                Some(v) => Err(format!("noop_on_election={noop_on_election}: {v:?}")),
+                None => Ok(()),
+            }
+        });
     }
 }
 
+/// Search seeds `0..limit` for the first run with a violation; it must be one of `expected`.
+/// Prints where it was caught, to reproduce it.
+fn caught(name: &str, config: &RaftConfig, plan: Plan, limit: u64, expected: &[&str]) {
+    let found = (0..limit).find_map(|seed| {
+        let sim = run(seed, config, plan);
+        first_violation(&sim).map(|v| (seed, v.clone()))
+    });
+    let (seed, v) = found.unwrap_or_else(|| {
+        panic!("{name}: no violation found in {limit} seeds: the checker does not fire")
+    });
+    eprintln!(
+        "{name}: caught at seed={seed}, step {}: {} ({})",
+        v.step, v.invariant, v.detail
+    );
+    assert!(
+        expected.contains(&v.invariant.as_str()),
+        "{name}: seed={seed}: unexpected {v:?}"
+    );
+}
+
+const BREAK_PLAN: Plan = Plan {
+    max_nodes: 5,
+    chaos_ms: 2_000,
+    calm_ms: 500,
+    clients: true,
+    hunt_leaders: false,
+};
+
 /// Break it: with votes granted twice per term, the checker must find two leaders in one term.
-/// (If it finds nothing in 300 seeds, the checker is not doing its job.)
 #[test]
 fn checker_catches_two_leaders_when_servers_vote_twice() {
     let config = RaftConfig {
-        breaks: Breaks { vote_twice: true },
+        breaks: Breaks {
+            vote_twice: true,
+            ..Breaks::default()
+        },
         ..RaftConfig::default()
     };
-    let caught = (0..300).find_map(|seed| {
-        let sim = run(seed, &config, 2_000, 0);
-        first_violation(&sim).map(|v| (seed, v.clone()))
-    });
-    let (seed, v) = caught.expect("no violation found in 300 seeds with vote_twice on");
-    assert_eq!(v.invariant, "election-safety", "seed={seed}");
-    assert_eq!(v.nodes.len(), 2);
+    let plan = Plan {
+        max_nodes: 9,
+        chaos_ms: 2_000,
+        calm_ms: 0,
+        clients: false,
+        hunt_leaders: false,
+    };
+    caught("vote_twice", &config, plan, 300, &[ELECTION_SAFETY]);
+}
+
+/// Break it: without §5.4.1's up-to-date check a server missing committed entries can win an
+/// election; the checker must find a leader without a committed entry, or its consequence.
+#[test]
+fn checker_catches_a_stale_leader_without_the_up_to_date_check() {
+    let config = RaftConfig {
+        breaks: Breaks {
+            skip_up_to_date_check: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    };
+    caught(
+        "skip_up_to_date_check",
+        &config,
+        BREAK_PLAN,
+        2_000,
+        &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
+    );
+}
+
+/// Break it: committing entries of earlier terms by counting replicas (Figure 8). No no-op, as
+/// in the figure: with it, a new leader's first entry of its own term usually travels with the
+/// older ones and commits them legitimately.
+#[test]
+fn checker_catches_figure_8_when_leaders_commit_previous_terms() {
+    let config = RaftConfig {
+        noop_on_election: false,
+        breaks: Breaks {
+            commit_previous_terms: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    };
+    let plan = Plan {
+        chaos_ms: 3_000,
+        hunt_leaders: true,
+        ..BREAK_PLAN
+    };
+    caught(
+        "commit_previous_terms",
+        &config,
+        plan,
+        5_000,
+        &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
+    );
+}
+
+/// Break it: keeping the entries after an overwritten conflicting one breaks Log Matching.
+#[test]
+fn checker_catches_broken_log_matching_without_truncation() {
+    let config = RaftConfig {
+        breaks: Breaks {
+            no_truncate: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    };
+    caught("no_truncate", &config, BREAK_PLAN, 2_000, &[LOG_MATCHING]);
 }

@@ -13,6 +13,19 @@ pub struct RaftConfig {
     /// How often an idle leader sends heartbeats (empty AppendEntries); must be well below the
     /// election timeout (§5.6: broadcastTime ≪ electionTimeout ≪ MTBF).
     pub heartbeat_interval: Time,
+    /// At most this many entries travel in one AppendEntries (a batch); at least 1.
+    #[serde(default = "default_max_batch")]
+    pub max_batch: u64,
+    /// A new leader appends a no-op entry at the start of its term, so that entries of earlier
+    /// terms get committed through it without waiting for a client (§8; thesis §6.4).
+    #[serde(default = "yes")]
+    pub noop_on_election: bool,
+    /// A follower that refuses AppendEntries tells the leader the term of its conflicting entry
+    /// and the first index it stores for that term, so the leader skips a whole term per round
+    /// trip instead of one entry (§5.3, "If desired, the protocol can be optimized …";
+    /// thesis §5.3). Off: the leader backs up `nextIndex` by one per refusal, as in Figure 2.
+    #[serde(default)]
+    pub conflict_hint: bool,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
@@ -26,6 +39,32 @@ pub struct Breaks {
     /// (breaks §5.2's one vote per term, and with it Election Safety).
     #[serde(default)]
     pub vote_twice: bool,
+    /// Grant votes without §5.4.1's check that the candidate's log is at least as up-to-date as
+    /// the voter's. A server missing committed entries can then win an election and overwrite
+    /// them (breaks Leader Completeness, then State Machine Safety).
+    #[serde(default)]
+    pub skip_up_to_date_check: bool,
+    /// Let a leader commit an entry of an earlier term as soon as a majority stores it, without
+    /// §5.4.2's restriction to entries of its current term. Reproduces Figure 8: an entry
+    /// counted as committed is later overwritten (breaks Leader Completeness and State Machine
+    /// Safety).
+    #[serde(default)]
+    pub commit_previous_terms: bool,
+    /// On a conflict, a follower overwrites the conflicting entries in place but keeps the
+    /// entries that follow them, instead of deleting "the existing entry and all that follow it"
+    /// (§5.3). The kept suffix now sits behind entries it never followed on any leader: two logs
+    /// share an entry (same index and term) yet differ before it, which breaks Log Matching
+    /// directly (and the stale suffix can later be committed and applied).
+    #[serde(default)]
+    pub no_truncate: bool,
+}
+
+fn default_max_batch() -> u64 {
+    4
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for RaftConfig {
@@ -34,6 +73,9 @@ impl Default for RaftConfig {
             election_timeout_min: ms(150),
             election_timeout_max: ms(300),
             heartbeat_interval: ms(50),
+            max_batch: default_max_batch(),
+            noop_on_election: true,
+            conflict_hint: false,
             breaks: Breaks::default(),
         }
     }
@@ -46,6 +88,8 @@ impl RaftConfig {
             Some("the election timeout range must be non-empty and above zero".into())
         } else if self.heartbeat_interval == 0 {
             Some("the heartbeat interval must be above zero".into())
+        } else if self.max_batch == 0 {
+            Some("a batch must hold at least one entry".into())
         } else {
             None
         }

@@ -1,42 +1,410 @@
 //! Raft's safety properties (Figure 3), checked after every step.
+//!
+//! The checker sees only the servers' states. What it needs to remember between
+//! steps lives in the [`Audit`]; every check looks only at what changed since the
+//! last step, so a long run costs about as much per step as a short one:
+//!
+//! - each server's log as last seen, to find the first index that changed;
+//! - every `(index, term)` ever seen in a log, with its command and the term of the
+//!   entry before it (Log Matching, checked inductively on changed entries only);
+//! - the entries known committed, with the term in which they were first seen so;
+//! - the entry applied at each index, and how far each server's applied entries
+//!   were checked.
+//!
+//! Each finding is reported once, when it appears, not again at every later step.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry as MapEntry;
 
 use serde::Serialize;
 
+use super::message::{Entry, EntryKind};
 use super::node::RaftNode;
 use super::state::{Role, Term};
 use crate::sim::{NodeId, NodeSlot, Violation};
 
+/// "At most one leader can be elected in a given term" (§5.2).
 pub const ELECTION_SAFETY: &str = "election-safety";
+/// "A leader never overwrites or deletes entries in its log; it only appends new entries" (§5.3).
+pub const LEADER_APPEND_ONLY: &str = "leader-append-only";
+/// "If two logs contain an entry with the same index and term, then the logs are identical in
+/// all entries up through the given index" (§5.3).
+pub const LOG_MATCHING: &str = "log-matching";
+/// "If a log entry is committed in a given term, then that entry will be present in the logs
+/// of the leaders for all higher-numbered terms" (§5.4).
+pub const LEADER_COMPLETENESS: &str = "leader-completeness";
+/// "If a server has applied a log entry at a given index to its state machine, no other server
+/// will ever apply a different log entry for the same index" (§5.4.3).
+pub const STATE_MACHINE_SAFETY: &str = "state-machine-safety";
+
+/// Every invariant the checker knows, in Figure 3's order.
+pub const ALL: [&str; 5] = [
+    ELECTION_SAFETY,
+    LEADER_APPEND_ONLY,
+    LOG_MATCHING,
+    LEADER_COMPLETENESS,
+    STATE_MACHINE_SAFETY,
+];
 
 /// What the checker remembers across steps.
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Audit {
     /// The first leader seen in each term.
     pub leaders: BTreeMap<Term, NodeId>,
+    /// Per server (by id): its log as last seen.
+    pub logs: Vec<Vec<Entry>>,
+    /// Per server: the term it was leading in at the last step, if it was leading.
+    pub leading: Vec<Option<Term>>,
+    /// Every `(index, term)` seen in any log, by index, then term.
+    pub entries: BTreeMap<u64, BTreeMap<Term, SeenEntry>>,
+    /// The entries known committed: `committed[i]` is index `i + 1`.
+    pub committed: Vec<CommittedEntry>,
+    /// Per server, while it leads: how many of `committed` were found in its log.
+    pub completeness_checked: Vec<usize>,
+    /// The entry applied at each index, first seen, and by whom: `applied[i]` is index `i + 1`.
+    pub applied: Vec<(Entry, NodeId)>,
+    /// Per server: up to which index its applied entries were compared with `applied`.
+    pub applied_checked: Vec<u64>,
+}
+
+/// An entry as first seen at its `(index, term)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeenEntry {
+    pub kind: EntryKind,
+    /// Term of the entry before it (0 at index 1).
+    pub prev_term: Term,
+    /// The server whose log it was first seen in.
+    pub node: NodeId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CommittedEntry {
+    /// The entry's term.
+    pub term: Term,
+    /// The term of the server first seen with it committed.
+    pub commit_term: Term,
+    pub node: NodeId,
 }
 
 pub fn check(audit: &mut Audit, nodes: &[NodeSlot<RaftNode>]) -> Vec<Violation> {
+    check_nodes(audit, nodes.iter().map(|slot| &slot.state))
+}
+
+/// The same checks over bare server states (crashed servers included: their disks and
+/// their last volatile state are what they are).
+pub fn check_nodes<'a>(
+    audit: &mut Audit,
+    nodes: impl IntoIterator<Item = &'a RaftNode>,
+) -> Vec<Violation> {
     let mut found = Vec::new();
-    for slot in nodes {
-        let node = &slot.state;
-        if node.role() != Role::Leader {
-            continue;
-        }
-        let first = *audit.leaders.entry(node.term()).or_insert(node.id);
-        if first != node.id {
-            // Election Safety: "at most one leader can be elected in a given term" (§5.2, Figure 3).
-            found.push(Violation::new(
-                ELECTION_SAFETY,
-                vec![first, node.id],
-                format!(
-                    "{first} and {} were both leaders in term {}",
-                    node.id,
-                    node.term()
-                ),
-            ));
-        }
+    let nodes: Vec<&RaftNode> = nodes.into_iter().collect();
+    let n = nodes.iter().map(|s| s.id.index() + 1).max().unwrap_or(0);
+    if audit.logs.len() < n {
+        audit.logs.resize(n, Vec::new());
+        audit.leading.resize(n, None);
+        audit.completeness_checked.resize(n, 0);
+        audit.applied_checked.resize(n, 0);
+    }
+    for node in &nodes {
+        election_safety(audit, node, &mut found);
+        logs_changed(audit, node, &mut found);
+    }
+    for node in &nodes {
+        record_commits(audit, node);
+    }
+    for node in &nodes {
+        leader_completeness(audit, node, &mut found);
+        state_machine_safety(audit, node, &mut found);
     }
     found
+}
+
+fn election_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
+    if node.role() != Role::Leader {
+        return;
+    }
+    let first = *audit.leaders.entry(node.term()).or_insert(node.id);
+    if first != node.id {
+        found.push(Violation::new(
+            ELECTION_SAFETY,
+            vec![first, node.id],
+            format!(
+                "{first} and {} were both leaders in term {}",
+                node.id,
+                node.term()
+            ),
+        ));
+    }
+}
+
+/// Leader Append-Only and Log Matching, over what changed in one server's log since the last
+/// step.
+fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
+    let i = node.id.index();
+    let log = &node.persistent.log;
+    let old = &audit.logs[i];
+    // First position (0-based) where the logs differ.
+    let d = old
+        .iter()
+        .zip(log)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(log.len()));
+    let rewritten = d < old.len();
+    let leading = (node.role() == Role::Leader).then(|| node.term());
+    if let Some(term) = leading
+        && rewritten
+        && audit.leading[i] == Some(term)
+    {
+        found.push(Violation::new(
+            LEADER_APPEND_ONLY,
+            vec![node.id],
+            format!(
+                "{}, leader of term {term}, changed its log from index {}: it had {} entries, now {}",
+                node.id,
+                d + 1,
+                old.len(),
+                log.len()
+            ),
+        ));
+    }
+    audit.leading[i] = leading;
+    // Log Matching, inductively: an (index, term) always carries the same command and follows
+    // an entry of the same term. Every entry from the first change on is checked, since an
+    // unchanged entry may now follow a different one.
+    for k in d..log.len() {
+        let entry = &log[k];
+        let index = k as u64 + 1;
+        let prev_term = if k == 0 { 0 } else { log[k - 1].term };
+        match audit.entries.entry(index).or_default().entry(entry.term) {
+            MapEntry::Vacant(v) => {
+                v.insert(SeenEntry {
+                    kind: entry.kind.clone(),
+                    prev_term,
+                    node: node.id,
+                });
+            }
+            MapEntry::Occupied(o) => {
+                let seen = o.get();
+                if seen.kind != entry.kind || seen.prev_term != prev_term {
+                    let where_ = if seen.node == node.id {
+                        "when first seen".to_owned()
+                    } else {
+                        format!("in {}'s log", seen.node)
+                    };
+                    let what = if seen.kind != entry.kind {
+                        format!(
+                            "{}'s entry at index {index} (term {}) is `{}`; {where_} it was `{}`",
+                            node.id, entry.term, entry.kind, seen.kind
+                        )
+                    } else {
+                        format!(
+                            "{}'s entry at index {index} (term {}) follows an entry of term {prev_term}; {where_} it followed one of term {}, so the logs differ before it",
+                            node.id, entry.term, seen.prev_term
+                        )
+                    };
+                    let mut nodes = vec![seen.node, node.id];
+                    nodes.dedup();
+                    found.push(Violation::new(LOG_MATCHING, nodes, what));
+                    break;
+                }
+            }
+        }
+    }
+    if rewritten || log.len() != old.len() {
+        let old = &mut audit.logs[i];
+        old.truncate(d);
+        old.extend_from_slice(&log[d..]);
+    }
+}
+
+/// Remember the entries a server holds as committed, with the term they were first seen so.
+fn record_commits(audit: &mut Audit, node: &RaftNode) {
+    let known = audit.committed.len() as u64;
+    for index in known + 1..=node.volatile.commit_index {
+        let Some(entry) = node.persistent.entry(index) else {
+            break;
+        };
+        audit.committed.push(CommittedEntry {
+            term: entry.term,
+            commit_term: node.term(),
+            node: node.id,
+        });
+    }
+}
+
+fn leader_completeness(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
+    let i = node.id.index();
+    if node.role() != Role::Leader {
+        audit.completeness_checked[i] = 0;
+        return;
+    }
+    let term = node.term();
+    // The leader's log is append-only while it leads (checked above), so committed entries
+    // found in it once stay found.
+    let from = audit.completeness_checked[i];
+    for (k, c) in audit.committed.iter().enumerate().skip(from) {
+        let index = k as u64 + 1;
+        if c.commit_term < term && node.persistent.term_at(index) != Some(c.term) {
+            let has = match node.persistent.term_at(index) {
+                Some(t) => format!("an entry of term {t} there"),
+                None => "no entry there".into(),
+            };
+            found.push(Violation::new(
+                LEADER_COMPLETENESS,
+                vec![c.node, node.id],
+                format!(
+                    "the entry at index {index} (term {}) was committed in term {} ({} knew it), but {}, leader of term {term}, has {has}",
+                    c.term, c.commit_term, c.node, node.id
+                ),
+            ));
+            break;
+        }
+    }
+    audit.completeness_checked[i] = audit.committed.len();
+}
+
+fn state_machine_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
+    let i = node.id.index();
+    let applied = node.volatile.last_applied;
+    // After a restart a server applies its entries again from the start: check them again.
+    let from = audit.applied_checked[i].min(applied);
+    for index in from + 1..=applied {
+        let Some(entry) = node.persistent.entry(index) else {
+            break;
+        };
+        let k = index as usize - 1;
+        match audit.applied.get(k) {
+            None => audit.applied.push((entry.clone(), node.id)),
+            Some((first, by)) if first != entry => {
+                found.push(Violation::new(
+                    STATE_MACHINE_SAFETY,
+                    vec![*by, node.id],
+                    format!(
+                        "{by} applied `{}` (term {}) at index {index}, but {} applied `{}` (term {})",
+                        first.kind, first.term, node.id, entry.kind, entry.term
+                    ),
+                ));
+                break;
+            }
+            Some(_) => {}
+        }
+    }
+    audit.applied_checked[i] = applied;
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each checker fires on a state built by hand that breaks its property, and stays quiet on
+    //! one that does not.
+
+    use super::*;
+    use crate::raft::{Op, RaftConfig};
+    use crate::sim::Protocol;
+
+    fn node(id: u16, terms: &[Term]) -> RaftNode {
+        let mut n = RaftNode::new(NodeId(id), 3, &RaftConfig::default());
+        n.persistent.log = terms
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| Entry::command(t, 1, i as u64 + 1, Op::add("x", 1)))
+            .collect();
+        n.persistent.current_term = terms.last().copied().unwrap_or(0);
+        n
+    }
+
+    fn lead(mut n: RaftNode, term: Term) -> RaftNode {
+        n.volatile.role = Role::Leader;
+        n.persistent.current_term = term;
+        n
+    }
+
+    fn names(v: &[Violation]) -> Vec<&str> {
+        v.iter().map(|v| v.invariant.as_str()).collect()
+    }
+
+    #[test]
+    fn leader_append_only_fires_when_a_leader_rewrites_its_log() {
+        let mut audit = Audit::default();
+        let a = lead(node(0, &[1, 1, 2]), 2);
+        assert!(check_nodes(&mut audit, [&a]).is_empty());
+        let mut grown = a.clone();
+        grown.persistent.log.push(Entry::noop(2));
+        assert!(check_nodes(&mut audit, [&grown]).is_empty());
+        let mut cut = grown.clone();
+        cut.persistent.log.truncate(2);
+        assert_eq!(
+            names(&check_nodes(&mut audit, [&cut])),
+            [LEADER_APPEND_ONLY]
+        );
+        // Reported once, not at every step after.
+        assert!(check_nodes(&mut audit, [&cut]).is_empty());
+        // A server that stops leading may lose entries; leading again later is a fresh start.
+        let mut follower = cut.clone();
+        follower.volatile.role = Role::Follower;
+        follower.persistent.log.truncate(1);
+        assert!(check_nodes(&mut audit, [&follower]).is_empty());
+    }
+
+    #[test]
+    fn log_matching_fires_on_same_index_and_term_with_different_prefixes() {
+        let mut audit = Audit::default();
+        let a = node(0, &[1, 2, 3]);
+        let b = node(1, &[1, 2]);
+        assert!(check_nodes(&mut audit, [&a, &b]).is_empty());
+        // Same (3, 3) as `a`, but after an entry of term 1: the logs differ before it.
+        let c = node(2, &[1, 1, 3]);
+        let v = check_nodes(&mut audit, [&a, &b, &c]);
+        assert_eq!(names(&v), [LOG_MATCHING]);
+        assert_eq!(v[0].nodes, vec![NodeId(0), NodeId(2)]);
+        // Same index and term, different command.
+        let mut audit = Audit::default();
+        let mut d = node(1, &[1]);
+        d.persistent.log[0] = Entry::noop(1);
+        assert_eq!(
+            names(&check_nodes(&mut audit, [&node(0, &[1]), &d])),
+            [LOG_MATCHING]
+        );
+    }
+
+    #[test]
+    fn leader_completeness_fires_when_a_later_leader_lacks_a_committed_entry() {
+        let mut audit = Audit::default();
+        let mut a = lead(node(0, &[1, 1]), 1);
+        a.volatile.commit_index = 2;
+        let b = node(1, &[1]);
+        assert!(check_nodes(&mut audit, [&a, &b]).is_empty());
+        a.volatile.role = Role::Follower;
+        let b = lead(b, 2);
+        let v = check_nodes(&mut audit, [&a, &b]);
+        assert_eq!(names(&v), [LEADER_COMPLETENESS]);
+        assert_eq!(v[0].nodes, vec![NodeId(0), NodeId(1)]);
+        // A leader of the next term that has both entries is fine.
+        let mut audit = Audit::default();
+        let mut a = lead(node(0, &[1, 1]), 1);
+        a.volatile.commit_index = 2;
+        check_nodes(&mut audit, [&a]);
+        let c = lead(node(2, &[1, 1, 2]), 2);
+        a.volatile.role = Role::Follower;
+        assert!(check_nodes(&mut audit, [&a, &c]).is_empty());
+    }
+
+    #[test]
+    fn state_machine_safety_fires_when_two_servers_apply_different_entries_at_one_index() {
+        let mut audit = Audit::default();
+        let mut a = node(0, &[1, 1]);
+        a.volatile.last_applied = 2;
+        let mut b = node(1, &[1, 2]);
+        b.volatile.last_applied = 1;
+        assert!(check_nodes(&mut audit, [&a, &b]).is_empty());
+        b.volatile.last_applied = 2;
+        let v = check_nodes(&mut audit, [&a, &b]);
+        assert_eq!(names(&v), [STATE_MACHINE_SAFETY]);
+        assert_eq!(v[0].nodes, vec![NodeId(0), NodeId(1)]);
+        // Applying the same entries again after a restart is fine.
+        let mut again = a.clone();
+        again.volatile.last_applied = 0;
+        check_nodes(&mut audit, [&again]);
+        again.volatile.last_applied = 2;
+        assert!(check_nodes(&mut audit, [&again]).is_empty());
+    }
 }

@@ -1,12 +1,67 @@
-//! The RPCs of Figure 2 and the log entries they carry.
+//! The RPCs of Figure 2, the log entries they carry, and the client requests a
+//! follower forwards to its leader.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::kv::{ClientId, Op};
 use super::state::Term;
+use crate::sim::Time;
 
+/// One entry of a server's log: the term in which a leader created it and what it asks of the
+/// state machine (Figure 2: "each entry contains command for state machine, and term when entry
+/// was received by leader").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub term: Term,
+    pub kind: EntryKind,
+}
+
+/// What an entry asks of the state machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum EntryKind {
+    /// Changes nothing. A new leader appends one at the start of its term so that entries of
+    /// earlier terms get committed through it (§8; thesis §6.4).
+    Noop,
+    /// A client's command, with the client's id and sequence number so that a retried request
+    /// is applied only once (thesis §6.3).
+    Command { client: ClientId, seq: u64, op: Op },
+}
+
+impl Entry {
+    pub fn noop(term: Term) -> Self {
+        Entry {
+            term,
+            kind: EntryKind::Noop,
+        }
+    }
+
+    pub fn command(term: Term, client: ClientId, seq: u64, op: Op) -> Self {
+        Entry {
+            term,
+            kind: EntryKind::Command { client, seq, op },
+        }
+    }
+
+    /// The client request this entry carries, if any.
+    pub fn request(&self) -> Option<(ClientId, u64)> {
+        match self.kind {
+            EntryKind::Noop => None,
+            EntryKind::Command { client, seq, .. } => Some((client, seq)),
+        }
+    }
+}
+
+/// `no-op`, or the command as typed: `set x 3`.
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryKind::Noop => f.write_str("no-op"),
+            EntryKind::Command { op, .. } => op.fmt(f),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,9 +88,39 @@ pub enum Msg {
     AppendEntriesReply {
         term: Term,
         success: bool,
-        /// On success, the index of the last entry known to match the leader's log.
+        /// On success, the index of the last entry known to match the leader's log
+        /// (prevLogIndex + the number of entries carried).
         match_index: u64,
+        /// On a log mismatch, what the follower refused and (with the conflict hint) where its
+        /// log diverges. `None` on success and when the leader's term was stale.
+        rejection: Option<Rejection>,
     },
+    /// A client request a server that is not leader passes on to the leader it knows
+    /// (thesis §6.2). Not an RPC of Figure 2: its term is the sender's, for display only,
+    /// and nobody adopts it.
+    ClientRequest {
+        term: Term,
+        client: ClientId,
+        seq: u64,
+        op: Op,
+        /// When the request first reached the cluster, so the reply's latency counts from there.
+        requested_at: Time,
+        /// How many servers have passed it on so far (a loop guard).
+        hops: u16,
+    },
+}
+
+/// Why a follower refused AppendEntries (§5.3), for the leader to back up `nextIndex`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The prevLogIndex the follower refused; lets the leader ignore stale refusals.
+    pub prev_log_index: u64,
+    /// With the conflict hint on: the term of the follower's entry at prevLogIndex, or `None`
+    /// when its log is shorter than that.
+    pub conflict_term: Option<Term>,
+    /// With the conflict hint on: the first index the follower stores for `conflict_term`, or
+    /// its last log index + 1 when its log is too short. `None` when the hint is off.
+    pub conflict_index: Option<u64>,
 }
 
 impl Msg {
@@ -44,7 +129,8 @@ impl Msg {
             Msg::RequestVote { term, .. }
             | Msg::RequestVoteReply { term, .. }
             | Msg::AppendEntries { term, .. }
-            | Msg::AppendEntriesReply { term, .. } => *term,
+            | Msg::AppendEntriesReply { term, .. }
+            | Msg::ClientRequest { term, .. } => *term,
         }
     }
 }

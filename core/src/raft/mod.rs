@@ -1,23 +1,32 @@
 //! Raft (Ongaro & Ousterhout, "In Search of an Understandable Consensus
 //! Algorithm", 2014) as a sans-I/O state machine.
 //!
-//! - [`config`]: timing and switches.
-//! - [`state`]: persistent and volatile state, as two structs (Figure 2, "State").
+//! - [`config`]: timing, replication settings and "break it" switches.
+//! - [`state`]: persistent and volatile state, as two structs (Figure 2, "State"), and the
+//!   leader's per-follower progress.
 //! - [`message`]: the RPCs and log entries.
+//! - [`kv`]: the replicated state machine (a key-value store with client sessions) and what
+//!   clients are told.
 //! - [`rule`]: the rules of the paper a step can fire, each with its section.
-//! - [`node`]: [`RaftNode`] and its handlers, one function per rule group.
+//! - [`node`]: [`RaftNode`], elections and the dispatch of inputs; `replication` (log
+//!   replication and commitment, §5.3–§5.4) and `client` (client requests, §8) add the rest
+//!   of its handlers.
 //! - [`invariants`]: the safety properties checked after every step (Figure 3).
 
+mod client;
 pub mod config;
 pub mod invariants;
+pub mod kv;
 pub mod message;
 pub mod node;
+mod replication;
 pub mod rule;
 pub mod state;
 
 pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
-pub use message::{Entry, Msg};
+pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
+pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};
-pub use state::{Persistent, Role, Term, Volatile};
+pub use state::{LeaderState, PeerProgress, Persistent, Progress, Role, Term, Volatile, Waiting};

@@ -1,10 +1,15 @@
 //! [`RaftNode`]: one server. Handlers follow the "Rules for Servers" of Figure 2;
 //! each cites the section it implements and explains the rule it fired.
+//!
+//! This file holds the server itself, elections (§5.2, §5.4.1) and the dispatch of
+//! inputs; log replication and commitment are in [`super::replication`], client
+//! requests and the state machine's side in [`super::client`].
 
 use serde::{Deserialize, Serialize};
 
 use super::config::RaftConfig;
 use super::invariants::{self, Audit};
+use super::kv::{ClientId, ClientReply, Op};
 use super::message::Msg;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
@@ -23,6 +28,10 @@ pub enum Timer {
 pub enum Command {
     /// Let the election timeout elapse now.
     Timeout,
+    /// A client's request, given to this server. The leader appends it and answers once it is
+    /// applied; a follower passes it on to the leader it knows, or turns the client away.
+    /// `(client, seq)` names the request: sending it again is a retry, applied at most once.
+    Client { client: ClientId, seq: u64, op: Op },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,9 +42,12 @@ pub struct RaftNode {
     pub config: RaftConfig,
     pub persistent: Persistent,
     pub volatile: Volatile,
+    /// Every answer this server gave a client, in order. Neither persistent nor volatile
+    /// server state: it is the clients' record, kept for the view (request → reply latency).
+    pub replies: Vec<ClientReply>,
 }
 
-type Cx<'a> = Context<'a, RaftNode>;
+pub(super) type Cx<'a> = Context<'a, RaftNode>;
 
 impl RaftNode {
     pub fn role(&self) -> Role {
@@ -46,12 +58,16 @@ impl RaftNode {
         self.persistent.current_term
     }
 
-    /// Votes needed to win an election: a majority of the cluster.
+    pub fn is_leader(&self) -> bool {
+        self.volatile.role == Role::Leader
+    }
+
+    /// Votes (and replicas) needed: a majority of the cluster.
     pub fn majority(&self) -> usize {
         self.cluster / 2 + 1
     }
 
-    fn reset_election_timer(&self, cx: &mut Cx) {
+    pub(super) fn reset_election_timer(&self, cx: &mut Cx) {
         let c = &self.config;
         let timeout = cx
             .rng()
@@ -71,6 +87,7 @@ impl RaftNode {
         self.volatile.role = Role::Follower;
         self.volatile.leader = None;
         self.volatile.votes.clear();
+        self.volatile.leader_state = None;
         if was == Role::Leader {
             cx.cancel_timer(Timer::Heartbeat);
             self.reset_election_timer(cx);
@@ -111,23 +128,8 @@ impl RaftNode {
                 votes,
             });
             cx.cancel_timer(Timer::Election);
-            // §5.2: "Upon election: send initial empty AppendEntries RPCs (heartbeat) to each server."
-            self.send_heartbeats(cx);
+            self.start_term_as_leader(cx);
         }
-    }
-
-    /// §5.2: a leader "repeat[s] during idle periods to prevent election timeouts".
-    fn send_heartbeats(&mut self, cx: &mut Cx) {
-        let term = self.term();
-        cx.explain(Rule::SendHeartbeats { term });
-        cx.broadcast(Msg::AppendEntries {
-            term,
-            prev_log_index: self.persistent.last_log_index(),
-            prev_log_term: self.persistent.last_log_term(),
-            entries: Vec::new(),
-            leader_commit: self.volatile.commit_index,
-        });
-        cx.set_timer(Timer::Heartbeat, self.config.heartbeat_interval);
     }
 
     /// RequestVote receiver (Figure 2, §5.2, §5.4.1).
@@ -140,18 +142,22 @@ impl RaftNode {
         cx: &mut Cx,
     ) {
         let current = self.term();
+        let breaks = &self.config.breaks;
         let deny = if term < current {
             // §5.1: "Reply false if term < currentTerm."
             Some(DenyReason::StaleTerm)
         } else if let Some(other) = self
             .persistent
             .voted_for
-            .filter(|&v| v != candidate && !self.config.breaks.vote_twice)
+            .filter(|&v| v != candidate && !breaks.vote_twice)
         {
             // §5.2: "each server will vote for at most one candidate in a given term".
             Some(DenyReason::AlreadyVoted(other))
-        } else if !self.log_is_behind_or_equal(last_log_index, last_log_term) {
-            // §5.4.1: the voter denies its vote if its own log is more up-to-date.
+        } else if !breaks.skip_up_to_date_check
+            && !self.log_is_behind_or_equal(last_log_index, last_log_term)
+        {
+            // §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of
+            // the candidate."
             Some(DenyReason::LogBehind)
         } else {
             None
@@ -205,53 +211,6 @@ impl RaftNode {
         });
         self.maybe_become_leader(cx);
     }
-
-    /// AppendEntries receiver (Figure 2, §5.1–§5.3).
-    fn on_append_entries(
-        &mut self,
-        leader: NodeId,
-        term: Term,
-        prev_log_index: u64,
-        prev_log_term: Term,
-        cx: &mut Cx,
-    ) {
-        if term < self.term() {
-            // §5.1: "Reply false if term < currentTerm."
-            cx.explain(Rule::RejectStaleLeader { leader, term });
-            cx.send(
-                leader,
-                Msg::AppendEntriesReply {
-                    term: self.term(),
-                    success: false,
-                    match_index: 0,
-                },
-            );
-            return;
-        }
-        // §5.2: "If AppendEntries RPC received from new leader: convert to follower."
-        let was = self.volatile.role;
-        self.volatile.role = Role::Follower;
-        self.volatile.leader = Some(leader);
-        cx.explain(Rule::FollowLeader { leader, term, was });
-        self.reset_election_timer(cx);
-        // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
-        // matches prevLogTerm."
-        let success = self.persistent.term_at(prev_log_index) == Some(prev_log_term);
-        if !success {
-            cx.explain(Rule::RejectLogMismatch {
-                prev_log_index,
-                prev_log_term,
-            });
-        }
-        cx.send(
-            leader,
-            Msg::AppendEntriesReply {
-                term: self.term(),
-                success,
-                match_index: if success { prev_log_index } else { 0 },
-            },
-        );
-    }
 }
 
 impl Protocol for RaftNode {
@@ -269,6 +228,7 @@ impl Protocol for RaftNode {
             config: config.clone(),
             persistent: Persistent::default(),
             volatile: Volatile::default(),
+            replies: Vec::new(),
         }
     }
 
@@ -278,7 +238,10 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
-        self.observe_term(msg.term(), cx);
+        // A forwarded client request is not an RPC between servers: its term is not adopted.
+        if !matches!(msg, Msg::ClientRequest { .. }) {
+            self.observe_term(msg.term(), cx);
+        }
         match msg {
             Msg::RequestVote {
                 term,
@@ -292,13 +255,31 @@ impl Protocol for RaftNode {
                 term,
                 prev_log_index,
                 prev_log_term,
+                entries,
+                leader_commit,
+            } => self.on_append_entries(
+                from,
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                cx,
+            ),
+            Msg::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+                rejection,
+            } => self.on_append_entries_reply(from, term, success, match_index, rejection, cx),
+            Msg::ClientRequest {
+                client,
+                seq,
+                op,
+                requested_at,
+                hops,
                 ..
-            } => self.on_append_entries(from, term, prev_log_index, prev_log_term, cx),
-            Msg::AppendEntriesReply { term, .. } => {
-                if term < self.term() || self.volatile.role != Role::Leader {
-                    cx.explain(Rule::IgnoreStale { from, term });
-                }
-            }
+            } => self.on_client_request(client, seq, op, requested_at, hops, cx),
         }
     }
 
@@ -318,10 +299,16 @@ impl Protocol for RaftNode {
                     self.start_election(true, cx);
                 }
             }
+            Command::Client { client, seq, op } => {
+                let now = cx.now();
+                self.on_client_request(client, seq, op, now, 0, cx)
+            }
         }
     }
 
-    /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh.
+    /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh:
+    /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
+    /// applying the committed entries again as the server learns the commit index.
     fn on_restart(&mut self, cx: &mut Cx) {
         self.volatile = Volatile::default();
         cx.explain(Rule::Restart { term: self.term() });

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::kv::{ClientId, Op};
 use super::state::{Role, Term};
-use crate::sim::NodeId;
+use crate::sim::{NodeId, Time};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule")]
@@ -70,6 +71,144 @@ pub enum Rule {
     Restart {
         term: Term,
     },
+
+    // Log replication (§5.3).
+    /// A new leader appends a no-op entry to start its term (§8).
+    AppendNoop {
+        index: u64,
+        term: Term,
+    },
+    /// The leader appends a client's command to its log as a new entry (§5.3).
+    AppendCommand {
+        client: ClientId,
+        seq: u64,
+        op: Op,
+        index: u64,
+        term: Term,
+    },
+    /// The leader sends entries `first..=last` to a follower (§5.3).
+    SendEntries {
+        to: NodeId,
+        first: u64,
+        last: u64,
+    },
+    /// A follower appends the entries `first..=last` it did not have (§5.3).
+    AppendLog {
+        leader: NodeId,
+        first: u64,
+        last: u64,
+    },
+    /// A follower's entry conflicts with the leader's (same index, different term): it deletes
+    /// it and all that follow (§5.3).
+    TruncateLog {
+        index: u64,
+        old_term: Term,
+        new_term: Term,
+        removed: u64,
+    },
+    /// Break `no_truncate`: the conflicting entry is overwritten but the `kept` entries after it
+    /// stay.
+    OverwriteKeepSuffix {
+        index: u64,
+        old_term: Term,
+        new_term: Term,
+        kept: u64,
+    },
+    /// The leader learns that a follower's log matches its own up to `match_index` (§5.3).
+    AckEntries {
+        follower: NodeId,
+        match_index: u64,
+        next_index: u64,
+    },
+    /// A follower refused AppendEntries: the leader backs up `next_index` and will retry (§5.3).
+    /// `hint`: it skipped using the follower's conflict term and index.
+    BackUp {
+        follower: NodeId,
+        next_index: u64,
+        hint: bool,
+    },
+    /// The follower's log matches: stop probing, send entries as they come (etcd's progress).
+    StartReplicate {
+        follower: NodeId,
+        match_index: u64,
+    },
+    /// A refusal while replicating: probe again from `next_index`, one message at a time.
+    StartProbe {
+        follower: NodeId,
+        next_index: u64,
+    },
+
+    // Commitment (§5.3, §5.4.2).
+    /// A majority stores the entry at `index`; it is of the leader's term, so it (and every entry
+    /// before it) is committed. Under `commit_previous_terms`, `entry_term` may be older.
+    AdvanceCommit {
+        index: u64,
+        entry_term: Term,
+        term: Term,
+        replicas: usize,
+    },
+    /// A majority stores the entry at `index`, but it is from an earlier term: it is not
+    /// committed by counting replicas, only once an entry of the current term is (§5.4.2).
+    WaitForCurrentTerm {
+        index: u64,
+        entry_term: Term,
+        term: Term,
+    },
+    /// A follower learns from the leader's commit index that entries up to `commit_index` are
+    /// committed (§5.3).
+    LearnCommit {
+        commit_index: u64,
+    },
+    /// Entries `first..=last` are applied to the state machine, in log order (Figure 2).
+    ApplyEntries {
+        first: u64,
+        last: u64,
+    },
+    /// The entry at `index` repeats a request the client's session shows applied (or is older
+    /// than one it shows applied): it does not run again (thesis §6.3).
+    SkipDuplicate {
+        index: u64,
+        client: ClientId,
+        seq: u64,
+    },
+
+    // Clients (§8; thesis §6).
+    /// The leader answers the client once the command is applied (or at once, from the
+    /// session, when it was applied before: `cached`).
+    ReplyClient {
+        client: ClientId,
+        seq: u64,
+        index: u64,
+        value: Option<i64>,
+        requested_at: Time,
+        cached: bool,
+    },
+    /// A server that is not leader passes the request on to the leader it knows.
+    ForwardRequest {
+        client: ClientId,
+        seq: u64,
+        leader: NodeId,
+    },
+    /// A server that is not leader and knows no leader turns the client away, with a hint
+    /// (the candidate it voted for in its term) when it has one.
+    NotLeader {
+        client: ClientId,
+        seq: u64,
+        hint: Option<NodeId>,
+    },
+    /// The leader already has this request in its log at `index`: it waits for that entry
+    /// instead of appending it again (thesis §6.3).
+    RequestInLog {
+        client: ClientId,
+        seq: u64,
+        index: u64,
+    },
+    /// A request older than the client's last applied one: the client has moved on; ignored.
+    IgnoreOldRequest {
+        client: ClientId,
+        seq: u64,
+        last_seq: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +240,28 @@ impl Rule {
             },
             Rule::RejectLogMismatch { .. } => "§5.3",
             Rule::Restart { .. } => "§5.1",
+            Rule::AppendNoop { .. } => "§8",
+            Rule::AppendCommand { .. }
+            | Rule::SendEntries { .. }
+            | Rule::AppendLog { .. }
+            | Rule::TruncateLog { .. }
+            | Rule::OverwriteKeepSuffix { .. }
+            | Rule::AckEntries { .. }
+            | Rule::BackUp { .. }
+            | Rule::StartReplicate { .. }
+            | Rule::StartProbe { .. }
+            | Rule::LearnCommit { .. } => "§5.3",
+            Rule::AdvanceCommit {
+                entry_term, term, ..
+            } if entry_term < term => "§5.4.2",
+            Rule::AdvanceCommit { .. } => "§5.3",
+            Rule::WaitForCurrentTerm { .. } => "§5.4.2",
+            Rule::ApplyEntries { .. } => "§5.3",
+            Rule::ReplyClient { .. } | Rule::NotLeader { .. } => "§8",
+            Rule::ForwardRequest { .. } => "thesis §6.2",
+            Rule::SkipDuplicate { .. }
+            | Rule::RequestInLog { .. }
+            | Rule::IgnoreOldRequest { .. } => "thesis §6.3",
         }
     }
 }

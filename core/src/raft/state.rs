@@ -1,11 +1,12 @@
 //! A server's state, split as in Figure 2: what survives a crash and what does not.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::kv::{ClientId, StateMachine};
 use super::message::Entry;
-use crate::sim::NodeId;
+use crate::sim::{NodeId, Time};
 
 pub type Term = u64;
 
@@ -42,8 +43,23 @@ impl Persistent {
     pub fn term_at(&self, index: u64) -> Option<Term> {
         match index {
             0 => Some(0),
-            i => self.log.get(i as usize - 1).map(|e| e.term),
+            i => self.entry(i).map(|e| e.term),
         }
+    }
+
+    /// The entry at `index` (1-based); `None` for 0 and past the end.
+    pub fn entry(&self, index: u64) -> Option<&Entry> {
+        index
+            .checked_sub(1)
+            .and_then(|i| self.log.get(usize::try_from(i).ok()?))
+    }
+
+    /// Entries `from..=to` (1-based, clamped to the log).
+    pub fn entries(&self, from: u64, to: u64) -> &[Entry] {
+        let len = self.log.len();
+        let lo = (from.max(1) - 1).min(len as u64) as usize;
+        let hi = to.min(len as u64) as usize;
+        &self.log[lo..hi.max(lo)]
     }
 }
 
@@ -57,4 +73,55 @@ pub struct Volatile {
     pub votes: BTreeSet<NodeId>,
     /// Index of highest log entry known to be committed.
     pub commit_index: u64,
+    /// Index of highest log entry applied to the state machine.
+    pub last_applied: u64,
+    /// The key-value store, with the entries `1..=last_applied` applied to it.
+    pub state_machine: StateMachine,
+    /// Leaders only (Figure 2, "Volatile state on leaders", reinitialized after election).
+    pub leader_state: Option<LeaderState>,
+}
+
+/// What a leader keeps about its followers and its waiting clients.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct LeaderState {
+    /// Replication progress of every other server.
+    pub peers: BTreeMap<NodeId, PeerProgress>,
+    /// Client requests in the log that this leader answers once they are applied, by index.
+    pub waiting: BTreeMap<u64, Waiting>,
+}
+
+/// A leader's view of one follower's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerProgress {
+    /// Index of the next log entry to send to that server (initialized to leader last log
+    /// index + 1).
+    pub next_index: u64,
+    /// Index of highest log entry known to be replicated on that server (initialized to 0,
+    /// increases monotonically).
+    pub match_index: u64,
+    pub progress: Progress,
+    /// Probe only: an AppendEntries is out and unanswered. The next one waits for its reply or
+    /// for the next heartbeat.
+    pub paused: bool,
+}
+
+/// How a leader sends entries to one follower, as etcd's raft models it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Progress {
+    /// Where the follower's log matches is not known yet: one AppendEntries at a time, backing
+    /// up `next_index` on each refusal (§5.3), until one succeeds.
+    #[default]
+    Probe,
+    /// The logs match up to `match_index`: new entries are sent at once, several batches in
+    /// flight, `next_index` advancing as they are sent. A refusal goes back to probing.
+    Replicate,
+}
+
+/// A client request a leader will answer once its entry is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    pub client: ClientId,
+    pub seq: u64,
+    pub requested_at: Time,
 }

@@ -98,5 +98,6 @@ pub static TEXT: Text = Text {
     export_run: "Export run",
     import_run: "Import run…",
     back_to_when: "back to when",
+    client_request: "client request (forwarded)",
     unknown_algo: "This protocol's view is not available yet; showing Raft.",
 };

@@ -139,6 +139,7 @@ pub struct Text {
     pub export_run: &'static str,
     pub import_run: &'static str,
     pub back_to_when: &'static str,
+    pub client_request: &'static str,
     pub unknown_algo: &'static str,
     pub copy_link: &'static str,
     pub link_copied: &'static str,

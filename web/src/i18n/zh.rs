@@ -98,5 +98,6 @@ pub static TEXT: Text = Text {
     export_run: "导出运行",
     import_run: "导入运行…",
     back_to_when: "回到上次",
+    client_request: "客户端请求（转发）",
     unknown_algo: "该协议的视图尚未提供，先显示 Raft。",
 };

@@ -1,7 +1,7 @@
 //! Raft steps in words: what happened, which rule fired, and where the paper says so.
 
 use concord_core::raft::{DenyReason, Msg, RaftNode, Role, Rule, Timer};
-use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport};
+use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport, Time};
 
 use crate::i18n::Lang;
 
@@ -13,7 +13,7 @@ pub fn caption(lang: Lang, report: &StepReport<RaftNode>) -> String {
         parts.push(event);
     }
     for rule in &report.rules {
-        parts.push(rule_text(lang, node.unwrap_or_default(), rule));
+        parts.push(rule_text(lang, node.unwrap_or_default(), report.time, rule));
     }
     if parts.is_empty() {
         parts.push(match (lang, &report.event) {
@@ -42,6 +42,8 @@ pub fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
         (_, Msg::AppendEntries { .. }) => "AppendEntries",
         (Lang::En, Msg::AppendEntriesReply { .. }) => "AppendEntries reply",
         (Lang::Zh, Msg::AppendEntriesReply { .. }) => "AppendEntries 回复",
+        (Lang::En, Msg::ClientRequest { .. }) => "client request",
+        (Lang::Zh, Msg::ClientRequest { .. }) => "客户端请求",
     }
 }
 
@@ -144,7 +146,31 @@ fn role_name(lang: Lang, role: Role) -> &'static str {
     }
 }
 
-fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
+/// A client's answer: the value, or that there is none.
+fn value_text(lang: Lang, value: Option<i64>) -> String {
+    match (lang, value) {
+        (_, Some(v)) => v.to_string(),
+        (Lang::En, None) => "none".into(),
+        (Lang::Zh, None) => "空".into(),
+    }
+}
+
+/// Entries `first..=last` in words: `entry 5` or `entries 5–7`.
+fn range_text(lang: Lang, first: u64, last: u64) -> String {
+    match (lang, first == last) {
+        (Lang::En, true) => format!("entry {first}"),
+        (Lang::En, false) => format!("entries {first}–{last}"),
+        (Lang::Zh, true) => format!("条目 {first}"),
+        (Lang::Zh, false) => format!("条目 {first}–{last}"),
+    }
+}
+
+/// Milliseconds from `from` to `to`, as people read them.
+fn ms_text(from: Time, to: Time) -> String {
+    format!("{:.1}", to.saturating_sub(from) as f64 / 1000.0)
+}
+
+fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
     let s = rule.section();
     match lang {
         Lang::En => match *rule {
@@ -235,7 +261,167 @@ fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
                 format!("{n} ignored an outdated reply from {from} (term {term}) ({s}).")
             }
             Rule::Restart { term } => format!(
-                "{n} restarted as a follower. Its term ({term}), vote and log were on disk and survive; everything else starts afresh (Figure 2)."
+                "{n} restarted as a follower. Its term ({term}), vote and log were on disk and survive; everything else starts afresh, so it rebuilds its state machine as it learns what is committed (Figure 2)."
+            ),
+            Rule::AppendNoop { index, term } => format!(
+                "{n}, new leader of term {term}, appended a no-op entry at index {index}: once it is committed, so is every entry before it ({s})."
+            ),
+            Rule::AppendCommand {
+                client,
+                seq,
+                ref op,
+                index,
+                term,
+            } => format!(
+                "{n}, the leader, appended client {client}'s request #{seq} `{op}` to its log at index {index}, term {term} ({s})."
+            ),
+            Rule::SendEntries { to, first, last } => format!(
+                "{n} sent {} to {to} in one AppendEntries ({s}).",
+                range_text(lang, first, last)
+            ),
+            Rule::AppendLog {
+                leader,
+                first,
+                last,
+            } => format!(
+                "{n} appended {} from {leader} to its log ({s}).",
+                range_text(lang, first, last)
+            ),
+            Rule::TruncateLog {
+                index,
+                old_term,
+                new_term,
+                removed,
+            } => format!(
+                "{n}'s entry at index {index} (term {old_term}) conflicts with the leader's (term {new_term}): it deleted it and all that follow, {removed} in all, and took the leader's ({s})."
+            ),
+            Rule::OverwriteKeepSuffix {
+                index,
+                old_term,
+                new_term,
+                kept,
+            } => format!(
+                "Broken on purpose: {n} overwrote its entry at index {index} (term {old_term} → {new_term}) but kept the {kept} entries after it, which never followed the new entry on any leader; {s} says to delete them."
+            ),
+            Rule::AckEntries {
+                follower,
+                match_index,
+                next_index,
+            } => format!(
+                "{n} learned that {follower}'s log matches its own up to index {match_index} (matchIndex); it will send from index {next_index} next (nextIndex) ({s})."
+            ),
+            Rule::BackUp {
+                follower,
+                next_index,
+                hint: false,
+            } => format!(
+                "{follower}'s log did not match, so {n} backs up its nextIndex for {follower} to {next_index} and tries again ({s})."
+            ),
+            Rule::BackUp {
+                follower,
+                next_index,
+                hint: true,
+            } => format!(
+                "{follower}'s log did not match; from the conflicting term and index {follower} reported, {n} skips back to nextIndex {next_index} and tries again ({s})."
+            ),
+            Rule::StartReplicate {
+                follower,
+                match_index,
+            } => format!(
+                "{n} found where {follower}'s log matches its own (up to index {match_index}): it stops probing and sends {follower} new entries as they come ({s})."
+            ),
+            Rule::StartProbe {
+                follower,
+                next_index,
+            } => format!(
+                "{follower} refused entries, so {n} probes it again: one AppendEntries at a time, from index {next_index} ({s})."
+            ),
+            Rule::AdvanceCommit {
+                index,
+                entry_term,
+                term,
+                replicas,
+            } if entry_term < term => format!(
+                "Broken on purpose: {n} committed up to index {index} because {replicas} servers store it, though that entry is from term {entry_term}, not its current term {term}. {s} forbids counting replicas for entries of earlier terms (Figure 8)."
+            ),
+            Rule::AdvanceCommit {
+                index,
+                term,
+                replicas,
+                ..
+            } => format!(
+                "{replicas} servers, a majority, store the entry at index {index} of the current term {term}: {n} commits it and every entry before it ({s})."
+            ),
+            Rule::WaitForCurrentTerm {
+                index,
+                entry_term,
+                term,
+            } => format!(
+                "A majority stores index {index}, but that entry is from term {entry_term}, not {n}'s current term {term}: it is not committed by counting replicas, only once an entry of term {term} after it is ({s}, Figure 8)."
+            ),
+            Rule::LearnCommit { commit_index } => format!(
+                "{n} learned from the leader that the entries up to index {commit_index} are committed ({s})."
+            ),
+            Rule::ApplyEntries { first, last } => format!(
+                "{n} applied {} to its state machine, in log order ({s}).",
+                range_text(lang, first, last)
+            ),
+            Rule::SkipDuplicate { index, client, seq } => format!(
+                "Entry {index} is client {client}'s request #{seq}, which the client's session shows applied already (or overtaken by a later one): {n} does not run it again ({s})."
+            ),
+            Rule::ReplyClient {
+                client,
+                seq,
+                index,
+                value,
+                requested_at,
+                cached: false,
+            } => format!(
+                "{n} answered client {client}'s request #{seq}: applied at index {index}, result {}, {} ms after the request ({s}).",
+                value_text(lang, value),
+                ms_text(requested_at, now)
+            ),
+            Rule::ReplyClient {
+                client,
+                seq,
+                index,
+                value,
+                cached: true,
+                ..
+            } => format!(
+                "Client {client} retried request #{seq}, which was applied at index {index} already: {n} answered from the client's session (result {}) without applying it again ({s}).",
+                value_text(lang, value)
+            ),
+            Rule::ForwardRequest {
+                client,
+                seq,
+                leader,
+            } => format!(
+                "{n} is not the leader: it passed client {client}'s request #{seq} on to {leader}, the leader it knows ({s})."
+            ),
+            Rule::NotLeader {
+                client,
+                seq,
+                hint: Some(hint),
+            } => format!(
+                "{n} is not the leader and knows none: it turned client {client}'s request #{seq} away, suggesting {hint}, whom it voted for ({s})."
+            ),
+            Rule::NotLeader {
+                client,
+                seq,
+                hint: None,
+            } => format!(
+                "{n} is not the leader and knows none: it turned client {client}'s request #{seq} away; the client must try another server ({s})."
+            ),
+            Rule::RequestInLog { client, seq, index } => format!(
+                "Client {client}'s request #{seq} is already in {n}'s log at index {index}: {n} waits for that entry instead of appending the request again ({s})."
+            ),
+            Rule::IgnoreOldRequest {
+                client,
+                seq,
+                last_seq,
+            } => format!(
+                "Client {client} has had request #{last_seq} applied since; #{seq} is older, and {n} ignores it ({s})."
             ),
         },
         Lang::Zh => match *rule {
@@ -318,7 +504,167 @@ fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
                 format!("{n} 忽略了来自 {from} 的过时回复（任期 {term}）（{s}）。")
             }
             Rule::Restart { term } => format!(
-                "{n} 重启为 follower。任期（{term}）、投票和日志保存在磁盘上得以保留，其余状态从头开始（图 2）。"
+                "{n} 重启为 follower。任期（{term}）、投票和日志保存在磁盘上得以保留，其余状态从头开始，状态机要在得知哪些条目已提交后重新应用重建（图 2）。"
+            ),
+            Rule::AppendNoop { index, term } => format!(
+                "{n} 作为任期 {term} 的新 leader，在索引 {index} 追加了一个空操作（no-op）条目：它一旦提交，之前的所有条目也随之提交（{s}）。"
+            ),
+            Rule::AppendCommand {
+                client,
+                seq,
+                ref op,
+                index,
+                term,
+            } => format!(
+                "leader {n} 把客户端 {client} 的第 {seq} 号请求 `{op}` 追加到日志的索引 {index}（任期 {term}）（{s}）。"
+            ),
+            Rule::SendEntries { to, first, last } => format!(
+                "{n} 用一条 AppendEntries 把{}发给 {to}（{s}）。",
+                range_text(lang, first, last)
+            ),
+            Rule::AppendLog {
+                leader,
+                first,
+                last,
+            } => format!(
+                "{n} 把来自 {leader} 的{}追加到自己的日志（{s}）。",
+                range_text(lang, first, last)
+            ),
+            Rule::TruncateLog {
+                index,
+                old_term,
+                new_term,
+                removed,
+            } => format!(
+                "{n} 在索引 {index} 的条目（任期 {old_term}）与 leader 的（任期 {new_term}）冲突：删除该条目及其后所有条目，共 {removed} 条，改用 leader 的（{s}）。"
+            ),
+            Rule::OverwriteKeepSuffix {
+                index,
+                old_term,
+                new_term,
+                kept,
+            } => format!(
+                "故意破坏：{n} 覆盖了索引 {index} 的条目（任期 {old_term} → {new_term}），却保留了其后的 {kept} 个条目，而这些条目在任何 leader 的日志里都不在新条目之后；{s} 要求删除它们。"
+            ),
+            Rule::AckEntries {
+                follower,
+                match_index,
+                next_index,
+            } => format!(
+                "{n} 得知 {follower} 的日志与自己的一致到索引 {match_index}（matchIndex）；下次从索引 {next_index} 开始发送（nextIndex）（{s}）。"
+            ),
+            Rule::BackUp {
+                follower,
+                next_index,
+                hint: false,
+            } => format!(
+                "{follower} 的日志对不上，{n} 把 {follower} 的 nextIndex 回退到 {next_index} 再试（{s}）。"
+            ),
+            Rule::BackUp {
+                follower,
+                next_index,
+                hint: true,
+            } => format!(
+                "{follower} 的日志对不上；根据 {follower} 报告的冲突任期和索引，{n} 直接跳回 nextIndex {next_index} 再试（{s}）。"
+            ),
+            Rule::StartReplicate {
+                follower,
+                match_index,
+            } => format!(
+                "{n} 找到了与 {follower} 日志一致的位置（到索引 {match_index}）：停止探测，之后有新条目就立即发给 {follower}（{s}）。"
+            ),
+            Rule::StartProbe {
+                follower,
+                next_index,
+            } => format!(
+                "{follower} 拒绝了条目，{n} 重新探测它：从索引 {next_index} 起，每次只发一条 AppendEntries（{s}）。"
+            ),
+            Rule::AdvanceCommit {
+                index,
+                entry_term,
+                term,
+                replicas,
+            } if entry_term < term => format!(
+                "故意破坏：{n} 因为有 {replicas} 台服务器存有索引 {index} 就提交了它，但该条目来自任期 {entry_term}，不是当前任期 {term}。{s} 禁止靠计数副本提交以前任期的条目（图 8）。"
+            ),
+            Rule::AdvanceCommit {
+                index,
+                term,
+                replicas,
+                ..
+            } => format!(
+                "{replicas} 台服务器（过半数）存有当前任期 {term} 在索引 {index} 的条目：{n} 提交它及之前的所有条目（{s}）。"
+            ),
+            Rule::WaitForCurrentTerm {
+                index,
+                entry_term,
+                term,
+            } => format!(
+                "过半数服务器存有索引 {index}，但该条目来自任期 {entry_term}，不是 {n} 的当前任期 {term}：不能靠计数副本提交，要等其后一个任期 {term} 的条目提交时才一并提交（{s}，图 8）。"
+            ),
+            Rule::LearnCommit { commit_index } => {
+                format!("{n} 从 leader 得知索引 {commit_index} 及之前的条目都已提交（{s}）。")
+            }
+            Rule::ApplyEntries { first, last } => format!(
+                "{n} 按日志顺序把{}应用到状态机（{s}）。",
+                range_text(lang, first, last)
+            ),
+            Rule::SkipDuplicate { index, client, seq } => format!(
+                "条目 {index} 是客户端 {client} 的第 {seq} 号请求，会话记录显示它已应用（或已被更新的请求取代）：{n} 不再执行它（{s}）。"
+            ),
+            Rule::ReplyClient {
+                client,
+                seq,
+                index,
+                value,
+                requested_at,
+                cached: false,
+            } => format!(
+                "{n} 回复客户端 {client} 的第 {seq} 号请求：已在索引 {index} 应用，结果 {}，距请求 {} 毫秒（{s}）。",
+                value_text(lang, value),
+                ms_text(requested_at, now)
+            ),
+            Rule::ReplyClient {
+                client,
+                seq,
+                index,
+                value,
+                cached: true,
+                ..
+            } => format!(
+                "客户端 {client} 重试第 {seq} 号请求，它已在索引 {index} 应用过：{n} 直接用客户端会话里的结果（{}）回复，不再重复应用（{s}）。",
+                value_text(lang, value)
+            ),
+            Rule::ForwardRequest {
+                client,
+                seq,
+                leader,
+            } => format!(
+                "{n} 不是 leader：把客户端 {client} 的第 {seq} 号请求转发给它所知的 leader {leader}（{s}）。"
+            ),
+            Rule::NotLeader {
+                client,
+                seq,
+                hint: Some(hint),
+            } => format!(
+                "{n} 不是 leader，也不知道谁是：拒绝了客户端 {client} 的第 {seq} 号请求，建议去找它投过票的 {hint}（{s}）。"
+            ),
+            Rule::NotLeader {
+                client,
+                seq,
+                hint: None,
+            } => format!(
+                "{n} 不是 leader，也不知道谁是：拒绝了客户端 {client} 的第 {seq} 号请求，客户端只能换一台服务器再试（{s}）。"
+            ),
+            Rule::RequestInLog { client, seq, index } => format!(
+                "客户端 {client} 的第 {seq} 号请求已在 {n} 日志的索引 {index}：{n} 等这个条目应用，不再重复追加（{s}）。"
+            ),
+            Rule::IgnoreOldRequest {
+                client,
+                seq,
+                last_seq,
+            } => format!(
+                "客户端 {client} 的第 {last_seq} 号请求已经应用；第 {seq} 号更早，{n} 忽略它（{s}）。"
             ),
         },
     }

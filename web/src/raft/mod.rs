@@ -121,6 +121,7 @@ fn msg_class(msg: &Msg) -> &'static str {
         Msg::RequestVoteReply { granted: false, .. } => "vote-denied",
         Msg::AppendEntries { .. } => "append-entries",
         Msg::AppendEntriesReply { .. } => "append-reply",
+        Msg::ClientRequest { .. } => "client-request",
     }
 }
 
@@ -202,6 +203,7 @@ fn Legend(props: &LegendProps) -> Html {
                 { dot("vote-denied", t.vote_denied) }
                 { dot("append-entries", t.append_entries) }
                 { dot("append-reply", t.append_reply) }
+                { dot("client-request", t.client_request) }
                 <li><svg viewBox="0 0 16 16" class="swatch"><circle class="dot lost" cx="8" cy="8" r="6" /></svg>{ t.lost_message }</li>
                 <li class="note">{ t.timer_ring }</li>
             </ul>
