@@ -6,7 +6,13 @@
 //! - `[data-status]` carries `data-step` (steps taken) and `data-time` (virtual µs);
 //! - `[data-caption]` holds the caption text;
 //! - `input[data-control="speed" | "seed" | "nodes"]`;
-//! - the URL query (`?algo=raft&nodes=5&seed=7`) is read on load.
+//! - the URL query (`?algo=raft&nodes=5&seed=7`) is read on load;
+//! - a message in flight is an SVG `<g data-msg="<id>">`; the message inspector is
+//!   `[data-msg-inspector]`; a broken invariant shows `[data-violation="<invariant>"]`;
+//! - Paxos: `[data-chosen="<value>"]` once a majority of acceptors accepted one proposal, rows
+//!   `tr[data-acceptor]` (with `data-accepted-value`), `tr[data-proposer]` (`data-stage`) and
+//!   `tr[data-learner]` (`data-learned`), and the break-it switches as
+//!   `input[data-control="ignore_accepted" | "accept_below_promise" | "small_quorum"]`.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -202,7 +208,8 @@ impl Page {
         Ok(self.browser.client.execute(script, args).await?)
     }
 
-    async fn exists(&self, selector: &str) -> Outcome<bool> {
+    /// Whether an element matches `selector`.
+    pub async fn exists(&self, selector: &str) -> Outcome<bool> {
         let found = self
             .script(
                 "return document.querySelector(arguments[0]) !== null;",
@@ -401,6 +408,83 @@ impl Page {
         ))
     }
 
+    /// Attribute `attr` of every element matching `selector`, in document order (`None` where
+    /// the element lacks it).
+    pub async fn attributes(&self, selector: &str, attr: &str) -> Outcome<Vec<Option<String>>> {
+        let raw = self
+            .script(
+                "return Array.from(document.querySelectorAll(arguments[0]))\
+                   .map(e => e.getAttribute(arguments[1]));",
+                vec![json!(selector), json!(attr)],
+            )
+            .await?;
+        Ok(raw
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
+    }
+
+    /// The text of the first element matching `selector`, if there is one.
+    pub async fn text(&self, selector: &str) -> Outcome<Option<String>> {
+        let text = self
+            .script(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![json!(selector)],
+            )
+            .await?;
+        Ok(text.as_str().map(str::to_owned))
+    }
+
+    /// Whether the checkbox `input[data-control="<control>"]` is ticked.
+    pub async fn is_checked(&self, control: &str) -> Outcome<bool> {
+        let checked = self
+            .script(
+                "const i = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
+                 return i ? i.checked : null;",
+                vec![json!(control)],
+            )
+            .await?;
+        checked
+            .as_bool()
+            .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
+    }
+
+    /// Types `text` into `input[data-control="<control>"]`, replacing what it held, and fires
+    /// `input` and `change` as typing would.
+    pub async fn fill(&self, control: &str, text: &str) -> Outcome {
+        let done = self
+            .script(
+                "const i = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
+                 if (!i) return false;\
+                 i.value = arguments[1];\
+                 i.dispatchEvent(new Event('input', { bubbles: true }));\
+                 i.dispatchEvent(new Event('change', { bubbles: true }));\
+                 return true;",
+                vec![json!(control), json!(text)],
+            )
+            .await?;
+        ensure_found(done, &format!("input[data-control=\"{control}\"]"))
+    }
+
+    /// Scrolls the first element matching `selector` to the top of the viewport (before a
+    /// screenshot of what lies below the fold).
+    pub async fn scroll_to(&self, selector: &str) -> Outcome {
+        let done = self
+            .script(
+                "const e = document.querySelector(arguments[0]);\
+                 if (!e) return false; e.scrollIntoView({ block: 'start' }); return true;",
+                vec![json!(selector)],
+            )
+            .await?;
+        ensure_found(done, selector)
+    }
+
+    /// Resizes the browser window (screenshots at a phone's width, say).
+    pub async fn resize(&self, width: u32, height: u32) -> Outcome {
+        self.browser.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
     /// Clicks node `id`'s drawing (which opens its node menu).
     pub async fn click_node(&self, id: u32) -> Outcome {
         let selector = format!("g[data-node=\"{id}\"]");
@@ -451,5 +535,14 @@ impl Page {
             },
         )
         .await
+    }
+}
+
+/// What a script that looks an element up returned: `true`, or the element was missing.
+fn ensure_found(done: Value, selector: &str) -> Outcome {
+    if done == Value::Bool(true) {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("no {selector} on the page")))
     }
 }

@@ -3,6 +3,7 @@
 mod app;
 mod i18n;
 mod panic_banner;
+mod paxos;
 mod player;
 mod playground;
 mod raft;

@@ -66,9 +66,11 @@ impl<P: Protocol> PlayerState<P> {
         let before = self.history.position();
         self.history.run_until(self.view_time as Time);
         let reached = &self.history.reports()[before..self.history.position()];
-        if reached.iter().any(|r| !r.violations.is_empty()) {
-            // Stop where the invariant broke, so the reader sees the step that broke it.
+        if let Some(broke) = reached.iter().position(|r| !r.violations.is_empty()) {
+            // Stop where the invariant broke, so the reader sees the step that broke it: one frame
+            // may have run further, so go back to it (the later steps stay recorded).
             self.playing = false;
+            self.history.seek(before + broke + 1);
             self.sync_view_to_sim();
         }
     }

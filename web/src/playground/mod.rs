@@ -10,7 +10,7 @@ use concord_core::sim::{Action, History, MsgId, NodeId};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-pub use protocol_view::{Goal, ProtocolView, RunConfig};
+pub use protocol_view::{Goal, Options, ProtocolView, RunConfig};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
@@ -65,7 +65,7 @@ impl Selection {
 const SPACETIME_WINDOW: f64 = 150_000.0;
 
 fn open<P: ProtocolView>(props: &PlaygroundProps) -> Player<P> {
-    let sim = P::new_sim(props.run);
+    let sim = P::new_sim(&props.run);
     let tape = props
         .tape
         .as_deref()
@@ -84,7 +84,7 @@ fn open<P: ProtocolView>(props: &PlaygroundProps) -> Player<P> {
 /// a fresh one.
 #[component]
 pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
-    let run = props.run;
+    let run = props.run.clone();
     let player = use_reducer(|| open::<P>(props));
     let selected = use_state(|| None::<Selection>);
     let help = use_state(|| false);
@@ -119,16 +119,24 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         })
     };
     let on_run = props.on_run.clone();
-    let on_seed = on_run.reform(move |seed| RunConfig { seed, ..run });
-    let on_new_seed = on_run.reform(move |_| RunConfig {
-        seed: crate::url::random_seed(),
-        ..run
-    });
-    let on_nodes = on_run.reform(move |nodes: usize| RunConfig {
-        nodes: nodes.clamp(P::NODES_RANGE.0, P::NODES_RANGE.1),
-        ..run
-    });
-    let on_reset = send.reform(move |_| PlayerAction::Load(Box::new(P::new_sim(run))));
+    let on_seed = {
+        let run = run.clone();
+        on_run.reform(move |seed| RunConfig {
+            seed,
+            ..run.clone()
+        })
+    };
+    let on_new_seed = {
+        let run = run.clone();
+        on_run.reform(move |_| RunConfig {
+            seed: crate::url::random_seed(),
+            ..run.clone()
+        })
+    };
+    let on_reset = {
+        let run = run.clone();
+        send.reform(move |_| PlayerAction::Load(Box::new(P::new_sim(&run))))
+    };
     let toggle = {
         let selected = selected.clone();
         Callback::from(move |next: Selection| {
@@ -187,18 +195,18 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let nodes = sim
         .nodes()
         .iter()
-        .map(|slot| P::node_view(lang, slot, now))
+        .map(|slot| P::node_view(lang, sim, slot, now))
         .collect::<Vec<_>>();
     let dots = derive::dots(lang, sim, now);
     let caption_text = match history.last_report() {
         Some(report) => P::caption(lang, report),
-        None => P::start_caption(lang).to_owned(),
+        None => P::start_caption(lang, sim),
     };
     let violation = sim.violations().first().map(|v| {
         html! {
             <div class="violation" role="alert" data-violation={v.invariant.clone()}>
                 <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
-                { format!(" · {} {} · {}", t.step_no, v.step, v.detail) }
+                { format!(" · {} {} · {}", t.step_no, v.step, P::violation_text(lang, sim, v)) }
             </div>
         }
     });
@@ -218,7 +226,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 MsgCommand::Duplicate => Action::Duplicate(id),
                 MsgCommand::Delay(by) => Action::Delay(id, by),
             });
-            let msg = MsgView::new(env, P::msg_title(lang, env));
+            let msg = MsgView::new(env, P::msg_title(lang, env), P::msg_fields(lang, &env.msg));
             let in_flight = sim.message(id).is_some();
             html! { <MessageInspector {lang} {msg} {in_flight} {on_command} on_close={close.clone()} /> }
         }),
@@ -265,9 +273,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         Callback::from(move |_| permalink::permalink(&player.state().history))
     };
     let on_export = {
-        let (player, send) = (player.clone(), send.clone());
+        let (player, send, run) = (player.clone(), send.clone(), run.clone());
         Callback::from(move |_: MouseEvent| {
-            let exported = permalink::export(P::ALGO, run.seed, run.nodes, &player.state().history);
+            let exported = permalink::export(P::ALGO, &run, &player.state().history);
             if let Err(e) = exported {
                 send.emit(PlayerAction::Fail(format!("export: {e}")));
             }
@@ -325,18 +333,18 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    <Cluster {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
+                    <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
                         selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
                         groups={net.groups().to_vec()} cuts={net.cuts().map(|(a, b)| (a.index(), b.index())).collect::<Vec<_>>()}
                         aria_label={P::describe(lang, sim)} />
                     <p class="caption" data-caption="" aria-live="polite">{ caption_text }</p>
                     if let Some(err) = state.error.clone() { <p class="error" role="status">{ err }</p> }
-                    { P::state_panel(lang, sim) }
+                    { P::state_panel(lang, sim, &history.reports()[..history.position()]) }
                     <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
                         step={history.position()} steps_recorded={history.len()} time={now}
-                        seed={run.seed} nodes={run.nodes} nodes_range={P::NODES_RANGE}
+                        seed={run.seed} size={P::size_controls(lang, &run, on_run.clone())}
                         on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
-                        on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed} {on_nodes} />
+                        on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed} />
                     <div class="jumps" role="group" aria-label={t.step_by}>
                         <span class="note">{ t.step_by }</span>
                         <button class="small" data-action="back-10ms" onclick={jump(|| Jump::Time(-10_000))}>{ "−10 ms" }</button>
@@ -368,8 +376,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 </div>
                 <aside class="side">
                     if let Some(panel) = inspector { { panel } } else {
-                        <p class="hint">{ t.click_a_node }</p>
+                        <p class="hint">{ P::click_hint(lang) }</p>
                     }
+                    { P::settings_panel(lang, &run, on_run.clone()) }
                     <PendingPanel {lang} rows={pending} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
                         on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))} on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
                         on_select_msg={on_select_msg.clone()} {on_fire} />

@@ -8,6 +8,8 @@ use concord_core::sim::{History, Protocol, Tape};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
+use super::RunConfig;
+
 const KEY: &str = "tape=";
 
 /// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
@@ -49,20 +51,27 @@ pub struct RunFile {
     pub algo: String,
     pub seed: u64,
     pub nodes: usize,
+    /// The protocol's own settings, as the URL's `key=value` pairs.
+    #[serde(default)]
+    pub options: Vec<(String, String)>,
     pub tape: serde_json::Value,
 }
 
 /// Offer the run as a JSON file download.
 pub fn export<P: Protocol>(
     algo: &str,
-    seed: u64,
-    nodes: usize,
+    run: &RunConfig,
     history: &History<P>,
 ) -> Result<(), String> {
     let file = RunFile {
         algo: algo.to_owned(),
-        seed,
-        nodes,
+        seed: run.seed,
+        nodes: run.nodes,
+        options: run
+            .options
+            .pairs()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
         tape: serde_json::to_value(history.tape()).map_err(|e| e.to_string())?,
     };
     let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
@@ -80,7 +89,7 @@ pub fn export<P: Protocol>(
         .map_err(|e| format!("{e:?}"))?
         .unchecked_into();
     anchor.set_href(&url);
-    anchor.set_download(&format!("concord-{algo}-seed{seed}.json"));
+    anchor.set_download(&format!("concord-{algo}-seed{}.json", run.seed));
     anchor.click();
     web_sys::Url::revoke_object_url(&url).map_err(|e| format!("{e:?}"))?;
     Ok(())
@@ -95,6 +104,9 @@ pub fn address_of(text: &str, lang: &str) -> Result<String, String> {
     params.set("nodes", &file.nodes.to_string());
     params.set("seed", &file.seed.to_string());
     params.set("lang", lang);
+    for (key, value) in &file.options {
+        params.set(key, value);
+    }
     Ok(format!(
         "?{}#{KEY}{}",
         String::from(params.to_string()),

@@ -1,16 +1,46 @@
 //! How a protocol plugs into the [`Playground`](super::Playground).
 
-use concord_core::sim::{Action, Envelope, NodeSlot, Protocol, Sim, StepReport};
+use std::rc::Rc;
+
+use concord_core::sim::{Action, Envelope, NodeSlot, Protocol, Sim, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::view::cluster::NodeView;
+use crate::view::cluster::{Layout, NodeView};
+use crate::view::controls::CountControl;
+use crate::view::message::serde_fields;
 
 /// What a run is made from; the URL holds it.
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub struct RunConfig {
     pub seed: u64,
+    /// The cluster's main count, as the protocol reads it: servers for Raft, acceptors for Paxos
+    /// (which counts its other roles in its [`Options`]).
     pub nodes: usize,
+    pub options: Options,
+}
+
+/// A protocol's own settings, as the `key=value` pairs of the URL the shell does not read
+/// itself (Paxos: `proposers=2&learners=1&breaks=small_quorum`). Only the protocol interprets
+/// them; a missing or malformed one takes its default, as every URL parameter does.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Options(Rc<[(String, String)]>);
+
+impl Options {
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Options(pairs.into())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
 }
 
 /// A condition "step until …" can stop at.
@@ -22,22 +52,33 @@ pub struct Goal<P: Protocol> {
 pub trait ProtocolView: Protocol + 'static {
     /// Its name in the URL (`algo=`) and its CSS class.
     const ALGO: &'static str;
-    /// Smallest and largest cluster the view draws well.
+    /// Smallest and largest cluster the view draws well, and the size when the URL names none.
     const NODES_RANGE: (usize, usize);
+    const DEFAULT_NODES: usize;
 
-    fn new_sim(run: RunConfig) -> Sim<Self>;
+    fn new_sim(run: &RunConfig) -> Sim<Self>;
     /// The cluster in one phrase, for screen readers.
     fn describe(lang: Lang, sim: &Sim<Self>) -> String;
-    fn node_view(lang: Lang, slot: &NodeSlot<Self>, now: f64) -> NodeView;
+    /// Where the nodes are drawn: on a ring unless the protocol's roles read better otherwise.
+    fn layout(_lang: Lang, _sim: &Sim<Self>) -> Layout {
+        Layout::Ring
+    }
+    /// How one node looks; `sim` is the whole run, for what no single node knows (Paxos: whether
+    /// an acceptor is in the majority that chose a value).
+    fn node_view(lang: Lang, sim: &Sim<Self>, slot: &NodeSlot<Self>, now: f64) -> NodeView;
     /// CSS class of a message's dot and arrow (its kind).
     fn dot_class(msg: &Self::Msg) -> &'static str;
     /// A message in one line, for tooltips, the pending list and the message inspector.
     fn msg_title(lang: Lang, env: &Envelope<Self::Msg>) -> String;
+    /// The payload's fields as the message inspector lists them; by default as serde writes them.
+    fn msg_fields(_lang: Lang, msg: &Self::Msg) -> Vec<(String, String)> {
+        serde_fields(msg)
+    }
     fn timer_name(lang: Lang, timer: &Self::Timer) -> String;
     /// What a step did, in words, naming the rule that fired.
     fn caption(lang: Lang, report: &StepReport<Self>) -> String;
     /// The caption before the first step.
-    fn start_caption(lang: Lang) -> &'static str;
+    fn start_caption(lang: Lang, sim: &Sim<Self>) -> String;
     /// The side panel of the selected node: its state and what a user can do to it.
     fn node_panel(
         lang: Lang,
@@ -46,9 +87,40 @@ pub trait ProtocolView: Protocol + 'static {
         on_act: Callback<Action<Self>>,
         on_close: Callback<()>,
     ) -> Html;
-    /// Protocol state shown under the caption (log grid, acceptor table …).
-    fn state_panel(_lang: Lang, _sim: &Sim<Self>) -> Html {
+    /// Protocol state shown under the caption (log grid, acceptor table …). `reports` are the
+    /// steps that led to `sim`, for panels that say when something happened.
+    fn state_panel(_lang: Lang, _sim: &Sim<Self>, _reports: &[StepReport<Self>]) -> Html {
         Html::default()
+    }
+    /// A broken invariant in a sentence for the banner; by default the checker's own words.
+    fn violation_text(_lang: Lang, _sim: &Sim<Self>, violation: &Violation) -> String {
+        violation.detail.clone()
+    }
+    /// The size of the run in the control bar: by default one count of servers in
+    /// [`Self::NODES_RANGE`].
+    fn size_controls(lang: Lang, run: &RunConfig, on_run: Callback<RunConfig>) -> Html {
+        let (min, max) = Self::NODES_RANGE;
+        let on_nodes = {
+            let run = run.clone();
+            Callback::from(move |nodes: usize| {
+                on_run.emit(RunConfig {
+                    nodes: nodes.clamp(min, max),
+                    ..run.clone()
+                })
+            })
+        };
+        html! {
+            <CountControl label={lang.text().nodes} control="nodes" value={run.nodes}
+                range={Self::NODES_RANGE} on_change={on_nodes} />
+        }
+    }
+    /// Switches of the protocol (back-off, "break it" …), in the side panel; none by default.
+    fn settings_panel(_lang: Lang, _run: &RunConfig, _on_run: Callback<RunConfig>) -> Html {
+        Html::default()
+    }
+    /// What the side panel says while nothing is selected.
+    fn click_hint(lang: Lang) -> &'static str {
+        lang.text().click_a_node
     }
     fn legend(lang: Lang) -> Html;
     /// The era a step belongs to, if it says (Raft: the term), for the timeline's bands.

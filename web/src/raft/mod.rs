@@ -14,8 +14,9 @@ use crate::view::cluster::NodeView;
 impl ProtocolView for RaftNode {
     const ALGO: &'static str = "raft";
     const NODES_RANGE: (usize, usize) = (1, 9);
+    const DEFAULT_NODES: usize = 5;
 
-    fn new_sim(run: RunConfig) -> Sim<Self> {
+    fn new_sim(run: &RunConfig) -> Sim<Self> {
         let config = SimConfig {
             seed: run.seed,
             nodes: run.nodes.clamp(Self::NODES_RANGE.0, Self::NODES_RANGE.1),
@@ -31,7 +32,7 @@ impl ProtocolView for RaftNode {
         }
     }
 
-    fn node_view(lang: Lang, slot: &NodeSlot<Self>, now: f64) -> NodeView {
+    fn node_view(lang: Lang, _sim: &Sim<Self>, slot: &NodeSlot<Self>, now: f64) -> NodeView {
         node_view(lang, slot, now)
     }
 
@@ -47,8 +48,8 @@ impl ProtocolView for RaftNode {
         caption::caption(lang, report)
     }
 
-    fn start_caption(lang: Lang) -> &'static str {
-        lang.text().start_caption
+    fn start_caption(lang: Lang, _sim: &Sim<Self>) -> String {
+        lang.text().start_caption.to_owned()
     }
 
     fn node_panel(

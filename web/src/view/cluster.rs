@@ -1,14 +1,272 @@
-//! The cluster as a ring of nodes in SVG, with messages as dots travelling
-//! along the links. Protocol views describe nodes and messages with
-//! [`NodeView`] and [`Dot`]; this module only draws.
+//! The cluster in SVG: nodes on a ring (or in columns, one per role), with messages as dots
+//! travelling along the links. Protocol views describe nodes and messages with [`NodeView`] and
+//! [`Dot`], and choose a [`Layout`]; this module only draws.
 
 use std::f64::consts::PI;
 
 use yew::prelude::*;
 
+/// The ring's square drawing.
 const SIZE: f64 = 460.0;
 const CENTER: f64 = SIZE / 2.0;
 const RING: f64 = 158.0;
+/// The columns' drawing: its width, and the band at the top that holds the headings.
+const COLUMNS_WIDTH: f64 = 600.0;
+const HEADING_BAND: f64 = 40.0;
+/// Columns of this many nodes or more zigzag, this far either side of their line (far enough
+/// that a node's caption clears its neighbour's body).
+const ZIGZAG_FROM: usize = 6;
+const ZIGZAG_OFFSET: f64 = 50.0;
+/// A message a node sends to itself circles a loop of this radius beside it.
+const LOOP_RADIUS: f64 = 13.0;
+
+/// Where the nodes are drawn.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub enum Layout {
+    /// On a circle, the first node at the top, clockwise.
+    #[default]
+    Ring,
+    /// In columns, left to right: `column[i]` is node `i`'s column (0 is the leftmost); nodes of a
+    /// column stack top to bottom in id order under `headings[column]`.
+    Columns {
+        column: Vec<u8>,
+        headings: Vec<AttrValue>,
+    },
+}
+
+type Point = (f64, f64);
+
+/// Where everything sits for one layout and cluster size.
+struct Geometry {
+    width: f64,
+    height: f64,
+    /// Node radius.
+    r: f64,
+    points: Vec<Point>,
+    /// Column of each node, in the columns layout.
+    columns: Option<Vec<u8>>,
+    /// Heading texts and their x, in the columns layout.
+    headings: Vec<(f64, AttrValue)>,
+    /// Baseline offsets of the label above a node and of the caption below it, from its centre.
+    label_dy: f64,
+    caption_dy: f64,
+}
+
+impl Geometry {
+    fn new(layout: &Layout, n: usize) -> Geometry {
+        match layout {
+            Layout::Ring => Geometry {
+                width: SIZE,
+                height: SIZE,
+                r: node_radius(n),
+                points: (0..n).map(|i| ring_position(i, n)).collect(),
+                columns: None,
+                headings: Vec::new(),
+                label_dy: -(node_radius(n) + 16.0),
+                caption_dy: node_radius(n) + 24.0,
+            },
+            Layout::Columns { column, headings } => columns_geometry(column, headings, n),
+        }
+    }
+
+    /// Outward from the middle of the drawing, for loops and bulging curves.
+    fn outward(&self, i: usize) -> Point {
+        let (x, y) = self.points[i];
+        match self.columns {
+            // Away from the centre line; a node on it loops to the right.
+            Some(_) => (
+                if x < self.width / 2.0 - 1.0 {
+                    -1.0
+                } else {
+                    1.0
+                },
+                0.0,
+            ),
+            None => {
+                let (dx, dy) = (x - self.width / 2.0, y - self.height / 2.0);
+                let len = (dx * dx + dy * dy).sqrt();
+                if len < 1.0 {
+                    return (1.0, 0.0);
+                }
+                // Turned 45° clockwise, so the loop misses the label above the top node.
+                let (ux, uy) = (dx / len, dy / len);
+                let c = std::f64::consts::FRAC_1_SQRT_2;
+                (c * (ux - uy), c * (ux + uy))
+            }
+        }
+    }
+
+    /// The path a message from `a` to `b` travels.
+    fn route(&self, a: usize, b: usize) -> Route {
+        let (pa, pb) = (self.points[a], self.points[b]);
+        if a == b {
+            let (ux, uy) = self.outward(a);
+            // The loop overlaps the node's rim, so the dot visibly leaves and comes back.
+            let d = self.r + LOOP_RADIUS * 0.6;
+            return Route::Loop {
+                centre: (pa.0 + ux * d, pa.1 + uy * d),
+                node: pa,
+            };
+        }
+        let same_column = self.columns.as_ref().is_some_and(|c| c.get(a) == c.get(b));
+        if !same_column {
+            return Route::Line { from: pa, to: pb };
+        }
+        // A straight line along a column would run through the nodes between: bulge outward,
+        // as far as the margin allows.
+        let (ox, _) = self.outward(a);
+        let x = (pa.0 + pb.0) / 2.0;
+        let margin = if ox < 0.0 { x } else { self.width - x };
+        let bulge = (0.5 * (pb.1 - pa.1).abs() + 40.0).min(2.0 * (margin - 12.0));
+        let control = (x + ox * bulge, (pa.1 + pb.1) / 2.0);
+        Route::Curve {
+            from: pa,
+            control,
+            to: pb,
+        }
+    }
+}
+
+/// Where node `i` of `n` sits on the ring: the first at the top, clockwise.
+fn ring_position(i: usize, n: usize) -> Point {
+    if n == 1 {
+        return (CENTER, CENTER);
+    }
+    let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n as f64;
+    (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
+}
+
+fn node_radius(n: usize) -> f64 {
+    if n <= 5 { 34.0 } else { 30.0 }
+}
+
+/// Columns spread evenly across the width; each column's nodes stacked and centred vertically.
+/// A column of [`ZIGZAG_FROM`] nodes or more alternates left and right of its line, so
+/// neighbours' words sit side by side and the column takes about half the height: seven
+/// acceptors still fit one screen.
+fn columns_geometry(column: &[u8], headings: &[AttrValue], n: usize) -> Geometry {
+    let col = |i: usize| column.get(i).copied().unwrap_or(0) as usize;
+    let count = (0..n).map(col).max().map_or(1, |c| c + 1);
+    let mut sizes = vec![0usize; count];
+    for i in 0..n {
+        sizes[col(i)] += 1;
+    }
+    let tallest = sizes.iter().copied().max().unwrap_or(1).max(1);
+    let r = if tallest <= 3 { 30.0 } else { 26.0 };
+    // Label above and caption below, with the timer ring between: 2r + 49 tall, plus a gap.
+    let row = 2.0 * r + 56.0;
+    let zigzag = |c: usize| sizes[c] >= ZIGZAG_FROM;
+    // Nodes of a zigzag column two apart are a full row apart.
+    let pitch = |c: usize| if zigzag(c) { r + 30.0 } else { row };
+    let extent = |c: usize| (sizes[c].max(1) - 1) as f64 * pitch(c) + row;
+    let tallest_extent = (0..count).map(extent).fold(row, f64::max);
+    let height = HEADING_BAND + tallest_extent + 8.0;
+    let x_of = |c: usize| COLUMNS_WIDTH * (c as f64 + 0.5) / count as f64;
+    let mut seen = vec![0usize; count];
+    let points = (0..n)
+        .map(|i| {
+            let c = col(i);
+            let k = seen[c];
+            seen[c] += 1;
+            let top = HEADING_BAND + (tallest_extent - extent(c)) / 2.0;
+            let side = match (zigzag(c), k % 2) {
+                (false, _) => 0.0,
+                (true, 0) => -ZIGZAG_OFFSET,
+                (true, _) => ZIGZAG_OFFSET,
+            };
+            (x_of(c) + side, top + row / 2.0 + pitch(c) * k as f64)
+        })
+        .collect();
+    Geometry {
+        width: COLUMNS_WIDTH,
+        height,
+        r,
+        points,
+        columns: Some((0..n).map(|i| col(i) as u8).collect()),
+        headings: (0..count)
+            .filter(|&c| sizes[c] > 0)
+            .filter_map(|c| headings.get(c).map(|h| (x_of(c), h.clone())))
+            .collect(),
+        label_dy: -(r + 11.0),
+        caption_dy: r + 21.0,
+    }
+}
+
+/// The path of a message, from the sender's centre to the receiver's.
+enum Route {
+    Line {
+        from: Point,
+        to: Point,
+    },
+    /// A quadratic Bézier curve.
+    Curve {
+        from: Point,
+        control: Point,
+        to: Point,
+    },
+    /// Round a small circle beside the node and back.
+    Loop {
+        centre: Point,
+        node: Point,
+    },
+}
+
+fn toward(from: Point, to: Point, by: f64) -> Point {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    (from.0 + dx / len * by, from.1 + dy / len * by)
+}
+
+impl Route {
+    /// Where a dot is at `progress` (0 at the sender, 1 at the receiver): it leaves from the rim
+    /// of the sender and arrives at the rim of the receiver.
+    fn point(&self, progress: f64, r: f64) -> Point {
+        let p = progress.clamp(0.0, 1.0);
+        match *self {
+            Route::Line { from, to } => {
+                let (s, e) = (toward(from, to, r), toward(to, from, r));
+                (s.0 + (e.0 - s.0) * p, s.1 + (e.1 - s.1) * p)
+            }
+            Route::Curve { from, control, to } => {
+                let (s, e) = (toward(from, control, r), toward(to, control, r));
+                let q = 1.0 - p;
+                (
+                    q * q * s.0 + 2.0 * q * p * control.0 + p * p * e.0,
+                    q * q * s.1 + 2.0 * q * p * control.1 + p * p * e.1,
+                )
+            }
+            Route::Loop { centre, node } => {
+                // Start on the loop where it is nearest the node, go once round clockwise.
+                let start = (node.1 - centre.1).atan2(node.0 - centre.0);
+                let angle = start + 2.0 * PI * p;
+                (
+                    centre.0 + LOOP_RADIUS * angle.cos(),
+                    centre.1 + LOOP_RADIUS * angle.sin(),
+                )
+            }
+        }
+    }
+
+    /// The route as an SVG path, centre to centre (a link or a cut is drawn along it).
+    fn path(&self) -> String {
+        match *self {
+            Route::Line { from, to } => {
+                format!("M{:.1} {:.1} L{:.1} {:.1}", from.0, from.1, to.0, to.1)
+            }
+            Route::Curve { from, control, to } => format!(
+                "M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}",
+                from.0, from.1, control.0, control.1, to.0, to.1
+            ),
+            Route::Loop { centre, .. } => format!(
+                "M{:.1} {:.1} a{r} {r} 0 1 0 {d} 0 a{r} {r} 0 1 0 -{d} 0",
+                centre.0 - LOOP_RADIUS,
+                centre.1,
+                r = LOOP_RADIUS,
+                d = 2.0 * LOOP_RADIUS
+            ),
+        }
+    }
+}
 
 #[derive(Clone, PartialEq)]
 pub struct NodeView {
@@ -43,6 +301,8 @@ pub struct Dot {
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
+    #[prop_or_default]
+    pub layout: Layout,
     pub nodes: Vec<NodeView>,
     pub dots: Vec<Dot>,
     pub selected: Option<usize>,
@@ -56,74 +316,77 @@ pub struct ClusterProps {
     pub aria_label: AttrValue,
 }
 
-/// Where node `i` of `n` sits: on a ring, the first at the top, clockwise.
-fn position(i: usize, n: usize) -> (f64, f64) {
-    if n == 1 {
-        return (CENTER, CENTER);
-    }
-    let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n as f64;
-    (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
-}
-
-fn node_radius(n: usize) -> f64 {
-    if n <= 5 { 34.0 } else { 30.0 }
-}
-
 #[component]
 pub fn Cluster(props: &ClusterProps) -> Html {
     let n = props.nodes.len();
-    let r = node_radius(n);
+    let geo = Geometry::new(&props.layout, n);
+    let r = geo.r;
     let group = |i: usize| props.groups.get(i).copied().unwrap_or(0);
-    let links = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
-        let ((x1, y1), (x2, y2)) = (position(a, n), position(b, n));
-        let apart = group(a) != group(b);
-        html! { <line class={classes!("link", apart.then_some("apart"))} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
-    });
+    // Every pair on the ring; in columns only neighbouring columns, which is where messages go
+    // (a line within a column would run through the nodes between).
+    let linked = |a: usize, b: usize| match &geo.columns {
+        None => true,
+        Some(c) => c[a].abs_diff(c[b]) == 1,
+    };
+    let links = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .filter(|&(a, b)| linked(a, b))
+        .map(|(a, b)| {
+            let ((x1, y1), (x2, y2)) = (geo.points[a], geo.points[b]);
+            let apart = group(a) != group(b);
+            html! { <line class={classes!("link", apart.then_some("apart"))} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+        });
     // A one-way cut is a red cross three quarters of the way from sender to receiver.
-    let cuts = props.cuts.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
-        let ((x1, y1), (x2, y2)) = (position(a, n), position(b, n));
-        let (x, y) = (x1 + (x2 - x1) * 0.72, y1 + (y2 - y1) * 0.72);
+    let cuts = props.cuts.iter().filter(|&&(a, b)| a < n && b < n && a != b).map(|&(a, b)| {
+        let route = geo.route(a, b);
+        let (x, y) = route.point(0.72, 0.0);
         let d = 6.0;
         html! {
             <g class="cut">
-                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-                <path d={format!("M{} {} L{} {} M{} {} L{} {}", x - d, y - d, x + d, y + d, x + d, y - d, x - d, y + d)} />
+                <path class="wire" d={route.path()} />
+                <path class="x" d={format!("M{} {} L{} {} M{} {} L{} {}", x - d, y - d, x + d, y + d, x + d, y - d, x - d, y + d)} />
             </g>
         }
     });
-    let dots = props.dots.iter().map(|d| {
-        let ((x1, y1), (x2, y2)) = (position(d.from, n), position(d.to, n));
-        // Dots leave from the rim of the sender and arrive at the rim of the receiver.
-        let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
-        let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
-        let (sx, sy, ex, ey) = (x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r);
-        let p = d.progress.clamp(0.0, 1.0);
-        let (x, y) = (sx + (ex - sx) * p, sy + (ey - sy) * p);
-        let selected = props.selected_msg == Some(d.id);
-        let class = classes!(
-            "dot",
-            d.class.to_string(),
-            d.lost.then_some("lost"),
-            selected.then_some("selected")
-        );
-        let onclick = {
-            let (on, id) = (props.on_select_msg.clone(), d.id);
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                on.emit(id)
-            })
-        };
-        let (x, y) = (format!("{x:.1}"), format!("{y:.1}"));
-        html! {
-            <g key={d.id} class={class} data-msg={d.id.to_string()} {onclick}>
-                <circle class="hit" cx={x.clone()} cy={y.clone()} r="13" />
-                <circle class="mark" cx={x} cy={y} r="7" />
-                <title>{ d.title.clone() }</title>
-            </g>
-        }
+    let dots = props
+        .dots
+        .iter()
+        .filter(|d| d.from < n && d.to < n)
+        .map(|d| {
+            let route = geo.route(d.from, d.to);
+            let (x, y) = route.point(d.progress, r);
+            // Loops and curves are drawn while a message travels them; straight links always are.
+            let trail = (!matches!(route, Route::Line { .. }))
+                .then(|| html! { <path class="trail" d={route.path()} /> });
+            let selected = props.selected_msg == Some(d.id);
+            let class = classes!(
+                "dot",
+                d.class.to_string(),
+                d.lost.then_some("lost"),
+                selected.then_some("selected")
+            );
+            let onclick = {
+                let (on, id) = (props.on_select_msg.clone(), d.id);
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    on.emit(id)
+                })
+            };
+            let (x, y) = (format!("{x:.1}"), format!("{y:.1}"));
+            html! {
+                <g key={d.id} class={class} data-msg={d.id.to_string()} {onclick}>
+                    { for trail }
+                    <circle class="hit" cx={x.clone()} cy={y.clone()} r="13" />
+                    <circle class="mark" cx={x} cy={y} r="7" />
+                    <title>{ d.title.clone() }</title>
+                </g>
+            }
+        });
+    let headings = geo.headings.iter().map(|(x, text)| {
+        html! { <text class="heading" x={format!("{x:.1}")} y="24">{ text.clone() }</text> }
     });
     let nodes = props.nodes.iter().enumerate().map(|(i, node)| {
-        let (x, y) = position(i, n);
+        let (x, y) = geo.points[i];
         let on_select = props.on_select.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_select.emit(i));
         let on_key = {
@@ -155,6 +418,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     transform={format!("rotate(-90 {x} {y})")} />
             }
         });
+        // The ring's nodes get a cross 40 wide; smaller nodes a proportionally smaller one.
+        let cross = (r * 0.67).min(20.0);
         let mut attrs = node.data.clone();
         attrs.push(("data-node", node.id.to_string()));
         attrs.push(("data-up", node.up.to_string()));
@@ -165,17 +430,22 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 { for timer }
                 <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} />
                 if !node.up {
-                    <path class="cross" d={format!("M{} {} L{} {} M{} {} L{} {}", x - 20.0, y - 20.0, x + 20.0, y + 20.0, x + 20.0, y - 20.0, x - 20.0, y + 20.0)} />
+                    <path class="cross" d={format!("M{} {} L{} {} M{} {} L{} {}", x - cross, y - cross, x + cross, y + cross, x + cross, y - cross, x - cross, y + cross)} />
                 }
                 <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
-                <text class="label" x={x.to_string()} y={(y - r - 16.0).to_string()}>{ node.label.clone() }</text>
-                <text class="caption" x={x.to_string()} y={(y + r + 24.0).to_string()}>{ node.caption.clone() }</text>
+                <text class="label" x={x.to_string()} y={(y + geo.label_dy).to_string()}>{ node.label.clone() }</text>
+                <text class="caption" x={x.to_string()} y={(y + geo.caption_dy).to_string()}>{ node.caption.clone() }</text>
             </g>
         };
         with_data_attributes(g, &attrs)
     });
+    let layout_class = match props.layout {
+        Layout::Ring => "ring",
+        Layout::Columns { .. } => "columns",
+    };
     html! {
-        <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label={props.aria_label.clone()}>
+        <svg class={classes!("cluster", layout_class)} viewBox={format!("0 0 {} {}", geo.width, geo.height)} role="img" aria-label={props.aria_label.clone()}>
+            <g class="headings">{ for headings }</g>
             <g class="links">{ for links }{ for cuts }</g>
             <g class="nodes">{ for nodes }</g>
             <g class="dots">{ for dots }</g>

@@ -1,4 +1,5 @@
-//! The control bar: playback, speed, seed and cluster size.
+//! The control bar: playback, speed, seed and the run's size (drawn by the protocol; by default
+//! one [`CountControl`] of servers).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,8 +18,8 @@ pub struct ControlsProps {
     /// Virtual time shown, µs.
     pub time: f64,
     pub seed: u64,
-    pub nodes: usize,
-    pub nodes_range: (usize, usize),
+    /// The size of the run (cluster size, or a protocol's counts per role).
+    pub size: Html,
     /// Play (`true`) or pause (`false`).
     pub on_play: Callback<bool>,
     pub on_step: Callback<()>,
@@ -27,7 +28,6 @@ pub struct ControlsProps {
     pub on_speed: Callback<i32>,
     pub on_seed: Callback<u64>,
     pub on_new_seed: Callback<()>,
-    pub on_nodes: Callback<usize>,
 }
 
 fn input_value(e: &Event) -> Option<String> {
@@ -56,14 +56,6 @@ pub fn Controls(p: &ControlsProps) -> Html {
         let cb = p.on_seed.clone();
         Callback::from(move |e: Event| {
             if let Some(v) = input_value(&e).and_then(|v| v.trim().parse().ok()) {
-                cb.emit(v);
-            }
-        })
-    };
-    let on_nodes = {
-        let cb = p.on_nodes.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = input_value(&e).and_then(|v| v.parse().ok()) {
                 cb.emit(v);
             }
         })
@@ -97,11 +89,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     <input type="number" data-control="seed" min="0" value={p.seed.to_string()} onchange={on_seed} />
                 </label>
                 <button data-action="new-seed" title={t.new_seed} aria-label={t.new_seed} onclick={click(&p.on_new_seed)}>{ t.new_seed }</button>
-                <label>
-                    <span>{ t.nodes }</span>
-                    <input type="number" data-control="nodes" min={p.nodes_range.0.to_string()} max={p.nodes_range.1.to_string()}
-                        value={p.nodes.to_string()} onchange={on_nodes} />
-                </label>
+                { p.size.clone() }
             </div>
         </div>
         <div class="statusbar">
@@ -114,5 +102,36 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <span class="keys">{ t.keys_hint }</span>
         </div>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CountProps {
+    /// The words before the field.
+    pub label: AttrValue,
+    /// Its `data-control` name, for tests and embedders.
+    pub control: AttrValue,
+    pub value: usize,
+    pub range: (usize, usize),
+    pub on_change: Callback<usize>,
+}
+
+/// A number field for a count (servers, proposers …); a value that does not parse is ignored.
+#[component]
+pub fn CountControl(p: &CountProps) -> Html {
+    let onchange = {
+        let cb = p.on_change.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = input_value(&e).and_then(|v| v.parse().ok()) {
+                cb.emit(v);
+            }
+        })
+    };
+    html! {
+        <label>
+            <span>{ p.label.clone() }</span>
+            <input type="number" data-control={p.control.clone()} min={p.range.0.to_string()} max={p.range.1.to_string()}
+                value={p.value.to_string()} {onchange} />
+        </label>
     }
 }

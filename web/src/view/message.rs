@@ -19,18 +19,22 @@ pub struct MsgView {
     pub fields: Vec<(String, String)>,
 }
 
+/// Every field of a payload, read through its serde form so a protocol needs no table of its own
+/// unless its fields read badly that way.
+pub fn serde_fields<M: Serialize>(msg: &M) -> Vec<(String, String)> {
+    match serde_json::to_value(msg) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter(|(k, _)| k != "type")
+            .map(|(k, v)| (k, compact(&v)))
+            .collect(),
+        Ok(other) => vec![("value".into(), compact(&other))],
+        Err(_) => Vec::new(),
+    }
+}
+
 impl MsgView {
-    /// Every field of the payload, read through its serde form so no protocol needs its own table.
-    pub fn new<M: Serialize>(env: &Envelope<M>, title: String) -> MsgView {
-        let fields = match serde_json::to_value(&env.msg) {
-            Ok(serde_json::Value::Object(map)) => map
-                .into_iter()
-                .filter(|(k, _)| k != "type")
-                .map(|(k, v)| (k, compact(&v)))
-                .collect(),
-            Ok(other) => vec![("value".into(), compact(&other))],
-            Err(_) => Vec::new(),
-        };
+    pub fn new<M>(env: &Envelope<M>, title: String, fields: Vec<(String, String)>) -> MsgView {
         MsgView {
             id: env.id.0,
             title: title.into(),

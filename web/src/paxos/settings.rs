@@ -1,0 +1,324 @@
+//! A Paxos run's settings and how the URL holds them. The acceptors are the run's `nodes` (the
+//! shared count); the other settings are the protocol's [`Options`]:
+//!
+//! - `proposers=1..3`, `learners=1..2` (learners only with one role per node);
+//! - `roles=separate|colocated` ([`PaxosConfig::separate`] or [`PaxosConfig::colocated`]);
+//! - `start=auto|manual`: proposers propose their own value at the start, or wait for the user;
+//! - `backoff=random|fixed`: the retry wait (§2.4);
+//! - `breaks=ignore_accepted,accept_below_promise,small_quorum`: the "break it" switches.
+//!
+//! A missing or malformed value takes its default, so any URL opens a run.
+
+use concord_core::paxos::{Breaks, PaxosConfig};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::text::text;
+use crate::i18n::Lang;
+use crate::playground::{Options, RunConfig};
+use crate::view::controls::CountControl;
+
+pub const PROPOSERS: (usize, usize) = (1, 3);
+pub const ACCEPTORS: (usize, usize) = (3, 7);
+pub const LEARNERS: (usize, usize) = (1, 2);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub proposers: usize,
+    pub acceptors: usize,
+    pub learners: usize,
+    /// Every server an acceptor and learner, the first `proposers` proposing too (§2.5).
+    pub colocated: bool,
+    pub propose_at_start: bool,
+    pub randomized_backoff: bool,
+    pub breaks: Breaks,
+}
+
+/// The switches' names in `breaks=`, in the order a URL lists them.
+const BREAK_NAMES: [&str; 3] = ["ignore_accepted", "accept_below_promise", "small_quorum"];
+
+/// The switch called `name` in the URL.
+fn break_switch<'a>(breaks: &'a mut Breaks, name: &str) -> Option<&'a mut bool> {
+    match name {
+        "ignore_accepted" => Some(&mut breaks.ignore_accepted),
+        "accept_below_promise" => Some(&mut breaks.accept_below_promise),
+        "small_quorum" => Some(&mut breaks.small_quorum),
+        _ => None,
+    }
+}
+
+impl Settings {
+    pub fn from_run(run: &RunConfig) -> Settings {
+        let o = &run.options;
+        let count = |key: &str, (min, max): (usize, usize), default: usize| {
+            o.get(key)
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(default)
+                .clamp(min, max)
+        };
+        let mut breaks = Breaks::default();
+        for name in o.get("breaks").unwrap_or_default().split(',') {
+            if let Some(on) = break_switch(&mut breaks, name.trim()) {
+                *on = true;
+            }
+        }
+        Settings {
+            proposers: count("proposers", PROPOSERS, 2),
+            acceptors: run.nodes.clamp(ACCEPTORS.0, ACCEPTORS.1),
+            learners: count("learners", LEARNERS, 1),
+            colocated: o.get("roles") == Some("colocated"),
+            propose_at_start: o.get("start") != Some("manual"),
+            randomized_backoff: o.get("backoff") != Some("fixed"),
+            breaks,
+        }
+    }
+
+    /// The run these settings make, keeping `seed`.
+    pub fn to_run(&self, seed: u64) -> RunConfig {
+        let mut pairs = vec![
+            ("proposers", self.proposers.to_string()),
+            ("learners", self.learners.to_string()),
+            (
+                "roles",
+                if self.colocated {
+                    "colocated"
+                } else {
+                    "separate"
+                }
+                .into(),
+            ),
+            (
+                "start",
+                if self.propose_at_start {
+                    "auto"
+                } else {
+                    "manual"
+                }
+                .into(),
+            ),
+            (
+                "backoff",
+                if self.randomized_backoff {
+                    "random"
+                } else {
+                    "fixed"
+                }
+                .into(),
+            ),
+        ];
+        let mut breaks = self.breaks.clone();
+        let on: Vec<&str> = BREAK_NAMES
+            .into_iter()
+            .filter(|name| break_switch(&mut breaks, name).is_some_and(|on| *on))
+            .collect();
+        if !on.is_empty() {
+            pairs.push(("breaks", on.join(",")));
+        }
+        RunConfig {
+            seed,
+            nodes: self.acceptors,
+            options: Options::new(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+        }
+    }
+
+    pub fn config(&self) -> PaxosConfig {
+        let mut config = if self.colocated {
+            PaxosConfig::colocated(self.acceptors, self.proposers)
+        } else {
+            PaxosConfig::separate(self.proposers, self.acceptors, self.learners)
+        };
+        config.propose_at_start = self.propose_at_start;
+        config.randomized_backoff = self.randomized_backoff;
+        config.breaks = self.breaks.clone();
+        config
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SizeProps {
+    pub lang: Lang,
+    pub run: RunConfig,
+    pub on_run: Callback<RunConfig>,
+}
+
+/// The counts per role, in the control bar. The acceptors are the shared `nodes` control.
+#[component]
+pub fn SizeControls(p: &SizeProps) -> Html {
+    let x = text(p.lang);
+    let settings = Settings::from_run(&p.run);
+    let change = |apply: fn(&mut Settings, usize)| {
+        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
+        Callback::from(move |v: usize| {
+            let mut next = settings.clone();
+            apply(&mut next, v);
+            on_run.emit(next.to_run(seed));
+        })
+    };
+    html! {
+        <>
+            <CountControl label={x.proposers} control="proposers" value={settings.proposers} range={PROPOSERS}
+                on_change={change(|s, v| s.proposers = v.clamp(PROPOSERS.0, PROPOSERS.1))} />
+            <CountControl label={x.acceptors} control="nodes" value={settings.acceptors} range={ACCEPTORS}
+                on_change={change(|s, v| s.acceptors = v.clamp(ACCEPTORS.0, ACCEPTORS.1))} />
+            if !settings.colocated {
+                <CountControl label={x.learners} control="learners" value={settings.learners} range={LEARNERS}
+                    on_change={change(|s, v| s.learners = v.clamp(LEARNERS.0, LEARNERS.1))} />
+            }
+        </>
+    }
+}
+
+/// The switches: layout of roles, start, back-off, and "break it".
+#[component]
+pub fn SettingsPanel(p: &SizeProps) -> Html {
+    let x = text(p.lang);
+    let settings = Settings::from_run(&p.run);
+    let toggle = |name: &'static str, label: &'static str, get: fn(&mut Settings) -> &mut bool| {
+        let mut current = settings.clone();
+        let checked = *get(&mut current);
+        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
+        let onchange = Callback::from(move |e: Event| {
+            let mut next = settings.clone();
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                *get(&mut next) = input.checked();
+                on_run.emit(next.to_run(seed));
+            }
+        });
+        html! {
+            <label class="switch"><input type="checkbox" data-control={name} {checked} {onchange} />{ label }</label>
+        }
+    };
+    let on_roles = {
+        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+                let mut next = settings.clone();
+                next.colocated = select.value() == "colocated";
+                on_run.emit(next.to_run(seed));
+            }
+        })
+    };
+    html! {
+        <details class="panel paxos-settings" open=true>
+            <summary>{ x.settings }</summary>
+            <div class="switches">
+                <label class="roles">{ x.roles }
+                    <select data-control="roles" onchange={on_roles}>
+                        <option value="separate" selected={!settings.colocated}>{ x.separate }</option>
+                        <option value="colocated" selected={settings.colocated}>{ x.colocated }</option>
+                    </select>
+                </label>
+                { toggle("start", x.start_on_their_own, |s| &mut s.propose_at_start) }
+                { toggle("backoff", x.randomized_backoff, |s| &mut s.randomized_backoff) }
+            </div>
+            <fieldset class="breaks">
+                <legend>{ x.break_it }</legend>
+                <p class="note">{ x.break_help }</p>
+                { toggle("ignore_accepted", x.ignore_accepted, |s| &mut s.breaks.ignore_accepted) }
+                { toggle("accept_below_promise", x.accept_below_promise, |s| &mut s.breaks.accept_below_promise) }
+                { toggle("small_quorum", x.small_quorum, |s| &mut s.breaks.small_quorum) }
+            </fieldset>
+            <p class="note">{ x.new_run_note }</p>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::paxos::{AGREEMENT, PaxosNode};
+    use concord_core::sim::{Sim, SimConfig, ms};
+
+    use super::*;
+
+    fn run(query: &[(&str, &str)], nodes: usize, seed: u64) -> RunConfig {
+        RunConfig {
+            seed,
+            nodes,
+            options: Options::new(
+                query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_url_without_options_is_the_default_layout() {
+        let s = Settings::from_run(&run(&[], 3, 1));
+        assert_eq!(s.config(), PaxosConfig::default());
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_url() {
+        let s = Settings {
+            proposers: 3,
+            acceptors: 5,
+            learners: 2,
+            colocated: true,
+            propose_at_start: false,
+            randomized_backoff: false,
+            breaks: Breaks {
+                ignore_accepted: true,
+                accept_below_promise: false,
+                small_quorum: true,
+            },
+        };
+        let run = s.to_run(9);
+        assert_eq!(
+            run.options.get("breaks"),
+            Some("ignore_accepted,small_quorum")
+        );
+        assert_eq!(Settings::from_run(&run), s);
+    }
+
+    /// Anything malformed takes its default; counts are clamped to what the view draws.
+    #[test]
+    fn bad_values_fall_back_or_clamp() {
+        let s = Settings::from_run(&run(
+            &[
+                ("proposers", "9"),
+                ("learners", "x"),
+                ("roles", "?"),
+                ("breaks", "small_quorum,nonsense"),
+            ],
+            1,
+            1,
+        ));
+        assert_eq!((s.proposers, s.acceptors, s.learners), (3, 3, 1));
+        assert!(!s.colocated && s.propose_at_start && s.randomized_backoff);
+        assert_eq!(
+            s.breaks,
+            Breaks {
+                small_quorum: true,
+                ..Breaks::default()
+            }
+        );
+    }
+
+    /// The premise of the browser test `paxos_ignoring_accepted_values_shows_two_values_chosen`:
+    /// its URL's run chooses B, then A, at step 38.
+    #[test]
+    fn the_break_it_permalink_of_the_browser_test_chooses_two_values() {
+        let s = Settings::from_run(&run(
+            &[
+                ("proposers", "2"),
+                ("learners", "1"),
+                ("breaks", "ignore_accepted"),
+            ],
+            3,
+            1,
+        ));
+        let config = s.config();
+        let sim_config = SimConfig {
+            seed: 1,
+            nodes: config.nodes(),
+            net: Default::default(),
+        };
+        let mut sim = Sim::<PaxosNode>::new(sim_config, &config).unwrap();
+        sim.run_until(ms(1_000));
+        let first = sim.violations().first().expect("a violation");
+        assert_eq!((first.invariant.as_str(), first.step), (AGREEMENT, 38));
+        assert_eq!(sim.audit().chosen_values(), ["B", "A"]);
+    }
+}
