@@ -5,6 +5,7 @@
 //! simulation. The same seed and the same inputs give a bit-identical run on
 //! every platform, natively and in the browser.
 
+pub mod gossip;
 pub mod paxos;
 pub mod raft;
 pub mod sim;

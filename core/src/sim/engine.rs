@@ -288,7 +288,7 @@ impl<P: Protocol> Sim<P> {
             }
         };
         self.steps += 1;
-        let violations = self.check();
+        let violations = self.check(node);
         Ok(StepReport {
             step: self.steps,
             time: self.now,
@@ -549,9 +549,10 @@ impl<P: Protocol> Sim<P> {
         env
     }
 
-    /// Run the protocol's invariant checks; stamp and keep what they find.
-    fn check(&mut self) -> Vec<Violation> {
-        let mut found = P::check(&mut self.audit, &self.nodes);
+    /// Run the protocol's invariant checks after a step that happened to `touched`; stamp and
+    /// keep what they find.
+    fn check(&mut self, touched: Option<NodeId>) -> Vec<Violation> {
+        let mut found = P::check_step(&mut self.audit, &self.nodes, touched);
         for v in &mut found {
             v.step = self.steps;
             v.time = self.now;

@@ -1,0 +1,119 @@
+//! Gossip's safety properties, checked after every step.
+//!
+//! - [`VERSIONS_MONOTONE`]: a node's version of a key never goes backwards (the newer
+//!   version wins, Demers et al. §1.1). The store notes the first write that replaced a
+//!   version by an older one (or lost it); the checker reports it.
+//! - [`SAME_VERSION_SAME_VALUE`]: two nodes holding the same `(key, version)` hold the
+//!   same value (a version names one write).
+//!
+//! Cost. The engine calls `check` after every step with every node, and does not say
+//! which node acted. Checking all nodes each step would make a run O(n²), so: clusters of
+//! up to [`FULL_CHECK_MAX`] nodes are checked in full after every step; in larger ones one
+//! node is checked every [`CHECK_EVERY`] steps, in rotation (even that is a cache miss per
+//! check, a few per cent of a 10,000-node run). Both properties leave a lasting mark (the
+//! store's regression note; the conflicting record), so the rotation still finds every
+//! violation, at most `CHECK_EVERY · n` steps late, stamped with the step that found it
+//! (the detail names the virtual time of the regression). If the engine passed the node
+//! that acted to `check`, the check would be exact and cost O(work done).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Serialize, Serializer};
+
+use super::node::GossipNode;
+use super::store::{Key, Value, Version};
+use crate::sim::{NodeId, NodeSlot, Violation};
+
+pub const VERSIONS_MONOTONE: &str = "versions-monotone";
+pub const SAME_VERSION_SAME_VALUE: &str = "same-version-same-value";
+
+/// Clusters up to this size are checked in full after every step.
+pub const FULL_CHECK_MAX: usize = 128;
+/// Larger clusters: one node is checked every `CHECK_EVERY` steps, in rotation.
+pub const CHECK_EVERY: u64 = 4;
+
+/// What the checker remembers across steps.
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+pub struct Audit {
+    /// Next node to check in rotation, and steps seen.
+    cursor: usize,
+    steps: u64,
+    /// The value first seen for each `(key, version)`.
+    #[serde(serialize_with = "as_pairs")]
+    values: BTreeMap<(Key, Version), Value>,
+    /// Violations already reported (each is reported once).
+    regressions: BTreeSet<NodeId>,
+    conflicts: BTreeSet<(Key, Version)>,
+}
+
+fn as_pairs<S: Serializer>(map: &BTreeMap<(Key, Version), Value>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(map.iter())
+}
+
+pub fn check(audit: &mut Audit, nodes: &[NodeSlot<GossipNode>]) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let n = nodes.len();
+    if n <= FULL_CHECK_MAX {
+        for slot in nodes {
+            check_node(audit, slot, &mut found);
+        }
+    } else {
+        audit.steps += 1;
+        if audit.steps.is_multiple_of(CHECK_EVERY) {
+            let i = audit.cursor % n;
+            audit.cursor = (i + 1) % n;
+            check_node(audit, &nodes[i], &mut found);
+        }
+    }
+    found
+}
+
+/// The exact check after a step that happened to `touched` (the engine knows it: see
+/// `StepReport::node`). Only that node's state can have changed in the step, so checking it
+/// alone finds every violation at the step that causes it, in O(its keys). For an engine
+/// hook such as `Protocol::check_step(audit, nodes, touched)`; [`check`] is the fallback.
+pub fn check_touched(
+    audit: &mut Audit,
+    nodes: &[NodeSlot<GossipNode>],
+    touched: Option<NodeId>,
+) -> Vec<Violation> {
+    let mut found = Vec::new();
+    if let Some(slot) = touched.and_then(|id| nodes.get(id.index())) {
+        check_node(audit, slot, &mut found);
+    }
+    found
+}
+
+fn check_node(audit: &mut Audit, slot: &NodeSlot<GossipNode>, found: &mut Vec<Violation>) {
+    let node = &slot.state;
+    if let Some(r) = node.store().regression()
+        && audit.regressions.insert(node.id)
+    {
+        let to = match r.to {
+            Some(v) => format!("{}@{}", v.counter, v.node),
+            None => "nothing".to_owned(),
+        };
+        found.push(Violation::new(
+            VERSIONS_MONOTONE,
+            vec![node.id],
+            format!(
+                "{}'s version of {:?} went back from {}@{} to {to} at {} µs",
+                node.id, r.key, r.from.counter, r.from.node, r.at
+            ),
+        ));
+    }
+    for record in node.store().records() {
+        let e = record.entry;
+        let first = *audit.values.entry((e.key, e.version)).or_insert(e.value);
+        if first != e.value && audit.conflicts.insert((e.key, e.version)) {
+            found.push(Violation::new(
+                SAME_VERSION_SAME_VALUE,
+                vec![e.version.node, node.id],
+                format!(
+                    "{} holds {:?} = {} at version {}@{}, which was written as {}",
+                    node.id, e.key, e.value, e.version.counter, e.version.node, first
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Helpers shared by the gossip test suites: build a cluster, intervene, deliver chosen
+//! messages by hand (the simulator's manual mode), run whole rounds.
+
+#![allow(dead_code)]
+
+use concord_core::gossip::{
+    Command, GossipConfig, GossipNode, Key, KeyCensus, Msg, MsgKind, Rule, Timer, metrics,
+};
+use concord_core::sim::{Action, Envelope, Input, NodeId, Sim, SimConfig, StepReport, Time};
+
+pub fn cluster(n: usize, seed: u64, config: &GossipConfig) -> Sim<GossipNode> {
+    let sim_config = SimConfig {
+        seed,
+        nodes: n,
+        net: Default::default(),
+    };
+    Sim::new(sim_config, config).unwrap()
+}
+
+/// Apply an intervention now.
+pub fn act(sim: &mut Sim<GossipNode>, action: Action<GossipNode>) -> StepReport<GossipNode> {
+    let at = sim.now();
+    sim.apply(Input::Act { at, action }).unwrap()
+}
+
+pub fn update(
+    sim: &mut Sim<GossipNode>,
+    node: u16,
+    key: u32,
+    value: u64,
+) -> StepReport<GossipNode> {
+    act(
+        sim,
+        Action::Command(NodeId(node), Command::Update { key, value }),
+    )
+}
+
+/// Fire an armed timer of `node` now.
+pub fn fire(sim: &mut Sim<GossipNode>, node: u16, timer: Timer) -> StepReport<GossipNode> {
+    act(sim, Action::Fire(NodeId(node), timer))
+}
+
+pub fn in_flight(
+    sim: &Sim<GossipNode>,
+    pred: impl Fn(&Envelope<Msg>) -> bool,
+) -> Vec<Envelope<Msg>> {
+    sim.in_flight().filter(|e| pred(e)).cloned().collect()
+}
+
+/// Deliver, now and in id order, every message in flight that matches `pred`; the rules fired.
+pub fn deliver(sim: &mut Sim<GossipNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for env in in_flight(sim, pred) {
+        rules.extend(act(sim, Action::Deliver(env.id)).rules);
+    }
+    rules
+}
+
+/// Deliver everything in flight, again and again, until nothing is left (timers untouched).
+pub fn drain(sim: &mut Sim<GossipNode>) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    loop {
+        let batch = deliver(sim, |_| true);
+        if sim.in_flight().next().is_none() {
+            rules.extend(batch);
+            return rules;
+        }
+        rules.extend(batch);
+    }
+}
+
+pub fn kind(k: MsgKind) -> impl Fn(&Envelope<Msg>) -> bool {
+    move |e| e.msg.kind() == k
+}
+
+pub fn between(from: u16, to: u16) -> impl Fn(&Envelope<Msg>) -> bool {
+    move |e| e.from == NodeId(from) && e.to == NodeId(to)
+}
+
+pub fn node(sim: &Sim<GossipNode>, id: u16) -> &GossipNode {
+    &sim.nodes()[id as usize].state
+}
+
+pub fn value(sim: &Sim<GossipNode>, id: u16, key: u32) -> Option<u64> {
+    node(sim, id).store().value(Key::Data(key))
+}
+
+/// Run until the end of round `r` (just before round `r + 1` starts).
+pub fn run_to_round_end(sim: &mut Sim<GossipNode>, period: Time, r: u64) {
+    sim.run_until((r + 1) * period - 1);
+}
+
+pub fn census(sim: &Sim<GossipNode>, key: u32) -> KeyCensus {
+    metrics::key_census(sim.nodes(), Key::Data(key)).expect("some node holds the key")
+}
+
+/// Run round by round until `done`; the round it first held, or `None` within `max` rounds.
+pub fn rounds_until(
+    sim: &mut Sim<GossipNode>,
+    period: Time,
+    max: u64,
+    done: impl Fn(&Sim<GossipNode>) -> bool,
+) -> Option<u64> {
+    let start = sim.now() / period;
+    for r in start..start + max {
+        run_to_round_end(sim, period, r);
+        if done(sim) {
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// Rules of a kind fired in a list.
+pub fn count_rules(rules: &[Rule], pred: impl Fn(&Rule) -> bool) -> usize {
+    rules.iter().filter(|r| pred(r)).count()
+}
+
+pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, var.sqrt())
+}
