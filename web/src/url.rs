@@ -18,6 +18,38 @@ pub struct UrlState {
     /// The fragment of a permalink (`#tape=…`): the interventions and step to replay on top of
     /// this configuration. A new seed or size drops it.
     pub tape: Option<String>,
+    /// Parameters the shell does not know, kept as they are so a protocol view can read its own
+    /// settings from the URL (Raft: `switches`, `batch`, `election`, `heartbeat`; see
+    /// [`param`]) and a rewrite of the URL keeps them.
+    pub extra: Vec<(String, String)>,
+}
+
+/// The keys [`UrlState`] reads itself.
+const KNOWN: [&str; 6] = ["algo", "nodes", "seed", "speed", "lang", "autoplay"];
+
+/// One parameter of the page's query string, as a protocol view reads its own settings.
+pub fn param(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    UrlSearchParams::new_with_str(&search).ok()?.get(key)
+}
+
+/// Opens the page again with `changes` made to its query string (`None` removes a key) and
+/// without the fragment: a new configuration is a new run.
+pub fn reload_with(changes: &[(&str, Option<String>)]) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    for (key, value) in changes {
+        match value {
+            Some(v) => params.set(key, v),
+            None => params.delete(key),
+        }
+    }
+    let _ = location.set_search(&String::from(params.to_string()));
 }
 
 /// A seed for a run whose URL names none: short, so people can read it out.
@@ -59,6 +91,22 @@ impl UrlState {
             lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
             autoplay: get("autoplay").is_some_and(|v| v == "1" || v == "true"),
             tape: (!hash.is_empty()).then_some(hash),
+            extra: params
+                .as_ref()
+                .map(|p| {
+                    let mut extra = Vec::new();
+                    for key in js_sys::Array::from(&p.keys()).iter() {
+                        let Some(key) = key.as_string() else { continue };
+                        if !KNOWN.contains(&key.as_str())
+                            && !extra.iter().any(|(k, _)| *k == key)
+                            && let Some(value) = p.get(&key)
+                        {
+                            extra.push((key, value));
+                        }
+                    }
+                    extra
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -74,6 +122,9 @@ impl UrlState {
         params.set("lang", self.lang.code());
         if self.autoplay {
             params.set("autoplay", "1");
+        }
+        for (key, value) in &self.extra {
+            params.set(key, value);
         }
         let query = format!(
             "?{}{}",

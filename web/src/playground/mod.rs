@@ -367,6 +367,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     </details>
                 </div>
                 <aside class="side">
+                    { P::side_panel(lang, sim, on_act.clone()) }
                     if let Some(panel) = inspector { { panel } } else {
                         <p class="hint">{ t.click_a_node }</p>
                     }

@@ -50,6 +50,11 @@ pub trait ProtocolView: Protocol + 'static {
     fn state_panel(_lang: Lang, _sim: &Sim<Self>) -> Html {
         Html::default()
     }
+    /// A panel beside the cluster that acts on the run (Raft: the client), above the
+    /// selected node's panel. Nothing by default.
+    fn side_panel(_lang: Lang, _sim: &Sim<Self>, _on_act: Callback<Action<Self>>) -> Html {
+        Html::default()
+    }
     fn legend(lang: Lang) -> Html;
     /// The era a step belongs to, if it says (Raft: the term), for the timeline's bands.
     fn band(_report: &StepReport<Self>) -> Option<u64> {
