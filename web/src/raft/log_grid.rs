@@ -207,7 +207,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                 data-log-row={(row.id.0 + 1).to_string()} data-commit-index={row.commit_index.to_string()}
                 data-log-length={row.cells.len().to_string()} data-up={row.up.to_string()}>
                 <div class="lg-head" role="rowheader">
-                    <strong>{ row.id.to_string() }</strong>
+                    <strong>{ row.id.to_string() }{ if row.role == Role::Leader && row.up { "★" } else { "" } }</strong>
                     <span class={classes!("lg-role", role)}>{ format!("T{}", row.term) }</span>
                     <span class="lg-commit" title={rt.commit_marker}>{ format!("c{}", row.commit_index) }</span>
                     if let Some(text) = progress {
