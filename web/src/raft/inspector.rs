@@ -77,7 +77,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                     <th>{ id.to_string() }</th>
                     <td>{ pr.next_index }</td>
                     <td>{ pr.match_index }</td>
-                    <td title={pr.paused.then_some(rt.paused)}>{ mode }{ if pr.paused { " ⏸" } else { "" } }</td>
+                    <td title={pr.paused.then_some(rt.paused)}>{ mode }{ if pr.paused { " …" } else { "" } }</td>
                 </tr>
             }
         });

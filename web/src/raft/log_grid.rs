@@ -109,7 +109,7 @@ fn progress_text(rt: &RaftText, p: &PeerProgress) -> String {
         p.next_index,
         rt.matched,
         p.match_index,
-        if p.paused { " ⏸" } else { "" }
+        if p.paused { " …" } else { "" }
     )
 }
 
