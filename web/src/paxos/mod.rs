@@ -228,7 +228,12 @@ impl ProtocolView for PaxosNode {
         html! { <SizeControls {lang} run={run.clone()} {on_run} /> }
     }
 
-    fn settings_panel(lang: Lang, run: &RunConfig, on_run: Callback<RunConfig>) -> Html {
+    fn settings_panel(
+        lang: Lang,
+        _sim: &Sim<Self>,
+        run: &RunConfig,
+        on_run: Callback<RunConfig>,
+    ) -> Html {
         html! { <SettingsPanel {lang} run={run.clone()} {on_run} /> }
     }
 

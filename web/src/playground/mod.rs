@@ -375,10 +375,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     </details>
                 </div>
                 <aside class="side">
+                    { P::side_panel(lang, sim, on_act.clone()) }
                     if let Some(panel) = inspector { { panel } } else {
                         <p class="hint">{ P::click_hint(lang) }</p>
                     }
-                    { P::settings_panel(lang, &run, on_run.clone()) }
+                    { P::settings_panel(lang, sim, &run, on_run.clone()) }
                     <PendingPanel {lang} rows={pending} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
                         on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))} on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
                         on_select_msg={on_select_msg.clone()} {on_fire} />

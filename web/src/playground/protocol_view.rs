@@ -115,12 +115,22 @@ pub trait ProtocolView: Protocol + 'static {
         }
     }
     /// Switches of the protocol (back-off, "break it" …), in the side panel; none by default.
-    fn settings_panel(_lang: Lang, _run: &RunConfig, _on_run: Callback<RunConfig>) -> Html {
+    fn settings_panel(
+        _lang: Lang,
+        _sim: &Sim<Self>,
+        _run: &RunConfig,
+        _on_run: Callback<RunConfig>,
+    ) -> Html {
         Html::default()
     }
     /// What the side panel says while nothing is selected.
     fn click_hint(lang: Lang) -> &'static str {
         lang.text().click_a_node
+    }
+    /// A panel beside the cluster that acts on the run (Raft: the client), above the
+    /// selected node's panel. Nothing by default.
+    fn side_panel(_lang: Lang, _sim: &Sim<Self>, _on_act: Callback<Action<Self>>) -> Html {
+        Html::default()
     }
     fn legend(lang: Lang) -> Html;
     /// The era a step belongs to, if it says (Raft: the term), for the timeline's bands.

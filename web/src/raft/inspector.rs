@@ -1,10 +1,11 @@
 //! The selected server: its state in Figure 2's words, its timers, and what a user can do to it.
 
-use concord_core::raft::{RaftNode, Timer};
+use concord_core::raft::{Outcome, Progress, RaftNode, Timer};
 use concord_core::sim::{Action, NodeSlot};
 use yew::prelude::*;
 
 use super::node_actions;
+use super::text::text;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
@@ -54,6 +55,58 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         };
         html! { <button data-action={name} onclick={Callback::from(move |_| on_act.emit(action.clone()))}>{ label }</button> }
     });
+    let rt = text(p.lang);
+    let store = &node.volatile.state_machine.data;
+    let store_text = if store.is_empty() {
+        rt.empty_store.to_owned()
+    } else {
+        store
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let peers = node.volatile.leader_state.as_ref().map(|ls| {
+        let rows = ls.peers.iter().map(|(id, pr)| {
+            let mode = match pr.progress {
+                Progress::Probe => rt.probe,
+                Progress::Replicate => rt.replicate,
+            };
+            html! {
+                <tr data-peer={(id.0 + 1).to_string()}>
+                    <th>{ id.to_string() }</th>
+                    <td>{ pr.next_index }</td>
+                    <td>{ pr.match_index }</td>
+                    <td title={pr.paused.then_some(rt.paused)}>{ mode }{ if pr.paused { " …" } else { "" } }</td>
+                </tr>
+            }
+        });
+        html! {
+            <table class="peers">
+                <caption>{ rt.peers }</caption>
+                <thead><tr><th /><th>{ rt.next }</th><th>{ rt.matched }</th><th /></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        }
+    });
+    let replies = node.replies.iter().rev().take(4).map(|r| {
+        let outcome = match &r.outcome {
+            Outcome::Done { value, index } => format!(
+                "{} · {} {index}",
+                value.map_or(rt.no_value.to_owned(), |v| v.to_string()),
+                rt.applied_at
+            ),
+            Outcome::NotLeader { hint } => format!(
+                "{}{}",
+                rt.not_leader,
+                hint.map_or(String::new(), |h| format!(", {} {h}", rt.try_server))
+            ),
+        };
+        html! {
+            <li>{ format!("{} {} #{} → {outcome} · {} {:.1} ms", rt.client, r.client, r.seq, rt.latency,
+                r.replied_at.saturating_sub(r.requested_at) as f64 / 1000.0) }</li>
+        }
+    });
     let close = p.on_close.clone();
     html! {
         <section class="inspector" aria-label={node.id.to_string()}>
@@ -64,16 +117,28 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             <dl>
                 <dt>{ t.term }</dt><dd>{ node.term() }</dd>
                 <dt>{ t.voted_for }</dt><dd>{ voted }</dd>
+                <dt>{ rt.log_length }</dt><dd data-field="log-length">{ node.persistent.last_log_index() }</dd>
                 if p.node.up {
                     <dt>{ t.leader_known }</dt><dd>{ leader }</dd>
                     if node.role() == concord_core::raft::Role::Candidate {
                         <dt>{ t.votes }</dt><dd>{ format!("{} / {}", node.volatile.votes.len(), node.majority()) }</dd>
                     }
-                    <dt>{ t.commit_index }</dt><dd>{ node.volatile.commit_index }</dd>
+                    <dt>{ t.commit_index }</dt><dd data-field="commit-index">{ node.volatile.commit_index }</dd>
+                    <dt>{ rt.last_applied }</dt><dd data-field="last-applied">{ node.volatile.last_applied }</dd>
                     <dt>{ t.election_timer }</dt><dd>{ timer(Timer::Election) }</dd>
                     <dt>{ t.heartbeat_timer }</dt><dd>{ timer(Timer::Heartbeat) }</dd>
                 }
+                if p.node.up {
+                    <dt>{ rt.state_machine }</dt><dd data-field="state-machine">{ store_text }</dd>
+                }
             </dl>
+            { for peers }
+            if !node.replies.is_empty() {
+                <div class="replies">
+                    <h3>{ rt.replies }</h3>
+                    <ul>{ for replies }</ul>
+                </div>
+            }
             if !p.node.up { <p class="note">{ t.volatile_lost }</p> }
             <div class="actions">{ for buttons }</div>
         </section>

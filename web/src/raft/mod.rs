@@ -1,9 +1,13 @@
 //! The Raft view: how servers, RPCs and steps of Raft appear in the [`Playground`](crate::playground::Playground).
 
 mod caption;
+mod client;
 mod inspector;
+mod log_grid;
+pub mod settings;
+mod text;
 
-use concord_core::raft::{Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
+use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
@@ -22,7 +26,12 @@ impl ProtocolView for RaftNode {
             nodes: run.nodes.clamp(Self::NODES_RANGE.0, Self::NODES_RANGE.1),
             net: Default::default(),
         };
-        Sim::new(config, &RaftConfig::default()).expect("the default settings are valid")
+        // The run's Raft settings (`switches`, `batch`, `election`, `heartbeat`); `parse` only
+        // returns settings that pass `RaftConfig::problem`.
+        let raft = settings::from_options(&run.options);
+        Sim::new(config.clone(), &raft)
+            .or_else(|_| Sim::new(config, &RaftConfig::default()))
+            .expect("the default settings are valid")
     }
 
     fn describe(lang: Lang, sim: &Sim<Self>) -> String {
@@ -62,6 +71,68 @@ impl ProtocolView for RaftNode {
         html! { <inspector::Inspector {lang} node={slot.clone()} {now} {on_act} {on_close} /> }
     }
 
+    fn state_panel(lang: Lang, sim: &Sim<Self>, _reports: &[StepReport<Self>]) -> Html {
+        let rows = log_grid::rows(sim);
+        html! { <log_grid::LogGrid {lang} {rows} /> }
+    }
+
+    fn settings_panel(
+        lang: Lang,
+        sim: &Sim<Self>,
+        run: &RunConfig,
+        on_run: Callback<RunConfig>,
+    ) -> Html {
+        let config = sim
+            .nodes()
+            .first()
+            .map(|n| n.state.config.clone())
+            .unwrap_or_default();
+        let net = sim.network().config.clone();
+        let on_change = {
+            let run = run.clone();
+            on_run.reform(move |config: RaftConfig| RunConfig {
+                options: settings::with_settings(&run.options, &config),
+                ..run.clone()
+            })
+        };
+        html! { <settings::SettingsPanel {lang} {config} {net} {on_change} /> }
+    }
+
+    fn side_panel(lang: Lang, sim: &Sim<Self>, on_act: Callback<Action<Self>>) -> Html {
+        let servers = sim
+            .nodes()
+            .iter()
+            .map(|s| client::ServerChoice {
+                id: s.state.id,
+                up: s.up,
+                role: s.state.role(),
+            })
+            .collect::<Vec<_>>();
+        let mut replies: Vec<ClientReply> = sim
+            .nodes()
+            .iter()
+            .flat_map(|s| s.state.replies.iter().cloned())
+            .collect();
+        replies.sort_by_key(|r| (r.replied_at, r.seq));
+        let in_logs = sim.nodes().iter().flat_map(|s| {
+            s.state
+                .persistent
+                .log
+                .iter()
+                .filter_map(|e| e.request())
+                .filter(|(c, _)| *c == client::CLIENT)
+                .map(|(_, seq)| seq)
+        });
+        let max_seq_seen = replies
+            .iter()
+            .filter(|r| r.client == client::CLIENT)
+            .map(|r| r.seq)
+            .chain(in_logs)
+            .max()
+            .unwrap_or(0);
+        html! { <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {on_act} /> }
+    }
+
     fn legend(lang: Lang) -> Html {
         html! { <Legend {lang} /> }
     }
@@ -93,26 +164,42 @@ impl ProtocolView for RaftNode {
         }
     }
 
+    /// A leader elected, or an entry committed.
     fn milestone(report: &StepReport<Self>) -> bool {
         report
             .rules
             .iter()
-            .any(|r| matches!(r, Rule::BecomeLeader { .. }))
+            .any(|r| matches!(r, Rule::BecomeLeader { .. } | Rule::AdvanceCommit { .. }))
     }
 
     fn goals() -> Vec<Goal<Self>> {
-        vec![Goal {
-            label: |lang| match lang {
-                Lang::En => "a leader is elected",
-                Lang::Zh => "选出 leader",
+        vec![
+            Goal {
+                label: |lang| match lang {
+                    Lang::En => "a leader is elected",
+                    Lang::Zh => "选出 leader",
+                },
+                reached: |sim| {
+                    sim.nodes()
+                        .iter()
+                        .any(|n| n.up && n.state.role() == Role::Leader)
+                },
             },
-            reached: |sim| {
-                sim.nodes()
-                    .iter()
-                    .any(|n| n.up && n.state.role() == Role::Leader)
+            Goal {
+                label: |lang| text::text(lang).goal_commit,
+                reached: newest_entry_committed,
             },
-        }]
+        ]
     }
+}
+
+/// The current leader has entries and has committed all of them: after a client request,
+/// "until" runs to the moment its entry is committed.
+fn newest_entry_committed(sim: &Sim<RaftNode>) -> bool {
+    log_grid::current_leader(sim).is_some_and(|l| {
+        let last = l.persistent.last_log_index();
+        last > 0 && l.volatile.commit_index >= last
+    })
 }
 
 fn msg_class(msg: &Msg) -> &'static str {

@@ -1,0 +1,363 @@
+//! Raft's settings in the URL, and the panel that changes them.
+//!
+//! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
+//!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
+//!   `hint` (conflict hint). Break-it switches: `vote-twice`, `skip-up-to-date`,
+//!   `commit-previous`, `no-truncate`.
+//! - `batch=4` — at most this many entries per AppendEntries.
+//! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
+//!
+//! They are the run's protocol options ([`Options`]); changing one starts a new run.
+
+use concord_core::raft::RaftConfig;
+use concord_core::sim::{NetConfig, Time, ms};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::text::text;
+use crate::i18n::Lang;
+use crate::playground::Options;
+
+/// A switch: its name in the URL, how it reads and sets the config.
+pub struct Switch {
+    pub key: &'static str,
+    pub get: fn(&RaftConfig) -> bool,
+    pub set: fn(&mut RaftConfig, bool),
+}
+
+pub const OPTIONS: [Switch; 2] = [
+    Switch {
+        key: "noop",
+        get: |c| c.noop_on_election,
+        set: |c, on| c.noop_on_election = on,
+    },
+    Switch {
+        key: "hint",
+        get: |c| c.conflict_hint,
+        set: |c, on| c.conflict_hint = on,
+    },
+];
+
+pub const BREAKS: [Switch; 4] = [
+    Switch {
+        key: "vote-twice",
+        get: |c| c.breaks.vote_twice,
+        set: |c, on| c.breaks.vote_twice = on,
+    },
+    Switch {
+        key: "skip-up-to-date",
+        get: |c| c.breaks.skip_up_to_date_check,
+        set: |c, on| c.breaks.skip_up_to_date_check = on,
+    },
+    Switch {
+        key: "commit-previous",
+        get: |c| c.breaks.commit_previous_terms,
+        set: |c, on| c.breaks.commit_previous_terms = on,
+    },
+    Switch {
+        key: "no-truncate",
+        get: |c| c.breaks.no_truncate,
+        set: |c, on| c.breaks.no_truncate = on,
+    },
+];
+
+/// The settings a query string names; anything malformed keeps its default, and settings that
+/// cannot work together fall back to the defaults.
+pub fn parse(
+    switches: Option<&str>,
+    batch: Option<&str>,
+    election: Option<&str>,
+    heartbeat: Option<&str>,
+) -> RaftConfig {
+    let mut config = RaftConfig::default();
+    if let Some(list) = switches {
+        let on: Vec<&str> = list.split(',').map(str::trim).collect();
+        for switch in OPTIONS.iter().chain(&BREAKS) {
+            (switch.set)(&mut config, on.contains(&switch.key));
+        }
+    }
+    if let Some(b) = batch.and_then(|b| b.parse::<u64>().ok()) {
+        config.max_batch = b.clamp(1, 64);
+    }
+    if let Some((lo, hi)) = election.and_then(|e| e.split_once('-'))
+        && let (Ok(lo), Ok(hi)) = (lo.trim().parse::<u64>(), hi.trim().parse::<u64>())
+    {
+        config.election_timeout_min = ms(lo.clamp(1, 10_000));
+        config.election_timeout_max = ms(hi.clamp(1, 10_000));
+    }
+    if let Some(h) = heartbeat.and_then(|h| h.parse::<u64>().ok()) {
+        config.heartbeat_interval = ms(h.clamp(1, 10_000));
+    }
+    if config.problem().is_some() {
+        let default = RaftConfig::default();
+        config.election_timeout_min = default.election_timeout_min;
+        config.election_timeout_max = default.election_timeout_max;
+        config.heartbeat_interval = default.heartbeat_interval;
+    }
+    config
+}
+
+/// The settings a run's options name.
+pub fn from_options(options: &Options) -> RaftConfig {
+    parse(
+        options.get("switches"),
+        options.get("batch"),
+        options.get("election"),
+        options.get("heartbeat"),
+    )
+}
+
+/// The `switches` value for `config`.
+pub fn switches_param(config: &RaftConfig) -> String {
+    OPTIONS
+        .iter()
+        .chain(&BREAKS)
+        .filter(|s| (s.get)(config))
+        .map(|s| s.key)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The run's options with `config`'s settings in place of the old ones; a setting at its
+/// default is left out, so links stay short.
+pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
+    let default = RaftConfig::default();
+    let switches = switches_param(config);
+    let settings = [
+        (
+            "switches",
+            (switches != switches_param(&default)).then_some(switches),
+        ),
+        (
+            "batch",
+            (config.max_batch != default.max_batch).then(|| config.max_batch.to_string()),
+        ),
+        (
+            "election",
+            (config.election_timeout_min != default.election_timeout_min
+                || config.election_timeout_max != default.election_timeout_max)
+                .then(|| {
+                    format!(
+                        "{}-{}",
+                        config.election_timeout_min / 1000,
+                        config.election_timeout_max / 1000
+                    )
+                }),
+        ),
+        (
+            "heartbeat",
+            (config.heartbeat_interval != default.heartbeat_interval)
+                .then(|| (config.heartbeat_interval / 1000).to_string()),
+        ),
+    ];
+    let mut pairs: Vec<(String, String)> = options
+        .pairs()
+        .filter(|(k, _)| !settings.iter().any(|(key, _)| key == k))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    pairs.extend(
+        settings
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
+    );
+    Options::new(pairs)
+}
+
+/// How likely followers are to start elections while the leader is alive (§5.6).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Margin {
+    Ok,
+    Thin,
+    SpuriousLikely,
+}
+
+/// A heartbeat reaches a follower at most `heartbeat + latency_max` after the previous one, so
+/// an election timeout at or below that fires while the leader is alive; below twice that, a
+/// few late heartbeats are enough.
+pub fn margin(config: &RaftConfig, net: &NetConfig) -> Margin {
+    let gap: Time = config.heartbeat_interval + net.latency_max;
+    if config.election_timeout_min <= gap {
+        Margin::SpuriousLikely
+    } else if config.election_timeout_min < 2 * gap {
+        Margin::Thin
+    } else {
+        Margin::Ok
+    }
+}
+
+/// The invariant each break-it switch should trip.
+pub fn caught_by(key: &str) -> &'static str {
+    match key {
+        "vote-twice" => "election-safety",
+        "skip-up-to-date" => "leader-completeness",
+        "commit-previous" => "leader-completeness, state-machine-safety",
+        _ => "log-matching",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub config: RaftConfig,
+    pub net: NetConfig,
+    /// New settings: a new run.
+    pub on_change: Callback<RaftConfig>,
+}
+
+/// Options, break-it switches and timing dials.
+#[component]
+pub fn SettingsPanel(p: &SettingsProps) -> Html {
+    let rt = text(p.lang);
+    let broken = BREAKS.iter().any(|s| (s.get)(&p.config));
+    let checkbox = |switch: &'static Switch,
+                    label: &'static str,
+                    help: &'static str,
+                    extra: Html| {
+        let (config, on_change) = (p.config.clone(), p.on_change.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let mut next = config.clone();
+            (switch.set)(&mut next, input.checked());
+            on_change.emit(next);
+        });
+        html! {
+            <li>
+                <label title={help}>
+                    <input type="checkbox" data-switch={switch.key} checked={(switch.get)(&p.config)} {onchange} />
+                    { label }
+                </label>
+                <span class="note">{ help }{ extra }</span>
+            </li>
+        }
+    };
+    let number = |control: &'static str,
+                  label: &'static str,
+                  value: u64,
+                  apply: fn(&mut RaftConfig, u64)| {
+        let (config, on_change) = (p.config.clone(), p.on_change.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Ok(v) = input.value().trim().parse::<u64>() else {
+                return;
+            };
+            let mut next = config.clone();
+            apply(&mut next, v);
+            if next.problem().is_none() {
+                on_change.emit(next);
+            }
+        });
+        html! {
+            <label>{ label }
+                <input type="number" min="1" max="10000" data-control={control} value={value.to_string()} {onchange} />
+            </label>
+        }
+    };
+    let labels = [
+        (rt.vote_twice, rt.vote_twice_help),
+        (rt.skip_up_to_date, rt.skip_up_to_date_help),
+        (rt.commit_previous, rt.commit_previous_help),
+        (rt.no_truncate, rt.no_truncate_help),
+    ];
+    let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
+        let extra =
+            html! { <>{ " " }<em>{ format!("({} {})", rt.caught_by, caught_by(s.key)) }</em></> };
+        checkbox(s, label, help, extra)
+    });
+    let warning = match margin(&p.config, &p.net) {
+        Margin::Ok => None,
+        Margin::Thin => Some(("thin", rt.spurious_thin)),
+        Margin::SpuriousLikely => Some(("likely", rt.spurious_likely)),
+    };
+    let c = &p.config;
+    html! {
+        <details class="panel raft-settings" open={broken || warning.is_some()} data-raft-settings="">
+            <summary>
+                { rt.settings }
+                if broken {
+                    <span class="broken-badge">{ format!("{}: {}", rt.broken_banner,
+                        BREAKS.iter().filter(|s| (s.get)(c)).map(|s| s.key).collect::<Vec<_>>().join(", ")) }</span>
+                }
+            </summary>
+            <p class="note">{ rt.settings_note }</p>
+            <div class="settings-grid">
+                <fieldset>
+                    <legend>{ rt.options }</legend>
+                    <ul>
+                        { checkbox(&OPTIONS[0], rt.opt_noop, rt.opt_noop_help, Html::default()) }
+                        { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
+                    </ul>
+                    { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
+                </fieldset>
+                <fieldset>
+                    <legend>{ rt.timing }</legend>
+                    { number("election-min", rt.election_min, c.election_timeout_min / 1000, |c, v| c.election_timeout_min = ms(v)) }
+                    { number("election-max", rt.election_max, c.election_timeout_max / 1000, |c, v| c.election_timeout_max = ms(v)) }
+                    { number("heartbeat", rt.heartbeat, c.heartbeat_interval / 1000, |c, v| c.heartbeat_interval = ms(v)) }
+                    if let Some((level, message)) = warning {
+                        <p class={classes!("timing-warning", level)} role="status" data-timing-warning={level}>{ message }</p>
+                    }
+                </fieldset>
+                <fieldset class="breaks">
+                    <legend>{ rt.break_it }</legend>
+                    <p class="note">{ rt.break_note }</p>
+                    <ul>{ for breaks }</ul>
+                </fieldset>
+            </div>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_parameters_are_the_defaults() {
+        assert_eq!(parse(None, None, None, None), RaftConfig::default());
+    }
+
+    #[test]
+    fn switches_round_trip() {
+        let c = parse(
+            Some("hint,vote-twice,no-truncate"),
+            Some("2"),
+            Some("200-400"),
+            Some("40"),
+        );
+        assert!(!c.noop_on_election && c.conflict_hint);
+        assert!(c.breaks.vote_twice && c.breaks.no_truncate);
+        assert!(!c.breaks.skip_up_to_date_check && !c.breaks.commit_previous_terms);
+        assert_eq!(c.max_batch, 2);
+        assert_eq!(
+            (c.election_timeout_min, c.election_timeout_max),
+            (ms(200), ms(400))
+        );
+        assert_eq!(c.heartbeat_interval, ms(40));
+        assert_eq!(switches_param(&c), "hint,vote-twice,no-truncate");
+        assert_eq!(switches_param(&RaftConfig::default()), "noop");
+    }
+
+    #[test]
+    fn impossible_timing_falls_back_to_defaults() {
+        let c = parse(Some("vote-twice"), None, Some("300-100"), None);
+        assert_eq!(
+            c.election_timeout_min,
+            RaftConfig::default().election_timeout_min
+        );
+        assert!(c.breaks.vote_twice);
+    }
+
+    #[test]
+    fn margin_follows_section_5_6() {
+        let net = NetConfig::default();
+        assert_eq!(margin(&RaftConfig::default(), &net), Margin::Ok);
+        let tight = parse(None, None, Some("60-120"), Some("50"));
+        assert_eq!(margin(&tight, &net), Margin::SpuriousLikely);
+        let thin = parse(None, None, Some("100-200"), Some("50"));
+        assert_eq!(margin(&thin, &net), Margin::Thin);
+    }
+}
