@@ -2,9 +2,7 @@
 
 use yew::prelude::*;
 
-use concord_core::raft::RaftNode;
-
-use crate::playground::{Playground, RunConfig};
+use crate::playground::{PlaygroundProps, RunConfig};
 use crate::url::UrlState;
 
 #[component]
@@ -16,10 +14,10 @@ pub fn App() -> Html {
     }
     let lang = url.lang;
     let t = lang.text();
-    let known_algo = url.algo == "raft";
     let run = RunConfig {
         seed: url.seed,
         nodes: url.nodes,
+        switches: url.switches,
     };
     let on_run = {
         let url = url.clone();
@@ -27,7 +25,9 @@ pub fn App() -> Html {
             url.set(UrlState {
                 seed: run.seed,
                 nodes: run.nodes,
+                switches: run.switches,
                 tape: None,
+                step: 0,
                 ..(*url).clone()
             })
         })
@@ -59,8 +59,11 @@ pub fn App() -> Html {
                 </nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
-            if !known_algo { <p class="notice">{ t.unknown_algo }</p> }
-            <Playground<RaftNode> key={format!("{}-{}", run.seed, run.nodes)} {lang} {run} speed_exp={url.speed_exp} autoplay={url.autoplay} tape={url.tape.clone().map(AttrValue::from)} {on_run} {on_speed} />
+            { crate::protocols::playground(&url.algo, format!("{run:?}"), PlaygroundProps {
+                lang, run, speed_exp: url.speed_exp, autoplay: url.autoplay,
+                tape: url.tape.clone().map(AttrValue::from), on_run, on_speed,
+                start_step: url.step, compact: None, bridge: None,
+            }) }
         </div>
     }
 }

@@ -1,10 +1,14 @@
 //! The URL is state: `?algo=raft&nodes=5&seed=7&speed=-6&lang=zh&autoplay=1` reproduces what its
-//! author saw.
+//! author saw. An embed adds `embed=1` and its own settings (`controls`, `step`, `origin`); a
+//! widget's `data-*` attributes are the same parameters, read by the same code
+//! ([`UrlState::from_params`]).
 
 use web_sys::UrlSearchParams;
 
 use crate::i18n::Lang;
 use crate::player::{SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP};
+use crate::playground::Switches;
+use crate::view::controls::ControlSet;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
@@ -18,6 +22,18 @@ pub struct UrlState {
     /// The fragment of a permalink (`#tape=…`): the interventions and step to replay on top of
     /// this configuration. A new seed or size drops it.
     pub tape: Option<String>,
+    /// "Break it" switches (`switches=vote_twice`).
+    pub switches: Switches,
+    /// Open at this step, replaying the run up to it (`step=12`); a tape's own position wins.
+    /// Read once on opening, never written back.
+    pub step: usize,
+    /// Show only the view and a compact control bar, for an iframe (`embed=1`).
+    pub embed: bool,
+    /// The controls an embed shows (`controls=back,play,step`; `none`, `all`).
+    pub controls: ControlSet,
+    /// The one origin an embed in an iframe takes commands from and posts its events to
+    /// (`origin=https://docs.example.org`); any parent page when absent.
+    pub origin: Option<String>,
 }
 
 /// A seed for a run whose URL names none: short, so people can read it out.
@@ -36,7 +52,7 @@ fn browser_lang() -> Lang {
 }
 
 impl UrlState {
-    /// Read the page's query string; anything missing or malformed takes its default.
+    /// Read the page's query string and fragment.
     pub fn read() -> UrlState {
         let location = web_sys::window().map(|w| w.location());
         let search = location
@@ -45,7 +61,27 @@ impl UrlState {
             .unwrap_or_default();
         let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
         let params = UrlSearchParams::new_with_str(&search).ok();
-        let get = |key: &str| params.as_ref().and_then(|p| p.get(key));
+        UrlState::from_params(
+            |key| params.as_ref().and_then(|p| p.get(key)),
+            (!hash.is_empty()).then_some(hash),
+        )
+    }
+
+    /// The state named by parameters (`get("seed")` → `Some("7")`) and a permalink's fragment;
+    /// anything missing or malformed takes its default. A `tape` parameter (a widget's
+    /// `data-tape`) stands for the fragment when there is none.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>, fragment: Option<String>) -> Self {
+        let flag = |key: &str| get(key).is_some_and(|v| v == "1" || v == "true");
+        let tape = fragment.or_else(|| {
+            get("tape").map(|t| {
+                let t = t.trim_start_matches('#');
+                if t.starts_with("tape=") {
+                    format!("#{t}")
+                } else {
+                    format!("#tape={t}")
+                }
+            })
+        });
         UrlState {
             algo: get("algo").unwrap_or_else(|| "raft".into()),
             nodes: get("nodes").and_then(|v| v.parse().ok()).unwrap_or(5),
@@ -57,15 +93,21 @@ impl UrlState {
                 .unwrap_or(SPEED_DEFAULT_EXP)
                 .clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
-            autoplay: get("autoplay").is_some_and(|v| v == "1" || v == "true"),
-            tape: (!hash.is_empty()).then_some(hash),
+            autoplay: flag("autoplay"),
+            tape,
+            switches: get("switches").map_or_else(Switches::default, |s| Switches::parse(&s)),
+            step: get("step").and_then(|v| v.parse().ok()).unwrap_or(0),
+            embed: flag("embed"),
+            controls: get("controls").map_or(ControlSet::EMBED_DEFAULT, |c| ControlSet::parse(&c)),
+            origin: get("origin").filter(|o| !o.is_empty()),
         }
     }
 
-    /// Replace the page's query string and fragment (no new history entry).
-    pub fn write(&self) {
+    /// The query string of the full playground showing this run (`?algo=raft&…`), without the
+    /// fragment.
+    pub fn query(&self) -> String {
         let Ok(params) = UrlSearchParams::new() else {
-            return;
+            return String::new();
         };
         params.set("algo", &self.algo);
         params.set("nodes", &self.nodes.to_string());
@@ -75,13 +117,22 @@ impl UrlState {
         if self.autoplay {
             params.set("autoplay", "1");
         }
-        let query = format!(
-            "?{}{}",
-            String::from(params.to_string()),
+        if self.switches != Switches::default() {
+            params.set("switches", &self.switches.to_param());
+        }
+        format!("?{}", String::from(params.to_string()))
+    }
+
+    /// Replace the page's query string and fragment (no new history entry).
+    pub fn write(&self) {
+        let address = format!(
+            "{}{}",
+            self.query(),
             self.tape.as_deref().unwrap_or_default()
         );
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
         }
     }
 }

@@ -97,5 +97,8 @@ pub static TEXT: Text = Text {
     delivered_already: "Already delivered or dropped.",
     export_run: "Export run",
     import_run: "Import run…",
-    unknown_algo: "This protocol's view is not available yet; showing Raft.",
+    unknown_algo: "Concord has no protocol by this name: it knows raft, and gossip and paxos are coming.",
+    coming: "this protocol's view is coming to Concord. Until then, the Raft view shows consensus one message at a time.",
+    open_full: "Open in full playground ↗",
+    switches_on: "Broken on purpose:",
 };

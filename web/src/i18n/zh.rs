@@ -97,5 +97,8 @@ pub static TEXT: Text = Text {
     delivered_already: "已送达或已丢弃。",
     export_run: "导出运行",
     import_run: "导入运行…",
-    unknown_algo: "该协议的视图尚未提供，先显示 Raft。",
+    unknown_algo: "Concord 没有这个协议：目前支持 raft，gossip 和 paxos 即将推出。",
+    coming: "这个协议的视图即将推出。在此之前，可以在 Raft 视图里一条消息一条消息地观察共识。",
+    open_full: "在完整演练场中打开 ↗",
+    switches_on: "故意破坏的规则：",
 };

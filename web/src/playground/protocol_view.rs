@@ -1,6 +1,6 @@
 //! How a protocol plugs into the [`Playground`](super::Playground).
 
-use concord_core::sim::{Action, Envelope, NodeSlot, Protocol, Sim, StepReport};
+use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Protocol, Sim, StepReport};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -11,6 +11,54 @@ use crate::view::cluster::NodeView;
 pub struct RunConfig {
     pub seed: u64,
     pub nodes: usize,
+    pub switches: Switches,
+}
+
+/// "Break it" switches, as the URL names them (`switches=vote_twice`): each turns one safety
+/// rule off on purpose, so a reader can watch what the rule prevents. A set over the switch
+/// names of every protocol; each protocol reads its own.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Switches(u32);
+
+impl Switches {
+    /// Every protocol's switches. A bit set keeps [`RunConfig`] `Copy`.
+    const NAMES: [&'static str; 1] = ["vote_twice"];
+
+    /// A comma-separated list; unknown names are ignored, like any malformed URL parameter.
+    pub fn parse(list: &str) -> Switches {
+        let bits = list
+            .split(',')
+            .filter_map(|name| Self::NAMES.iter().position(|known| *known == name.trim()))
+            .fold(0, |bits, i| bits | 1 << i);
+        Switches(bits)
+    }
+
+    pub fn has(self, name: &str) -> bool {
+        self.names().any(|on| on == name)
+    }
+
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & 1 << i != 0)
+            .map(|(_, name)| name)
+    }
+
+    /// The URL's form: `vote_twice,…`, empty when none is on.
+    pub fn to_param(self) -> String {
+        self.names().collect::<Vec<_>>().join(",")
+    }
+}
+
+/// A moment worth announcing: the timeline marks it and the JavaScript API sends it to
+/// subscribers as an event `{ type: kind, step, time, node, …details }`.
+pub struct Milestone {
+    /// The event's type: `leader-elected`, `value-chosen` …
+    pub kind: &'static str,
+    pub node: Option<NodeId>,
+    /// What else the event says (Raft: the term), as JSON fields.
+    pub details: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A condition "step until …" can stop at.
@@ -59,9 +107,9 @@ pub trait ProtocolView: Protocol + 'static {
     fn band_name(_lang: Lang) -> &'static str {
         ""
     }
-    /// Whether the timeline marks this step as a milestone (a leader elected, a value chosen).
-    fn milestone(_report: &StepReport<Self>) -> bool {
-        false
+    /// The milestone this step reached, if any (a leader elected, a value chosen).
+    fn milestone(_report: &StepReport<Self>) -> Option<Milestone> {
+        None
     }
     /// Conditions "step until …" offers.
     fn goals() -> Vec<Goal<Self>> {

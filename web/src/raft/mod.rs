@@ -8,7 +8,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Goal, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 
 impl ProtocolView for RaftNode {
@@ -21,7 +21,9 @@ impl ProtocolView for RaftNode {
             nodes: run.nodes.clamp(Self::NODES_RANGE.0, Self::NODES_RANGE.1),
             net: Default::default(),
         };
-        Sim::new(config, &RaftConfig::default()).expect("the default settings are valid")
+        let mut raft = RaftConfig::default();
+        raft.breaks.vote_twice = run.switches.has("vote_twice");
+        Sim::new(config, &raft).expect("the default settings are valid")
     }
 
     fn describe(lang: Lang, sim: &Sim<Self>) -> String {
@@ -92,11 +94,15 @@ impl ProtocolView for RaftNode {
         }
     }
 
-    fn milestone(report: &StepReport<Self>) -> bool {
-        report
-            .rules
-            .iter()
-            .any(|r| matches!(r, Rule::BecomeLeader { .. }))
+    fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
+        report.rules.iter().find_map(|rule| match rule {
+            Rule::BecomeLeader { term, .. } => Some(Milestone {
+                kind: "leader-elected",
+                node: report.node(),
+                details: [("term".to_owned(), (*term).into())].into_iter().collect(),
+            }),
+            _ => None,
+        })
     }
 
     fn goals() -> Vec<Goal<Self>> {

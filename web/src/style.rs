@@ -1,0 +1,19 @@
+//! The stylesheet travels inside the wasm, so there is one way to style every host: the full page
+//! and an iframe embed put it in their document's head, each widget in its own shadow root, where
+//! the page around it can neither see it nor be restyled by it.
+
+use wasm_bindgen::JsValue;
+use web_sys::Node;
+
+const CSS: &str = include_str!("../style.css");
+
+/// Appends a `<style>` with Concord's stylesheet to `parent` (a head or a shadow root).
+pub fn install(parent: &Node) -> Result<(), JsValue> {
+    let document = parent
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(CSS));
+    parent.append_child(&style)?;
+    Ok(())
+}
