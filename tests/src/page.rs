@@ -6,7 +6,9 @@
 //! - `[data-status]` carries `data-step` (steps taken) and `data-time` (virtual µs);
 //! - `[data-caption]` holds the caption text;
 //! - `input[data-control="speed" | "seed" | "nodes"]`;
-//! - the URL query (`?algo=raft&nodes=5&seed=7`) is read on load.
+//! - the URL query (`?algo=raft&nodes=5&seed=7`) is read on load;
+//! - embeds draw the same inside a widget's shadow root or an iframe's document: the `_in`
+//!   helpers take a [`Scope`] saying where to look.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -64,6 +66,26 @@ pub fn describe(nodes: &[NodeView]) -> String {
         .join(" ")
 }
 
+/// Where on the page to look: the document, a widget's shadow root (the element with this id),
+/// or the document of an iframe (same origin) with this id.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    Document,
+    Widget(String),
+    Frame(String),
+}
+
+impl Scope {
+    /// A JavaScript expression for the scope's root (`null` when it is not there yet).
+    pub fn js(&self) -> String {
+        match self {
+            Scope::Document => "document".into(),
+            Scope::Widget(id) => format!("document.getElementById({id:?})?.shadowRoot"),
+            Scope::Frame(id) => format!("document.getElementById({id:?})?.contentDocument"),
+        }
+    }
+}
+
 /// The status line's numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Status {
@@ -102,6 +124,22 @@ impl Page {
         }
         .await;
         if let Err(e) = loaded {
+            panic!("{}", page.failure_report("load", e).await);
+        }
+        page
+    }
+
+    /// Launches the browser (with `extra_args` for Chromium) and opens `path_and_query` without
+    /// waiting for the app: for pages that are not the app itself, such as the sample
+    /// documentation page, whose suites wait for what they need.
+    pub async fn open_page(path_and_query: &str, extra_args: &[&str]) -> Page {
+        let opened = path_and_query.to_owned();
+        let browser = match Browser::launch_with_args(extra_args).await {
+            Ok(browser) => browser,
+            Err(e) => panic!("{e}\n  page: {SERVE_ORIGIN}{opened}"),
+        };
+        let page = Page { browser, opened };
+        if let Err(e) = page.browser.goto(&page.opened).await {
             panic!("{}", page.failure_report("load", e).await);
         }
         page
@@ -214,11 +252,20 @@ impl Page {
 
     /// Every drawn node, in id order.
     pub async fn nodes(&self) -> Outcome<Vec<NodeView>> {
+        self.nodes_in(&Scope::Document).await
+    }
+
+    /// Every node drawn in `scope`, in id order.
+    pub async fn nodes_in(&self, scope: &Scope) -> Outcome<Vec<NodeView>> {
         let raw = self
             .script(
-                "return Array.from(document.querySelectorAll('g[data-node]')).map(g => [\
-                   g.getAttribute('data-node'), g.getAttribute('data-role'),\
-                   g.getAttribute('data-term'), g.getAttribute('data-up')]);",
+                &format!(
+                    "const root = {};\
+                     return !root ? [] : Array.from(root.querySelectorAll('g[data-node]')).map(g => [\
+                       g.getAttribute('data-node'), g.getAttribute('data-role'),\
+                       g.getAttribute('data-term'), g.getAttribute('data-up')]);",
+                    scope.js()
+                ),
                 vec![],
             )
             .await?;
@@ -248,10 +295,19 @@ impl Page {
 
     /// The numbers on `[data-status]`.
     pub async fn status(&self) -> Outcome<Status> {
+        self.status_in(&Scope::Document).await
+    }
+
+    /// The numbers on `[data-status]` in `scope`.
+    pub async fn status_in(&self, scope: &Scope) -> Outcome<Status> {
         let raw = self
             .script(
-                "const s = document.querySelector('[data-status]');\
-                 return s ? [s.getAttribute('data-step'), s.getAttribute('data-time')] : null;",
+                &format!(
+                    "const root = {};\
+                     const s = root && root.querySelector('[data-status]');\
+                     return s ? [s.getAttribute('data-step'), s.getAttribute('data-time')] : null;",
+                    scope.js()
+                ),
                 vec![],
             )
             .await?;
