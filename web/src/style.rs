@@ -5,15 +5,16 @@
 use wasm_bindgen::JsValue;
 use web_sys::Node;
 
-const CSS: &str = include_str!("../style.css");
+/// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
+const SHEETS: [&str; 1] = [include_str!("../style.css")];
 
-/// Appends a `<style>` with Concord's stylesheet to `parent` (a head or a shadow root).
+/// Appends a `<style>` with Concord's stylesheets to `parent` (a head or a shadow root).
 pub fn install(parent: &Node) -> Result<(), JsValue> {
     let document = parent
         .owner_document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let style = document.create_element("style")?;
-    style.set_text_content(Some(CSS));
+    style.set_text_content(Some(&SHEETS.concat()));
     parent.append_child(&style)?;
     Ok(())
 }
