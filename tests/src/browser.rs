@@ -226,6 +226,14 @@ fn http_get_status(port: u16) -> std::io::Result<u16> {
         .ok_or_else(|| std::io::Error::other(format!("not HTTP: {text:?}")))
 }
 
+fn save_screenshot(name: &str, png: &[u8]) -> Outcome<PathBuf> {
+    let dir = crate::screenshot_dir();
+    fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    fs::write(&path, png)?;
+    Ok(path)
+}
+
 /// A headless Chromium session looking at a [`StaticServer`].
 ///
 /// Fields drop in order: the session, then chromedriver (ending Chromium), then the profile
@@ -244,8 +252,19 @@ impl Browser {
         Browser::launch_with(&dist).await
     }
 
+    /// Serves `$CONCORD_DIST` and opens headless Chromium with `extra_args` besides
+    /// [`CHROMIUM_ARGS`] (`--force-prefers-reduced-motion` …).
+    pub async fn launch_with_args(extra_args: &[&str]) -> Outcome<Browser> {
+        let dist = crate::dist_dir()?;
+        Browser::start(&dist, extra_args).await
+    }
+
     /// Serves `dist` and opens headless Chromium.
     pub async fn launch_with(dist: &Path) -> Outcome<Browser> {
+        Browser::start(dist, &[]).await
+    }
+
+    async fn start(dist: &Path, extra_args: &[&str]) -> Outcome<Browser> {
         let chromium = find_chromium()?;
         let server = StaticServer::start(dist)?;
         let profile = TempDir::new("concord-e2e")?;
@@ -253,6 +272,7 @@ impl Browser {
         let user_data = profile.path().join("user-data");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", user_data.display()));
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -300,11 +320,26 @@ impl Browser {
     /// Saves a PNG of the viewport to `target/screenshots/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Outcome<PathBuf> {
         let png = self.client.screenshot().await?;
-        let dir = crate::screenshot_dir();
-        fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("{name}.png"));
-        fs::write(&path, png)?;
-        Ok(path)
+        save_screenshot(name, &png)
+    }
+
+    /// Saves a PNG of the first element matching a CSS selector (scrolled into view) to
+    /// `target/screenshots/<name>.png`.
+    pub async fn screenshot_of(&self, selector: &str, name: &str) -> Outcome<PathBuf> {
+        let element = self
+            .client
+            .find(fantoccini::Locator::Css(selector))
+            .await
+            .map_err(|e| Failure::new(format!("finding {selector}: {e}")))?;
+        // Whole, not cut by the bottom of the window.
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![serde_json::to_value(&element).map_err(|e| Failure::new(e.to_string()))?],
+            )
+            .await?;
+        let png = element.screenshot().await?;
+        save_screenshot(name, &png)
     }
 
     /// Ends the WebDriver session, then chromedriver and Chromium.

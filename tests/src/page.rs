@@ -13,6 +13,8 @@
 //!   `tr[data-acceptor]` (with `data-accepted-value`), `tr[data-proposer]` (`data-stage`) and
 //!   `tr[data-learner]` (`data-learned`), and the break-it switches as
 //!   `input[data-control="ignore_accepted" | "accept_below_promise" | "small_quorum"]`.
+//! - embeds draw the same inside a widget's shadow root or an iframe's document: the `_in`
+//!   helpers take a [`Scope`] saying where to look.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -70,6 +72,26 @@ pub fn describe(nodes: &[NodeView]) -> String {
         .join(" ")
 }
 
+/// Where on the page to look: the document, a widget's shadow root (the element with this id),
+/// or the document of an iframe (same origin) with this id.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    Document,
+    Widget(String),
+    Frame(String),
+}
+
+impl Scope {
+    /// A JavaScript expression for the scope's root (`null` when it is not there yet).
+    pub fn js(&self) -> String {
+        match self {
+            Scope::Document => "document".into(),
+            Scope::Widget(id) => format!("document.getElementById({id:?})?.shadowRoot"),
+            Scope::Frame(id) => format!("document.getElementById({id:?})?.contentDocument"),
+        }
+    }
+}
+
 /// The status line's numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Status {
@@ -108,6 +130,22 @@ impl Page {
         }
         .await;
         if let Err(e) = loaded {
+            panic!("{}", page.failure_report("load", e).await);
+        }
+        page
+    }
+
+    /// Launches the browser (with `extra_args` for Chromium) and opens `path_and_query` without
+    /// waiting for the app: for pages that are not the app itself, such as the sample
+    /// documentation page, whose suites wait for what they need.
+    pub async fn open_page(path_and_query: &str, extra_args: &[&str]) -> Page {
+        let opened = path_and_query.to_owned();
+        let browser = match Browser::launch_with_args(extra_args).await {
+            Ok(browser) => browser,
+            Err(e) => panic!("{e}\n  page: {SERVE_ORIGIN}{opened}"),
+        };
+        let page = Page { browser, opened };
+        if let Err(e) = page.browser.goto(&page.opened).await {
             panic!("{}", page.failure_report("load", e).await);
         }
         page
@@ -221,11 +259,20 @@ impl Page {
 
     /// Every drawn node, in id order.
     pub async fn nodes(&self) -> Outcome<Vec<NodeView>> {
+        self.nodes_in(&Scope::Document).await
+    }
+
+    /// Every node drawn in `scope`, in id order.
+    pub async fn nodes_in(&self, scope: &Scope) -> Outcome<Vec<NodeView>> {
         let raw = self
             .script(
-                "return Array.from(document.querySelectorAll('g[data-node]')).map(g => [\
-                   g.getAttribute('data-node'), g.getAttribute('data-role'),\
-                   g.getAttribute('data-term'), g.getAttribute('data-up')]);",
+                &format!(
+                    "const root = {};\
+                     return !root ? [] : Array.from(root.querySelectorAll('g[data-node]')).map(g => [\
+                       g.getAttribute('data-node'), g.getAttribute('data-role'),\
+                       g.getAttribute('data-term'), g.getAttribute('data-up')]);",
+                    scope.js()
+                ),
                 vec![],
             )
             .await?;
@@ -255,10 +302,19 @@ impl Page {
 
     /// The numbers on `[data-status]`.
     pub async fn status(&self) -> Outcome<Status> {
+        self.status_in(&Scope::Document).await
+    }
+
+    /// The numbers on `[data-status]` in `scope`.
+    pub async fn status_in(&self, scope: &Scope) -> Outcome<Status> {
         let raw = self
             .script(
-                "const s = document.querySelector('[data-status]');\
-                 return s ? [s.getAttribute('data-step'), s.getAttribute('data-time')] : null;",
+                &format!(
+                    "const root = {};\
+                     const s = root && root.querySelector('[data-status]');\
+                     return s ? [s.getAttribute('data-step'), s.getAttribute('data-time')] : null;",
+                    scope.js()
+                ),
                 vec![],
             )
             .await?;

@@ -1,22 +1,38 @@
 //! Concord in the browser: a Yew app over `concord-core`.
+//!
+//! The same wasm serves three hosts: the full playground (`index.html`), an iframe embed (the
+//! same page with `?embed=1`) and widgets in other pages, which the loader script mounts through
+//! [`embed::widget::mount`].
 
 mod app;
+mod embed;
 mod i18n;
 mod panic_banner;
 mod paxos;
 mod player;
 mod playground;
+mod protocols;
 mod raft;
+mod style;
 mod url;
 mod view;
 
 fn main() {
     panic_banner::install();
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let root = document
-        .get_element_by_id("concord")
-        .expect("index.html has #concord");
-    yew::Renderer::<app::App>::with_root(root).render();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // A page with widgets runs this too when the loader starts the wasm: it has no app root,
+    // and the loader mounts the widgets.
+    let Ok(Some(root)) = document.query_selector("[data-concord-app]") else {
+        return;
+    };
+    if let Some(head) = document.head() {
+        let _ = style::install(&head);
+    }
+    if url::UrlState::read().embed {
+        embed::frame::start(root);
+    } else {
+        yew::Renderer::<app::App>::with_root(root).render();
+    }
 }

@@ -1,9 +1,15 @@
 //! A panic must never leave a frozen page: show what happened and offer a reload.
 
-use std::panic;
+/// The banner styles itself: on a page with widgets, Concord's stylesheet lives only inside
+/// their shadow roots.
+const STYLE: &str = "position:fixed;top:0;left:0;right:0;z-index:2147483647;background:#c92a2a;\
+                     color:#fff;padding:10px 16px;font:14px/1.4 system-ui,sans-serif;\
+                     white-space:pre-wrap";
 
 pub fn install() {
-    panic::set_hook(Box::new(|info| {
+    // Through Yew: a plain `std::panic::set_hook` would be replaced by Yew's own on the first
+    // render.
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -16,6 +22,7 @@ pub fn install() {
             return;
         };
         banner.set_class_name("concord-panic");
+        banner.set_attribute("style", STYLE).ok();
         banner.set_attribute("role", "alert").ok();
         let lang = document
             .document_element()

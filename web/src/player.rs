@@ -48,6 +48,16 @@ pub struct PlayerState<P: Protocol> {
 }
 
 impl<P: Protocol> PlayerState<P> {
+    fn new(history: History<P>, speed_exp: i32, playing: bool) -> Self {
+        PlayerState {
+            view_time: history.current().now() as f64,
+            history,
+            playing,
+            speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            error: None,
+        }
+    }
+
     pub fn sim(&self) -> &Sim<P> {
         self.history.current()
     }
@@ -130,6 +140,21 @@ impl<P: Protocol> PlayerState<P> {
         self.sync_view_to_sim();
     }
 
+    /// Stand after step `target`: through the recorded run, then on through new steps if the
+    /// target lies beyond it (at most [`MAX_JUMP_STEPS`] of them).
+    fn go_to(&mut self, target: usize) {
+        self.playing = false;
+        self.history.seek(target);
+        let more = target
+            .saturating_sub(self.history.position())
+            .min(MAX_JUMP_STEPS);
+        self.error = match self.history.forward_until(more, |_, _| false) {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        self.sync_view_to_sim();
+    }
+
     fn act(&mut self, action: Action<P>) {
         // Everything due before the view time has run; the action happens at the view time.
         let next = self.sim().next_event_time().unwrap_or(Time::MAX);
@@ -153,7 +178,7 @@ pub enum PlayerAction<P: Protocol> {
     SetSpeed(i32),
     Act(Action<P>),
     Jump(Jump<P>),
-    /// Go to the state after this many steps.
+    /// Go to the state after this many steps, taking new ones if the run is shorter.
     Seek(usize),
     /// Make a branch left behind by acting in the past the current run.
     SwitchBranch(usize),
@@ -176,17 +201,21 @@ impl<P: Protocol> Player<P> {
     }
 
     pub fn from_history(history: History<P>, speed_exp: i32, playing: bool) -> Self {
-        let view_time = history.current().now() as f64;
         Player {
-            state: Rc::new(RefCell::new(PlayerState {
-                history,
-                view_time,
-                playing,
-                speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
-                error: None,
-            })),
+            state: Rc::new(RefCell::new(PlayerState::new(history, speed_exp, playing))),
             rev: 0,
         }
+    }
+
+    /// The same player standing after step `step` (see `Seek`), still about to play if it was.
+    pub fn at_step(self, step: usize) -> Self {
+        {
+            let mut s = self.state.borrow_mut();
+            let playing = s.playing;
+            s.go_to(step);
+            s.playing = playing;
+        }
+        self
     }
 
     /// A player that tells why it could not open what it was asked to.
@@ -197,6 +226,13 @@ impl<P: Protocol> Player<P> {
 
     pub fn state(&self) -> Ref<'_, PlayerState<P>> {
         self.state.borrow()
+    }
+
+    /// The state itself, shared: it lives as long as the playground and every action changes
+    /// it in place, so a reader outside the component (the JavaScript API) always sees the
+    /// latest.
+    pub fn shared(&self) -> Rc<RefCell<PlayerState<P>>> {
+        Rc::clone(&self.state)
     }
 }
 
@@ -231,11 +267,7 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             PlayerAction::SetSpeed(exp) => s.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             PlayerAction::Act(action) => s.act(action),
             PlayerAction::Jump(jump) => s.jump(jump),
-            PlayerAction::Seek(step) => {
-                s.playing = false;
-                s.history.seek(step);
-                s.sync_view_to_sim();
-            }
+            PlayerAction::Seek(step) => s.go_to(step),
             PlayerAction::Fail(error) => s.error = Some(error),
             PlayerAction::SwitchBranch(i) => {
                 s.playing = false;
@@ -244,8 +276,10 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
                 }
                 s.sync_view_to_sim();
             }
+            // In place, so whoever holds the shared state (an embed's API) sees the new run.
             PlayerAction::Load(sim) => {
-                return Rc::new(Player::new(*sim, s.speed_exp, false));
+                let speed_exp = s.speed_exp;
+                *s = PlayerState::new(History::new(*sim), speed_exp, false);
             }
         }
         drop(s);

@@ -1,12 +1,15 @@
 //! The URL is state: `?algo=raft&nodes=5&seed=7&speed=-6&lang=zh&autoplay=1` reproduces what its
 //! author saw. Parameters the shell does not know are the protocol's [`Options`], kept in their
-//! order (Paxos: `?algo=paxos&nodes=3&proposers=2&learners=1&breaks=small_quorum&seed=7`).
+//! order (Paxos: `?algo=paxos&nodes=3&proposers=2&learners=1&breaks=small_quorum&seed=7`). An
+//! embed adds `embed=1` and its own settings (`controls`, `step`, `origin`); a widget's `data-*`
+//! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
 
 use web_sys::UrlSearchParams;
 
 use crate::i18n::Lang;
 use crate::player::{SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use crate::playground::Options;
+use crate::view::controls::ControlSet;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
@@ -17,14 +20,28 @@ pub struct UrlState {
     pub lang: Lang,
     /// Start playing as soon as the page loads.
     pub autoplay: bool,
+    /// The protocol's own settings: every parameter the shell does not read.
     pub options: Options,
     /// The fragment of a permalink (`#tape=…`): the interventions and step to replay on top of
     /// this configuration. A new run drops it.
     pub tape: Option<String>,
+    /// Open at this step, replaying the run up to it (`step=12`); a tape's own position wins.
+    /// Read once on opening, never written back.
+    pub step: usize,
+    /// Show only the view and a compact control bar, for an iframe (`embed=1`).
+    pub embed: bool,
+    /// The controls an embed shows (`controls=back,play,step`; `none`, `all`).
+    pub controls: ControlSet,
+    /// The one origin an embed in an iframe takes commands from and posts its events to
+    /// (`origin=https://docs.example.org`); any parent page when absent.
+    pub origin: Option<String>,
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
-const SHELL_KEYS: [&str; 6] = ["algo", "nodes", "seed", "speed", "lang", "autoplay"];
+const SHELL_KEYS: [&str; 11] = [
+    "algo", "nodes", "seed", "speed", "lang", "autoplay", "tape", "step", "embed", "controls",
+    "origin",
+];
 
 /// A seed for a run whose URL names none: short, so people can read it out.
 pub fn random_seed() -> u64 {
@@ -42,22 +59,50 @@ fn browser_lang() -> Lang {
 }
 
 impl UrlState {
-    /// Read the page's query string; anything missing or malformed takes its default, the
-    /// cluster size the default of the protocol named (`default_nodes(algo)`).
-    pub fn read(default_nodes: fn(&str) -> usize) -> UrlState {
+    /// Read the page's query string and fragment.
+    pub fn read() -> UrlState {
         let location = web_sys::window().map(|w| w.location());
         let search = location
             .as_ref()
             .and_then(|l| l.search().ok())
             .unwrap_or_default();
         let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
+        let mut pairs = Vec::new();
         let params = UrlSearchParams::new_with_str(&search).ok();
-        let get = |key: &str| params.as_ref().and_then(|p| p.get(key));
+        if let Some(Ok(Some(entries))) = params.as_ref().map(|p| js_sys::try_iter(p)) {
+            for entry in entries.flatten() {
+                let pair = js_sys::Array::from(&entry);
+                if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
+                {
+                    pairs.push((key, value));
+                }
+            }
+        }
+        UrlState::from_params(&pairs, (!hash.is_empty()).then_some(hash))
+    }
+
+    /// The state named by parameters (`("seed", "7")`, in their order) and a permalink's
+    /// fragment; anything missing or malformed takes its default, the cluster size the default
+    /// of the protocol named. A `tape` parameter (a widget's `data-tape`) stands for the
+    /// fragment when there is none.
+    pub fn from_params(pairs: &[(String, String)], fragment: Option<String>) -> Self {
+        let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let flag = |key: &str| get(key).is_some_and(|v| v == "1" || v == "true");
+        let tape = fragment.or_else(|| {
+            get("tape").map(|t| {
+                let t = t.trim_start_matches('#');
+                if t.starts_with("tape=") {
+                    format!("#{t}")
+                } else {
+                    format!("#tape={t}")
+                }
+            })
+        });
         let algo = get("algo").unwrap_or_else(|| "raft".into());
         UrlState {
             nodes: get("nodes")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| default_nodes(&algo)),
+                .unwrap_or_else(|| crate::protocols::default_nodes(&algo)),
             algo,
             seed: get("seed")
                 .and_then(|v| v.parse().ok())
@@ -67,16 +112,27 @@ impl UrlState {
                 .unwrap_or(SPEED_DEFAULT_EXP)
                 .clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
-            autoplay: get("autoplay").is_some_and(|v| v == "1" || v == "true"),
-            options: protocol_options(params.as_ref()),
-            tape: (!hash.is_empty()).then_some(hash),
+            autoplay: flag("autoplay"),
+            options: Options::new(
+                pairs
+                    .iter()
+                    .filter(|(k, _)| !SHELL_KEYS.contains(&k.as_str()))
+                    .cloned()
+                    .collect(),
+            ),
+            tape,
+            step: get("step").and_then(|v| v.parse().ok()).unwrap_or(0),
+            embed: flag("embed"),
+            controls: get("controls").map_or(ControlSet::EMBED_DEFAULT, |c| ControlSet::parse(&c)),
+            origin: get("origin").filter(|o| !o.is_empty()),
         }
     }
 
-    /// Replace the page's query string and fragment (no new history entry).
-    pub fn write(&self) {
+    /// The query string of the full playground showing this run (`?algo=raft&…`), without the
+    /// fragment.
+    pub fn query(&self) -> String {
         let Ok(params) = UrlSearchParams::new() else {
-            return;
+            return String::new();
         };
         params.set("algo", &self.algo);
         params.set("nodes", &self.nodes.to_string());
@@ -89,29 +145,19 @@ impl UrlState {
         for (key, value) in self.options.pairs() {
             params.set(key, value);
         }
-        let query = format!(
-            "?{}{}",
-            String::from(params.to_string()),
+        format!("?{}", String::from(params.to_string()))
+    }
+
+    /// Replace the page's query string and fragment (no new history entry).
+    pub fn write(&self) {
+        let address = format!(
+            "{}{}",
+            self.query(),
             self.tape.as_deref().unwrap_or_default()
         );
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
         }
     }
-}
-
-/// Every parameter the shell does not read, in the order of the URL.
-fn protocol_options(params: Option<&UrlSearchParams>) -> Options {
-    let mut pairs = Vec::new();
-    if let Some(Ok(Some(entries))) = params.map(|p| js_sys::try_iter(p)) {
-        for entry in entries.flatten() {
-            let pair = js_sys::Array::from(&entry);
-            if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
-                && !SHELL_KEYS.contains(&key.as_str())
-            {
-                pairs.push((key, value));
-            }
-        }
-    }
-    Options::new(pairs)
 }

@@ -1,6 +1,7 @@
 //! Concord's task runner, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //!
-//! - `cargo xtask serve [--open] [trunk serve args…]`: build and serve the app with trunk.
+//! - `cargo xtask serve [--open] [trunk serve args…]`: build and serve the app with trunk (and the
+//!   sample documentation page with embedded playgrounds at `/docs/`).
 //! - `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 //! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
 //!
@@ -22,7 +23,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  serve [--open] [args…]  build and serve the app at http://127.0.0.1:8080/ (trunk serve)
+  serve [--open] [args…]  build and serve the app at http://127.0.0.1:8080/ (trunk serve),
+                          the sample documentation page at /docs/
   test                    fmt, clippy, native tests, wasm tests, trunk build, browser tests
   bench [args…]           cargo bench -p concord-core
 
@@ -96,8 +98,8 @@ fn serve(cx: &mut Ctx, args: &[String]) -> Result {
         address.as_str()
     };
     println!(
-        "xtask: serving Concord at http://{host}:{port}/ (the first build takes a while; \
-         Ctrl-C stops)"
+        "xtask: serving Concord at http://{host}:{port}/ and the sample documentation page at \
+         http://{host}:{port}/docs/ (the first build takes a while; Ctrl-C stops)"
     );
     cx.run(cx.cmd("trunk").args(&trunk_args))
 }
@@ -225,12 +227,15 @@ fn stage_wasm_tests(cx: &Ctx) -> Result {
 
 fn stage_trunk_build(cx: &Ctx) -> Result {
     cx.run(cx.cmd("trunk").args(["build", "--release"]))?;
-    let index = cx.dist().join("index.html");
-    if !index.is_file() {
-        return Err(format!(
-            "trunk build succeeded but {} is missing",
-            index.display()
-        ));
+    // The app, the widget loader and the sample documentation page the browser tests open.
+    for file in ["index.html", "concord.js", "docs/index.html"] {
+        let path = cx.dist().join(file);
+        if !path.is_file() {
+            return Err(format!(
+                "trunk build succeeded but {} is missing",
+                path.display()
+            ));
+        }
     }
     Ok(())
 }

@@ -99,5 +99,7 @@ pub static TEXT: Text = Text {
     import_run: "Import run…",
     back_to_when: "back to when",
     client_request: "client request (forwarded)",
-    unknown_algo: "This protocol's view is not available yet; showing Raft.",
+    unknown_algo: "Concord has no protocol by this name: it knows raft and paxos, and gossip is coming.",
+    coming: "this protocol's view is coming to Concord. Until then, the Raft view shows consensus one message at a time.",
+    open_full: "Open in full playground ↗",
 };

@@ -141,6 +141,8 @@ pub struct Text {
     pub back_to_when: &'static str,
     pub client_request: &'static str,
     pub unknown_algo: &'static str,
+    pub coming: &'static str,
+    pub open_full: &'static str,
     pub copy_link: &'static str,
     pub link_copied: &'static str,
     pub copy_failed: &'static str,

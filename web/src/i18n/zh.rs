@@ -99,5 +99,7 @@ pub static TEXT: Text = Text {
     import_run: "导入运行…",
     back_to_when: "回到上次",
     client_request: "客户端请求（转发）",
-    unknown_algo: "该协议的视图尚未提供，先显示 Raft。",
+    unknown_algo: "Concord 没有这个协议：目前支持 raft 和 paxos，gossip 即将推出。",
+    coming: "这个协议的视图即将推出。在此之前，可以在 Raft 视图里一条消息一条消息地观察共识。",
+    open_full: "在完整演练场中打开 ↗",
 };

@@ -20,7 +20,7 @@ use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, 
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Goal, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::{Layout, NodeView};
 use settings::{ACCEPTORS, Settings, SettingsPanel, SizeControls};
 use text::text;
@@ -55,11 +55,24 @@ impl ProtocolView for PaxosNode {
         }
     }
 
-    fn milestone(report: &StepReport<Self>) -> bool {
-        report
-            .rules
-            .iter()
-            .any(|r| matches!(r, Rule::Chosen { .. } | Rule::Learn { .. }))
+    fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
+        report.rules.iter().find_map(|rule| match rule {
+            Rule::Chosen { value, .. } => Some(Milestone {
+                kind: "value-chosen",
+                node: report.node(),
+                details: [("value".to_owned(), value.clone().into())]
+                    .into_iter()
+                    .collect(),
+            }),
+            Rule::Learn { value, .. } => Some(Milestone {
+                kind: "value-learned",
+                node: report.node(),
+                details: [("value".to_owned(), value.clone().into())]
+                    .into_iter()
+                    .collect(),
+            }),
+            _ => None,
+        })
     }
 
     fn goals() -> Vec<Goal<Self>> {

@@ -80,7 +80,7 @@ pub fn mark_class<P: ProtocolView>(report: &StepReport<P>) -> Option<&'static st
             | Action::Fire(..) => "manual",
         });
     }
-    P::milestone(report).then_some("milestone")
+    P::milestone(report).map(|_| "milestone")
 }
 
 /// Whether `[` and `]` stop at this step.

@@ -1,7 +1,9 @@
 //! The playground every protocol shares: one [`Player`], the cluster ring, the caption, the
 //! controls, the timeline, the space-time diagram, the pending events, the message inspector
-//! and the network panel. A protocol plugs in through [`ProtocolView`].
+//! and the network panel. A protocol plugs in through [`ProtocolView`]. Embeds show the same
+//! component compact: the cluster, the caption and the controls their author chose.
 
+mod bridge;
 mod derive;
 mod permalink;
 mod protocol_view;
@@ -10,14 +12,16 @@ use concord_core::sim::{Action, History, MsgId, NodeId};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-pub use protocol_view::{Goal, Options, ProtocolView, RunConfig};
+pub use bridge::{Bridge, Command};
+pub use protocol_view::{Goal, Milestone, Options, ProtocolView, RunConfig};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::view::cluster::Cluster;
-use crate::view::controls::Controls;
+use crate::view::controls::{ControlSet, Controls};
 use crate::view::copy_link::CopyLink;
-use crate::view::frames::use_animation_frames;
+use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
+use crate::view::full_link::FullLink;
 use crate::view::message::{MessageInspector, MsgCommand, MsgView};
 use crate::view::network::{NetChange, NetworkPanel};
 use crate::view::pending::PendingPanel;
@@ -36,6 +40,24 @@ pub struct PlaygroundProps {
     /// The user changed seed or cluster size.
     pub on_run: Callback<RunConfig>,
     pub on_speed: Callback<i32>,
+    /// Open at this step, replaying the run up to it, unless a tape says where to stand.
+    #[prop_or_default]
+    pub start_step: usize,
+    /// An embed: only the view, the caption and these controls.
+    #[prop_or_default]
+    pub compact: Option<Compact>,
+    /// An embed's link to its page: commands in, events out.
+    #[prop_or_default]
+    pub bridge: Option<Bridge>,
+}
+
+/// How an embed shows its playground.
+#[derive(Clone, PartialEq)]
+pub struct Compact {
+    pub controls: ControlSet,
+    /// The full playground's address for this configuration (its query): the link "open in full
+    /// playground" adds the run's fragment when followed.
+    pub full: AttrValue,
 }
 
 /// What the side panel shows: a server or a message.
@@ -64,14 +86,20 @@ impl Selection {
 /// The space-time diagram's default span of virtual time, µs.
 const SPACETIME_WINDOW: f64 = 150_000.0;
 
-fn open<P: ProtocolView>(props: &PlaygroundProps) -> Player<P> {
+/// The player for a playground's props. Under `prefers-reduced-motion` nothing starts moving by
+/// itself: autoplay waits for the reader.
+fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Player<P> {
     let sim = P::new_sim(&props.run);
     let tape = props
         .tape
         .as_deref()
         .and_then(permalink::read_fragment::<P>);
+    let autoplay = props.autoplay && !reduced_motion;
     match tape {
-        None => Player::new(sim, props.speed_exp, props.autoplay),
+        None if props.start_step > 0 => {
+            Player::new(sim, props.speed_exp, autoplay).at_step(props.start_step)
+        }
+        None => Player::new(sim, props.speed_exp, autoplay),
         Some(Ok(tape)) => match History::replay(sim.clone(), &tape) {
             Ok(history) => Player::from_history(history, props.speed_exp, false),
             Err(e) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
@@ -85,20 +113,24 @@ fn open<P: ProtocolView>(props: &PlaygroundProps) -> Player<P> {
 #[component]
 pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let run = props.run.clone();
-    let player = use_reducer(|| open::<P>(props));
+    let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
+    let player = use_reducer(|| open::<P>(props, reduced_motion));
     let selected = use_state(|| None::<Selection>);
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let root = use_node_ref();
 
     {
-        let root = root.clone();
+        // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
+        // with several would scroll to the last one.
+        let (root, full) = (root.clone(), props.compact.is_none());
         use_effect_with((), move |_| {
-            if let Some(el) = root.cast::<HtmlElement>() {
+            if let Some(el) = root.cast::<HtmlElement>().filter(|_| full) {
                 let _ = el.focus();
             }
         });
     }
+    bridge::use_bridge(props.bridge.clone(), &player, run.clone(), props.lang);
     let playing = player.state().playing;
     {
         let player = player.dispatcher();
@@ -191,13 +223,20 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let state = player.state();
     let history = &state.history;
     let sim = state.sim();
-    let now = state.view_time;
+    // With reduced motion a playing run is drawn at its last event: dots and timers move in
+    // jumps, when something happens, instead of gliding.
+    let now = if reduced_motion && state.playing {
+        sim.now() as f64
+    } else {
+        state.view_time
+    };
     let nodes = sim
         .nodes()
         .iter()
         .map(|slot| P::node_view(lang, sim, slot, now))
         .collect::<Vec<_>>();
     let dots = derive::dots(lang, sim, now);
+    let selected_node = selected.and_then(Selection::node);
     let caption_text = match history.last_report() {
         Some(report) => P::caption(lang, report),
         None => P::start_caption(lang, sim),
@@ -232,7 +271,67 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         }),
         None => None,
     };
+    let controls = html! {
+        <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
+            step={history.position()} steps_recorded={history.len()} time={now}
+            seed={run.seed} size={P::size_controls(lang, &run, on_run.clone())}
+            on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
+            on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed}
+            compact={props.compact.as_ref().map(|c| c.controls)} />
+    };
     let net = sim.network();
+    let groups = net.groups().to_vec();
+    let cuts = net
+        .cuts()
+        .map(|(a, b)| (a.index(), b.index()))
+        .collect::<Vec<_>>();
+    let cluster = html! {
+        <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
+            selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
+            groups={groups} {cuts} aria_label={P::describe(lang, sim)} />
+    };
+    // Read out as it changes when the reader steps; while playing it would talk over itself.
+    let live = if state.playing { "off" } else { "polite" };
+    let caption =
+        html! { <p class="caption" data-caption="" aria-live={live}>{ caption_text }</p> };
+    let error = state
+        .error
+        .clone()
+        .map(|err| html! { <p class="error" role="status">{ err }</p> });
+    let help_overlay = help.then(|| {
+        let help = help.clone();
+        html! { <HelpOverlay {lang} on_close={Callback::from(move |_| help.set(false))} /> }
+    });
+    if let Some(compact) = &props.compact {
+        let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
+            let (marks, bands) = derive::timeline(history);
+            html! {
+                <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
+                    band_name={P::band_name(lang)} branches={Vec::new()}
+                    on_seek={send.reform(PlayerAction::Seek)} on_switch={Callback::noop()} />
+            }
+        });
+        let full_link = compact.controls.has(ControlSet::LINK).then(|| {
+            let player = player.clone();
+            let fragment = Callback::from(move |_| permalink::fragment(&player.state().history));
+            html! { <FullLink {lang} href={compact.full.clone()} {fragment} /> }
+        });
+        return html! {
+            <div class={classes!("playground", "compact", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
+                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts="Space ArrowRight ArrowLeft">
+                { for violation }
+                <div class="stage">
+                    { cluster }
+                    if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
+                </div>
+                { caption }
+                { for error }
+                { for timeline }
+                <div class="bar">{ controls }{ for full_link }</div>
+                { for help_overlay }
+            </div>
+        };
+    }
     let on_net = on_act.reform(|change| match change {
         NetChange::Settings(config) => Action::SetNetwork(config),
         NetChange::Partition(groups) => Action::Partition(groups),
@@ -313,7 +412,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         })
     };
     let jump = |make: fn() -> Jump<P>| send.reform(move |_: MouseEvent| PlayerAction::Jump(make()));
-    let selected_node = selected.and_then(Selection::node);
     let goals = P::goals().into_iter().map(|goal| {
         let (reached, label) = (goal.reached, (goal.label)(lang));
         html! {
@@ -333,18 +431,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
-                        selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
-                        groups={net.groups().to_vec()} cuts={net.cuts().map(|(a, b)| (a.index(), b.index())).collect::<Vec<_>>()}
-                        aria_label={P::describe(lang, sim)} />
-                    <p class="caption" data-caption="" aria-live="polite">{ caption_text }</p>
-                    if let Some(err) = state.error.clone() { <p class="error" role="status">{ err }</p> }
+                    { cluster }
+                    { caption }
+                    { for error }
                     { P::state_panel(lang, sim, &history.reports()[..history.position()]) }
-                    <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
-                        step={history.position()} steps_recorded={history.len()} time={now}
-                        seed={run.seed} size={P::size_controls(lang, &run, on_run.clone())}
-                        on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
-                        on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed} />
+                    { controls }
                     <div class="jumps" role="group" aria-label={t.step_by}>
                         <span class="note">{ t.step_by }</span>
                         <button class="small" data-action="back-10ms" onclick={jump(|| Jump::Time(-10_000))}>{ "−10 ms" }</button>
@@ -396,9 +487,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     { P::legend(lang) }
                 </aside>
             </div>
-            if *help {
-                <HelpOverlay {lang} on_close={let help = help.clone(); Callback::from(move |_| help.set(false))} />
-            }
+            { for help_overlay }
         </div>
     }
 }

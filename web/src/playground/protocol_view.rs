@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use concord_core::sim::{Action, Envelope, NodeSlot, Protocol, Sim, StepReport, Violation};
+use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Protocol, Sim, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -41,6 +41,16 @@ impl Options {
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
+}
+
+/// A moment worth announcing: the timeline marks it and the JavaScript API sends it to
+/// subscribers as an event `{ type: kind, step, time, node, …details }`.
+pub struct Milestone {
+    /// The event's type: `leader-elected`, `value-chosen` …
+    pub kind: &'static str,
+    pub node: Option<NodeId>,
+    /// What else the event says (Raft: the term), as JSON fields.
+    pub details: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A condition "step until …" can stop at.
@@ -141,9 +151,9 @@ pub trait ProtocolView: Protocol + 'static {
     fn band_name(_lang: Lang) -> &'static str {
         ""
     }
-    /// Whether the timeline marks this step as a milestone (a leader elected, a value chosen).
-    fn milestone(_report: &StepReport<Self>) -> bool {
-        false
+    /// The milestone this step reached, if any (a leader elected, a value chosen).
+    fn milestone(_report: &StepReport<Self>) -> Option<Milestone> {
+        None
     }
     /// Conditions "step until …" offers.
     fn goals() -> Vec<Goal<Self>> {

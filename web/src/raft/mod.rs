@@ -12,7 +12,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Goal, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 
 impl ProtocolView for RaftNode {
@@ -165,11 +165,22 @@ impl ProtocolView for RaftNode {
     }
 
     /// A leader elected, or an entry committed.
-    fn milestone(report: &StepReport<Self>) -> bool {
-        report
-            .rules
-            .iter()
-            .any(|r| matches!(r, Rule::BecomeLeader { .. } | Rule::AdvanceCommit { .. }))
+    fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
+        report.rules.iter().find_map(|rule| match rule {
+            Rule::BecomeLeader { term, .. } => Some(Milestone {
+                kind: "leader-elected",
+                node: report.node(),
+                details: [("term".to_owned(), (*term).into())].into_iter().collect(),
+            }),
+            Rule::AdvanceCommit { index, .. } => Some(Milestone {
+                kind: "entry-committed",
+                node: report.node(),
+                details: [("index".to_owned(), (*index).into())]
+                    .into_iter()
+                    .collect(),
+            }),
+            _ => None,
+        })
     }
 
     fn goals() -> Vec<Goal<Self>> {

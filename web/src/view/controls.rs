@@ -1,11 +1,59 @@
 //! The control bar: playback, speed, seed and the run's size (drawn by the protocol; by default
-//! one [`CountControl`] of servers).
+//! one [`CountControl`] of servers). An embed shows a compact one: only the controls its author
+//! chose, no seed or size.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::player::{SPEED_MAX_EXP, SPEED_MIN_EXP, speed_label};
+
+/// The controls an embed shows, as `controls=back,play,step,reset,speed,timeline,link` names
+/// them (`link`: "open in full playground").
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ControlSet(u8);
+
+impl ControlSet {
+    pub const BACK: ControlSet = ControlSet(1);
+    pub const PLAY: ControlSet = ControlSet(1 << 1);
+    pub const STEP: ControlSet = ControlSet(1 << 2);
+    pub const RESET: ControlSet = ControlSet(1 << 3);
+    pub const SPEED: ControlSet = ControlSet(1 << 4);
+    pub const TIMELINE: ControlSet = ControlSet(1 << 5);
+    pub const LINK: ControlSet = ControlSet(1 << 6);
+    const NAMES: [(&'static str, ControlSet); 7] = [
+        ("back", Self::BACK),
+        ("play", Self::PLAY),
+        ("step", Self::STEP),
+        ("reset", Self::RESET),
+        ("speed", Self::SPEED),
+        ("timeline", Self::TIMELINE),
+        ("link", Self::LINK),
+    ];
+    /// Everything but the timeline, which needs more height than a small embed has.
+    pub const EMBED_DEFAULT: ControlSet = ControlSet(0b101_1111);
+
+    /// A comma-separated list of names, or `none`, or `all`; unknown names are ignored.
+    pub fn parse(list: &str) -> ControlSet {
+        list.split(',')
+            .map(str::trim)
+            .fold(ControlSet(0), |set, name| match name {
+                "all" => ControlSet(0b111_1111),
+                _ => Self::NAMES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(set, |&(_, c)| ControlSet(set.0 | c.0)),
+            })
+    }
+
+    pub fn has(self, control: ControlSet) -> bool {
+        self.0 & control.0 == control.0
+    }
+
+    pub fn without(self, control: ControlSet) -> ControlSet {
+        ControlSet(self.0 & !control.0)
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -28,6 +76,9 @@ pub struct ControlsProps {
     pub on_speed: Callback<i32>,
     pub on_seed: Callback<u64>,
     pub on_new_seed: Callback<()>,
+    /// An embed's compact bar with only these controls; the full bar when absent.
+    #[prop_or_default]
+    pub compact: Option<ControlSet>,
 }
 
 fn input_value(e: &Event) -> Option<String> {
@@ -65,32 +116,45 @@ pub fn Controls(p: &ControlsProps) -> Html {
     } else {
         ("play", t.play, "▶")
     };
+    let shown = |control: ControlSet| p.compact.is_none_or(|set| set.has(control));
     html! {
         <>
-        <div class="controls">
+        <div class={classes!("controls", p.compact.is_some().then_some("compact"))}>
             <div class="group playback">
-                <button data-action="back" title={format!("{} (←)", t.back)} aria-label={t.back}
-                    disabled={p.step == 0} onclick={click(&p.on_back)}>{ "◀◀" }<span>{ t.back }</span></button>
-                <button class="primary" data-action={play_action} title={format!("{play_label} (Space)")}
-                    aria-label={play_label} onclick={p.on_play.reform(move |_| play_action == "play")}>{ play_icon }<span>{ play_label }</span></button>
-                <button data-action="step" title={format!("{} (→)", t.step)} aria-label={t.step}
-                    onclick={click(&p.on_step)}>{ "▶▶" }<span>{ t.step }</span></button>
-                <button data-action="reset" aria-label={t.reset} onclick={click(&p.on_reset)}>{ "↺" }<span>{ t.reset }</span></button>
+                if shown(ControlSet::BACK) {
+                    <button data-action="back" title={format!("{} (←)", t.back)} aria-label={t.back}
+                        disabled={p.step == 0} onclick={click(&p.on_back)}>{ "◀◀" }<span>{ t.back }</span></button>
+                }
+                if shown(ControlSet::PLAY) {
+                    <button class="primary" data-action={play_action} title={format!("{play_label} (Space)")}
+                        aria-label={play_label} onclick={p.on_play.reform(move |_| play_action == "play")}>{ play_icon }<span>{ play_label }</span></button>
+                }
+                if shown(ControlSet::STEP) {
+                    <button data-action="step" title={format!("{} (→)", t.step)} aria-label={t.step}
+                        onclick={click(&p.on_step)}>{ "▶▶" }<span>{ t.step }</span></button>
+                }
+                if shown(ControlSet::RESET) {
+                    <button data-action="reset" title={t.reset} aria-label={t.reset} onclick={click(&p.on_reset)}>{ "↺" }<span>{ t.reset }</span></button>
+                }
             </div>
-            <label class="group speed">
-                <span>{ t.speed }</span>
-                <input type="range" data-control="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()}
-                    step="1" value={p.speed_exp.to_string()} oninput={on_speed} />
-                <output>{ speed_label(p.speed_exp) }</output>
-            </label>
-            <div class="group run">
-                <label>
-                    <span>{ t.seed }</span>
-                    <input type="number" data-control="seed" min="0" value={p.seed.to_string()} onchange={on_seed} />
+            if shown(ControlSet::SPEED) {
+                <label class="group speed">
+                    <span>{ t.speed }</span>
+                    <input type="range" data-control="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()}
+                        step="1" value={p.speed_exp.to_string()} oninput={on_speed} />
+                    <output>{ speed_label(p.speed_exp) }</output>
                 </label>
-                <button data-action="new-seed" title={t.new_seed} aria-label={t.new_seed} onclick={click(&p.on_new_seed)}>{ t.new_seed }</button>
-                { p.size.clone() }
-            </div>
+            }
+            if p.compact.is_none() {
+                <div class="group run">
+                    <label>
+                        <span>{ t.seed }</span>
+                        <input type="number" data-control="seed" min="0" value={p.seed.to_string()} onchange={on_seed} />
+                    </label>
+                    <button data-action="new-seed" title={t.new_seed} aria-label={t.new_seed} onclick={click(&p.on_new_seed)}>{ t.new_seed }</button>
+                    { p.size.clone() }
+                </div>
+            }
         </div>
         <div class="statusbar">
             <div class="status" data-status="" data-step={p.step.to_string()} data-time={format!("{}", p.time as u64)}>
@@ -99,7 +163,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     if p.steps_recorded > p.step { <small>{ format!(" / {}", p.steps_recorded) }</small> }
                 </span>
             </div>
-            <span class="keys">{ t.keys_hint }</span>
+            if p.compact.is_none() { <span class="keys">{ t.keys_hint }</span> }
         </div>
         </>
     }

@@ -1,5 +1,5 @@
 //! A requestAnimationFrame loop as a hook: while `active`, `on_frame` gets the
-//! wall time (ms) since the previous frame.
+//! wall time (ms) since the previous frame. And whether the reader wants less motion.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,4 +43,15 @@ pub fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
             frame.borrow_mut().take();
         }
     });
+}
+
+/// Whether the reader asked their system for less motion (`prefers-reduced-motion: reduce`).
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
 }

@@ -1,0 +1,190 @@
+//! Embeds: the playground inside another page, compact (the view, the caption, a control bar).
+//! Two hosts, one component, [`Embed`]:
+//!
+//! - [`frame`]: an iframe opening the app with `?embed=1`, commanded over `postMessage`;
+//! - [`widget`]: an element of the host page (`<div data-concord="raft">`), mounted by the
+//!   loader script into its own shadow root, with a JavaScript API.
+//!
+//! Both take the URL's parameters (a widget as `data-*` attributes) and own their simulation:
+//! any number can share a page.
+
+pub mod frame;
+pub mod widget;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::playground::{Bridge, Command, Compact, PlaygroundProps, RunConfig};
+use crate::url::UrlState;
+use crate::view::controls::ControlSet;
+
+/// An embed's parameters by name, as the URL or a widget's attributes give them.
+pub type Params = BTreeMap<String, String>;
+
+/// Parameters a `load` keeps unless it names them: how the embed looks, not what it runs.
+const PRESENTATION: [&str; 5] = ["lang", "controls", "speed", "origin", "playground"];
+
+/// Parameters from a JavaScript object (`{ seed: 7, autoplay: true }`): numbers and flags as
+/// the URL would spell them.
+pub fn params_from_json(options: Map<String, Value>) -> Params {
+    options
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let value = match value {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => if b { "1" } else { "0" }.to_owned(),
+                _ => return None,
+            };
+            Some((key, value))
+        })
+        .collect()
+}
+
+/// Where an embed lives; the class of its root says so to the stylesheet.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Host {
+    /// It is the whole document of an iframe: it fills the window.
+    Frame,
+    /// It sits in an element of a page: the element's size, or a default aspect.
+    Widget,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedProps {
+    pub params: Rc<Params>,
+    /// A permalink's fragment (`#tape=…`), for an iframe whose address has one.
+    #[prop_or_default]
+    pub fragment: Option<String>,
+    pub bridge: Bridge,
+    /// The full playground's address without a query, for "open in full playground"; no link
+    /// when absent.
+    #[prop_or_default]
+    pub full_page: Option<AttrValue>,
+    pub host: Host,
+}
+
+/// The scenario on screen. `generation` counts loads: each one mounts a fresh playground.
+#[derive(PartialEq)]
+struct Scenario {
+    params: Rc<Params>,
+    fragment: Option<String>,
+    generation: u32,
+}
+
+enum ScenarioAction {
+    Load(Params),
+    Speed(i32),
+}
+
+impl Scenario {
+    /// A seed drawn now if the parameters name none, so that every render, "reset" and the
+    /// full-page link agree on it.
+    fn new(mut params: Params, fragment: Option<String>, generation: u32) -> Scenario {
+        params
+            .entry("seed".into())
+            .or_insert_with(|| crate::url::random_seed().to_string());
+        Scenario {
+            params: Rc::new(params),
+            fragment,
+            generation,
+        }
+    }
+}
+
+impl Reducible for Scenario {
+    type Action = ScenarioAction;
+
+    fn reduce(self: Rc<Self>, action: ScenarioAction) -> Rc<Self> {
+        Rc::new(match action {
+            ScenarioAction::Load(mut params) => {
+                for key in PRESENTATION {
+                    if let Some(kept) = self.params.get(key).filter(|_| !params.contains_key(key)) {
+                        params.insert(key.into(), kept.clone());
+                    }
+                }
+                Scenario::new(params, None, self.generation + 1)
+            }
+            ScenarioAction::Speed(exp) => {
+                let mut params = (*self.params).clone();
+                params.insert("speed".into(), exp.to_string());
+                Scenario {
+                    params: Rc::new(params),
+                    fragment: self.fragment.clone(),
+                    generation: self.generation,
+                }
+            }
+        })
+    }
+}
+
+#[component]
+pub fn Embed(props: &EmbedProps) -> Html {
+    let scenario =
+        use_reducer(|| Scenario::new((*props.params).clone(), props.fragment.clone(), 0));
+    {
+        // `load` replaces the scenario.
+        let send = scenario.dispatcher();
+        use_effect_with(props.bridge.clone(), move |bridge| {
+            bridge.set_shell(Some(Callback::from(move |command| {
+                if let Command::Load { options } = command {
+                    send.dispatch(ScenarioAction::Load(params_from_json(options)));
+                }
+            })));
+            let bridge = bridge.clone();
+            move || bridge.set_shell(None)
+        });
+    }
+    let pairs: Vec<(String, String)> = scenario
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let url = UrlState::from_params(&pairs, scenario.fragment.clone());
+    let full = props
+        .full_page
+        .as_ref()
+        .map(|page| format!("{page}{}", url.query()))
+        .unwrap_or_default();
+    let run = RunConfig {
+        seed: url.seed,
+        nodes: url.nodes,
+        options: url.options.clone(),
+    };
+    let playground = PlaygroundProps {
+        lang: url.lang,
+        run,
+        speed_exp: url.speed_exp,
+        autoplay: url.autoplay,
+        tape: url.tape.clone().map(AttrValue::from),
+        // Seed and size are the embed author's, not the reader's: the compact bar has no
+        // controls for them.
+        on_run: Callback::noop(),
+        on_speed: scenario
+            .dispatcher()
+            .to_callback()
+            .reform(ScenarioAction::Speed),
+        start_step: url.step,
+        compact: Some(Compact {
+            controls: match props.full_page {
+                Some(_) => url.controls,
+                None => url.controls.without(ControlSet::LINK),
+            },
+            full: full.into(),
+        }),
+        bridge: Some(props.bridge.clone()),
+    };
+    let host = match props.host {
+        Host::Frame => "frame",
+        Host::Widget => "widget",
+    };
+    html! {
+        <div class={classes!("concord", "embed", host)} lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
+            { crate::protocols::playground(&url.algo, scenario.generation.to_string(), playground) }
+        </div>
+    }
+}
