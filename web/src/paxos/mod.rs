@@ -22,6 +22,7 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::{Layout, NodeView};
+use crate::view::legend::Legend;
 use settings::{ACCEPTORS, Settings, SettingsPanel, SizeControls};
 use text::text;
 
@@ -255,7 +256,21 @@ impl ProtocolView for PaxosNode {
     }
 
     fn legend(lang: Lang) -> Html {
-        html! { <Legend {lang} /> }
+        let x = text(lang);
+        let nodes = vec![
+            ("proposer", x.proposer),
+            ("acceptor", x.acceptor),
+            ("learner", x.learner),
+        ];
+        let messages = vec![
+            ("prepare", x.prepare),
+            ("promise", x.promise),
+            ("accept", x.accept),
+            ("accepted", x.accepted_msg),
+            ("nack", x.nack),
+        ];
+        let notes = vec![x.request_reply_note, x.chosen_ring];
+        html! { <Legend {lang} {nodes} {messages} {notes} /> }
     }
 }
 
@@ -432,39 +447,5 @@ fn node_view(lang: Lang, sim: &Sim<PaxosNode>, slot: &NodeSlot<PaxosNode>, now: 
         data,
         up: slot.up,
         timer,
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LegendProps {
-    lang: Lang,
-}
-
-#[component]
-fn Legend(props: &LegendProps) -> Html {
-    let (t, x) = (props.lang.text(), text(props.lang));
-    let dot = |class: &'static str, label: &'static str| {
-        html! { <li><svg viewBox="0 0 16 16" class="swatch"><circle class={classes!("dot", class)} cx="8" cy="8" r="5.5" /></svg>{ label }</li> }
-    };
-    let role = |class: &'static str, label: &'static str| {
-        html! { <li><svg viewBox="0 0 16 16" class={classes!("swatch", "node", class)}><circle class="body" cx="8" cy="8" r="6" /></svg>{ label }</li> }
-    };
-    html! {
-        <details class="legend" open=true>
-            <summary>{ t.legend }</summary>
-            <ul>
-                { role("proposer", x.proposer) }
-                { role("acceptor", x.acceptor) }
-                { role("learner", x.learner) }
-                { dot("prepare", x.prepare) }
-                { dot("promise", x.promise) }
-                { dot("accept", x.accept) }
-                { dot("accepted", x.accepted_msg) }
-                { dot("nack", x.nack) }
-                <li><svg viewBox="0 0 16 16" class="swatch"><circle class="dot lost" cx="8" cy="8" r="5.5" /></svg>{ t.lost_message }</li>
-                <li class="note">{ x.request_reply_note }</li>
-                <li class="note">{ x.chosen_ring }</li>
-            </ul>
-        </details>
     }
 }

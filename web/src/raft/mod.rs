@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
+use crate::view::legend::Legend;
 
 impl ProtocolView for RaftNode {
     const ALGO: &'static str = "raft";
@@ -134,7 +135,21 @@ impl ProtocolView for RaftNode {
     }
 
     fn legend(lang: Lang) -> Html {
-        html! { <Legend {lang} /> }
+        let t = lang.text();
+        let nodes = vec![
+            ("follower", t.follower),
+            ("candidate", t.candidate),
+            ("leader", t.leader),
+        ];
+        let messages = vec![
+            ("request-vote", t.request_vote),
+            ("vote-granted", t.vote_granted),
+            ("vote-denied", t.vote_denied),
+            ("append-entries", t.append_entries),
+            ("append-reply", t.append_reply),
+            ("client-request", t.client_request),
+        ];
+        html! { <Legend {lang} {nodes} {messages} notes={vec![t.timer_ring]} /> }
     }
 
     fn timer_name(lang: Lang, timer: &Timer) -> String {
@@ -273,40 +288,6 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
         ],
         up: slot.up,
         timer,
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LegendProps {
-    lang: Lang,
-}
-
-#[component]
-fn Legend(props: &LegendProps) -> Html {
-    let t = props.lang.text();
-    let dot = |class: &'static str, label: &'static str| {
-        html! { <li><svg viewBox="0 0 16 16" class="swatch"><circle class={classes!("dot", class)} cx="8" cy="8" r="6" /></svg>{ label }</li> }
-    };
-    let role = |class: &'static str, label: &'static str| {
-        html! { <li><svg viewBox="0 0 16 16" class={classes!("swatch", "node", class)}><circle class="body" cx="8" cy="8" r="6" /></svg>{ label }</li> }
-    };
-    html! {
-        <details class="legend" open=true>
-            <summary>{ t.legend }</summary>
-            <ul>
-                { role("follower", t.follower) }
-                { role("candidate", t.candidate) }
-                { role("leader", t.leader) }
-                { dot("request-vote", t.request_vote) }
-                { dot("vote-granted", t.vote_granted) }
-                { dot("vote-denied", t.vote_denied) }
-                { dot("append-entries", t.append_entries) }
-                { dot("append-reply", t.append_reply) }
-                { dot("client-request", t.client_request) }
-                <li><svg viewBox="0 0 16 16" class="swatch"><circle class="dot lost" cx="8" cy="8" r="6" /></svg>{ t.lost_message }</li>
-                <li class="note">{ t.timer_ring }</li>
-            </ul>
-        </details>
     }
 }
 

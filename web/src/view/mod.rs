@@ -1,12 +1,13 @@
 //! Drawing shared by every protocol: the cluster ring with its message dots,
 //! the control bar, the animation-frame loop, the copy-link button, an embed's link to the full
-//! playground.
+//! playground, the legend.
 
 pub mod cluster;
 pub mod controls;
 pub mod copy_link;
 pub mod frames;
 pub mod full_link;
+pub mod legend;
 pub mod message;
 pub mod network;
 pub mod pending;
