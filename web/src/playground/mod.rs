@@ -126,7 +126,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         let (root, full) = (root.clone(), props.compact.is_none());
         use_effect_with((), move |_| {
             if let Some(el) = root.cast::<HtmlElement>().filter(|_| full) {
-                let _ = el.focus();
+                // Without scrolling: the header above the playground stays in view.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = el.focus_with_options(&options);
             }
         });
     }
