@@ -58,20 +58,18 @@ impl ProtocolView for PaxosNode {
 
     fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
         report.rules.iter().find_map(|rule| match rule {
-            Rule::Chosen { value, .. } => Some(Milestone {
-                kind: "value-chosen",
-                node: report.node(),
-                details: [("value".to_owned(), value.clone().into())]
-                    .into_iter()
-                    .collect(),
-            }),
-            Rule::Learn { value, .. } => Some(Milestone {
-                kind: "value-learned",
-                node: report.node(),
-                details: [("value".to_owned(), value.clone().into())]
-                    .into_iter()
-                    .collect(),
-            }),
+            Rule::Chosen { value, .. } => Some(Milestone::of(
+                report,
+                "value-chosen",
+                "value",
+                value.clone(),
+            )),
+            Rule::Learn { value, .. } => Some(Milestone::of(
+                report,
+                "value-learned",
+                "value",
+                value.clone(),
+            )),
             _ => None,
         })
     }

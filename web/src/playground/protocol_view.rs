@@ -53,6 +53,22 @@ pub struct Milestone {
     pub details: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Milestone {
+    /// The milestone `kind` reached by the step `report`, saying one more thing (`key: value`).
+    pub fn of<P: Protocol>(
+        report: &StepReport<P>,
+        kind: &'static str,
+        key: &str,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        Milestone {
+            kind,
+            node: report.node(),
+            details: [(key.to_owned(), value.into())].into_iter().collect(),
+        }
+    }
+}
+
 /// A condition "step until …" can stop at.
 pub struct Goal<P: Protocol> {
     pub label: fn(Lang) -> &'static str,

@@ -182,18 +182,12 @@ impl ProtocolView for RaftNode {
     /// A leader elected, or an entry committed.
     fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
         report.rules.iter().find_map(|rule| match rule {
-            Rule::BecomeLeader { term, .. } => Some(Milestone {
-                kind: "leader-elected",
-                node: report.node(),
-                details: [("term".to_owned(), (*term).into())].into_iter().collect(),
-            }),
-            Rule::AdvanceCommit { index, .. } => Some(Milestone {
-                kind: "entry-committed",
-                node: report.node(),
-                details: [("index".to_owned(), (*index).into())]
-                    .into_iter()
-                    .collect(),
-            }),
+            Rule::BecomeLeader { term, .. } => {
+                Some(Milestone::of(report, "leader-elected", "term", *term))
+            }
+            Rule::AdvanceCommit { index, .. } => {
+                Some(Milestone::of(report, "entry-committed", "index", *index))
+            }
             _ => None,
         })
     }
