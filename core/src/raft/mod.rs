@@ -11,12 +11,15 @@
 //! - [`node`]: [`RaftNode`], elections and the dispatch of inputs; `replication` (log
 //!   replication and commitment, §5.3–§5.4) and `client` (client requests, §8) add the rest
 //!   of its handlers.
+//! - [`membership`]: configurations in the log, learners and one-server changes (thesis
+//!   chapter 4).
 //! - [`invariants`]: the safety properties checked after every step (Figure 3).
 
 mod client;
 pub mod config;
 pub mod invariants;
 pub mod kv;
+pub mod membership;
 pub mod message;
 pub mod node;
 mod replication;
@@ -26,6 +29,7 @@ pub mod state;
 pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
+pub use membership::{Change, Configuration, Refusal};
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};
