@@ -312,9 +312,10 @@ impl RaftNode {
         }
     }
 
-    /// A leader replicates to every member of its configuration, new ones starting in probe.
+    /// A leader replicates to every member of its configuration, new ones starting in probe
+    /// from the configuration entry that added them, which goes out at once.
     fn add_peers(&mut self) {
-        let next_index = self.persistent.last_log_index() + 1;
+        let next_index = self.membership.index.max(1);
         let me = self.id;
         let members: Vec<NodeId> = self.membership.config.members().collect();
         let Some(ls) = &mut self.volatile.leader_state else {
