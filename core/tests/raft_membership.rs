@@ -310,6 +310,9 @@ fn removing_a_follower_shrinks_the_majority_and_stops_replication_to_it_thesis_4
         }]
     );
     assert_eq!(node(&sim, 2).configuration(), &config(&[0, 1], &[]));
+    // Until it learns the removal is committed it might still be needed (thesis §4.2.2).
+    assert!(election_armed(&sim, 2));
+    settle(&mut sim, 0);
     assert!(
         !election_armed(&sim, 2),
         "the removed server learned it and stays quiet"
@@ -508,4 +511,48 @@ fn checker_catches_a_second_change_while_one_is_pending() {
             .collect::<Vec<_>>(),
         [ONE_CHANGE_AT_A_TIME]
     );
+}
+
+/// A server removed by a configuration not yet committed may still be needed: it campaigns,
+/// asking the new voters and not counting its own vote (thesis §4.2.2). Once it knows the
+/// removal committed, it falls silent.
+#[test]
+fn a_server_removed_by_an_uncommitted_change_campaigns_without_its_own_vote_thesis_4_2_2() {
+    let mut sim = led(3, 0, RaftConfig::default());
+    change(&mut sim, 0, 1, Change::Remove(s(0)));
+    deliver(&mut sim, |e| is_append(e) && e.to == s(1));
+    drop_all(&mut sim);
+    crash(&mut sim, 0);
+    restart(&mut sim, 0);
+    assert!(
+        election_armed(&sim, 0),
+        "the removal is not known committed"
+    );
+    timeout(&mut sim, 0);
+    let asked: Vec<NodeId> = in_flight(&sim, is_vote_request)
+        .iter()
+        .map(|e| e.to)
+        .collect();
+    assert_eq!(asked, [s(1), s(2)]);
+    deliver(&mut sim, |e| is_vote_request(e) && e.to == s(1));
+    let rules = deliver(&mut sim, is_vote_reply);
+    assert!(rules.contains(&Rule::CountVote {
+        from: s(1),
+        granted: true,
+        votes: 1,
+        needed: 2
+    }));
+    assert_eq!(role(&sim, 0), Role::Candidate);
+    deliver(&mut sim, is_vote_request);
+    deliver(&mut sim, is_vote_reply);
+    assert_eq!(role(&sim, 0), Role::Leader);
+    // It commits the removal through its no-op, then steps down.
+    let rules = stabilize(&mut sim);
+    assert!(
+        rules
+            .iter()
+            .any(|r| matches!(r, Rule::StepDownRemoved { .. }))
+    );
+    assert!(!election_armed(&sim, 0));
+    assert_no_violations(&sim);
 }

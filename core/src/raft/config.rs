@@ -34,6 +34,11 @@ pub struct RaftConfig {
     /// up with the leader (thesis §4.2.1).
     #[serde(default)]
     pub catch_up_first: bool,
+    /// A server that heard from a leader less than the minimum election timeout ago (or is
+    /// the leader) disregards RequestVote: neither adopts its term nor votes (thesis §4.2.3).
+    /// Keeps a removed server that missed its removal from disrupting the cluster.
+    #[serde(default)]
+    pub vote_guard: bool,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
@@ -91,6 +96,7 @@ impl Default for RaftConfig {
             conflict_hint: false,
             spare: 0,
             catch_up_first: false,
+            vote_guard: false,
             breaks: Breaks::default(),
         }
     }

@@ -212,6 +212,9 @@ pub struct Membership {
     pub index: u64,
     /// Leader only.
     pub changing: Option<Changing>,
+    /// When this server last accepted AppendEntries from a leader (volatile, for
+    /// `vote_guard`).
+    pub heard_leader_at: Option<Time>,
 }
 
 impl Membership {
@@ -220,6 +223,7 @@ impl Membership {
             config: Configuration::initial(cluster, spare),
             index: 0,
             changing: None,
+            heard_leader_at: None,
         }
     }
 }
@@ -263,6 +267,16 @@ impl RaftNode {
         self.membership.config.is_voter(self.id)
     }
 
+    /// Voters start elections; learners and spares never do. A server removed from its latest
+    /// configuration campaigns only while that removal is not known committed: "it might still
+    /// be needed until the Cnew entry is committed", and it does not count its own vote
+    /// (thesis §4.2.2).
+    pub fn may_campaign(&self) -> bool {
+        let c = &self.membership.config;
+        c.is_voter(self.id)
+            || (!c.is_learner(self.id) && self.membership.index > self.volatile.commit_index)
+    }
+
     /// Find the latest configuration in the log again (after a restart, or when a truncation
     /// removed the entry it came from).
     pub(super) fn reread_configuration(&mut self) {
@@ -286,7 +300,7 @@ impl RaftNode {
     /// leader starts replicating to new members.
     pub(super) fn log_changed(&mut self, from: u64, cx: &mut Cx) {
         let before = (self.membership.index, self.membership.config.clone());
-        let was_voter = self.is_voter();
+        let could_campaign = self.may_campaign();
         if self.membership.index >= from {
             self.reread_configuration();
         } else {
@@ -307,7 +321,7 @@ impl RaftNode {
         });
         if self.is_leader() {
             self.add_peers();
-        } else if self.is_voter() != was_voter {
+        } else if self.may_campaign() != could_campaign {
             self.reset_election_timer(cx);
         }
     }
@@ -329,6 +343,30 @@ impl RaftNode {
                 paused: false,
             });
         }
+    }
+
+    /// Thesis §4.2.3: "if a server receives a RequestVote request within the minimum election
+    /// timeout of hearing from a current leader, it does not update its term or grant its
+    /// vote." With `vote_guard` on; says so when it disregards one.
+    pub(super) fn disregards_vote_request(
+        &self,
+        candidate: NodeId,
+        term: Term,
+        cx: &mut Cx,
+    ) -> bool {
+        if !self.config.vote_guard {
+            return false;
+        }
+        let min = self.config.election_timeout_min;
+        let recent = self
+            .membership
+            .heard_leader_at
+            .is_some_and(|at| cx.now() - at < min);
+        if self.is_leader() || recent {
+            cx.explain(Rule::DisregardVoteRequest { candidate, term });
+            return true;
+        }
+        false
     }
 
     /// A client asks this server for a membership change.
@@ -427,20 +465,34 @@ impl RaftNode {
         index
     }
 
+    /// After a round of heartbeats: a removed server that has the configuration removing it
+    /// has just been sent a commit index covering it, which silences it (see
+    /// [`RaftNode::may_campaign`]); the leader stops replicating to it.
+    pub(super) fn release_removed_peers(&mut self) {
+        let (index, commit) = (self.membership.index, self.volatile.commit_index);
+        let config = &self.membership.config;
+        if let Some(ls) = &mut self.volatile.leader_state
+            && index <= commit
+        {
+            ls.peers
+                .retain(|id, p| config.is_member(*id) || p.match_index < index);
+        }
+    }
+
     /// After the commit index moved: answer the client whose change committed, go on catching a
-    /// learner up, drop removed servers from replication, and (§4.2.2) step down when this
+    /// learner up, and (§4.2.2) step down when this
     /// leader is no longer a voter in its committed configuration.
     pub(super) fn after_commit(&mut self, cx: &mut Cx) {
         if !self.is_leader() {
+            // A removed server learning its removal committed falls silent.
+            if !self.is_voter() && !self.may_campaign() {
+                cx.cancel_timer(Timer::Election);
+            }
             return;
         }
         let committed = self.membership.index <= self.volatile.commit_index;
         if !committed {
             return;
-        }
-        let config = self.membership.config.clone();
-        if let Some(ls) = &mut self.volatile.leader_state {
-            ls.peers.retain(|id, _| config.is_member(*id));
         }
         let now = cx.now();
         if let Some(ch) = self

@@ -80,10 +80,10 @@ impl RaftNode {
         self.membership.config.majority()
     }
 
-    /// A server outside the voters of its configuration starts no elections (thesis §4.1,
-    /// §4.2.1): its election timer stays disarmed.
+    /// Only a server that may campaign has its election timer armed (see
+    /// [`RaftNode::may_campaign`]).
     pub(super) fn reset_election_timer(&self, cx: &mut Cx) {
-        if !self.is_voter() {
+        if !self.may_campaign() {
             cx.cancel_timer(Timer::Election);
             return;
         }
@@ -268,6 +268,11 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        if let Msg::RequestVote { term, .. } = msg
+            && self.disregards_vote_request(from, term, cx)
+        {
+            return;
+        }
         // A forwarded client request is not an RPC between servers: its term is not adopted.
         if !matches!(msg, Msg::ClientRequest { .. }) {
             self.observe_term(msg.term(), cx);
@@ -315,11 +320,12 @@ impl Protocol for RaftNode {
 
     fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
-            (Timer::Election, Role::Follower | Role::Candidate) if self.is_voter() => {
+            (Timer::Election, Role::Follower | Role::Candidate) if self.may_campaign() => {
                 self.start_election(false, cx)
             }
             (Timer::Heartbeat, Role::Leader) => {
                 self.send_heartbeats(cx);
+                self.release_removed_peers();
                 // A learner catching up that stopped answering: its round times out.
                 self.catch_up(cx);
             }
@@ -330,7 +336,7 @@ impl Protocol for RaftNode {
 
     fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
         match cmd {
-            Command::Timeout if !self.is_voter() => {
+            Command::Timeout if !self.may_campaign() => {
                 cx.explain(Rule::NotVoter { term: self.term() })
             }
             Command::Timeout => {
@@ -358,6 +364,7 @@ impl Protocol for RaftNode {
         // Thesis §4.1: the configuration is the latest one in the log.
         self.reread_configuration();
         self.membership.changing = None;
+        self.membership.heard_leader_at = None;
         cx.explain(Rule::Restart { term: self.term() });
         self.reset_election_timer(cx);
     }

@@ -175,6 +175,7 @@ impl RaftNode {
             cx.cancel_timer(Timer::Heartbeat);
         }
         cx.explain(Rule::FollowLeader { leader, term, was });
+        self.membership.heard_leader_at = Some(cx.now());
         self.reset_election_timer(cx);
         // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
         // matches prevLogTerm."

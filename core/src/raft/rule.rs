@@ -255,6 +255,12 @@ pub enum Rule {
         round: u32,
         until: u64,
     },
+    /// A RequestVote within the minimum election timeout of hearing from a leader (or at the
+    /// leader) is disregarded: no new term, no vote (thesis §4.2.3, with `vote_guard`).
+    DisregardVoteRequest {
+        candidate: NodeId,
+        term: Term,
+    },
     /// Told to time out, but a server outside the voters starts no elections (thesis §4.1).
     NotVoter {
         term: Term,
@@ -322,6 +328,7 @@ impl Rule {
                 _ => "thesis §4.2",
             },
             Rule::StepDownRemoved { .. } => "thesis §4.2.2",
+            Rule::DisregardVoteRequest { .. } => "thesis §4.2.3",
             Rule::CaughtUp { .. } | Rule::CatchUpRound { .. } => "thesis §4.2.1",
         }
     }
