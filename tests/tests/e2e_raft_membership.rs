@@ -120,14 +120,18 @@ async fn add_server(page: &Page) -> Outcome {
     page.screenshot("raft-membership-learner").await?;
     page.set_range_to_max("speed").await?;
     page.press("play").await?;
-    page.poll("S4 promoted to voter and the change answered", WAIT, async || {
-        let (m, r) = (member(page, 4).await?, reply(page, 1).await?);
-        Ok(if m == "voter" && r.as_deref() == Some("done") {
-            Wait::Done(())
-        } else {
-            Wait::NotYet(format!("S4 is {m}, reply {r:?}"))
-        })
-    })
+    page.poll(
+        "S4 promoted to voter and the change answered",
+        WAIT,
+        async || {
+            let (m, r) = (member(page, 4).await?, reply(page, 1).await?);
+            Ok(if m == "voter" && r.as_deref() == Some("done") {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("S4 is {m}, reply {r:?}"))
+            })
+        },
+    )
     .await?;
     page.pause().await?;
     let caption_log = page

@@ -64,7 +64,7 @@ impl Member {
     }
 }
 
-/// A configuration entry in a log cell: `V 1 2 3 · L 4`.
+/// A configuration entry in a log cell: voters and learners by number, `V123 L4`.
 pub fn short_config(kind: &EntryKind) -> Option<String> {
     let EntryKind::Config(c) = kind else {
         return None;
@@ -72,12 +72,11 @@ pub fn short_config(kind: &EntryKind) -> Option<String> {
     let ids = |set: &std::collections::BTreeSet<NodeId>| {
         set.iter()
             .map(|id| (id.0 + 1).to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
+            .collect::<String>()
     };
-    let mut text = format!("V {}", ids(&c.voters));
+    let mut text = format!("V{}", ids(&c.voters));
     if !c.learners.is_empty() {
-        text.push_str(&format!(" · L {}", ids(&c.learners)));
+        text.push_str(&format!(" L{}", ids(&c.learners)));
     }
     Some(text)
 }
