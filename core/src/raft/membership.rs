@@ -565,7 +565,11 @@ impl RaftNode {
         }
         let now = cx.now();
         let quick = now - cu.round_started < self.config.election_timeout_min;
-        if quick && matched >= cu.round_end {
+        if quick && matched < cu.round_end {
+            // The round goes on.
+            return;
+        }
+        if quick {
             if self.membership.index > self.volatile.commit_index {
                 return;
             }
@@ -584,8 +588,6 @@ impl RaftNode {
                 c.index = index;
                 c.catch_up = None;
             }
-        } else if quick {
-            // The round goes on.
         } else if cu.round >= CATCH_UP_ROUNDS {
             self.membership.changing = None;
             let reason = Refusal::CatchUpFailed;
