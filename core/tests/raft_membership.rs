@@ -5,7 +5,7 @@
 
 mod raft_common;
 
-use concord_core::raft::invariants::ONE_CHANGE_AT_A_TIME;
+use concord_core::raft::invariants::{ELECTION_SAFETY, ONE_CHANGE_AT_A_TIME};
 use concord_core::raft::{
     Breaks, Change, Command, Configuration, EntryKind, Outcome, RaftConfig, RaftNode, Refusal,
     Role, Rule, Timer,
@@ -224,11 +224,13 @@ fn a_change_adds_or_removes_one_server_and_must_make_sense_thesis_4_2() {
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1], &[]));
     // A server that is not the leader says so and names the leader.
     let rules = change(&mut sim, 1, 99, Change::AddVoter(s(2)));
-    assert!(rules.contains(&Rule::NotLeader {
+    assert!(rules.contains(&Rule::RefuseChange {
         client: 9,
         seq: 99,
-        hint: Some(s(0))
+        change: Change::AddVoter(s(2)),
+        reason: Refusal::NotLeader
     }));
+    assert_eq!(outcome(&sim, 99), [Outcome::NotLeader { hint: Some(s(0)) }]);
     assert_no_violations(&sim);
 }
 
@@ -555,4 +557,43 @@ fn a_server_removed_by_an_uncommitted_change_campaigns_without_its_own_vote_thes
     );
     assert!(!election_armed(&sim, 0));
     assert_no_violations(&sim);
+}
+
+/// Break it, the thesis's Figure 4.2 made real: with two changes in flight, servers holding
+/// both (S1, S4, S5: a majority of the five-voter configuration) and servers holding neither
+/// (S2, S3: a majority of the old three) elect two leaders in one term.
+#[test]
+fn concurrent_changes_let_disjoint_majorities_elect_two_leaders_in_one_term_figure_4_2() {
+    let mut sim = led(
+        3,
+        2,
+        RaftConfig {
+            breaks: Breaks {
+                concurrent_changes: true,
+                ..Breaks::default()
+            },
+            ..RaftConfig::default()
+        },
+    );
+    partition(&mut sim, &[&[0, 3, 4], &[1, 2]]);
+    change(&mut sim, 0, 1, Change::AddVoter(s(3)));
+    change(&mut sim, 0, 2, Change::AddVoter(s(4)));
+    stabilize(&mut sim);
+    assert_eq!(
+        node(&sim, 4).configuration(),
+        &config(&[0, 1, 2, 3, 4], &[])
+    );
+    assert_eq!(node(&sim, 1).configuration(), &config(&[0, 1, 2], &[]));
+    elect(&mut sim, 1);
+    elect(&mut sim, 3);
+    assert_eq!((term(&sim, 1), term(&sim, 3)), (2, 2));
+    let found: Vec<&str> = sim
+        .violations()
+        .iter()
+        .map(|v| v.invariant.as_str())
+        .collect();
+    // The second change is reported first; then the two leaders (and S2 leading without the
+    // entries the other majority committed).
+    assert_eq!(found.first(), Some(&ONE_CHANGE_AT_A_TIME));
+    assert!(found.contains(&ELECTION_SAFETY), "{found:?}");
 }

@@ -158,6 +158,8 @@ impl Change {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Refusal {
+    /// Only the leader changes the configuration; the reply names the leader known, if any.
+    NotLeader,
     /// The previous change is not committed yet (§4.1: one change at a time).
     ChangePending,
     /// The leader has not committed an entry of its own term yet, so it cannot know the
@@ -379,8 +381,14 @@ impl RaftNode {
     ) {
         let now = cx.now();
         if !self.is_leader() {
+            // Thesis §6.2: a server that is not the leader names the leader it knows.
             let hint = self.volatile.leader.filter(|&l| l != self.id);
-            cx.explain(Rule::NotLeader { client, seq, hint });
+            cx.explain(Rule::RefuseChange {
+                client,
+                seq,
+                change,
+                reason: Refusal::NotLeader,
+            });
             self.answer(client, seq, now, Outcome::NotLeader { hint }, now);
             return;
         }

@@ -325,6 +325,7 @@ impl Rule {
             Rule::RefuseChange { reason, .. } => match reason {
                 Refusal::ChangePending | Refusal::NoCommitInTerm => "thesis §4.1",
                 Refusal::CatchUpFailed => "thesis §4.2.1",
+                Refusal::NotLeader => "thesis §6.2",
                 _ => "thesis §4.2",
             },
             Rule::StepDownRemoved { .. } => "thesis §4.2.2",

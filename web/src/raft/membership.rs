@@ -183,6 +183,7 @@ pub fn member_text(lang: Lang) -> &'static MemberText {
 
 pub fn refusal_text(lang: Lang, reason: Refusal) -> &'static str {
     match (lang, reason) {
+        (Lang::En, Refusal::NotLeader) => "refused: not the leader (thesis §6.2)",
         (Lang::En, Refusal::ChangePending) => {
             "refused: the previous change is not committed yet (thesis §4.1)"
         }
@@ -198,6 +199,7 @@ pub fn refusal_text(lang: Lang, reason: Refusal) -> &'static str {
         (Lang::En, Refusal::CatchUpFailed) => {
             "given up: the learner did not catch up in ten rounds (thesis §4.2.1)"
         }
+        (Lang::Zh, Refusal::NotLeader) => "被拒绝：不是 leader（论文 §6.2）",
         (Lang::Zh, Refusal::ChangePending) => "被拒绝：上一次变更尚未提交（论文 §4.1）",
         (Lang::Zh, Refusal::NoCommitInTerm) => {
             "被拒绝：leader 还没有提交过本任期的条目（论文 §4.1）"
