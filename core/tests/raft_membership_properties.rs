@@ -123,7 +123,7 @@ fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
     for id in leader.configuration().members() {
         let n = &sim.nodes()[id.index()].state;
         let v = &n.volatile;
-        if n.persistent.log.get(..last as usize) != Some(&leader.persistent.log[..]) {
+        if n.persistent.entries(1, last) != leader.persistent.log.stored() {
             return Err(format!("{}'s log differs from the leader's", n.id));
         }
         if id != leader.id && v.leader != Some(leader.id) {
