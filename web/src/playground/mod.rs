@@ -119,6 +119,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let root = use_node_ref();
+    let timeline_cache = use_mut_ref(derive::TimelineCache::default);
 
     {
         // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
@@ -307,7 +308,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     });
     if let Some(compact) = &props.compact {
         let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
-            let (marks, bands) = derive::timeline(history);
+            let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
             html! {
                 <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
                     band_name={P::band_name(lang)} branches={Vec::new()}
@@ -357,7 +358,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    let (marks, bands) = derive::timeline(history);
+    let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
     let branches = history
         .branches()
         .iter()
