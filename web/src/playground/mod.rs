@@ -13,7 +13,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use protocol_view::{Goal, Milestone, Options, ProtocolView, RunConfig};
+pub use protocol_view::{Beside, Goal, Milestone, Options, ProtocolView, RunConfig};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
@@ -247,7 +247,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
     let violation = sim.violations().first().map(|v| {
         html! {
-            <div class="violation" role="alert" data-violation={v.invariant.clone()}>
+            <div class="violation" role="alert" data-violation={v.invariant.clone()} data-step={v.step.to_string()}>
                 <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
                 { format!(" · {} {} · {}", t.step_no, v.step, P::violation_text(lang, sim, v)) }
             </div>
@@ -435,7 +435,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    { cluster }
+                    <div class="stage-row">
+                        { cluster }
+                        { P::beside_cluster(Beside { lang, sim, reports: &history.reports()[..history.position()],
+                            selected: selected_node.map(|i| NodeId(i as u16)), run: &run, on_run: on_run.clone() }) }
+                    </div>
                     { caption }
                     { for error }
                     { P::state_panel(lang, sim, &history.reports()[..history.position()]) }

@@ -721,6 +721,41 @@ mod tests {
 
     use super::*;
 
+    /// A message delivered by hand is named in the caption: its kind, sender and receiver.
+    #[test]
+    fn a_hand_delivery_names_its_message() {
+        let config = SimConfig {
+            seed: 3,
+            nodes: 3,
+            net: Default::default(),
+        };
+        let mut sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        while sim.in_flight().next().is_none() {
+            sim.step().unwrap();
+        }
+        let env = sim.in_flight().last().unwrap().clone();
+        let report = sim
+            .apply(concord_core::sim::Input::Act {
+                at: sim.now(),
+                action: Action::Deliver(env.id),
+            })
+            .unwrap();
+        let name = msg_name(Lang::En, &env.msg);
+        let text = caption(Lang::En, &report);
+        assert!(
+            text.starts_with(&format!(
+                "Delivered by hand, ahead of its time: {name} from {} to {}",
+                env.from, env.to
+            )),
+            "{text}"
+        );
+        let zh = caption(Lang::Zh, &report);
+        assert!(
+            zh.contains(&format!("{} 发给 {} 的", env.from, env.to)),
+            "{zh}"
+        );
+    }
+
     /// A delivery's caption names the receiver, in the event and in every rule it fired.
     #[test]
     fn captions_name_the_node_the_step_happened_to() {
