@@ -653,10 +653,11 @@ fn short_name(lang: Lang, id: &str) -> String {
                 Lang::En => (part.en, group.en),
                 Lang::Zh => (part.zh, group.zh),
             };
-            match (part.id, line.name) {
-                ("rules", _) => format!("{part_name} · {group_name}"),
-                (_, name) if name.ends_with('.') => format!("{part_name} {name}"),
-                (_, name) => name.to_owned(),
+            match (part.id, line.name.strip_suffix('.'), lang) {
+                ("rules", ..) => format!("{part_name} · {group_name}"),
+                (_, Some(n), Lang::En) => format!("{part_name}, receiver step {n}"),
+                (_, Some(n), Lang::Zh) => format!("{part_name} 接收者第 {n} 步"),
+                (_, None, _) => line.name.to_owned(),
             }
         })
         .unwrap_or_default()
