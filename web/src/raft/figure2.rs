@@ -543,9 +543,13 @@ pub fn values(slot: &NodeSlot<RaftNode>) -> Vec<(&'static str, String)> {
         ),
         (
             "state.log",
-            match p.log.len() {
-                0 => "[]".to_owned(),
-                n => format!("[1‥{n}] · {}", p.last_log_term()),
+            // The first index stored is above 1 once a snapshot has replaced the log's head.
+            match (p.log.last_index(), p.log.stored().is_empty()) {
+                (0, _) => "[]".to_owned(),
+                (last, true) => format!("[‥{last}] · {}", p.log.last_term()),
+                (last, false) => {
+                    format!("[{}‥{last}] · {}", p.log.first_index(), p.log.last_term())
+                }
             },
         ),
         ("state.commit-index", v.commit_index.to_string()),
