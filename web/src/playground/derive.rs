@@ -221,3 +221,60 @@ pub fn find_message<P: ProtocolView>(history: &History<P>, id: MsgId) -> Option<
             .find(|e| e.id == id)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use concord_core::raft::{RaftConfig, RaftNode};
+    use concord_core::sim::{Input, NodeId, SimConfig};
+
+    use super::*;
+
+    fn marks_and_bands(
+        cache: &mut TimelineCache,
+        rewrites: u64,
+        history: &History<RaftNode>,
+    ) -> (Vec<TimelineMark>, Vec<Band>) {
+        let (marks, bands) = cache.update(rewrites, history);
+        ((*marks).clone(), (*bands).clone())
+    }
+
+    /// Extending the cache step by step gives what computing it afresh gives, and a fork makes
+    /// it start over.
+    #[test]
+    fn the_timeline_cache_matches_a_fresh_computation() {
+        let config = SimConfig {
+            seed: 7,
+            nodes: 5,
+            net: Default::default(),
+        };
+        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        let mut history = History::new(sim);
+        let mut cache = TimelineCache::default();
+        for _ in 0..6 {
+            for _ in 0..100 {
+                history.apply(Input::Next).unwrap();
+            }
+            let grown = marks_and_bands(&mut cache, 0, &history);
+            assert_eq!(
+                grown,
+                marks_and_bands(&mut TimelineCache::default(), 0, &history)
+            );
+            assert!(!grown.1.is_empty());
+        }
+        // Crash a server back at step 200: the old future becomes a branch.
+        history.seek(200);
+        let at = history.current().now();
+        history
+            .apply(Input::Act {
+                at,
+                action: Action::Crash(NodeId(0)),
+            })
+            .unwrap();
+        let forked = marks_and_bands(&mut cache, 1, &history);
+        assert_eq!(
+            forked,
+            marks_and_bands(&mut TimelineCache::default(), 1, &history)
+        );
+        assert!(forked.0.iter().any(|m| m.step == 201 && m.class == "crash"));
+    }
+}

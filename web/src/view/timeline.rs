@@ -9,14 +9,14 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineMark {
     pub step: usize,
     /// `crash`, `network`, `command`, `manual`, `milestone` or `violation`.
     pub class: &'static str,
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Band {
     pub from: usize,
     pub to: usize,
