@@ -9,9 +9,9 @@
 //! Snapshot spacing follows the state's size: at least [`SNAPSHOT_EVERY`] steps, and for a
 //! large state (10,000 gossip nodes) one step per [`BYTES_PER_STEP`] bytes of it, so cloning
 //! the state costs about as much as a small share of the steps between two snapshots. When all
-//! snapshots together pass [`SNAPSHOT_BUDGET`] bytes, every other one (but the first and the
-//! last) is dropped: the recent past stays dense, older stretches get sparser, memory stays
-//! bounded, and a seek replays at most the gap around its target.
+//! snapshots together pass [`SNAPSHOT_BUDGET`] bytes, every other one of the older half (but
+//! the first) is dropped: the recent past stays dense, older stretches get sparser, memory
+//! stays bounded, and a seek replays at most the gap around its target.
 //!
 //! Acting in the past forks the run: the old future is kept as a branch, and
 //! [`History::switch_branch`] brings it back.
@@ -325,13 +325,14 @@ impl<P: Protocol> History<P> {
     }
 }
 
-/// Drop every other item, keeping the first and the last.
+/// Drop every other item of the older half, keeping the first: the recent past stays as dense
+/// as it was taken (stepping back stays cheap), older stretches get sparser each time.
 fn thin<T>(items: &mut Vec<T>) {
-    let last = items.len().saturating_sub(1);
+    let older = items.len() / 2;
     let mut i = 0;
     items.retain(|_| {
         i += 1;
-        (i - 1) % 2 == 0 || i - 1 == last
+        i - 1 >= older || (i - 1) % 2 == 0
     });
 }
 
@@ -347,13 +348,13 @@ mod tests {
     use crate::sim::{Action, NodeId, SimConfig, ms};
 
     #[test]
-    fn thinning_keeps_the_first_the_last_and_every_other() {
+    fn thinning_halves_the_older_half_and_keeps_the_recent_one() {
+        let mut v: Vec<u32> = (0..8).collect();
+        thin(&mut v);
+        assert_eq!(v, [0, 2, 4, 5, 6, 7]);
         let mut v: Vec<u32> = (0..7).collect();
         thin(&mut v);
-        assert_eq!(v, [0, 2, 4, 6]);
-        let mut v: Vec<u32> = (0..6).collect();
-        thin(&mut v);
-        assert_eq!(v, [0, 2, 4, 5]);
+        assert_eq!(v, [0, 2, 3, 4, 5, 6]);
         let mut v = vec![0, 1];
         thin(&mut v);
         assert_eq!(v, [0, 1]);
