@@ -329,10 +329,11 @@ impl<P: Protocol> History<P> {
 /// as it was taken (stepping back stays cheap), older stretches get sparser each time.
 fn thin<T>(items: &mut Vec<T>) {
     let older = items.len() / 2;
-    let mut i = 0;
+    let mut index = 0;
     items.retain(|_| {
-        i += 1;
-        i - 1 >= older || (i - 1) % 2 == 0
+        let keep = index >= older || index % 2 == 0;
+        index += 1;
+        keep
     });
 }
 
