@@ -317,6 +317,7 @@ impl<P: Protocol> Sim<P> {
             rules: out.rules,
             sent: out.sent,
             armed: out.armed,
+            message: out.message,
             violations,
         })
     }
@@ -403,6 +404,7 @@ impl<P: Protocol> Sim<P> {
             Action::Deliver(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
+                out.message = Some(env.clone());
                 // Arriving early is still arriving: the network's verdict stands.
                 let to = env.to;
                 if let Event::Delivered(_) = self.arrive(env, out) {
@@ -412,9 +414,11 @@ impl<P: Protocol> Sim<P> {
             Action::Drop(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
+                out.message = Some(env);
             }
             Action::Duplicate(m) => {
                 let original = self.in_flight[&m].clone();
+                out.message = Some(original.clone());
                 let copy = self.put_in_flight(
                     original.from,
                     original.to,
@@ -427,6 +431,7 @@ impl<P: Protocol> Sim<P> {
             }
             Action::Delay(m, by) => {
                 let env = self.in_flight.get_mut(&m).expect("validated");
+                out.message = Some(env.clone());
                 self.queue.remove(&env.key);
                 env.deliver_at = env.deliver_at.saturating_add(by);
                 self.seq += 1;
@@ -588,6 +593,7 @@ struct StepOutputs<P: Protocol> {
     sent: Vec<Envelope<P::Msg>>,
     armed: Vec<(NodeId, P::Timer, Time)>,
     rules: Vec<P::Rule>,
+    message: Option<Envelope<P::Msg>>,
 }
 
 impl<P: Protocol> Default for StepOutputs<P> {
@@ -596,6 +602,7 @@ impl<P: Protocol> Default for StepOutputs<P> {
             sent: Vec::new(),
             armed: Vec::new(),
             rules: Vec::new(),
+            message: None,
         }
     }
 }
