@@ -913,6 +913,12 @@ impl Protocol for GossipNode {
         self.start_timers(cx);
     }
 
+    /// The store and the hot rumors, the parts that grow with a run.
+    fn heap_size(&self) -> usize {
+        self.persistent.store.len() * std::mem::size_of::<super::store::Record>()
+            + self.volatile.rumors.len() * std::mem::size_of::<super::rumor::Rumor>()
+    }
+
     fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
         invariants::check(audit, nodes)
     }

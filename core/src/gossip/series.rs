@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::metrics::is_live;
 use super::node::GossipNode;
 use super::store::{Key, Version};
 use crate::sim::{NodeId, NodeSlot, Time};
@@ -102,12 +103,24 @@ struct Share {
 }
 
 impl Share {
+    /// Whether `node` holds exactly the versions (and spreads exactly the keys) this share says.
+    fn holds_what(&self, node: &GossipNode) -> bool {
+        let records = node.store().records();
+        records.len() == self.held.len()
+            && records
+                .iter()
+                .zip(&self.held)
+                .all(|(r, &(key, version, _, hot))| {
+                    r.entry.key == key && r.entry.version == version && node.is_hot(key) == hot
+                })
+    }
+
     fn of(slot: &NodeSlot<GossipNode>) -> Share {
         let node = &slot.state;
         let meter = &node.meter;
         Share {
             up: slot.up,
-            live: super::metrics::is_live(slot),
+            live: is_live(slot),
             held: node
                 .store()
                 .records()
@@ -171,17 +184,28 @@ impl Rounds {
             }
             self.round += 1;
         }
-        if let Some(slot) = touched.and_then(|id| nodes.get(id.index())) {
-            let share = Share::of(slot);
-            let i = slot.state.id.index();
-            if share != self.shares[i] {
-                let old = std::mem::replace(&mut self.shares[i], share);
-                self.add(&old, false);
-                let new = std::mem::take(&mut self.shares[i]);
-                self.add(&new, true);
-                self.shares[i] = new;
-            }
+        let Some(slot) = touched.and_then(|id| nodes.get(id.index())) else {
+            return;
+        };
+        let i = slot.state.id.index();
+        let old = &self.shares[i];
+        if old.up == slot.up && old.live == is_live(slot) && old.holds_what(&slot.state) {
+            // Most steps only send and receive: move the counters, leave the keys alone.
+            let meter = &slot.state.meter;
+            self.messages = self.messages - old.messages + meter.messages();
+            self.bytes = self.bytes - old.bytes + meter.bytes_sent;
+            self.redundant = self.redundant - old.redundant + meter.redundant;
+            let share = &mut self.shares[i];
+            share.messages = meter.messages();
+            share.bytes = meter.bytes_sent;
+            share.redundant = meter.redundant;
+            return;
         }
+        let old = std::mem::replace(&mut self.shares[i], Share::of(slot));
+        self.add(&old, false);
+        let new = std::mem::take(&mut self.shares[i]);
+        self.add(&new, true);
+        self.shares[i] = new;
     }
 
     /// The state before the first step: every node as `GossipNode::new` and `on_start` leave

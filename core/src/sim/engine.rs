@@ -232,6 +232,26 @@ impl<P: Protocol> Sim<P> {
         self.queue.iter().map(|(&(t, _), p)| (t, p))
     }
 
+    /// About how many bytes a clone of this state copies: the nodes (with what
+    /// [`Protocol::heap_size`] says they own), their timers, the queue and the messages in
+    /// flight. `History` spaces its snapshots by it. O(nodes).
+    pub fn size_estimate(&self) -> usize {
+        use std::mem::size_of;
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|slot| {
+                size_of::<NodeSlot<P>>()
+                    + slot.state.heap_size()
+                    + slot.timers.len() * size_of::<(P::Timer, ArmedTimer)>()
+            })
+            .sum();
+        nodes
+            + self.queue.len() * size_of::<(Key, Pending<P>)>()
+            + self.in_flight.len() * size_of::<(MsgId, Envelope<P::Msg>)>()
+            + self.violations.len() * size_of::<Violation>()
+    }
+
     pub fn next_event_time(&self) -> Option<Time> {
         self.queue.keys().next().map(|&(t, _)| t)
     }

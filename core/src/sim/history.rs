@@ -1,10 +1,17 @@
 //! Step back and forth over a run.
 //!
 //! A run is its starting [`Sim`] plus the list of inputs applied to it. The
-//! history keeps that list, the report of every step, and a snapshot of the
-//! simulation every [`SNAPSHOT_EVERY`] steps; going to step `k` restores the
-//! nearest snapshot at or before `k` and replays the inputs in between. The
-//! engine is deterministic, so the state reached is exactly the one seen before.
+//! history keeps that list, the report of every step, and snapshots of the
+//! simulation; going to step `k` restores the nearest snapshot at or before `k`
+//! and replays the inputs in between. The engine is deterministic, so the state
+//! reached is exactly the one seen before.
+//!
+//! Snapshot spacing follows the state's size: at least [`SNAPSHOT_EVERY`] steps, and for a
+//! large state (10,000 gossip nodes) one step per [`BYTES_PER_STEP`] bytes of it, so cloning
+//! the state costs about as much as a small share of the steps between two snapshots. When all
+//! snapshots together pass [`SNAPSHOT_BUDGET`] bytes, every other one of the older half (but
+//! the first) is dropped: the recent past stays dense, older stretches get sparser, memory
+//! stays bounded, and a seek replays at most the gap around its target.
 //!
 //! Acting in the past forks the run: the old future is kept as a branch, and
 //! [`History::switch_branch`] brings it back.
@@ -16,14 +23,47 @@ use super::report::StepReport;
 use super::tape::{MAX_TAPE_STEPS, Tape};
 use super::time::Time;
 
-/// How many steps lie between two snapshots: replaying at most this many inputs
-/// is the cost of any seek.
+/// The fewest steps between two snapshots (what small clusters use): replaying at most this
+/// many inputs is the cost of a seek.
 pub const SNAPSHOT_EVERY: usize = 64;
+
+/// A state of `b` bytes (as [`Sim::size_estimate`] counts them) is snapshotted every
+/// `b / BYTES_PER_STEP` steps, if that is more than [`SNAPSHOT_EVERY`]: a 10,000-node gossip
+/// cluster every few tens of thousands of steps, a five-server Raft cluster every 64.
+pub const BYTES_PER_STEP: usize = 256;
+
+/// Snapshots together may hold about this many bytes before older ones are thinned out.
+pub const SNAPSHOT_BUDGET: usize = 96 << 20;
+
+/// The state after `at` inputs, and its estimated size.
+#[derive(Clone, Debug)]
+struct Snapshot<P: Protocol> {
+    at: usize,
+    bytes: usize,
+    sim: Sim<P>,
+}
+
+impl<P: Protocol> Snapshot<P> {
+    fn of(at: usize, sim: &Sim<P>) -> Self {
+        Snapshot {
+            at,
+            bytes: sim.size_estimate(),
+            sim: sim.clone(),
+        }
+    }
+
+    /// Where the next snapshot falls after this one.
+    fn next(&self) -> usize {
+        self.at + (self.bytes / BYTES_PER_STEP).max(SNAPSHOT_EVERY)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct History<P: Protocol> {
-    /// `snapshots[k]` is the state after `k * SNAPSHOT_EVERY` inputs.
-    snapshots: Vec<Sim<P>>,
+    /// Snapshots by position, the start first.
+    snapshots: Vec<Snapshot<P>>,
+    /// The position at which the next snapshot is taken.
+    next_snapshot: usize,
     inputs: Vec<Input<P>>,
     reports: Vec<StepReport<P>>,
     current: Sim<P>,
@@ -42,8 +82,10 @@ pub struct BranchInfo {
 
 impl<P: Protocol> History<P> {
     pub fn new(start: Sim<P>) -> Self {
+        let first = Snapshot::of(0, &start);
         History {
-            snapshots: vec![start.clone()],
+            next_snapshot: first.next(),
+            snapshots: vec![first],
             inputs: Vec::new(),
             reports: Vec::new(),
             current: start,
@@ -123,9 +165,7 @@ impl<P: Protocol> History<P> {
         self.inputs.push(input);
         self.reports.push(report);
         self.position += 1;
-        if self.position.is_multiple_of(SNAPSHOT_EVERY) {
-            self.snapshots.push(self.current.clone());
-        }
+        self.snapshot_if_due();
         Ok(&self.reports[self.position - 1])
     }
 
@@ -152,10 +192,10 @@ impl<P: Protocol> History<P> {
     /// Go to the state after `target` steps (clamped to the recorded run).
     pub fn seek(&mut self, target: usize) {
         let target = target.min(self.inputs.len());
-        let from_snapshot = target / SNAPSHOT_EVERY * SNAPSHOT_EVERY;
-        if target < self.position || from_snapshot > self.position {
-            self.current = self.snapshots[target / SNAPSHOT_EVERY].clone();
-            self.position = from_snapshot;
+        let snapshot = &self.snapshots[self.snapshot_at_or_before(target)];
+        if target < self.position || snapshot.at > self.position {
+            self.current = snapshot.sim.clone();
+            self.position = snapshot.at;
         }
         while self.position < target {
             self.redo();
@@ -207,20 +247,14 @@ impl<P: Protocol> History<P> {
         // Everything up to the fork is shared; the rest is the target's own.
         self.inputs = self.branches.last().expect("just pushed")[..fork].to_vec();
         self.reports.truncate(fork);
-        self.snapshots.truncate(fork / SNAPSHOT_EVERY + 1);
-        self.current = self.snapshots[fork / SNAPSHOT_EVERY].clone();
-        self.position = fork / SNAPSHOT_EVERY * SNAPSHOT_EVERY;
-        while self.position < fork {
-            self.redo();
-        }
+        self.seek(fork);
+        self.drop_snapshots_after(fork);
         for input in &target[fork..] {
             let report = self.current.apply(input.clone())?;
             self.inputs.push(input.clone());
             self.reports.push(report);
             self.position += 1;
-            if self.position.is_multiple_of(SNAPSHOT_EVERY) {
-                self.snapshots.push(self.current.clone());
-            }
+            self.snapshot_if_due();
         }
         self.seek(fork);
         Ok(())
@@ -262,11 +296,113 @@ impl<P: Protocol> History<P> {
     fn truncate_future(&mut self) {
         self.inputs.truncate(self.position);
         self.reports.truncate(self.position);
-        self.snapshots.truncate(self.position / SNAPSHOT_EVERY + 1);
+        self.drop_snapshots_after(self.position);
     }
+
+    /// The index of the last snapshot at or before position `at` (the start is at 0).
+    fn snapshot_at_or_before(&self, at: usize) -> usize {
+        self.snapshots.partition_point(|s| s.at <= at) - 1
+    }
+
+    fn drop_snapshots_after(&mut self, at: usize) {
+        self.snapshots.truncate(self.snapshot_at_or_before(at) + 1);
+        self.next_snapshot = self.snapshots.last().expect("the start is kept").next();
+    }
+
+    /// Take a snapshot of `current` if one is due at this position; keep them within the
+    /// budget.
+    fn snapshot_if_due(&mut self) {
+        if self.position < self.next_snapshot {
+            return;
+        }
+        let snapshot = Snapshot::of(self.position, &self.current);
+        self.next_snapshot = snapshot.next();
+        self.snapshots.push(snapshot);
+        let total: usize = self.snapshots.iter().map(|s| s.bytes).sum();
+        if total > SNAPSHOT_BUDGET {
+            thin(&mut self.snapshots);
+        }
+    }
+}
+
+/// Drop every other item of the older half, keeping the first: the recent past stays as dense
+/// as it was taken (stepping back stays cheap), older stretches get sparser each time.
+fn thin<T>(items: &mut Vec<T>) {
+    let older = items.len() / 2;
+    let mut index = 0;
+    items.retain(|_| {
+        let keep = index >= older || index % 2 == 0;
+        index += 1;
+        keep
+    });
 }
 
 /// How many inputs two runs share from the start.
 fn common_prefix<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gossip::{Command, GossipConfig, GossipNode};
+    use crate::sim::{Action, NodeId, SimConfig, ms};
+
+    #[test]
+    fn thinning_halves_the_older_half_and_keeps_the_recent_one() {
+        let mut v: Vec<u32> = (0..8).collect();
+        thin(&mut v);
+        assert_eq!(v, [0, 2, 4, 5, 6, 7]);
+        let mut v: Vec<u32> = (0..7).collect();
+        thin(&mut v);
+        assert_eq!(v, [0, 2, 3, 4, 5, 6]);
+        let mut v = vec![0, 1];
+        thin(&mut v);
+        assert_eq!(v, [0, 1]);
+    }
+
+    fn gossip(nodes: usize) -> Sim<GossipNode> {
+        let config = SimConfig {
+            seed: 4,
+            nodes,
+            net: Default::default(),
+        };
+        Sim::new(config, &GossipConfig::default()).unwrap()
+    }
+
+    /// A large state is snapshotted rarely (one step per `BYTES_PER_STEP` bytes), a small one
+    /// every `SNAPSHOT_EVERY` steps; seeking anywhere still gives the state seen before.
+    #[test]
+    fn snapshot_spacing_follows_the_state_size_and_seeks_stay_exact() {
+        let small = History::new(gossip(5));
+        assert_eq!(small.next_snapshot, SNAPSHOT_EVERY);
+
+        let n = 2_000;
+        let mut history = History::new(gossip(n));
+        let spacing = history.next_snapshot;
+        assert!(
+            spacing >= n * size_of::<GossipNode>() / BYTES_PER_STEP,
+            "{spacing}"
+        );
+        history
+            .apply(Input::Act {
+                at: 0,
+                action: Action::Command(NodeId(3), Command::Update { key: 1, value: 1 }),
+            })
+            .unwrap();
+        history.run_until(ms(4_000));
+        let len = history.len();
+        assert!(len > 3 * spacing, "{len} steps");
+        let positions: Vec<usize> = history.snapshots.iter().map(|s| s.at).collect();
+        assert!(positions.len() >= 3 && positions.len() < len / SNAPSHOT_EVERY / 10);
+        assert!(positions.windows(2).all(|w| w[1] - w[0] >= spacing));
+        for target in [len, len - 1, positions[1], positions[1] - 1, len / 2, 1, 0] {
+            history.seek(target);
+            let mut fresh = gossip(n);
+            for input in &history.inputs()[..target] {
+                fresh.apply(input.clone()).unwrap();
+            }
+            assert!(history.current() == &fresh, "state after step {target}");
+        }
+    }
 }

@@ -188,6 +188,11 @@ pub trait Protocol: Clone + Debug + PartialEq + Serialize + Sized {
     /// Called when a crashed node comes back: volatile state is gone, persistent state stays.
     /// The engine has already disarmed every timer of the node.
     fn on_restart(&mut self, cx: &mut Context<Self>);
+    /// About how many bytes this node owns on the heap (beyond `size_of::<Self>()`), e.g. its
+    /// log or store; `History` spaces its snapshots by the state's size. 0 if negligible.
+    fn heap_size(&self) -> usize {
+        0
+    }
     /// Check the invariants over the whole cluster after a step.
     fn check(audit: &mut Self::Audit, nodes: &[super::engine::NodeSlot<Self>]) -> Vec<Violation>;
     /// Check the invariants after a step at virtual time `now` that happened to `touched` (if

@@ -46,10 +46,10 @@ pub struct ChartProps {
 /// Drawing size in `viewBox` units, and the margins that hold the axes' labels.
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 52.0;
+const LEFT: f64 = 60.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 10.0;
-const BOTTOM: f64 = 38.0;
+const BOTTOM: f64 = 42.0;
 
 /// About this many ticks per axis (the round steps give between 3 and 8).
 const TICKS_X: usize = 6;
@@ -133,7 +133,7 @@ pub fn Chart(p: &ChartProps) -> Html {
                 <g class="lines">{ for lines }</g>
                 { for now }
                 <text class="axis-label" x={f(LEFT + plot_w / 2.0)} y={f(HEIGHT - 4.0)} text-anchor="middle">{ p.x_label.clone() }</text>
-                <text class="axis-label" transform={format!("translate(13 {}) rotate(-90)", f(TOP + plot_h / 2.0))} text-anchor="middle">{ p.y_label.clone() }</text>
+                <text class="axis-label" transform={format!("translate(14 {}) rotate(-90)", f(TOP + plot_h / 2.0))} text-anchor="middle">{ p.y_label.clone() }</text>
             </svg>
             <ul class="chart-legend">{ for legend }</ul>
         </figure>
@@ -203,12 +203,15 @@ pub fn nice_step(raw: f64) -> f64 {
     nice * magnitude
 }
 
-/// A tick's label: as many decimals as the step needs, thousands as `k`, millions as `M`.
+/// A tick's label: as many decimals as the step needs; in thousands (`k`) or millions (`M`)
+/// when the step is one, so every label of an axis has the same unit.
 pub fn format_tick(v: f64, step: f64) -> String {
-    let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
-    let (scaled, unit, step) = if v.abs() >= 1e6 && step >= 1e5 {
+    if v.abs() < step * 1e-6 {
+        return "0".into();
+    }
+    let (scaled, unit, step) = if step >= 1e6 {
         (v / 1e6, "M", step / 1e6)
-    } else if v.abs() >= 1e3 && step >= 100.0 {
+    } else if step >= 1e3 {
         (v / 1e3, "k", step / 1e3)
     } else {
         (v, "", step)
@@ -298,9 +301,10 @@ mod tests {
         assert_eq!(format_tick(0.25, 0.05), "0.25");
         assert_eq!(format_tick(10.0, 5.0), "10");
         assert_eq!(format_tick(4000.0, 2000.0), "4k");
-        assert_eq!(format_tick(1500.0, 500.0), "1.5k");
+        assert_eq!(format_tick(1500.0, 500.0), "1500");
+        assert_eq!(format_tick(0.0, 2000.0), "0");
+        assert_eq!(format_tick(0.0, 0.2), "0");
         assert_eq!(format_tick(3_000_000.0, 1_000_000.0), "3M");
-        assert_eq!(format_tick(1e-17, 0.2), "0.0");
     }
 
     #[test]
