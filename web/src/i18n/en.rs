@@ -79,6 +79,7 @@ pub static TEXT: Text = Text {
     branch_from: "from step",
     steps: "steps",
     spacetime: "Space-time diagram",
+    spacetime_dense: "A cluster this large has too many lanes to draw: select a node to follow its messages in the pending list and the inspector.",
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
     step_by: "Move by:",
@@ -99,7 +100,6 @@ pub static TEXT: Text = Text {
     import_run: "Import run…",
     back_to_when: "back to when",
     client_request: "client request (forwarded)",
-    unknown_algo: "Concord has no protocol by this name: it knows raft and paxos, and gossip is coming.",
-    coming: "this protocol's view is coming to Concord. Until then, the Raft view shows consensus one message at a time.",
+    unknown_algo: "Concord has no protocol by this name: it knows raft, gossip and paxos.",
     open_full: "Open in full playground ↗",
 };

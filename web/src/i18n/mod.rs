@@ -120,6 +120,8 @@ pub struct Text {
     pub branch_from: &'static str,
     pub steps: &'static str,
     pub spacetime: &'static str,
+    /// Said instead of the space-time diagram for a cluster drawn dense.
+    pub spacetime_dense: &'static str,
     pub zoom_in: &'static str,
     pub zoom_out: &'static str,
     pub step_by: &'static str,
@@ -141,7 +143,6 @@ pub struct Text {
     pub back_to_when: &'static str,
     pub client_request: &'static str,
     pub unknown_algo: &'static str,
-    pub coming: &'static str,
     pub open_full: &'static str,
     pub copy_link: &'static str,
     pub link_copied: &'static str,

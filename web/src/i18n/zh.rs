@@ -79,6 +79,7 @@ pub static TEXT: Text = Text {
     branch_from: "始于第",
     steps: "步",
     spacetime: "时空图",
+    spacetime_dense: "集群太大，画不下每个节点的泳道：选中一个节点，在待处理列表和检查器里跟踪它的消息。",
     zoom_in: "放大",
     zoom_out: "缩小",
     step_by: "移动：",
@@ -99,7 +100,6 @@ pub static TEXT: Text = Text {
     import_run: "导入运行…",
     back_to_when: "回到上次",
     client_request: "客户端请求（转发）",
-    unknown_algo: "Concord 没有这个协议：目前支持 raft 和 paxos，gossip 即将推出。",
-    coming: "这个协议的视图即将推出。在此之前，可以在 Raft 视图里一条消息一条消息地观察共识。",
+    unknown_algo: "Concord 没有这个协议：目前支持 raft、gossip 和 paxos。",
     open_full: "在完整演练场中打开 ↗",
 };

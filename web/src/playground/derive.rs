@@ -27,8 +27,10 @@ pub fn dots<P: ProtocolView>(lang: Lang, sim: &Sim<P>, now: f64) -> Vec<Dot> {
         .collect()
 }
 
-pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>) -> Vec<PendingRow> {
+/// The first `limit` pending events, earliest first.
+pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>, limit: usize) -> Vec<PendingRow> {
     sim.pending()
+        .take(limit)
         .filter_map(|(time, pending)| {
             let (label, kind) = match pending {
                 Pending::Deliver(id) => {
@@ -86,6 +88,25 @@ pub fn mark_class<P: ProtocolView>(report: &StepReport<P>) -> Option<&'static st
 /// Whether `[` and `]` stop at this step.
 pub fn is_marked<P: ProtocolView>(report: &StepReport<P>) -> bool {
     mark_class(report).is_some()
+}
+
+/// What the timeline's marks and bands depend on: the recorded run (its length, its last step,
+/// its branches). Equal shapes give equal marks, so the view recomputes them only when it changes.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct RunShape {
+    len: usize,
+    last: Option<(u64, u64)>,
+    branches: usize,
+}
+
+impl RunShape {
+    pub fn of<P: ProtocolView>(history: &History<P>) -> Self {
+        RunShape {
+            len: history.len(),
+            last: history.reports().last().map(|r| (r.step, r.time)),
+            branches: history.branches().len(),
+        }
+    }
 }
 
 /// The timeline's marks, and its bands: runs of steps in the same era, where an era only ever
