@@ -30,6 +30,7 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
+use crate::view::controls::CountControl;
 use crate::view::legend::Legend;
 use settings::{Settings, SettingsPanel};
 use text::{gap, say};
@@ -290,6 +291,21 @@ impl ProtocolView for GossipNode {
         html! { <SettingsPanel {lang} run={run.clone()} {on_run} /> }
     }
 
+    fn size_controls(lang: Lang, run: &RunConfig, on_run: Callback<RunConfig>) -> Html {
+        let (min, max) = Self::NODES_RANGE;
+        let (run, value) = (run.clone(), run.nodes);
+        let on_change = Callback::from(move |nodes: usize| {
+            on_run.emit(RunConfig {
+                nodes: nodes.clamp(min, max),
+                ..run.clone()
+            })
+        });
+        html! {
+            <CountControl label={say(lang, "Nodes", "节点")} control="nodes" {value}
+                range={Self::NODES_RANGE} {on_change} />
+        }
+    }
+
     fn click_hint(lang: Lang) -> &'static str {
         say(
             lang,
@@ -408,7 +424,7 @@ fn node_view(
     let node = &slot.state;
     let sir = sir_of(slot, focus);
     let mut class = vec![sir_class(sir)];
-    let mut data = vec![("data-sir", sir_class(sir).to_owned())];
+    let mut data = vec![("data-role", sir_class(sir).to_owned())];
     if !node.is_member() {
         class.push("outside");
         data.push(("data-member", "false".to_owned()));

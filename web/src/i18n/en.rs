@@ -63,6 +63,7 @@ pub static TEXT: Text = Text {
     duplication: "Duplication",
     latency: "Latency",
     partition_help: "Partition: tick the servers of one side",
+    partition_first: "One side: nodes",
     partition: "Partition",
     cut_link: "Cut a link",
     from: "From",

@@ -104,6 +104,8 @@ pub struct Text {
     pub duplication: &'static str,
     pub latency: &'static str,
     pub partition_help: &'static str,
+    /// Before the range `S1 … Sk` that forms one side, in clusters too large to tick each node.
+    pub partition_first: &'static str,
     pub partition: &'static str,
     pub cut_link: &'static str,
     pub from: &'static str,

@@ -63,6 +63,7 @@ pub static TEXT: Text = Text {
     duplication: "重复",
     latency: "延迟",
     partition_help: "网络分区：勾选同一侧的节点",
+    partition_first: "一侧：节点",
     partition: "分区",
     cut_link: "切断链路",
     from: "从",
