@@ -8,22 +8,22 @@
 //! - [`inspector`]: the selected node: store, rumors, counters, its member list; crash, restart,
 //!   write `key = value` here, join.
 //! - [`panel`]: S/I/R counts, traffic, convergence, failure detection.
+//! - [`charts`]: the infected fraction per round against the theory, messages and duplicates.
+//! - [`trials`]: push, pull and push-pull compared over many seeded runs.
 //! - [`dense`]: the grid for large clusters.
 //! - [`settings`]: mode, model, fan-out, timing, selection rules, SWIM; how the URL holds them.
 //! - [`text`]: the view's words in English and Chinese.
 
 mod caption;
+mod charts;
 mod dense;
 mod inspector;
 mod panel;
 mod settings;
 mod text;
+mod trials;
 
-use std::cell::Cell;
-
-use concord_core::gossip::{
-    Command, GossipNode, Key, Model, Msg, Rule, Sir, Store, Timer, Version, metrics,
-};
+use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Timer, Version};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
@@ -39,26 +39,15 @@ use text::{gap, say};
 pub const DENSE_FROM: usize = 60;
 
 /// The update the view follows: the data key written most recently, at the newest version any
-/// node holds. O(n · keys).
+/// node holds. Read from the audit's running per-round totals: O(keys), not O(n).
 pub fn focus(sim: &Sim<GossipNode>) -> Option<(Key, Version)> {
-    let mut best: Option<(u64, Key, Version)> = None;
-    for slot in sim.nodes() {
-        for r in slot.state.store().records() {
-            let e = r.entry;
-            if !matches!(e.key, Key::Data(_)) {
-                continue;
-            }
-            let newer = match best {
-                None => true,
-                Some((born, key, version)) if key == e.key => e.version > version || born < e.born,
-                Some((born, ..)) => e.born > born,
-            };
-            if newer {
-                best = Some((e.born, e.key, e.version));
-            }
-        }
-    }
-    best.map(|(_, key, version)| (key, version))
+    sim.audit()
+        .round_now()?
+        .keys
+        .iter()
+        .filter(|k| matches!(k.key, Key::Data(_)))
+        .max_by_key(|k| (k.born, k.key))
+        .map(|k| (k.key, k.latest))
 }
 
 /// A node's state for the followed update, as a CSS class and a letter.
@@ -93,46 +82,19 @@ pub fn sir_name(lang: Lang, sir: Sir) -> &'static str {
     }
 }
 
-thread_local! {
-    /// Where the last "not converged yet" check found a node behind: the next check starts
-    /// there, so checking after every step costs O(1) while that node stays behind, instead of
-    /// O(n). Only a hint: a check that returns true has looked at every node.
-    static BEHIND: Cell<usize> = const { Cell::new(0) };
-}
-
-fn same_versions(a: &Store, b: &Store) -> bool {
-    a.len() == b.len()
-        && a.records()
-            .iter()
-            .zip(b.records())
-            .all(|(x, y)| x.entry.key == y.entry.key && x.entry.version == y.entry.version)
-}
-
-/// Every live member holds the same version of every key, and some data key exists: the
-/// update has reached everyone it can.
+/// Every live node holds the latest version of every data key, and there is one: the update
+/// has reached everyone it can. O(keys), from the audit's running totals, so "until converged"
+/// can ask after every step of a 10,000-node run.
 pub fn converged(sim: &Sim<GossipNode>) -> bool {
-    let nodes = sim.nodes();
-    let Some(reference) = nodes.iter().find(|s| metrics::is_live(s)) else {
+    let Some(now) = sim.audit().round_now() else {
         return false;
     };
-    let store = reference.state.store();
-    if !store
-        .records()
-        .iter()
-        .any(|r| matches!(r.entry.key, Key::Data(_)))
-    {
-        return false;
-    }
-    let n = nodes.len();
-    let start = BEHIND.get() % n;
-    for i in (0..n).map(|k| (start + k) % n) {
-        let slot = &nodes[i];
-        if metrics::is_live(slot) && !same_versions(slot.state.store(), store) {
-            BEHIND.set(i);
-            return false;
-        }
-    }
-    true
+    let mut data = now.keys.iter().filter(|k| matches!(k.key, Key::Data(_)));
+    let mut any = false;
+    data.all(|k| {
+        any = true;
+        k.holders == now.live
+    }) && any
 }
 
 /// The next event falls in a later round: the current round has run to its end.

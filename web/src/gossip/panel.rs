@@ -1,7 +1,8 @@
 //! Under the caption: how far the followed update has spread (S/I/R counts, Demers et al. §1.4),
 //! the traffic it took (messages, bytes, duplicates), its residue and delays once it is done, and
 //! failure detection (SWIM): who believes whom alive, suspect or dead. All of it is read from the
-//! cluster's state now ([`metrics::census`]), so it is right after stepping back too.
+//! cluster's state now ([`metrics::census`]), so it is right after stepping back too. Below:
+//! the per-round charts and the trials table.
 
 use concord_core::gossip::{GossipNode, KeyCensus, Status, metrics};
 use concord_core::sim::{NodeId, Sim};
@@ -58,6 +59,8 @@ pub fn state_panel(lang: Lang, sim: &Sim<GossipNode>) -> Html {
                 <div><dt>{ say(lang, "nodes up / members", "在线 / 成员") }</dt><dd>{ format!("{} / {}", census.up, census.live) }</dd></div>
             </dl>
             { for detection }
+            { for focus.map(|(key, _)| super::charts::charts(lang, sim, key)) }
+            <super::trials::TrialsPanel {lang} {config} nodes={nodes.len()} loss={sim.network().config.loss} />
         </section>
     }
 }
