@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use concord_tests::page::{Page, Wait};
+use concord_tests::page::{LOAD_TIMEOUT, Page, Wait};
 use concord_tests::{Outcome, ensure};
 use serde_json::json;
 
@@ -47,7 +47,8 @@ async fn gossip_swim_marks_a_crashed_node_dead_in_every_member_list() {
 
 #[tokio::test]
 async fn gossip_a_thousand_nodes_are_drawn_dense_and_converge() {
-    let page = Page::open(DENSE).await;
+    // No node is drawn as its own circle at this size: wait for the grid instead.
+    let page = Page::open_page(DENSE, &[]).await;
     let result = dense(&page).await;
     page.finish("gossip-dense", result).await;
 }
@@ -108,6 +109,25 @@ async fn spread(page: &Page) -> Outcome {
     ensure!(
         counts == (Some("0".into()), Some("12".into())),
         "no susceptible node should be left among the 12: {counts:?}"
+    );
+    // The chart's measured line ends at 1: every node holds the update.
+    let points = page
+        .attributes("[data-chart=\"infected\"] [data-points]", "data-points")
+        .await?;
+    let measured = points.first().cloned().flatten().unwrap_or_default();
+    let last_y = measured
+        .split_whitespace()
+        .last()
+        .and_then(|p| p.split(',').nth(1))
+        .and_then(|y| y.parse::<f64>().ok());
+    ensure!(
+        last_y == Some(1.0),
+        "the infected chart's measured line should reach 1, its points are {measured:?}"
+    );
+    let theory = points.get(1).cloned().flatten().unwrap_or_default();
+    ensure!(
+        theory.split_whitespace().count() >= 2,
+        "the mean-field prediction should be drawn beside it: {theory:?}"
     );
     let caption = page.caption().await?;
     ensure!(
@@ -223,6 +243,14 @@ async fn detection(page: &Page) -> Outcome {
 }
 
 async fn dense(page: &Page) -> Outcome {
+    page.poll("the dense grid", LOAD_TIMEOUT, async || {
+        Ok(if page.exists("[data-dense] canvas").await? && page.exists("[data-status]").await? {
+            Wait::Done(())
+        } else {
+            Wait::NotYet("no grid yet".to_owned())
+        })
+    })
+    .await?;
     let drawn = attr(page, "[data-dense]", "data-nodes").await?;
     ensure!(
         drawn.as_deref() == Some("1000"),
