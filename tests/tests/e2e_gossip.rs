@@ -244,11 +244,13 @@ async fn detection(page: &Page) -> Outcome {
 
 async fn dense(page: &Page) -> Outcome {
     page.poll("the dense grid", LOAD_TIMEOUT, async || {
-        Ok(if page.exists("[data-dense] canvas").await? && page.exists("[data-status]").await? {
-            Wait::Done(())
-        } else {
-            Wait::NotYet("no grid yet".to_owned())
-        })
+        Ok(
+            if page.exists("[data-dense] canvas").await? && page.exists("[data-status]").await? {
+                Wait::Done(())
+            } else {
+                Wait::NotYet("no grid yet".to_owned())
+            },
+        )
     })
     .await?;
     let drawn = attr(page, "[data-dense]", "data-nodes").await?;

@@ -59,6 +59,9 @@ pub fn kind_name(lang: Lang, kind: MsgKind) -> &'static str {
 /// A message with its main content: `Push(x1 v1@S1)`, `Digest(2 keys)`, `Ping #4` …
 pub fn msg_name(lang: Lang, msg: &Msg) -> String {
     let entries = |entries: &[concord_core::gossip::Entry]| {
+        if entries.is_empty() {
+            return "—".to_owned();
+        }
         entries
             .iter()
             .take(3)
@@ -157,6 +160,12 @@ pub fn caption(lang: Lang, report: &StepReport<GossipNode>) -> String {
                 ),
                 Lang::Zh => format!("{n} 的{}到期；没有要做的事。", timer_name(lang, t)),
             },
+            (_, Event::Delivered(e)) if matches!(e.msg, Msg::Ping { .. }) => say(
+                lang,
+                "It answers with an ack: it is alive. [SWIM 2002, §3.1]",
+                "它回复 ack：自己还活着。[SWIM 2002, §3.1]",
+            )
+            .to_owned(),
             (_, Event::Delivered(_)) => {
                 say(lang, "It changed nothing here.", "这里没有任何变化。").to_owned()
             }

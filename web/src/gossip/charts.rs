@@ -37,10 +37,20 @@ pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
         .rev()
         .find_map(|r| r.key(key))
         .map_or(0, |k| (k.born as f64 / period) as u64);
-    let measured: Rc<[(f64, f64)]> = series::points(&rows, |r| r.infected(key))
-        .into_iter()
-        .filter(|&(x, _)| x > born_round as f64)
-        .collect();
+    // The round in progress is drawn where the run stands, not at the round's end.
+    let in_progress = audit.round_now().is_some();
+    let at_now = |mut points: Vec<(f64, f64)>| {
+        if let Some(last) = points.last_mut().filter(|_| in_progress) {
+            last.0 = now;
+        }
+        Rc::<[(f64, f64)]>::from(points)
+    };
+    let measured = at_now(
+        series::points(&rows, |r| r.infected(key))
+            .into_iter()
+            .filter(|&(x, _)| x > born_round as f64)
+            .collect(),
+    );
     let n = sim.nodes().len();
     let loss = sim.network().config.loss;
     let predicted: Rc<[(f64, f64)]> = theory::infected_points(
@@ -73,13 +83,13 @@ pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
     let messages = vec![Line {
         label: say(lang, "messages sent", "发送的消息").into(),
         class: "c3",
-        points: series::per_round(&rows, |r| r.messages).into(),
+        points: at_now(series::per_round(&rows, |r| r.messages)),
         dashed: false,
     }];
     let redundant = vec![Line {
         label: say(lang, "redundant receipts", "冗余接收").into(),
         class: "c4",
-        points: series::per_round(&rows, |r| r.redundant).into(),
+        points: at_now(series::per_round(&rows, |r| r.redundant)),
         dashed: false,
     }];
     let round = say(lang, "round", "轮");

@@ -348,6 +348,9 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     { toggle("feedback", say(lang, "feedback (only unnecessary contacts count; off: blind)", "反馈（只计不必要的接触；关闭则为盲目）"), feedback, |s, on| {
                         if let Model::Rumor { feedback, .. } = &mut s.config.model { *feedback = on; }
                     }) }
+                    // The seed notes' rules are about whom a rumor goes to; anti-entropy picks uniformly.
+                    { toggle("not-sent", say(lang, "only to peers not yet sent this rumor", "只发给尚未发送过的节点"), c.selection.avoid_repeats, |s, on| s.config.selection.avoid_repeats = on) }
+                    { toggle("not-back", say(lang, "never back to the sender", "不再往发送节点散播"), c.selection.avoid_sender, |s, on| s.config.selection.avoid_sender = on) }
                     { number("backup", say(lang, "anti-entropy backup every n rounds (0: off)", "每 n 轮用反熵兜底（0：关闭）"), c.backup_every as u64, (0, 100), |s, v| s.config.backup_every = v as u32) }
                 }
                 { number("fanout", say(lang, "fan-out", "扇出"), c.fanout as u64, (FANOUT.0 as u64, FANOUT.1 as u64), |s, v| s.config.fanout = v as u32) }
@@ -356,8 +359,6 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     s.config.jitter = s.config.jitter.min(ms(v) - 1_000);
                 }) }
                 { number("jitter", say(lang, "jitter, ms", "抖动（毫秒）"), as_ms(c.jitter), (0, as_ms(c.period) - 1), |s, v| s.config.jitter = ms(v)) }
-                { toggle("not-sent", say(lang, "only to peers not yet sent this rumor", "只发给尚未发送过的节点"), c.selection.avoid_repeats, |s, on| s.config.selection.avoid_repeats = on) }
-                { toggle("not-back", say(lang, "never back to the sender", "不再往发送节点散播"), c.selection.avoid_sender, |s, on| s.config.selection.avoid_sender = on) }
                 { toggle("update", say(lang, "S1 writes x1 = 1 at the start", "开始时 S1 写入 x1 = 1"), settings.update_at_start, |s, on| s.update_at_start = on) }
             </div>
             <fieldset class="swim">

@@ -138,7 +138,7 @@ fn ring_position(i: usize, n: usize) -> Point {
 
 /// Rings of more nodes than this are crowded: smaller nodes, labels outside the ring, no captions
 /// and no links (every pair of sixty nodes would be 1,770 lines).
-const CROWDED_FROM: usize = 13;
+const CROWDED_FROM: usize = 10;
 
 fn node_radius(n: usize) -> f64 {
     match n {
