@@ -7,7 +7,7 @@ use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Playground, PlaygroundProps, ProtocolView};
+use crate::playground::{Playground, PlaygroundProps, ProtocolView, RunConfig};
 
 /// The protocols, as the tabs list them: (`algo=` name, tab label).
 pub const PROTOCOLS: [(&str, &str); 3] = [
@@ -23,6 +23,23 @@ pub fn default_nodes(algo: &str) -> usize {
         GossipNode::ALGO => GossipNode::DEFAULT_NODES,
         _ => RaftNode::DEFAULT_NODES,
     }
+}
+
+/// What keys the full page's playground: the run without the options that only change its view,
+/// so toggling one of those keeps the run on screen.
+pub fn run_key(algo: &str, run: &RunConfig) -> String {
+    let view_options = match algo {
+        RaftNode::ALGO => RaftNode::VIEW_OPTIONS,
+        GossipNode::ALGO => GossipNode::VIEW_OPTIONS,
+        PaxosNode::ALGO => PaxosNode::VIEW_OPTIONS,
+        _ => &[],
+    };
+    let options = run
+        .options
+        .pairs()
+        .filter(|(k, _)| !view_options.contains(k))
+        .collect::<Vec<_>>();
+    format!("{}/{}/{options:?}", run.seed, run.nodes)
 }
 
 /// The playground of the protocol named `algo`, keyed by `key`, or a notice saying there is none.

@@ -5,6 +5,7 @@
 //! - [`state`]: persistent and volatile state, as two structs (Figure 2, "State"), and the
 //!   leader's per-follower progress.
 //! - [`message`]: the RPCs and log entries.
+//! - [`log`]: a server's log, with the index arithmetic after log compaction (§7).
 //! - [`kv`]: the replicated state machine (a key-value store with client sessions) and what
 //!   clients are told.
 //! - [`rule`]: the rules of the paper a step can fire, each with its section.
@@ -17,6 +18,7 @@ mod client;
 pub mod config;
 pub mod invariants;
 pub mod kv;
+pub mod log;
 pub mod message;
 pub mod node;
 mod replication;
@@ -26,6 +28,7 @@ pub mod state;
 pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
+pub use log::Log;
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};

@@ -13,7 +13,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use protocol_view::{Goal, Milestone, Options, ProtocolView, RunConfig};
+pub use protocol_view::{Beside, Goal, Milestone, Options, ProtocolView, RunConfig};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
@@ -123,6 +123,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let root = use_node_ref();
+    let timeline_cache = use_mut_ref(derive::TimelineCache::default);
 
     {
         // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
@@ -229,8 +230,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
 
     let state = player.state();
     let history = &state.history;
-    // The marks and bands cover the whole run: recomputed when the run changes, not every frame.
-    let timeline = use_memo(derive::RunShape::of(history), |_| derive::timeline(history));
     let sim = state.sim();
     // With reduced motion a playing run is drawn at its last event: dots and timers move in
     // jumps, when something happens, instead of gliding.
@@ -247,7 +246,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
     let violation = sim.violations().first().map(|v| {
         html! {
-            <div class="violation" role="alert" data-violation={v.invariant.clone()}>
+            <div class="violation" role="alert" data-violation={v.invariant.clone()} data-step={v.step.to_string()}>
                 <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
                 { format!(" · {} {} · {}", t.step_no, v.step, P::violation_text(lang, sim, v)) }
             </div>
@@ -317,7 +316,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     });
     if let Some(compact) = &props.compact {
         let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
-            let (marks, bands) = (*timeline).clone();
+            let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
             html! {
                 <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
                     band_name={P::band_name(lang)} branches={Vec::new()}
@@ -369,7 +368,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    let (marks, bands) = (*timeline).clone();
+    let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
     let branches = history
         .branches()
         .iter()
@@ -453,7 +452,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    { cluster }
+                    <div class="stage-row">
+                        { cluster }
+                        { P::beside_cluster(Beside { lang, sim, reports: &history.reports()[..history.position()],
+                            selected: selected_node.map(|i| NodeId(i as u16)), run: &run, on_run: on_run.clone() }) }
+                    </div>
                     { caption }
                     { for error }
                     { P::state_panel(lang, sim, &history.reports()[..history.position()]) }
