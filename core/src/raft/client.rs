@@ -188,9 +188,10 @@ impl RaftNode {
             let outcome = Outcome::Done { index, value };
             self.answer(client, seq, requested_at, outcome, cx.now());
         }
+        self.after_commit(cx);
     }
 
-    fn answer(
+    pub(super) fn answer(
         &mut self,
         client: ClientId,
         seq: u64,

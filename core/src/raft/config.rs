@@ -26,6 +26,19 @@ pub struct RaftConfig {
     /// thesis §5.3). Off: the leader backs up `nextIndex` by one per refusal, as in Figure 2.
     #[serde(default)]
     pub conflict_hint: bool,
+    /// The last `spare` slots start outside the configuration (thesis §4.1), idle until a
+    /// membership change adds them; 0: every slot is a voter from the start.
+    #[serde(default)]
+    pub spare: usize,
+    /// A server asked to join as voter joins as learner first and is promoted once it has caught
+    /// up with the leader (thesis §4.2.1).
+    #[serde(default)]
+    pub catch_up_first: bool,
+    /// A server that heard from a leader less than the minimum election timeout ago (or is
+    /// the leader) disregards RequestVote: neither adopts its term nor votes (thesis §4.2.3).
+    /// Keeps a removed server that missed its removal from disrupting the cluster.
+    #[serde(default)]
+    pub vote_guard: bool,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
@@ -57,6 +70,11 @@ pub struct Breaks {
     /// directly (and the stale suffix can later be committed and applied).
     #[serde(default)]
     pub no_truncate: bool,
+    /// A leader takes a new membership change while the previous one is uncommitted (thesis
+    /// §4.1 forbids it): two changes in flight can leave the old and the newest configuration
+    /// with disjoint majorities (thesis Figure 4.2).
+    #[serde(default)]
+    pub concurrent_changes: bool,
 }
 
 fn default_max_batch() -> u64 {
@@ -76,6 +94,9 @@ impl Default for RaftConfig {
             max_batch: default_max_batch(),
             noop_on_election: true,
             conflict_hint: false,
+            spare: 0,
+            catch_up_first: false,
+            vote_guard: false,
             breaks: Breaks::default(),
         }
     }

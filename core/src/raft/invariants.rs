@@ -18,6 +18,7 @@ use std::collections::btree_map::Entry as MapEntry;
 
 use serde::Serialize;
 
+use super::membership;
 use super::message::{Entry, EntryKind};
 use super::node::RaftNode;
 use super::state::{Role, Term};
@@ -37,13 +38,17 @@ pub const LEADER_COMPLETENESS: &str = "leader-completeness";
 /// will ever apply a different log entry for the same index" (§5.4.3).
 pub const STATE_MACHINE_SAFETY: &str = "state-machine-safety";
 
-/// Every invariant the checker knows, in Figure 3's order.
-pub const ALL: [&str; 5] = [
+/// At most one configuration change uncommitted in a leader's log (thesis §4.1).
+pub use membership::ONE_CHANGE_AT_A_TIME;
+
+/// Every invariant the checker knows, in Figure 3's order, then the thesis's.
+pub const ALL: [&str; 6] = [
     ELECTION_SAFETY,
     LEADER_APPEND_ONLY,
     LOG_MATCHING,
     LEADER_COMPLETENESS,
     STATE_MACHINE_SAFETY,
+    ONE_CHANGE_AT_A_TIME,
 ];
 
 /// What the checker remembers across steps.
@@ -65,6 +70,8 @@ pub struct Audit {
     pub applied: Vec<(Entry, NodeId)>,
     /// Per server: up to which index its applied entries were compared with `applied`.
     pub applied_checked: Vec<u64>,
+    /// Leaders (with their term) found holding two uncommitted configuration changes.
+    pub pending_reported: Vec<(NodeId, Term)>,
 }
 
 /// An entry as first seen at its `(index, term)`.
@@ -115,6 +122,7 @@ pub fn check_nodes<'a>(
     for node in &nodes {
         leader_completeness(audit, node, &mut found);
         state_machine_safety(audit, node, &mut found);
+        one_change_at_a_time(audit, node, &mut found);
     }
     found
 }
@@ -261,6 +269,18 @@ fn leader_completeness(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Viola
         }
     }
     audit.completeness_checked[i] = audit.committed.len();
+}
+
+/// Thesis §4.1, see [`membership::check_one_change`]; reported once per leader and term.
+fn one_change_at_a_time(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
+    let term = node.term();
+    if audit.pending_reported.contains(&(node.id, term)) {
+        return;
+    }
+    if let Some(v) = membership::check_one_change(node, audit.committed.len() as u64) {
+        audit.pending_reported.push((node.id, term));
+        found.push(v);
+    }
 }
 
 fn state_machine_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {

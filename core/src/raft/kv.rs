@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::membership::Refusal;
 use super::message::{Entry, EntryKind};
 use crate::sim::{NodeId, Time};
 
@@ -238,6 +239,8 @@ pub enum Outcome {
     Done { index: u64, value: Option<i64> },
     /// This server is not the leader and cannot pass the request on; try `hint` if there is one.
     NotLeader { hint: Option<NodeId> },
+    /// A membership change the server would not make, and why (thesis §4.1–§4.2).
+    Refused { reason: Refusal },
 }
 
 #[cfg(test)]

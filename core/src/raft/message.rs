@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Op};
+use super::membership::Configuration;
 use super::state::Term;
 use crate::sim::Time;
 
@@ -28,6 +29,8 @@ pub enum EntryKind {
     /// A client's command, with the client's id and sequence number so that a retried request
     /// is applied only once (thesis §6.3).
     Command { client: ClientId, seq: u64, op: Op },
+    /// A cluster configuration (thesis §4.1): servers use the latest one in their log.
+    Config(Configuration),
 }
 
 impl Entry {
@@ -48,18 +51,19 @@ impl Entry {
     /// The client request this entry carries, if any.
     pub fn request(&self) -> Option<(ClientId, u64)> {
         match self.kind {
-            EntryKind::Noop => None,
+            EntryKind::Noop | EntryKind::Config(_) => None,
             EntryKind::Command { client, seq, .. } => Some((client, seq)),
         }
     }
 }
 
-/// `no-op`, or the command as typed: `set x 3`.
+/// `no-op`, the command as typed (`set x 3`), or the configuration (`voters {S1,S2}`).
 impl fmt::Display for EntryKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EntryKind::Noop => f.write_str("no-op"),
             EntryKind::Command { op, .. } => op.fmt(f),
+            EntryKind::Config(c) => c.fmt(f),
         }
     }
 }

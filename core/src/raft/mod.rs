@@ -12,6 +12,8 @@
 //! - [`node`]: [`RaftNode`], elections and the dispatch of inputs; `replication` (log
 //!   replication and commitment, §5.3–§5.4) and `client` (client requests, §8) add the rest
 //!   of its handlers.
+//! - [`membership`]: configurations in the log, learners and one-server changes (thesis
+//!   chapter 4).
 //! - [`invariants`]: the safety properties checked after every step (Figure 3).
 
 mod client;
@@ -19,6 +21,7 @@ pub mod config;
 pub mod invariants;
 pub mod kv;
 pub mod log;
+pub mod membership;
 pub mod message;
 pub mod node;
 mod replication;
@@ -29,6 +32,7 @@ pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
 pub use log::Log;
+pub use membership::{Change, Configuration, Refusal};
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};

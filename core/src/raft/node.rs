@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::config::RaftConfig;
 use super::invariants::{self, Audit};
 use super::kv::{ClientId, ClientReply, Op};
+use super::membership::{Change, Membership};
 use super::message::Msg;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
@@ -32,16 +33,27 @@ pub enum Command {
     /// applied; a follower passes it on to the leader it knows, or turns the client away.
     /// `(client, seq)` names the request: sending it again is a retry, applied at most once.
     Client { client: ClientId, seq: u64, op: Op },
+    /// A client asks for a membership change (thesis §4.1–§4.2). The leader answers once the
+    /// new configuration is committed, or refuses with the reason; another server answers that
+    /// it is not the leader.
+    Change {
+        client: ClientId,
+        seq: u64,
+        change: Change,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RaftNode {
     pub id: NodeId,
-    /// Number of servers in the cluster.
+    /// Number of slots in the run: servers in the configuration and spares (see
+    /// [`Membership`]).
     pub cluster: usize,
     pub config: RaftConfig,
     pub persistent: Persistent,
     pub volatile: Volatile,
+    /// The configuration in use, found in the log (thesis §4.1).
+    pub membership: Membership,
     /// Every answer this server gave a client, in order. Neither persistent nor volatile
     /// server state: it is the clients' record, kept for the view (request → reply latency).
     pub replies: Vec<ClientReply>,
@@ -62,12 +74,19 @@ impl RaftNode {
         self.volatile.role == Role::Leader
     }
 
-    /// Votes (and replicas) needed: a majority of the cluster.
+    /// Votes (and replicas) needed: a majority of the voters of the configuration in use
+    /// (thesis §4.1), not of the slots.
     pub fn majority(&self) -> usize {
-        self.cluster / 2 + 1
+        self.membership.config.majority()
     }
 
+    /// Only a server that may campaign has its election timer armed (see
+    /// [`RaftNode::may_campaign`]).
     pub(super) fn reset_election_timer(&self, cx: &mut Cx) {
+        if !self.may_campaign() {
+            cx.cancel_timer(Timer::Election);
+            return;
+        }
         let c = &self.config;
         let timeout = cx
             .rng()
@@ -109,17 +128,27 @@ impl RaftNode {
         self.volatile.votes = [self.id].into();
         cx.explain(Rule::StartElection { term, forced });
         self.reset_election_timer(cx);
-        cx.broadcast(Msg::RequestVote {
+        // Thesis §4.1: the candidate's own configuration decides whose votes count.
+        let request = Msg::RequestVote {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
-        });
+        };
+        let voters: Vec<_> = self.membership.config.voters.iter().copied().collect();
+        for to in voters.into_iter().filter(|&v| v != self.id) {
+            cx.send(to, request.clone());
+        }
         // A cluster of one is its own majority.
         self.maybe_become_leader(cx);
     }
 
+    /// Granted votes from voters of the configuration in use.
+    fn votes(&self) -> usize {
+        self.membership.config.count_voters(&self.volatile.votes)
+    }
+
     fn maybe_become_leader(&mut self, cx: &mut Cx) {
-        let votes = self.volatile.votes.len();
+        let votes = self.votes();
         if self.volatile.role == Role::Candidate && votes >= self.majority() {
             self.volatile.role = Role::Leader;
             self.volatile.leader = Some(self.id);
@@ -206,7 +235,7 @@ impl RaftNode {
         cx.explain(Rule::CountVote {
             from,
             granted,
-            votes: self.volatile.votes.len(),
+            votes: self.votes(),
             needed: self.majority(),
         });
         self.maybe_become_leader(cx);
@@ -228,6 +257,7 @@ impl Protocol for RaftNode {
             config: config.clone(),
             persistent: Persistent::default(),
             volatile: Volatile::default(),
+            membership: Membership::initial(cluster, config.spare),
             replies: Vec::new(),
         }
     }
@@ -238,6 +268,11 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        if let Msg::RequestVote { term, .. } = msg
+            && self.disregards_vote_request(from, term, cx)
+        {
+            return;
+        }
         // A forwarded client request is not an RPC between servers: its term is not adopted.
         if !matches!(msg, Msg::ClientRequest { .. }) {
             self.observe_term(msg.term(), cx);
@@ -285,8 +320,15 @@ impl Protocol for RaftNode {
 
     fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
-            (Timer::Election, Role::Follower | Role::Candidate) => self.start_election(false, cx),
-            (Timer::Heartbeat, Role::Leader) => self.send_heartbeats(cx),
+            (Timer::Election, Role::Follower | Role::Candidate) if self.may_campaign() => {
+                self.start_election(false, cx)
+            }
+            (Timer::Heartbeat, Role::Leader) => {
+                self.send_heartbeats(cx);
+                self.release_removed_peers();
+                // A learner catching up that stopped answering: its round times out.
+                self.catch_up(cx);
+            }
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
@@ -294,11 +336,19 @@ impl Protocol for RaftNode {
 
     fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
         match cmd {
+            Command::Timeout if !self.may_campaign() => {
+                cx.explain(Rule::NotVoter { term: self.term() })
+            }
             Command::Timeout => {
                 if self.volatile.role != Role::Leader {
                     self.start_election(true, cx);
                 }
             }
+            Command::Change {
+                client,
+                seq,
+                change,
+            } => self.on_change_request(client, seq, change, cx),
             Command::Client { client, seq, op } => {
                 let now = cx.now();
                 self.on_client_request(client, seq, op, now, 0, cx)
@@ -311,6 +361,10 @@ impl Protocol for RaftNode {
     /// applying the committed entries again as the server learns the commit index.
     fn on_restart(&mut self, cx: &mut Cx) {
         self.volatile = Volatile::default();
+        // Thesis §4.1: the configuration is the latest one in the log.
+        self.reread_configuration();
+        self.membership.changing = None;
+        self.membership.heard_leader_at = None;
         cx.explain(Rule::Restart { term: self.term() });
         self.reset_election_timer(cx);
     }

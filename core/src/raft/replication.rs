@@ -16,7 +16,11 @@ impl RaftNode {
     /// AppendEntries RPCs (heartbeat) to each server").
     pub(super) fn start_term_as_leader(&mut self, cx: &mut Cx) {
         let next_index = self.persistent.last_log_index() + 1;
-        let peers = NodeId::all(self.cluster)
+        // Thesis §4.1: every other member of the configuration in use, voter or learner.
+        let peers = self
+            .membership
+            .config
+            .members()
             .filter(|&id| id != self.id)
             .map(|id| {
                 let progress = PeerProgress {
@@ -170,6 +174,7 @@ impl RaftNode {
             cx.cancel_timer(Timer::Heartbeat);
         }
         cx.explain(Rule::FollowLeader { leader, term, was });
+        self.membership.heard_leader_at = Some(cx.now());
         self.reset_election_timer(cx);
         // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
         // matches prevLogTerm."
@@ -183,7 +188,11 @@ impl RaftNode {
             return;
         }
         let last_new = prev_log_index + entries.len() as u64;
+        let carried = !entries.is_empty();
         self.merge_entries(leader, prev_log_index, entries, cx);
+        if carried {
+            self.log_changed(prev_log_index + 1, cx);
+        }
         // "If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new
         // entry)": entries past the last one this message vouched for may still be stale.
         let commit = leader_commit.min(last_new);
@@ -343,6 +352,7 @@ impl RaftNode {
         }
         if advanced {
             self.maybe_commit(cx);
+            self.catch_up(cx);
         }
         self.send_more(from, cx);
     }
@@ -420,11 +430,23 @@ impl RaftNode {
         let Some(ls) = &self.volatile.leader_state else {
             return;
         };
-        let mut matched: Vec<u64> = ls.peers.values().map(|p| p.match_index).collect();
-        matched.push(self.persistent.last_log_index());
+        // Thesis §4.1: a majority of the voters of the configuration in use; a leader removed
+        // from it does not count itself (§4.2.2), learners never count (§4.2.1).
+        let config = &self.membership.config;
+        let mut matched: Vec<u64> = ls
+            .peers
+            .iter()
+            .filter(|(id, _)| config.is_voter(**id))
+            .map(|(_, p)| p.match_index)
+            .collect();
+        if config.is_voter(self.id) {
+            matched.push(self.persistent.last_log_index());
+        }
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // The highest index stored by a majority.
-        let n = matched[self.majority() - 1];
+        let Some(&n) = matched.get(self.majority() - 1) else {
+            return;
+        };
         if n <= self.volatile.commit_index {
             return;
         }

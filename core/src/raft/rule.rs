@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Op};
+use super::membership::{Change, Configuration, Refusal};
 use super::state::{Role, Term};
 use crate::sim::{NodeId, Time};
 
@@ -209,6 +210,61 @@ pub enum Rule {
         seq: u64,
         last_seq: u64,
     },
+
+    // Membership changes (thesis chapter 4).
+    /// The log now ends with a different latest configuration (appended, or a truncation
+    /// removed one): the server uses it at once, committed or not (thesis §4.1).
+    UseConfiguration {
+        index: u64,
+        config: Configuration,
+    },
+    /// The leader appends a configuration entry for a membership change (thesis §4.1).
+    AppendConfiguration {
+        index: u64,
+        term: Term,
+        config: Configuration,
+    },
+    /// The leader will not make the change, and says why.
+    RefuseChange {
+        client: ClientId,
+        seq: u64,
+        change: Change,
+        reason: Refusal,
+    },
+    /// The configuration entry a client waited for is committed: the change is done.
+    ChangeCommitted {
+        client: ClientId,
+        seq: u64,
+        index: u64,
+        requested_at: Time,
+    },
+    /// A leader no longer in the committed configuration steps down (thesis §4.2.2).
+    StepDownRemoved {
+        term: Term,
+        index: u64,
+    },
+    /// A learner finished a round of replication within an election timeout: the leader
+    /// promotes it to voter (thesis §4.2.1).
+    CaughtUp {
+        server: NodeId,
+        round: u32,
+    },
+    /// A round took an election timeout or more: another round, up to the leader's last index.
+    CatchUpRound {
+        server: NodeId,
+        round: u32,
+        until: u64,
+    },
+    /// A RequestVote within the minimum election timeout of hearing from a leader (or at the
+    /// leader) is disregarded: no new term, no vote (thesis §4.2.3, with `vote_guard`).
+    DisregardVoteRequest {
+        candidate: NodeId,
+        term: Term,
+    },
+    /// Told to time out, but a server outside the voters starts no elections (thesis §4.1).
+    NotVoter {
+        term: Term,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,6 +318,19 @@ impl Rule {
             Rule::SkipDuplicate { .. }
             | Rule::RequestInLog { .. }
             | Rule::IgnoreOldRequest { .. } => "thesis §6.3",
+            Rule::UseConfiguration { .. }
+            | Rule::AppendConfiguration { .. }
+            | Rule::ChangeCommitted { .. }
+            | Rule::NotVoter { .. } => "thesis §4.1",
+            Rule::RefuseChange { reason, .. } => match reason {
+                Refusal::ChangePending | Refusal::NoCommitInTerm => "thesis §4.1",
+                Refusal::CatchUpFailed => "thesis §4.2.1",
+                Refusal::NotLeader => "thesis §6.2",
+                _ => "thesis §4.2",
+            },
+            Rule::StepDownRemoved { .. } => "thesis §4.2.2",
+            Rule::DisregardVoteRequest { .. } => "thesis §4.2.3",
+            Rule::CaughtUp { .. } | Rule::CatchUpRound { .. } => "thesis §4.2.1",
         }
     }
 }

@@ -191,7 +191,7 @@ pub fn done(sim: &Sim<RaftNode>, client: u32, seq: u64) -> Vec<(u64, Option<i64>
         .into_iter()
         .filter_map(|r| match r.outcome {
             Outcome::Done { index, value } => Some((index, value)),
-            Outcome::NotLeader { .. } => None,
+            Outcome::NotLeader { .. } | Outcome::Refused { .. } => None,
         })
         .collect()
 }

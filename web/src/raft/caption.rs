@@ -218,6 +218,15 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
     let s = rule.section();
     match lang {
         Lang::En => match *rule {
+            Rule::UseConfiguration { .. }
+            | Rule::AppendConfiguration { .. }
+            | Rule::RefuseChange { .. }
+            | Rule::ChangeCommitted { .. }
+            | Rule::StepDownRemoved { .. }
+            | Rule::CaughtUp { .. }
+            | Rule::CatchUpRound { .. }
+            | Rule::NotVoter { .. }
+            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}, became candidate for term {term}, voted for itself and asked the others for votes ({s}).",
                 if forced {
@@ -469,6 +478,15 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             ),
         },
         Lang::Zh => match *rule {
+            Rule::UseConfiguration { .. }
+            | Rule::AppendConfiguration { .. }
+            | Rule::RefuseChange { .. }
+            | Rule::ChangeCommitted { .. }
+            | Rule::StepDownRemoved { .. }
+            | Rule::CaughtUp { .. }
+            | Rule::CatchUpRound { .. }
+            | Rule::NotVoter { .. }
+            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}，成为任期 {term} 的 candidate，先投自己一票，再向其他节点请求投票（{s}）。",
                 if forced {

@@ -188,6 +188,10 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
                     hint.map_or(String::new(), |h| format!(", {} {h}", rt.try_server))
                 ),
             ),
+            Outcome::Refused { reason } => (
+                "refused",
+                format!("→ {}", super::membership::refusal_text(p.lang, *reason)),
+            ),
         };
         html! {
             <li class={class} data-reply={r.seq.to_string()} data-outcome={class}>

@@ -101,6 +101,9 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 rt.not_leader,
                 hint.map_or(String::new(), |h| format!(", {} {h}", rt.try_server))
             ),
+            Outcome::Refused { reason } => {
+                super::membership::refusal_text(p.lang, *reason).to_owned()
+            }
         };
         html! {
             <li>{ format!("{} {} #{} → {outcome} · {} {:.1} ms", rt.client, r.client, r.seq, rt.latency,
@@ -121,8 +124,10 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 if p.node.up {
                     <dt>{ t.leader_known }</dt><dd>{ leader }</dd>
                     if node.role() == concord_core::raft::Role::Candidate {
-                        <dt>{ t.votes }</dt><dd>{ format!("{} / {}", node.volatile.votes.len(), node.majority()) }</dd>
+                        <dt>{ t.votes }</dt><dd>{ format!("{} / {}", node.configuration().count_voters(&node.volatile.votes), node.majority()) }</dd>
                     }
+                    <dt>{ super::membership::member_text(p.lang).config_entry }</dt>
+                    <dd data-field="configuration">{ format!("{} ({})", node.configuration(), super::membership::Member::of(node).name(p.lang)) }</dd>
                     <dt>{ t.commit_index }</dt><dd data-field="commit-index">{ node.volatile.commit_index }</dd>
                     <dt>{ rt.last_applied }</dt><dd data-field="last-applied">{ node.volatile.last_applied }</dd>
                     <dt>{ t.election_timer }</dt><dd>{ timer(Timer::Election) }</dd>

@@ -17,6 +17,8 @@ pub struct CellView {
     pub term: u64,
     pub command: String,
     pub noop: bool,
+    /// A configuration entry, in short (thesis §4.1).
+    pub config: Option<String>,
     pub committed: bool,
     pub applied: bool,
     pub request: Option<(u32, u64)>,
@@ -61,6 +63,7 @@ pub fn rows(sim: &Sim<RaftNode>) -> Vec<RowView> {
                     term: e.term,
                     command: e.kind.to_string(),
                     noop: matches!(e.kind, EntryKind::Noop),
+                    config: super::membership::short_config(&e.kind),
                     committed: index <= commit,
                     applied: index <= applied,
                     request: e.request(),
@@ -182,13 +185,18 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                     <div role="cell"
                         class={classes!("lg-cell", term_class(cell.term),
                             if cell.committed { "committed" } else { "uncommitted" },
-                            cell.noop.then_some("noop"), commit_edge.then_some("commit-edge"))}
+                            cell.noop.then_some("noop"), cell.config.is_some().then_some("config"),
+                            commit_edge.then_some("commit-edge"))}
                         title={cell_title(rt, row, cell)}
                         data-entry={format!("{}:{}", cell.index, cell.term)}
                         data-committed={cell.committed.to_string()}
                         data-command={cell.command.clone()}>
                         <span class="lg-term">{ cell.term }</span>
-                        <span class="lg-cmd">{ if cell.noop { rt.noop.to_owned() } else { cell.command.clone() } }</span>
+                        <span class="lg-cmd">{ match &cell.config {
+                            Some(short) => short.clone(),
+                            None if cell.noop => rt.noop.to_owned(),
+                            None => cell.command.clone(),
+                        } }</span>
                         { for marks }
                     </div>
                 },
@@ -222,6 +230,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                     <span class="lg-cell committed t1 swatch" />{ rt.committed }
                     <span class="lg-cell uncommitted t1 swatch" />{ rt.uncommitted }
                     <span class="lg-cell committed noop t1 swatch" />{ rt.noop }
+                    <span class="lg-cell committed config t1 swatch" />{ super::membership::member_text(p.lang).config_entry }
                     <span class="lg-bar-swatch" />{ rt.commit_marker }
                     <span class="lg-caret next">{ "n" }</span><span class="lg-caret match">{ "m" }</span>{ format!("{} / {}", rt.next, rt.matched) }
                 </span>

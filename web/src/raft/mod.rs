@@ -5,6 +5,7 @@ mod client;
 mod figure2;
 mod inspector;
 mod log_grid;
+mod membership;
 pub mod settings;
 mod text;
 
@@ -31,7 +32,13 @@ impl ProtocolView for RaftNode {
         };
         // The run's Raft settings (`switches`, `batch`, `election`, `heartbeat`); `parse` only
         // returns settings that pass `RaftConfig::problem`.
-        let raft = settings::from_options(&run.options);
+        let mut raft = settings::from_options(&run.options);
+        // Spare slots (thesis §4.1) come on top of the voters, within the 9 slots drawn.
+        raft.spare = raft.spare.min(Self::NODES_RANGE.1 - config.nodes);
+        let config = SimConfig {
+            nodes: config.nodes + raft.spare,
+            ..config
+        };
         Sim::new(config.clone(), &raft)
             .or_else(|_| Sim::new(config, &RaftConfig::default()))
             .expect("the default settings are valid")
@@ -134,7 +141,11 @@ impl ProtocolView for RaftNode {
             .chain(in_logs)
             .max()
             .unwrap_or(0);
-        html! { <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {on_act} /> }
+        let view = membership::panel_view(sim);
+        html! { <>
+            <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} on_act={on_act.clone()} />
+            <membership::MembershipPanel {lang} {view} {on_act} />
+        </> }
     }
 
     fn beside_cluster(ctx: Beside<'_, Self>) -> Html {
@@ -143,10 +154,13 @@ impl ProtocolView for RaftNode {
 
     fn legend(lang: Lang) -> Html {
         let t = lang.text();
+        let m = membership::member_text(lang);
         let nodes = vec![
             ("follower", t.follower),
             ("candidate", t.candidate),
             ("leader", t.leader),
+            ("follower learner square", m.learner),
+            ("follower outside", m.outside),
         ];
         let messages = vec![
             ("request-vote", t.request_vote),
@@ -252,15 +266,17 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
     let t = lang.text();
     let node = &slot.state;
     let role = node.role();
+    let member = membership::Member::of(node);
     let caption = if !slot.up {
         t.down.to_owned()
     } else {
         match role {
+            Role::Follower if member != membership::Member::Voter => member.name(lang).to_owned(),
             Role::Follower => t.follower.to_owned(),
             Role::Candidate => format!(
                 "{} {}/{}",
                 t.candidate,
-                node.volatile.votes.len(),
+                node.configuration().count_voters(&node.volatile.votes),
                 node.majority()
             ),
             Role::Leader => t.leader.to_owned(),
@@ -282,10 +298,11 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
         label: node.id.to_string().into(),
         center: node.term().to_string().into(),
         caption: caption.into(),
-        class: role_class(role).into(),
+        class: format!("{} {}", role_class(role), member.node_class()).into(),
         data: vec![
             ("data-role", role_class(role).to_owned()),
             ("data-term", node.term().to_string()),
+            ("data-member", member.key().to_owned()),
         ],
         up: slot.up,
         timer,

@@ -2,8 +2,11 @@
 //!
 //! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
 //!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
-//!   `hint` (conflict hint). Break-it switches: `vote-twice`, `skip-up-to-date`,
-//!   `commit-previous`, `no-truncate`.
+//!   `hint` (conflict hint), `catch-up` (add new servers as learners first, thesis §4.2.1),
+//!   `vote-guard` (ignore disruptive RequestVotes, thesis §4.2.3). Break-it switches:
+//!   `vote-twice`, `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`.
+//! - `spare=2` — slots beyond `nodes` that start outside the configuration (thesis §4.1);
+//!   `nodes + spare` is at most 9.
 //! - `batch=4` — at most this many entries per AppendEntries.
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
 //!
@@ -14,6 +17,7 @@ use concord_core::sim::{NetConfig, Time, ms};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::membership::member_text;
 use super::text::text;
 use crate::i18n::Lang;
 use crate::playground::Options;
@@ -25,7 +29,7 @@ pub struct Switch {
     pub set: fn(&mut RaftConfig, bool),
 }
 
-pub const OPTIONS: [Switch; 2] = [
+pub const OPTIONS: [Switch; 4] = [
     Switch {
         key: "noop",
         get: |c| c.noop_on_election,
@@ -36,9 +40,19 @@ pub const OPTIONS: [Switch; 2] = [
         get: |c| c.conflict_hint,
         set: |c, on| c.conflict_hint = on,
     },
+    Switch {
+        key: "catch-up",
+        get: |c| c.catch_up_first,
+        set: |c, on| c.catch_up_first = on,
+    },
+    Switch {
+        key: "vote-guard",
+        get: |c| c.vote_guard,
+        set: |c, on| c.vote_guard = on,
+    },
 ];
 
-pub const BREAKS: [Switch; 4] = [
+pub const BREAKS: [Switch; 5] = [
     Switch {
         key: "vote-twice",
         get: |c| c.breaks.vote_twice,
@@ -58,6 +72,11 @@ pub const BREAKS: [Switch; 4] = [
         key: "no-truncate",
         get: |c| c.breaks.no_truncate,
         set: |c, on| c.breaks.no_truncate = on,
+    },
+    Switch {
+        key: "concurrent-changes",
+        get: |c| c.breaks.concurrent_changes,
+        set: |c, on| c.breaks.concurrent_changes = on,
     },
 ];
 
@@ -99,12 +118,16 @@ pub fn parse(
 
 /// The settings a run's options name.
 pub fn from_options(options: &Options) -> RaftConfig {
-    parse(
+    let mut config = parse(
         options.get("switches"),
         options.get("batch"),
         options.get("election"),
         options.get("heartbeat"),
-    )
+    );
+    if let Some(spare) = options.get("spare").and_then(|s| s.parse::<usize>().ok()) {
+        config.spare = spare.min(8);
+    }
+    config
 }
 
 /// The `switches` value for `config`.
@@ -149,6 +172,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
             (config.heartbeat_interval != default.heartbeat_interval)
                 .then(|| (config.heartbeat_interval / 1000).to_string()),
         ),
+        (
+            "spare",
+            (config.spare != default.spare).then(|| config.spare.to_string()),
+        ),
     ];
     let mut pairs: Vec<(String, String)> = options
         .pairs()
@@ -191,6 +218,7 @@ pub fn caught_by(key: &str) -> &'static str {
         "vote-twice" => "election-safety",
         "skip-up-to-date" => "leader-completeness",
         "commit-previous" => "leader-completeness, state-machine-safety",
+        "concurrent-changes" => "one-change-at-a-time",
         _ => "log-matching",
     }
 }
@@ -208,6 +236,7 @@ pub struct SettingsProps {
 #[component]
 pub fn SettingsPanel(p: &SettingsProps) -> Html {
     let rt = text(p.lang);
+    let mt = member_text(p.lang);
     let broken = BREAKS.iter().any(|s| (s.get)(&p.config));
     let checkbox = |switch: &'static Switch,
                     label: &'static str,
@@ -252,7 +281,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         });
         html! {
             <label>{ label }
-                <input type="number" min="1" max="10000" data-control={control} value={value.to_string()} {onchange} />
+                <input type="number" min={if control == "spare" { "0" } else { "1" }} max="10000" data-control={control} value={value.to_string()} {onchange} />
             </label>
         }
     };
@@ -261,6 +290,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         (rt.skip_up_to_date, rt.skip_up_to_date_help),
         (rt.commit_previous, rt.commit_previous_help),
         (rt.no_truncate, rt.no_truncate_help),
+        (mt.concurrent, mt.concurrent_help),
     ];
     let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
         let extra =
@@ -300,6 +330,16 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     if let Some((level, message)) = warning {
                         <p class={classes!("timing-warning", level)} role="status" data-timing-warning={level}>{ message }</p>
                     }
+                </fieldset>
+                <fieldset>
+                    <legend>{ mt.membership }</legend>
+                    <ul>
+                        { checkbox(&OPTIONS[2], mt.opt_catch_up, mt.opt_catch_up_help, Html::default()) }
+                        { checkbox(&OPTIONS[3], mt.opt_guard, mt.opt_guard_help, Html::default()) }
+                    </ul>
+                    <span title={mt.spare_help}>
+                        { number("spare", mt.spare, c.spare as u64, |c, v| c.spare = v.min(8) as usize) }
+                    </span>
                 </fieldset>
                 <fieldset class="breaks">
                     <legend>{ rt.break_it }</legend>

@@ -286,7 +286,9 @@ pub struct NodeView {
     pub center: AttrValue,
     /// Short words under the node (role, votes …).
     pub caption: AttrValue,
-    /// CSS class naming the node's role or state, e.g. `leader`.
+    /// CSS classes naming the node's role or state, e.g. `leader`. With the class `square` the
+    /// node is drawn as a rounded square instead of a circle: a second kind of node (Raft's
+    /// learners) differs by shape, not by colour alone.
     pub class: AttrValue,
     /// `data-*` attributes for tests and embedders: (full attribute name, value).
     pub data: Vec<(&'static str, String)>,
@@ -410,6 +412,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             })
         };
         let selected = props.selected == Some(i);
+        let square = node.class.split_whitespace().any(|c| c == "square");
         let partitioned = props.groups.iter().any(|&g| g != group(0));
         let class = classes!(
             "node",
@@ -439,7 +442,12 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 {onclick} onkeydown={on_key}>
                 <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(r + 12.0).to_string()} />
                 { for timer }
-                <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} />
+                if square {
+                    <rect class="body" x={(x - r * 0.9).to_string()} y={(y - r * 0.9).to_string()}
+                        width={(r * 1.8).to_string()} height={(r * 1.8).to_string()} rx={(r * 0.35).to_string()} />
+                } else {
+                    <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} />
+                }
                 if !node.up {
                     <path class="cross" d={format!("M{} {} L{} {} M{} {} L{} {}", x - cross, y - cross, x + cross, y + cross, x + cross, y - cross, x - cross, y + cross)} />
                 }

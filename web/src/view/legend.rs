@@ -8,7 +8,8 @@ use crate::i18n::Lang;
 #[derive(Properties, PartialEq)]
 pub struct LegendProps {
     pub lang: Lang,
-    /// Node looks: (CSS class of the node, label).
+    /// Node looks: (CSS classes of the node, label); the class `square` draws a rounded square,
+    /// as the cluster does.
     pub nodes: Vec<(&'static str, &'static str)>,
     /// Message kinds: (CSS class of the dot, label).
     pub messages: Vec<(&'static str, &'static str)>,
@@ -20,7 +21,12 @@ pub struct LegendProps {
 pub fn Legend(p: &LegendProps) -> Html {
     let t = p.lang.text();
     let node = |&(class, label): &(&'static str, &'static str)| {
-        html! { <li><svg viewBox="0 0 16 16" class={classes!("swatch", "node", class)}><circle class="body" cx="8" cy="8" r="6" /></svg>{ label }</li> }
+        let body = if class.split_whitespace().any(|c| c == "square") {
+            html! { <rect class="body" x="2" y="2" width="12" height="12" rx="3" /> }
+        } else {
+            html! { <circle class="body" cx="8" cy="8" r="6" /> }
+        };
+        html! { <li><svg viewBox="0 0 16 16" class={classes!("swatch", "node", class.split_whitespace().collect::<Vec<_>>())}>{ body }</svg>{ label }</li> }
     };
     let dot = |&(class, label): &(&'static str, &'static str)| {
         html! { <li><svg viewBox="0 0 16 16" class="swatch"><circle class={classes!("dot", class)} cx="8" cy="8" r="5.5" /></svg>{ label }</li> }
