@@ -18,6 +18,8 @@ const ELECTION: &str = "raft-election";
 const CRASH: &str = "raft-crash";
 const SMALL: &str = "raft-small";
 const RAFT_WIDGETS: [&str; 3] = [ELECTION, CRASH, SMALL];
+/// The gossip round.
+const GOSSIP: &str = "gossip-round";
 /// Wall time an election may take at full speed.
 const ELECTION_WAIT: Duration = Duration::from_secs(20);
 
@@ -25,31 +27,24 @@ fn widget(id: &str) -> Scope {
     Scope::Widget(id.into())
 }
 
-/// Waits until every widget of the docs page is drawn: the Raft and Paxos ones with their nodes,
-/// Gossip's with its "coming" notice.
+/// Waits until every widget of the docs page is drawn with its nodes: Raft's, Gossip's and
+/// Paxos's.
 async fn wait_for_widgets(page: &Page) -> Outcome {
-    page.poll("the docs page's widgets to mount", LOAD_TIMEOUT, async || {
-        let mut seen = Vec::new();
-        for id in RAFT_WIDGETS.iter().chain(&["paxos-run"]) {
-            let nodes = page.nodes_in(&widget(id)).await?.len();
-            seen.push(format!("#{id}: {nodes} nodes"));
-            if nodes == 0 {
-                return Ok(Wait::NotYet(seen.join(", ")));
+    page.poll(
+        "the docs page's widgets to mount",
+        LOAD_TIMEOUT,
+        async || {
+            let mut seen = Vec::new();
+            for id in RAFT_WIDGETS.iter().chain(&[GOSSIP, "paxos-run"]) {
+                let nodes = page.nodes_in(&widget(id)).await?.len();
+                seen.push(format!("#{id}: {nodes} nodes"));
+                if nodes == 0 {
+                    return Ok(Wait::NotYet(seen.join(", ")));
+                }
             }
-        }
-        let notices = page
-            .script(
-                "return ['gossip-round'].map(id => document.getElementById(id)\
-                   .shadowRoot?.querySelector('[data-coming]')?.getAttribute('data-coming') ?? null);",
-                vec![],
-            )
-            .await?;
-        Ok(if notices == json!(["gossip"]) {
-            Wait::Done(())
-        } else {
-            Wait::NotYet(format!("{}; coming notices: {notices}", seen.join(", ")))
-        })
-    })
+            Ok(Wait::Done(()))
+        },
+    )
     .await
 }
 
@@ -158,6 +153,34 @@ async fn widgets(page: &Page) -> Outcome {
         after == [1, 16, 3],
         "one step of #{ELECTION} and two of #{CRASH} should move only them: {after:?}"
     );
+    let gossip = widget(GOSSIP);
+    let gossip_nodes = page.nodes_in(&gossip).await?;
+    ensure!(
+        gossip_nodes.len() == 12 && page.status_in(&gossip).await?.step == 0,
+        "#{GOSSIP} (data-nodes=12) should draw twelve nodes and not have moved: {}",
+        describe(&gossip_nodes)
+    );
+    for _ in 0..3 {
+        press_in(page, GOSSIP, "step").await?;
+    }
+    wait_for_step_in(page, &gossip, 3).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = steps(page).await?;
+    ensure!(
+        after == [1, 16, 3],
+        "three steps of #{GOSSIP} should move only it: the Raft widgets say {after:?}"
+    );
+    let infected = page
+        .script(
+            "return document.getElementById(arguments[0]).shadowRoot\
+               .querySelectorAll('[data-role=\"infective\"]').length;",
+            vec![json!(GOSSIP)],
+        )
+        .await?;
+    ensure!(
+        infected.as_u64().is_some_and(|n| n >= 1),
+        "#{GOSSIP} opens with S1's update: some node should be infective, {infected} are"
+    );
 
     // Playing one runs only that one: the crashed cluster elects a new leader.
     page.script(
@@ -190,7 +213,7 @@ async fn widgets(page: &Page) -> Outcome {
         .screenshot_of(&format!("#{SMALL}"), "embed-widget-small-zh")
         .await?;
     page.browser()
-        .screenshot_of("#gossip-round", "embed-widget-gossip-coming")
+        .screenshot_of(&format!("#{GOSSIP}"), "embed-widget-gossip")
         .await?;
 
     // Styles stay on their side of the shadow root, both ways.

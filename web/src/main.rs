@@ -6,6 +6,7 @@
 
 mod app;
 mod embed;
+mod gossip;
 mod i18n;
 mod panic_banner;
 mod paxos;

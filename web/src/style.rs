@@ -6,10 +6,11 @@ use wasm_bindgen::JsValue;
 use web_sys::Node;
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
-const SHEETS: [&str; 4] = [
+const SHEETS: [&str; 5] = [
     include_str!("../style.css"),
     include_str!("../raft.css"),
     include_str!("../raft-membership.css"),
+    include_str!("../gossip.css"),
     include_str!("../paxos.css"),
 ];
 

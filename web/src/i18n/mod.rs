@@ -104,6 +104,8 @@ pub struct Text {
     pub duplication: &'static str,
     pub latency: &'static str,
     pub partition_help: &'static str,
+    /// Before the range `S1 … Sk` that forms one side, in clusters too large to tick each node.
+    pub partition_first: &'static str,
     pub partition: &'static str,
     pub cut_link: &'static str,
     pub from: &'static str,
@@ -120,6 +122,8 @@ pub struct Text {
     pub branch_from: &'static str,
     pub steps: &'static str,
     pub spacetime: &'static str,
+    /// Said instead of the space-time diagram for a cluster drawn dense.
+    pub spacetime_dense: &'static str,
     pub zoom_in: &'static str,
     pub zoom_out: &'static str,
     pub step_by: &'static str,
@@ -141,7 +145,6 @@ pub struct Text {
     pub back_to_when: &'static str,
     pub client_request: &'static str,
     pub unknown_algo: &'static str,
-    pub coming: &'static str,
     pub open_full: &'static str,
     pub copy_link: &'static str,
     pub link_copied: &'static str,

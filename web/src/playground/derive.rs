@@ -28,8 +28,10 @@ pub fn dots<P: ProtocolView>(lang: Lang, sim: &Sim<P>, now: f64) -> Vec<Dot> {
         .collect()
 }
 
-pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>) -> Vec<PendingRow> {
+/// The first `limit` pending events, earliest first.
+pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>, limit: usize) -> Vec<PendingRow> {
     sim.pending()
+        .take(limit)
         .filter_map(|(time, pending)| {
             let (label, kind) = match pending {
                 Pending::Deliver(id) => {

@@ -83,6 +83,10 @@ impl Selection {
     }
 }
 
+/// The pending list shows the earliest events only: with thousands of nodes there are thousands
+/// of timers, and a frame should not name them all.
+const PENDING_ROWS: usize = 40;
+
 /// The space-time diagram's default span of virtual time, µs.
 const SPACETIME_WINDOW: f64 = 150_000.0;
 
@@ -234,13 +238,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     } else {
         state.view_time
     };
-    let nodes = sim
-        .nodes()
-        .iter()
-        .map(|slot| P::node_view(lang, sim, slot, now))
-        .collect::<Vec<_>>();
-    let dots = derive::dots(lang, sim, now);
     let selected_node = selected.and_then(Selection::node);
+    let dense = P::dense_view(lang, sim, selected_node, on_select.clone());
     let caption_text = match history.last_report() {
         Some(report) => P::caption(lang, report),
         None => P::start_caption(lang, sim),
@@ -289,11 +288,20 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         .cuts()
         .map(|(a, b)| (a.index(), b.index()))
         .collect::<Vec<_>>();
-    let cluster = html! {
-        <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
-            selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
-            groups={groups} {cuts} aria_label={P::describe(lang, sim)} />
-    };
+    let is_dense = dense.is_some();
+    let cluster = dense.unwrap_or_else(|| {
+        let nodes = sim
+            .nodes()
+            .iter()
+            .map(|slot| P::node_view(lang, sim, slot, now))
+            .collect::<Vec<_>>();
+        let dots = derive::dots(lang, sim, now);
+        html! {
+            <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
+                selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
+                groups={groups} {cuts} aria_label={P::describe(lang, sim)} />
+        }
+    });
     // Read out as it changes when the reader steps; while playing it would talk over itself.
     let live = if state.playing { "off" } else { "polite" };
     let caption =
@@ -343,17 +351,19 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         NetChange::Uncut(a, b) => Action::Uncut(a, b),
         NetChange::Heal => Action::Heal,
     });
-    let pending = derive::pending(lang, sim);
+    let pending = derive::pending(lang, sim, PENDING_ROWS);
+    let pending_count = sim.pending().count();
     let on_fire = {
-        let (on_act, timers): (_, Vec<Vec<P::Timer>>) = (
-            on_act.clone(),
-            sim.nodes()
-                .iter()
-                .map(|n| n.timers().keys().copied().collect())
-                .collect(),
-        );
+        // The timer is looked up when clicked, in the state the row was drawn from.
+        let (on_act, player) = (on_act.clone(), player.clone());
         Callback::from(move |(node, timer): (usize, usize)| {
-            if let Some(&kind) = timers.get(node).and_then(|t| t.get(timer)) {
+            let kind = player
+                .state()
+                .sim()
+                .nodes()
+                .get(node)
+                .and_then(|slot| slot.timers().keys().nth(timer).copied());
+            if let Some(kind) = kind {
                 on_act.emit(Action::Fire(NodeId(node as u16), kind));
             }
         })
@@ -364,13 +374,20 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         .iter()
         .map(|b| (b.fork, b.len))
         .collect::<Vec<_>>();
-    let (arrows, events) = derive::spacetime(lang, history, now, *window);
-    let labels = sim
-        .nodes()
-        .iter()
-        .enumerate()
-        .map(|(i, _)| AttrValue::from(NodeId(i as u16).to_string()))
-        .collect::<Vec<_>>();
+    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
+    let spacetime = (!is_dense).then(|| {
+        let (arrows, events) = derive::spacetime(lang, history, now, *window);
+        let labels = sim
+            .nodes()
+            .iter()
+            .enumerate()
+            .map(|(i, _)| AttrValue::from(NodeId(i as u16).to_string()))
+            .collect::<Vec<_>>();
+        html! {
+            <SpaceTime {labels} {arrows} {events} {now} window={*window}
+                selected_msg={selected.and_then(Selection::msg).map(|m| m.0)} on_select_msg={on_select_msg.clone()} />
+        }
+    });
     let link = {
         let player = player.clone();
         Callback::from(move |_| permalink::permalink(&player.state().history))
@@ -469,8 +486,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                             <button class="small" aria-label={t.zoom_out} onclick={zoom(2.0)}>{ "−" }</button>
                             <span class="note">{ format!("{:.0} ms", *window / 1000.0) }</span>
                         </div>
-                        <SpaceTime {labels} {arrows} {events} {now} window={*window}
-                            selected_msg={selected.and_then(Selection::msg).map(|m| m.0)} on_select_msg={on_select_msg.clone()} />
+                        { spacetime.unwrap_or_else(|| html! { <p class="note">{ t.spacetime_dense }</p> }) }
                     </details>
                 </div>
                 <aside class="side">
@@ -479,7 +495,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                         <p class="hint">{ P::click_hint(lang) }</p>
                     }
                     { P::settings_panel(lang, sim, &run, on_run.clone()) }
-                    <PendingPanel {lang} rows={pending} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
+                    <PendingPanel {lang} rows={pending} total={pending_count} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
                         on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))} on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
                         on_select_msg={on_select_msg.clone()} {on_fire} />
                     <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}

@@ -109,6 +109,17 @@ pub trait ProtocolView: Protocol + 'static {
     /// How one node looks; `sim` is the whole run, for what no single node knows (Paxos: whether
     /// an acceptor is in the majority that chose a value).
     fn node_view(lang: Lang, sim: &Sim<Self>, slot: &NodeSlot<Self>, now: f64) -> NodeView;
+    /// A drawing of the whole cluster for sizes one circle per node cannot show (Gossip's
+    /// thousands of nodes), in place of the ring. When it gives one, the playground computes no
+    /// per-node views, dots or space-time lanes, so a frame costs what this drawing costs.
+    fn dense_view(
+        _lang: Lang,
+        _sim: &Sim<Self>,
+        _selected: Option<usize>,
+        _on_select: Callback<usize>,
+    ) -> Option<Html> {
+        None
+    }
     /// CSS class of a message's dot and arrow (its kind).
     fn dot_class(msg: &Self::Msg) -> &'static str;
     /// A message in one line, for tooltips, the pending list and the message inspector.

@@ -136,8 +136,17 @@ fn ring_position(i: usize, n: usize) -> Point {
     (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
 }
 
+/// Rings of more nodes than this are crowded: smaller nodes, labels outside the ring, no captions
+/// and no links (every pair of sixty nodes would be 1,770 lines).
+const CROWDED_FROM: usize = 10;
+
 fn node_radius(n: usize) -> f64 {
-    if n <= 5 { 34.0 } else { 30.0 }
+    match n {
+        0..=5 => 34.0,
+        6..CROWDED_FROM => 30.0,
+        // Four fifths of the room each node has on the ring.
+        _ => (0.8 * PI * RING / n as f64).max(5.0),
+    }
 }
 
 /// Columns spread evenly across the width; each column's nodes stacked and centred vertically.
@@ -330,8 +339,10 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         None => true,
         Some(c) => c[a].abs_diff(c[b]) == 1,
     };
+    let crowded = geo.columns.is_none() && n >= CROWDED_FROM;
     let links = (0..n)
         .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .filter(|_| !crowded)
         .filter(|&(a, b)| linked(a, b))
         .map(|(a, b)| {
             let ((x1, y1), (x2, y2)) = (geo.points[a], geo.points[b]);
@@ -440,9 +451,22 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 if !node.up {
                     <path class="cross" d={format!("M{} {} L{} {} M{} {} L{} {}", x - cross, y - cross, x + cross, y + cross, x + cross, y - cross, x - cross, y + cross)} />
                 }
-                <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
-                <text class="label" x={x.to_string()} y={(y + geo.label_dy).to_string()}>{ node.label.clone() }</text>
-                <text class="caption" x={x.to_string()} y={(y + geo.caption_dy).to_string()}>{ node.caption.clone() }</text>
+                if crowded {
+                    <text class="center" x={x.to_string()} y={format!("{:.1}", y + 0.33 * r)}
+                        style={format!("font-size: {:.0}px", r.min(22.0))}>{ node.center.clone() }</text>
+                } else {
+                    <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
+                }
+                if crowded {
+                    // Outward from the centre, clear of both neighbours; the caption is in the
+                    // node's tooltip and its inspector.
+                    <text class="label" x={format!("{:.1}", CENTER + (x - CENTER) * (1.0 + (r + 14.0) / RING))}
+                        y={format!("{:.1}", CENTER + (y - CENTER) * (1.0 + (r + 14.0) / RING) + 4.0)}>{ node.label.clone() }</text>
+                    <title>{ format!("{} · {}", node.label, node.caption) }</title>
+                } else {
+                    <text class="label" x={x.to_string()} y={(y + geo.label_dy).to_string()}>{ node.label.clone() }</text>
+                    <text class="caption" x={x.to_string()} y={(y + geo.caption_dy).to_string()}>{ node.caption.clone() }</text>
+                }
             </g>
         };
         with_data_attributes(g, &attrs)
@@ -452,7 +476,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         Layout::Columns { .. } => "columns",
     };
     html! {
-        <svg class={classes!("cluster", layout_class)} viewBox={format!("0 0 {} {}", geo.width, geo.height)} role="img" aria-label={props.aria_label.clone()}>
+        <svg class={classes!("cluster", layout_class, crowded.then_some("crowded"))} viewBox={format!("0 0 {} {}", geo.width, geo.height)} role="img" aria-label={props.aria_label.clone()}>
             <g class="headings">{ for headings }</g>
             <g class="links">{ for links }{ for cuts }</g>
             <g class="nodes">{ for nodes }</g>

@@ -28,6 +28,10 @@ pub struct NetworkProps {
     pub on_change: Callback<NetChange>,
 }
 
+/// Larger clusters pick a partition's side as a range (S1 … Sk) and a link's ends by number: a
+/// checkbox and an option per node would be thousands of elements redrawn every frame.
+const PICK_EACH_MAX: usize = 64;
+
 fn percent(p: f64) -> String {
     format!("{:.0}", p * 100.0)
 }
@@ -75,15 +79,25 @@ pub fn NetworkPanel(p: &NetworkProps) -> Html {
             </label>
         }
     });
+    let each = p.nodes <= PICK_EACH_MAX;
+    let side_range = use_node_ref();
     let on_partition = {
-        let (on_change, sides) = (p.on_change.clone(), sides.clone());
+        let (on_change, sides, side_range) =
+            (p.on_change.clone(), sides.clone(), side_range.clone());
         Callback::from(move |_: MouseEvent| {
-            let group: Vec<NodeId> = sides
-                .iter()
-                .enumerate()
-                .filter(|&(_, &s)| s)
-                .map(|(i, _)| NodeId(i as u16))
-                .collect();
+            let group: Vec<NodeId> = match side_range.cast::<HtmlInputElement>() {
+                // The first k nodes.
+                Some(input) => {
+                    let k = input.value().parse::<u16>().unwrap_or(0);
+                    (0..k).map(NodeId).collect()
+                }
+                None => sides
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &s)| s)
+                    .map(|(i, _)| NodeId(i as u16))
+                    .collect(),
+            };
             on_change.emit(NetChange::Partition(vec![group]));
         })
     };
@@ -92,10 +106,14 @@ pub fn NetworkPanel(p: &NetworkProps) -> Html {
     let cut = |both: bool| {
         let (on_change, from, to) = (p.on_change.clone(), link_from.clone(), link_to.clone());
         Callback::from(move |_: MouseEvent| {
-            let pick = |r: &NodeRef| {
-                r.cast::<HtmlSelectElement>()
-                    .and_then(|s| s.value().parse::<u16>().ok())
-                    .map(NodeId)
+            // A select holds the 0-based index; a number field the 1-based id shown.
+            let pick = |r: &NodeRef| match r.cast::<HtmlSelectElement>() {
+                Some(s) => s.value().parse::<u16>().ok().map(NodeId),
+                None => r
+                    .cast::<HtmlInputElement>()
+                    .and_then(|i| i.value().parse::<u16>().ok())
+                    .and_then(|id| id.checked_sub(1))
+                    .map(NodeId),
             };
             if let (Some(a), Some(b)) = (pick(&from), pick(&to))
                 && a != b
@@ -149,14 +167,26 @@ pub fn NetworkPanel(p: &NetworkProps) -> Html {
             </div>
             <fieldset>
                 <legend>{ t.partition_help }</legend>
-                <div class="sides">{ for side_boxes }</div>
+                if each {
+                    <div class="sides">{ for side_boxes.take(PICK_EACH_MAX) }</div>
+                } else {
+                    <label class="side-range">{ format!("{} S1 … S", t.partition_first) }
+                        <input type="number" ref={side_range} data-control="partition-first" min="1"
+                            max={(p.nodes - 1).to_string()} value={(p.nodes / 2).to_string()} />
+                    </label>
+                }
                 <button data-action="partition" onclick={on_partition}>{ t.partition }</button>
             </fieldset>
             <fieldset>
                 <legend>{ t.cut_link }</legend>
-                <select ref={link_from.clone()} aria-label={t.from}>{ options(0) }</select>
-                { " → " }
-                <select ref={link_to.clone()} aria-label={t.to}>{ options(1.min(p.nodes.saturating_sub(1))) }</select>
+                if each {
+                    <select ref={link_from.clone()} aria-label={t.from}>{ options(0) }</select>
+                    { " → " }
+                    <select ref={link_to.clone()} aria-label={t.to}>{ options(1.min(p.nodes.saturating_sub(1))) }</select>
+                } else {
+                    { "S" }<input type="number" ref={link_from.clone()} aria-label={t.from} min="1" max={p.nodes.to_string()} value="1" />
+                    { " → S" }<input type="number" ref={link_to.clone()} aria-label={t.to} min="1" max={p.nodes.to_string()} value="2" />
+                }
                 <button data-action="cut-one-way" onclick={cut(false)}>{ t.one_way }</button>
                 <button data-action="cut-both" onclick={cut(true)}>{ t.both_ways }</button>
                 <ul class="cuts">{ for cuts }</ul>

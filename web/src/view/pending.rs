@@ -26,7 +26,10 @@ pub enum PendingKind {
 #[derive(Properties, PartialEq)]
 pub struct PendingProps {
     pub lang: Lang,
+    /// The earliest pending events (the caller may give only the first few).
     pub rows: Vec<PendingRow>,
+    /// How many events are pending in all.
+    pub total: usize,
     pub selected_msg: Option<u64>,
     pub on_deliver: Callback<u64>,
     pub on_drop: Callback<u64>,
@@ -74,10 +77,10 @@ pub fn PendingPanel(p: &PendingProps) -> Html {
             }
         }
     });
-    let more = p.rows.len().saturating_sub(SHOWN);
+    let more = p.total.saturating_sub(SHOWN.min(p.rows.len()));
     html! {
         <details class="panel pending" open=true>
-            <summary>{ format!("{} ({})", t.pending, p.rows.len()) }</summary>
+            <summary>{ format!("{} ({})", t.pending, p.total) }</summary>
             <p class="note">{ t.pending_help }</p>
             <ol class="rows">{ for rows }</ol>
             if more > 0 { <p class="note">{ format!("+{more}") }</p> }

@@ -1,0 +1,324 @@
+//! Gossip in the browser: an update spreads to every node (Demers et al. §1.3) and the page says
+//! so; an update written at a chosen node; a crashed node found dead by SWIM (§3.1, §4.2) in every
+//! member's list; the dense grid at 1,000 nodes; a setting that changes the run. Runs in headless
+//! Chromium against `$CONCORD_DIST`; a failure prints the page's permalink and saves a screenshot.
+
+use std::time::Duration;
+
+use concord_tests::page::{LOAD_TIMEOUT, Page, Wait};
+use concord_tests::{Outcome, ensure};
+use serde_json::json;
+
+/// Anti-entropy push-pull among twelve nodes: SI always reaches everyone.
+const SPREAD: &str = "/?algo=gossip&nodes=12&model=si&mode=push-pull&seed=3";
+/// Nobody writes at the start: the reader picks the node.
+const QUIET: &str = "/?algo=gossip&nodes=10&model=si&mode=push-pull&update=none&seed=5";
+/// SWIM on, with short timeouts so detection takes a few seconds of virtual time.
+const SWIM: &str = "/?algo=gossip&nodes=8&model=si&mode=push-pull&swim=on&probe=500&probe-timeout=150\
+                    &suspicion=on&suspect-timeout=1500&seed=2";
+const DENSE: &str = "/?algo=gossip&nodes=1000&model=si&mode=push-pull&seed=1";
+/// The seed notes' setting (push, rumor counter k = 2).
+const DEFAULT: &str = "/?algo=gossip&nodes=8&seed=4";
+/// Wall time a jump or a run at full speed may take.
+const RUN_WAIT: Duration = Duration::from_secs(60);
+/// A phone's viewport, for the narrow screenshots.
+const NARROW: (u32, u32) = (390, 844);
+
+#[tokio::test]
+async fn gossip_an_update_spreads_until_every_node_holds_it() {
+    let page = Page::open(SPREAD).await;
+    let result = spread(&page).await;
+    page.finish("gossip-spread", result).await;
+}
+
+#[tokio::test]
+async fn gossip_an_update_written_at_a_chosen_node_reaches_everyone() {
+    let page = Page::open(QUIET).await;
+    let result = written_at_s5(&page).await;
+    page.finish("gossip-write", result).await;
+}
+
+#[tokio::test]
+async fn gossip_swim_marks_a_crashed_node_dead_in_every_member_list() {
+    let page = Page::open(SWIM).await;
+    let result = detection(&page).await;
+    page.finish("gossip-swim", result).await;
+}
+
+#[tokio::test]
+async fn gossip_a_thousand_nodes_are_drawn_dense_and_converge() {
+    // No node is drawn as its own circle at this size: wait for the grid instead.
+    let page = Page::open_page(DENSE, &[]).await;
+    let result = dense(&page).await;
+    page.finish("gossip-dense", result).await;
+}
+
+#[tokio::test]
+async fn gossip_switching_to_pull_changes_the_messages() {
+    let page = Page::open(DEFAULT).await;
+    let result = switch_mode(&page).await;
+    page.finish("gossip-settings", result).await;
+}
+
+/// An attribute of the first element matching `selector`.
+async fn attr(page: &Page, selector: &str, name: &str) -> Outcome<Option<String>> {
+    Ok(page
+        .attributes(selector, name)
+        .await?
+        .into_iter()
+        .next()
+        .flatten())
+}
+
+/// Presses "until converged" and waits for the spread panel to say every live node holds it.
+async fn until_converged(page: &Page) -> Outcome {
+    page.press("until-goal").await?;
+    page.poll("the update to reach every node", RUN_WAIT, async || {
+        let converged = attr(page, "[data-converged]", "data-converged").await?;
+        let fraction = attr(page, ".spread", "data-fraction").await?;
+        Ok(
+            if converged.as_deref() == Some("true") && fraction.as_deref() == Some("1.0000") {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("converged={converged:?}, fraction={fraction:?}"))
+            },
+        )
+    })
+    .await
+}
+
+async fn spread(page: &Page) -> Outcome {
+    let nodes = page.nodes().await?;
+    let roles: Vec<&str> = nodes.iter().map(|n| n.role.as_str()).collect();
+    ensure!(
+        roles.len() == 12
+            && roles[0] == "infective"
+            && roles[1..].iter().all(|r| *r == "susceptible"),
+        "S1 writes x1 = 1 at the start: it alone should be infective, the page shows {roles:?}"
+    );
+    until_converged(page).await?;
+    let nodes = page.nodes().await?;
+    ensure!(
+        nodes.iter().all(|n| n.role == "infective"),
+        "in anti-entropy every node holding the update keeps exchanging it (SI): {nodes:?}"
+    );
+    let counts = (
+        attr(page, ".spread", "data-susceptible").await?,
+        attr(page, ".spread", "data-live").await?,
+    );
+    ensure!(
+        counts == (Some("0".into()), Some("12".into())),
+        "no susceptible node should be left among the 12: {counts:?}"
+    );
+    // The chart's measured line ends at 1: every node holds the update.
+    let points = page
+        .attributes("[data-chart=\"infected\"] [data-points]", "data-points")
+        .await?;
+    let measured = points.first().cloned().flatten().unwrap_or_default();
+    let last_y = measured
+        .split_whitespace()
+        .last()
+        .and_then(|p| p.split(',').nth(1))
+        .and_then(|y| y.parse::<f64>().ok());
+    ensure!(
+        last_y == Some(1.0),
+        "the infected chart's measured line should reach 1, its points are {measured:?}"
+    );
+    let theory = points.get(1).cloned().flatten().unwrap_or_default();
+    ensure!(
+        theory.split_whitespace().count() >= 2,
+        "the mean-field prediction should be drawn beside it: {theory:?}"
+    );
+    let caption = page.caption().await?;
+    ensure!(
+        caption.contains("Demers et al. 1987"),
+        "each step's caption should name its source: {caption:?}"
+    );
+    page.screenshot("gossip-converged").await?;
+    page.resize(NARROW.0, NARROW.1).await?;
+    page.screenshot("gossip-converged-narrow").await?;
+    Ok(())
+}
+
+async fn written_at_s5(page: &Page) -> Outcome {
+    ensure!(
+        !page.exists(".spread").await?,
+        "update=none: there should be no update to follow yet"
+    );
+    page.click_node(5).await?;
+    page.fill("update", "x7=42").await?;
+    page.press("write").await?;
+    page.wait_for_step(1).await?;
+    let caption = page.caption().await?;
+    ensure!(
+        caption.contains("S5 wrote x7 = 42"),
+        "the caption should say S5 wrote x7 = 42: {caption:?}"
+    );
+    let key = attr(page, ".spread", "data-key").await?;
+    ensure!(
+        key.as_deref() == Some("x7"),
+        "the page should follow x7, it follows {key:?}"
+    );
+    let written = page
+        .attributes("[data-inspector=\"5\"] tr[data-key=\"x7\"]", "data-version")
+        .await?;
+    ensure!(
+        written == [Some("1".to_owned())],
+        "S5's store should hold x7 at version 1: {written:?}"
+    );
+    until_converged(page).await?;
+    // Any other node now holds x7 = 42 too.
+    page.click_node(9).await?;
+    let row = page
+        .text("[data-inspector=\"9\"] tr[data-key=\"x7\"]")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        row.contains("42") && row.contains("v1@S5"),
+        "S9's store should hold x7 = 42 at v1@S5: {row:?}"
+    );
+    page.screenshot("gossip-written-at-s5").await?;
+    Ok(())
+}
+
+async fn detection(page: &Page) -> Outcome {
+    ensure!(
+        page.is_checked("swim").await?,
+        "swim=on should tick its switch"
+    );
+    // Let the cluster settle for a moment, then crash S3 from its inspector.
+    page.press("step").await?;
+    page.wait_for_step(1).await?;
+    page.click_node(3).await?;
+    page.press("crash").await?;
+    page.wait_for_step(2).await?;
+    page.set_range_to_max("speed").await?;
+    page.press("play").await?;
+    page.poll(
+        "every live member to believe S3 dead",
+        RUN_WAIT,
+        async || {
+            let dead = attr(page, "[data-detection=\"3\"]", "data-dead").await?;
+            let observers = attr(page, "[data-detection=\"3\"]", "data-observers").await?;
+            Ok(if dead.is_some() && dead == observers {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("dead={dead:?} of {observers:?}"))
+            })
+        },
+    )
+    .await?;
+    page.pause().await?;
+    let observers = attr(page, "[data-detection=\"3\"]", "data-observers").await?;
+    ensure!(
+        observers.as_deref() == Some("7"),
+        "the seven live members are the observers: {observers:?}"
+    );
+    // The matrix: column S3 reads D in every live row.
+    let column = page
+        .script(
+            "return [...document.querySelectorAll('.member-matrix tbody tr:not(.down)')]\
+               .map(tr => tr.children[3].textContent);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        column == json!(["D", "D", "D", "D", "D", "D", "D"]),
+        "every live member's list should mark S3 dead (D): {column}"
+    );
+    // A live member's own list says so too.
+    page.click_node(1).await?;
+    let status = page
+        .attributes(
+            "[data-view-of=\"1\"] [data-view-member=\"3\"]",
+            "data-status",
+        )
+        .await?;
+    ensure!(
+        status == [Some("dead".to_owned())],
+        "S1's member list should show S3 dead: {status:?}"
+    );
+    page.screenshot("gossip-swim-dead").await?;
+    Ok(())
+}
+
+async fn dense(page: &Page) -> Outcome {
+    page.poll("the dense grid", LOAD_TIMEOUT, async || {
+        Ok(
+            if page.exists("[data-dense] canvas").await? && page.exists("[data-status]").await? {
+                Wait::Done(())
+            } else {
+                Wait::NotYet("no grid yet".to_owned())
+            },
+        )
+    })
+    .await?;
+    let drawn = attr(page, "[data-dense]", "data-nodes").await?;
+    ensure!(
+        drawn.as_deref() == Some("1000"),
+        "1,000 nodes should be drawn as the dense grid: {drawn:?}"
+    );
+    ensure!(
+        page.nodes().await?.is_empty(),
+        "no node should be drawn as its own circle at this size"
+    );
+    until_converged(page).await?;
+    let susceptible = attr(page, "[data-dense]", "data-susceptible").await?;
+    ensure!(
+        susceptible.as_deref() == Some("0"),
+        "the grid should show no susceptible cell once converged: {susceptible:?}"
+    );
+    // Stepping on and back stays usable.
+    let at = page.status().await?.step;
+    page.press("step").await?;
+    page.wait_for_step(at + 1).await?;
+    page.press("back").await?;
+    page.wait_for_step(at).await?;
+    page.screenshot("gossip-dense-converged").await?;
+    Ok(())
+}
+
+async fn switch_mode(page: &Page) -> Outcome {
+    // Push: S1's first round pushes the entries themselves.
+    page.press("step").await?;
+    page.wait_for_step(1).await?;
+    let before = page.attributes("[data-pending-msg] .dot", "class").await?;
+    ensure!(
+        before.iter().flatten().any(|c| c.contains("push")),
+        "in push mode S1's round sends pushes: {before:?}"
+    );
+    let changed = page
+        .script(
+            "const s = document.querySelector('select[data-control=\"mode\"]');\
+             s.value = 'pull'; s.dispatchEvent(new Event('change', { bubbles: true }));\
+             return location.search;",
+            vec![],
+        )
+        .await?;
+    page.poll(
+        "the URL to say mode=pull",
+        Duration::from_secs(5),
+        async || {
+            let search = page.script("return location.search;", vec![]).await?;
+            Ok(
+                if search.as_str().is_some_and(|s| s.contains("mode=pull")) {
+                    Wait::Done(())
+                } else {
+                    Wait::NotYet(format!("{search} (was {changed})"))
+                },
+            )
+        },
+    )
+    .await?;
+    page.wait_for_step(0).await?;
+    // Pull: every node polls every round, with digests.
+    page.press("step").await?;
+    page.wait_for_step(1).await?;
+    let after = page.attributes("[data-pending-msg] .dot", "class").await?;
+    ensure!(
+        after.iter().flatten().any(|c| c.contains("digest"))
+            && !after.iter().flatten().any(|c| c.contains("push")),
+        "in pull mode a round sends digests, no pushes: {after:?}"
+    );
+    Ok(())
+}

@@ -1,0 +1,495 @@
+//! A Gossip run's settings and how the URL holds them. The nodes are the run's `nodes` (the
+//! shared count); the rest are the protocol's [`Options`]:
+//!
+//! - `mode=push|pull|push-pull` — the exchange (Demers et al. §1.3; the seed notes' three modes);
+//! - `model=si|sir-counter|sir-coin`, `k=2`, `feedback=on|off` — anti-entropy, or rumor
+//!   mongering that stops after `k` counted contacts or with probability `1/k` (§1.4); with
+//!   feedback only unnecessary contacts count, blind every contact does;
+//! - `fanout=3`, `period=1000` (ms), `jitter=100` (ms) — peers per round and round timing;
+//! - `select=not-sent,not-back` — the seed notes' peer selection rules (`none`: uniform);
+//! - `backup=0` — rumor mongering backed by one anti-entropy exchange every this many rounds (§1.5);
+//! - `swim=on|off`, `probe=1000`, `probe-timeout=300`, `indirect=3`, `suspicion=on|off`,
+//!   `suspect-timeout=5000` — SWIM failure detection (§3.1, §4.2), times in ms;
+//! - `health=off|2000` — Consul-style health checks, every this many ms;
+//! - `members=n` — only the first `n` nodes are members at start; the others can join;
+//! - `update=start|none` — whether S1 writes `x1 = 1` as the run starts;
+//! - `breaks=accept-stale,volatile-store` — the "break it" switches.
+//!
+//! A missing or malformed value takes its default, so any URL opens a run.
+
+use concord_core::gossip::{Breaks, GossipConfig, Mode, Model, PeerSelection, Stop, SwimConfig};
+use concord_core::sim::{Time, ms};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::text::say;
+use crate::i18n::Lang;
+use crate::playground::{Options, RunConfig};
+
+pub const FANOUT: (u32, u32) = (1, 10);
+pub const K: (u32, u32) = (1, 10);
+/// Round period and probe interval, ms.
+pub const PERIOD_MS: (u64, u64) = (10, 10_000);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub config: GossipConfig,
+    /// S1 writes `x1 = 1` at the start.
+    pub update_at_start: bool,
+}
+
+impl Default for Settings {
+    /// The seed notes' setting, without failure detection, with an update to spread.
+    fn default() -> Self {
+        Settings {
+            config: GossipConfig::seed_notes(),
+            update_at_start: true,
+        }
+    }
+}
+
+fn as_ms(t: Time) -> u64 {
+    t / 1_000
+}
+
+fn on_off(on: bool) -> String {
+    if on { "on" } else { "off" }.to_owned()
+}
+
+impl Settings {
+    pub fn from_run(run: &RunConfig) -> Settings {
+        let o = &run.options;
+        let num = |key: &str, (min, max): (u64, u64), default: u64| {
+            o.get(key)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(default)
+                .clamp(min, max)
+        };
+        let flag = |key: &str, default: bool| match o.get(key) {
+            Some("on") => true,
+            Some("off") => false,
+            _ => default,
+        };
+        let base = GossipConfig::seed_notes();
+        let mut c = base;
+        c.mode = match o.get("mode") {
+            Some("push") => Mode::Push,
+            Some("pull") => Mode::Pull,
+            Some("push-pull") => Mode::PushPull,
+            _ => base.mode,
+        };
+        let k = num("k", (K.0 as u64, K.1 as u64), 2) as u32;
+        let feedback = flag("feedback", true);
+        c.model = match o.get("model") {
+            Some("si") => Model::AntiEntropy,
+            Some("sir-coin") => Model::Rumor {
+                stop: Stop::Coin,
+                k,
+                feedback,
+            },
+            _ => Model::Rumor {
+                stop: Stop::Counter,
+                k,
+                feedback,
+            },
+        };
+        c.fanout = num("fanout", (FANOUT.0 as u64, FANOUT.1 as u64), 3) as u32;
+        let period = num("period", PERIOD_MS, as_ms(base.period));
+        c.period = ms(period);
+        c.jitter = ms(num("jitter", (0, period - 1), as_ms(base.jitter)));
+        if let Some(list) = o.get("select") {
+            let has = |name: &str| list.split(',').any(|s| s.trim() == name);
+            c.selection = PeerSelection {
+                avoid_repeats: has("not-sent"),
+                avoid_sender: has("not-back"),
+            };
+        }
+        c.backup_every = num("backup", (0, 100), 0) as u32;
+        c.swim = flag("swim", false).then(|| {
+            let d = SwimConfig::default();
+            let probe = num("probe", PERIOD_MS, as_ms(d.probe_interval));
+            SwimConfig {
+                probe_interval: ms(probe),
+                probe_timeout: ms(num("probe-timeout", (1, probe - 1), as_ms(d.probe_timeout))),
+                indirect_probes: num("indirect", (0, 8), d.indirect_probes as u64) as u32,
+                suspicion: flag("suspicion", d.suspicion),
+                suspect_timeout: ms(num(
+                    "suspect-timeout",
+                    (1, 600_000),
+                    as_ms(d.suspect_timeout),
+                )),
+                ..d
+            }
+        });
+        c.health_interval = o
+            .get("health")
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|v| ms(v.clamp(PERIOD_MS.0, 600_000)));
+        let n = run.nodes.max(1);
+        c.initial_members = o
+            .get("members")
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&m| m < n)
+            .map(|m| m.max(1) as u16);
+        let mut breaks = Breaks::default();
+        for name in o.get("breaks").unwrap_or_default().split(',') {
+            match name.trim() {
+                "accept-stale" => breaks.accept_stale = true,
+                "volatile-store" => breaks.volatile_store = true,
+                _ => {}
+            }
+        }
+        c.breaks = breaks;
+        Settings {
+            config: c,
+            update_at_start: o.get("update") != Some("none"),
+        }
+    }
+
+    /// The run these settings make, keeping `seed` and `nodes`.
+    pub fn to_run(&self, seed: u64, nodes: usize) -> RunConfig {
+        let c = &self.config;
+        let mode = match c.mode {
+            Mode::Push => "push",
+            Mode::Pull => "pull",
+            Mode::PushPull => "push-pull",
+        };
+        let mut pairs: Vec<(&str, String)> = vec![("mode", mode.into())];
+        match c.model {
+            Model::AntiEntropy => pairs.push(("model", "si".into())),
+            Model::Rumor { stop, k, feedback } => {
+                let model = match stop {
+                    Stop::Counter => "sir-counter",
+                    Stop::Coin => "sir-coin",
+                };
+                pairs.push(("model", model.into()));
+                pairs.push(("k", k.to_string()));
+                pairs.push(("feedback", on_off(feedback)));
+            }
+        }
+        pairs.push(("fanout", c.fanout.to_string()));
+        pairs.push(("period", as_ms(c.period).to_string()));
+        pairs.push(("jitter", as_ms(c.jitter).to_string()));
+        let select: Vec<&str> = [
+            (c.selection.avoid_repeats, "not-sent"),
+            (c.selection.avoid_sender, "not-back"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        pairs.push((
+            "select",
+            if select.is_empty() {
+                "none".into()
+            } else {
+                select.join(",")
+            },
+        ));
+        if c.backup_every > 0 {
+            pairs.push(("backup", c.backup_every.to_string()));
+        }
+        pairs.push(("swim", on_off(c.swim.is_some())));
+        if let Some(s) = &c.swim {
+            pairs.push(("probe", as_ms(s.probe_interval).to_string()));
+            pairs.push(("probe-timeout", as_ms(s.probe_timeout).to_string()));
+            pairs.push(("indirect", s.indirect_probes.to_string()));
+            pairs.push(("suspicion", on_off(s.suspicion)));
+            pairs.push(("suspect-timeout", as_ms(s.suspect_timeout).to_string()));
+        }
+        if let Some(h) = c.health_interval {
+            pairs.push(("health", as_ms(h).to_string()));
+        }
+        if let Some(m) = c.initial_members {
+            pairs.push(("members", m.to_string()));
+        }
+        let breaks: Vec<&str> = [
+            (c.breaks.accept_stale, "accept-stale"),
+            (c.breaks.volatile_store, "volatile-store"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        if !breaks.is_empty() {
+            pairs.push(("breaks", breaks.join(",")));
+        }
+        if !self.update_at_start {
+            pairs.push(("update", "none".into()));
+        }
+        RunConfig {
+            seed,
+            nodes,
+            options: Options::new(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+        }
+    }
+}
+
+/// How a control's new value (as the input gives it) changes the settings.
+type Apply = dyn Fn(&mut Settings, String);
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub run: RunConfig,
+    pub on_run: Callback<RunConfig>,
+}
+
+/// The panel that writes the settings: changing any starts a new run, as the URL then says.
+#[component]
+pub fn SettingsPanel(p: &SettingsProps) -> Html {
+    let lang = p.lang;
+    let settings = Settings::from_run(&p.run);
+    let (seed, nodes) = (p.run.seed, p.run.nodes);
+    // One change: apply it to a copy of the settings and start the run they make.
+    let change = |apply: Box<Apply>| {
+        let (settings, on_run) = (settings.clone(), p.on_run.clone());
+        Callback::from(move |value: String| {
+            let mut next = settings.clone();
+            apply(&mut next, value);
+            on_run.emit(next.to_run(seed, nodes));
+        })
+    };
+    let toggle = |name: &'static str,
+                  label: &'static str,
+                  checked: bool,
+                  set: fn(&mut Settings, bool)| {
+        let onchange = change(Box::new(move |s, v| set(s, v == "true"))).reform(|e: Event| {
+            e.target_unchecked_into::<HtmlInputElement>()
+                .checked()
+                .to_string()
+        });
+        html! {
+            <label class="switch"><input type="checkbox" data-control={name} {checked} {onchange} />{ label }</label>
+        }
+    };
+    let number = |name: &'static str,
+                  label: &'static str,
+                  value: u64,
+                  (min, max): (u64, u64),
+                  set: fn(&mut Settings, u64)| {
+        let onchange = change(Box::new(move |s, v| {
+            if let Ok(v) = v.trim().parse::<u64>() {
+                set(s, v.clamp(min, max));
+            }
+        }))
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+        html! {
+            <label class="number">{ label }
+                <input type="number" data-control={name} min={min.to_string()} max={max.to_string()}
+                    value={value.to_string()} {onchange} />
+            </label>
+        }
+    };
+    let select = |name: &'static str,
+                  label: &'static str,
+                  current: &str,
+                  options: Vec<(&'static str, &'static str)>,
+                  set: fn(&mut Settings, &str)| {
+        let onchange = change(Box::new(move |s, v| set(s, &v)))
+            .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+        let current = current.to_owned();
+        html! {
+            <label class="choice">{ label }
+                <select data-control={name} {onchange}>
+                    { for options.into_iter().map(|(value, text)| html! {
+                        <option {value} selected={value == current}>{ text }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let c = settings.config;
+    let run = settings.to_run(seed, nodes);
+    let get = |key: &str| run.options.get(key).unwrap_or_default().to_owned();
+    let rumor = match c.model {
+        Model::Rumor { k, feedback, .. } => Some((k, feedback)),
+        Model::AntiEntropy => None,
+    };
+    let set_model = |s: &mut Settings, v: &str| {
+        let (k, feedback) = match s.config.model {
+            Model::Rumor { k, feedback, .. } => (k, feedback),
+            Model::AntiEntropy => (2, true),
+        };
+        s.config.model = match v {
+            "si" => Model::AntiEntropy,
+            "sir-coin" => Model::Rumor {
+                stop: Stop::Coin,
+                k,
+                feedback,
+            },
+            _ => Model::Rumor {
+                stop: Stop::Counter,
+                k,
+                feedback,
+            },
+        };
+    };
+    html! {
+        <details class="panel gossip-settings" open=true>
+            <summary>{ say(lang, "Settings", "设置") }</summary>
+            <div class="switches">
+                { select("mode", say(lang, "Exchange", "交换方式"), &get("mode"), vec![
+                    ("push", say(lang, "push (1 message)", "push（1 条消息）")),
+                    ("pull", say(lang, "pull (2 messages)", "pull（2 条消息）")),
+                    ("push-pull", say(lang, "push-pull (3 messages)", "push-pull（3 条消息）")),
+                ], |s, v| s.config.mode = match v {
+                    "push" => Mode::Push,
+                    "pull" => Mode::Pull,
+                    _ => Mode::PushPull,
+                }) }
+                { select("model", say(lang, "Model", "模型"), &get("model"), vec![
+                    ("si", say(lang, "SI: anti-entropy", "SI：反熵")),
+                    ("sir-counter", say(lang, "SIR: rumor, counter", "SIR：谣言传播，计数器")),
+                    ("sir-coin", say(lang, "SIR: rumor, coin 1/k", "SIR：谣言传播，掷硬币 1/k")),
+                ], set_model) }
+                if let Some((k, feedback)) = rumor {
+                    { number("k", "k", k as u64, (K.0 as u64, K.1 as u64), |s, v| {
+                        if let Model::Rumor { k, .. } = &mut s.config.model { *k = v as u32; }
+                    }) }
+                    { toggle("feedback", say(lang, "feedback (only unnecessary contacts count; off: blind)", "反馈（只计不必要的接触；关闭则为盲目）"), feedback, |s, on| {
+                        if let Model::Rumor { feedback, .. } = &mut s.config.model { *feedback = on; }
+                    }) }
+                    // The seed notes' rules are about whom a rumor goes to; anti-entropy picks uniformly.
+                    { toggle("not-sent", say(lang, "only to peers not yet sent this rumor", "只发给尚未发送过的节点"), c.selection.avoid_repeats, |s, on| s.config.selection.avoid_repeats = on) }
+                    { toggle("not-back", say(lang, "never back to the sender", "不再往发送节点散播"), c.selection.avoid_sender, |s, on| s.config.selection.avoid_sender = on) }
+                    { number("backup", say(lang, "anti-entropy backup every n rounds (0: off)", "每 n 轮用反熵兜底（0：关闭）"), c.backup_every as u64, (0, 100), |s, v| s.config.backup_every = v as u32) }
+                }
+                { number("fanout", say(lang, "fan-out", "扇出"), c.fanout as u64, (FANOUT.0 as u64, FANOUT.1 as u64), |s, v| s.config.fanout = v as u32) }
+                { number("period", say(lang, "round period, ms", "轮周期（毫秒）"), as_ms(c.period), PERIOD_MS, |s, v| {
+                    s.config.period = ms(v);
+                    s.config.jitter = s.config.jitter.min(ms(v) - 1_000);
+                }) }
+                { number("jitter", say(lang, "jitter, ms", "抖动（毫秒）"), as_ms(c.jitter), (0, as_ms(c.period) - 1), |s, v| s.config.jitter = ms(v)) }
+                { toggle("update", say(lang, "S1 writes x1 = 1 at the start", "开始时 S1 写入 x1 = 1"), settings.update_at_start, |s, on| s.update_at_start = on) }
+            </div>
+            <fieldset class="swim">
+                <legend>{ say(lang, "Failure detection (SWIM)", "故障检测（SWIM）") }</legend>
+                { toggle("swim", say(lang, "probe members (SWIM §3.1)", "成员互相探测（SWIM §3.1）"), c.swim.is_some(), |s, on| {
+                    s.config.swim = on.then(SwimConfig::default);
+                }) }
+                if let Some(sw) = c.swim {
+                    { number("probe", say(lang, "probe interval, ms", "探测间隔（毫秒）"), as_ms(sw.probe_interval), PERIOD_MS, |s, v| {
+                        if let Some(sw) = &mut s.config.swim {
+                            sw.probe_interval = ms(v);
+                            sw.probe_timeout = sw.probe_timeout.min(ms(v) - 1_000);
+                        }
+                    }) }
+                    { number("probe-timeout", say(lang, "ack timeout, ms", "等待 ack 超时（毫秒）"), as_ms(sw.probe_timeout), (1, as_ms(sw.probe_interval) - 1), |s, v| {
+                        if let Some(sw) = &mut s.config.swim { sw.probe_timeout = ms(v); }
+                    }) }
+                    { number("indirect", say(lang, "indirect probes k", "间接探测数 k"), sw.indirect_probes as u64, (0, 8), |s, v| {
+                        if let Some(sw) = &mut s.config.swim { sw.indirect_probes = v as u32; }
+                    }) }
+                    { toggle("suspicion", say(lang, "suspect before dead (§4.2)", "先怀疑再宣告死亡（§4.2）"), sw.suspicion, |s, on| {
+                        if let Some(sw) = &mut s.config.swim { sw.suspicion = on; }
+                    }) }
+                    { number("suspect-timeout", say(lang, "suspicion timeout, ms", "怀疑超时（毫秒）"), as_ms(sw.suspect_timeout), (1, 600_000), |s, v| {
+                        if let Some(sw) = &mut s.config.swim { sw.suspect_timeout = ms(v); }
+                    }) }
+                }
+                { toggle("health", say(lang, "health checks every 2 s (Consul)", "每 2 秒健康检查（Consul）"), c.health_interval.is_some(), |s, on| {
+                    s.config.health_interval = on.then_some(ms(2_000));
+                }) }
+            </fieldset>
+            <fieldset class="breaks">
+                <legend>{ say(lang, "Break it", "破坏它") }</legend>
+                <p class="note">{ say(lang, "Each switch turns off one rule; the invariant checker then reports what breaks.", "每个开关关掉一条规则；不变量检查器会报告被破坏的性质。") }</p>
+                { toggle("accept-stale", say(lang, "last arrival wins (not the newer version)", "后到者胜（而不是新版本胜）"), c.breaks.accept_stale, |s, on| s.config.breaks.accept_stale = on) }
+                { toggle("volatile-store", say(lang, "store in memory only (a crash wipes it)", "存储只在内存中（崩溃即清空）"), c.breaks.volatile_store, |s, on| s.config.breaks.volatile_store = on) }
+            </fieldset>
+            <p class="note">{ say(lang, "Changing a setting starts a new run.", "修改设置会开始新的运行。") }</p>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(query: &[(&str, &str)], nodes: usize) -> RunConfig {
+        RunConfig {
+            seed: 1,
+            nodes,
+            options: Options::new(
+                query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_url_without_options_is_the_seed_notes_setting() {
+        let s = Settings::from_run(&run(&[], 16));
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.config, GossipConfig::seed_notes());
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_url() {
+        let mut config = GossipConfig::anti_entropy(Mode::Pull, 4);
+        config.period = ms(500);
+        config.jitter = ms(20);
+        config.selection = PeerSelection {
+            avoid_repeats: false,
+            avoid_sender: true,
+        };
+        config.swim = Some(SwimConfig {
+            probe_interval: ms(800),
+            probe_timeout: ms(200),
+            indirect_probes: 2,
+            suspicion: false,
+            suspect_timeout: ms(3_000),
+            ..SwimConfig::default()
+        });
+        config.health_interval = Some(ms(2_000));
+        config.initial_members = Some(10);
+        config.breaks.volatile_store = true;
+        let s = Settings {
+            config,
+            update_at_start: false,
+        };
+        let url = s.to_run(7, 12);
+        assert_eq!(url.options.get("mode"), Some("pull"));
+        assert_eq!(url.options.get("select"), Some("not-back"));
+        assert_eq!(Settings::from_run(&url), s);
+
+        let rumor = Settings {
+            config: GossipConfig {
+                backup_every: 5,
+                ..GossipConfig::rumor(Mode::PushPull, Stop::Coin, 4, false)
+            },
+            update_at_start: true,
+        };
+        assert_eq!(Settings::from_run(&rumor.to_run(1, 16)), rumor);
+    }
+
+    /// Anything malformed takes its default; numbers are clamped into range.
+    #[test]
+    fn bad_values_fall_back_or_clamp() {
+        let s = Settings::from_run(&run(
+            &[
+                ("mode", "shout"),
+                ("fanout", "99"),
+                ("period", "x"),
+                ("jitter", "5000"),
+                ("k", "0"),
+                ("members", "40"),
+                ("breaks", "accept-stale,nonsense"),
+            ],
+            16,
+        ));
+        let c = s.config;
+        assert_eq!(c.mode, Mode::Push);
+        assert_eq!(c.fanout, FANOUT.1);
+        assert_eq!(c.period, ms(1_000));
+        assert_eq!(c.jitter, ms(999));
+        assert!(matches!(c.model, Model::Rumor { k: 1, .. }));
+        assert_eq!(
+            c.initial_members, None,
+            "more members than nodes is all of them"
+        );
+        assert!(c.breaks.accept_stale && !c.breaks.volatile_store);
+        assert_eq!(c.problem(), None);
+    }
+}
