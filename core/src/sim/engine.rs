@@ -176,7 +176,7 @@ impl<P: Protocol> Sim<P> {
             violations: Vec::new(),
         };
         // Start-up is not a step: what it sends and arms shows in the state itself.
-        let mut out = StepOutputs::default();
+        let mut out = StepOutputs::quiet();
         for id in NodeId::all(n) {
             sim.run_handler(id, &mut out, |node, cx| node.on_start(cx));
         }
@@ -267,16 +267,47 @@ impl<P: Protocol> Sim<P> {
         let start = self.steps;
         while self.next_event_time().is_some_and(|t| t <= until) {
             // Cannot fail: an event is pending.
-            let _ = self.step();
+            let _ = self.advance(Input::Next);
         }
         self.steps - start
     }
 
     /// Apply one input: the only way a simulation changes after it is created.
     pub fn apply(&mut self, input: Input<P>) -> Result<StepReport<P>, SimError> {
-        let mut out = StepOutputs::default();
-        let mut node = None;
-        let event = match input {
+        let mut out = StepOutputs::recording();
+        let (event, node) = self.take(input, &mut out)?;
+        let violations = self.check(node);
+        Ok(StepReport {
+            step: self.steps,
+            time: self.now,
+            event: event.expect("a recording step describes its event"),
+            node,
+            rules: out.rules,
+            sent: out.sent,
+            armed: out.armed,
+            message: out.message,
+            violations,
+        })
+    }
+
+    /// Apply one input exactly as [`apply`](Self::apply) does (same state after it, invariants
+    /// checked the same way) without describing the step: no report, so no copy of any message
+    /// sent or delivered. For replays and fast-forwards whose steps nobody looks at one by one.
+    /// Returns the invariants found broken after the step.
+    pub fn advance(&mut self, input: Input<P>) -> Result<Vec<Violation>, SimError> {
+        let mut out = StepOutputs::quiet();
+        let (_, node) = self.take(input, &mut out)?;
+        Ok(self.check(node))
+    }
+
+    /// Carry out one input and count the step; the event is described only when `out` records.
+    /// Returns it and the node the step happened to.
+    fn take(
+        &mut self,
+        input: Input<P>,
+        out: &mut StepOutputs<P>,
+    ) -> Result<(Option<Event<P>>, Option<NodeId>), SimError> {
+        let (event, node) = match input {
             Input::Next => {
                 let (key, pending) = self.queue.pop_first().ok_or(SimError::Idle)?;
                 self.now = key.0;
@@ -286,40 +317,29 @@ impl<P: Protocol> Sim<P> {
                             .in_flight
                             .remove(&id)
                             .expect("queued message in flight");
-                        let event = self.arrive(env, &mut out);
-                        if let Event::Delivered(env) = &event {
-                            node = Some(env.to);
-                        }
-                        event
+                        let (delivered, event) = self.arrive(env, out);
+                        (event, delivered)
                     }
                     Pending::Timer(id, timer) => {
-                        node = Some(id);
                         self.nodes[id.index()].timers.remove(&timer);
-                        self.run_handler(id, &mut out, |n, cx| n.on_timer(timer, cx));
-                        Event::TimerFired(id, timer)
+                        self.run_handler(id, out, |n, cx| n.on_timer(timer, cx));
+                        (out.record.then_some(Event::TimerFired(id, timer)), Some(id))
                     }
                 }
             }
             Input::Act { at, action } => {
                 self.validate(at, &action)?;
                 self.now = at;
-                node = self.act(action.clone(), &mut out);
-                Event::Acted(action)
+                if out.record {
+                    let node = self.act(action.clone(), out);
+                    (Some(Event::Acted(action)), node)
+                } else {
+                    (None, self.act(action, out))
+                }
             }
         };
         self.steps += 1;
-        let violations = self.check(node);
-        Ok(StepReport {
-            step: self.steps,
-            time: self.now,
-            event,
-            node,
-            rules: out.rules,
-            sent: out.sent,
-            armed: out.armed,
-            message: out.message,
-            violations,
-        })
+        Ok((event, node))
     }
 
     /// Refuse an intervention that does not fit the current state, before anything changes.
@@ -404,34 +424,38 @@ impl<P: Protocol> Sim<P> {
             Action::Deliver(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
-                out.message = Some(env.clone());
-                // Arriving early is still arriving: the network's verdict stands.
-                let to = env.to;
-                if let Event::Delivered(_) = self.arrive(env, out) {
-                    return Some(to);
+                if out.record {
+                    out.message = Some(env.clone());
                 }
+                // Arriving early is still arriving: the network's verdict stands.
+                return self.arrive(env, out).0;
             }
             Action::Drop(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
-                out.message = Some(env);
+                if out.record {
+                    out.message = Some(env);
+                }
             }
             Action::Duplicate(m) => {
                 let original = self.in_flight[&m].clone();
-                out.message = Some(original.clone());
-                let copy = self.put_in_flight(
+                let (from, to, sent_at, deliver_at, lost) = (
                     original.from,
                     original.to,
-                    original.msg,
                     original.sent_at,
                     original.deliver_at,
                     original.lost,
                 );
-                out.sent.push(copy);
+                if out.record {
+                    out.message = Some(original.clone());
+                }
+                self.put_in_flight(from, to, original.msg, sent_at, deliver_at, lost, out);
             }
             Action::Delay(m, by) => {
                 let env = self.in_flight.get_mut(&m).expect("validated");
-                out.message = Some(env.clone());
+                if out.record {
+                    out.message = Some(env.clone());
+                }
                 self.queue.remove(&env.key);
                 env.deliver_at = env.deliver_at.saturating_add(by);
                 self.seq += 1;
@@ -456,8 +480,13 @@ impl<P: Protocol> Sim<P> {
         None
     }
 
-    /// A message reaches the end of its flight: delivered, or dropped and why.
-    fn arrive(&mut self, env: Envelope<P::Msg>, out: &mut StepOutputs<P>) -> Event<P> {
+    /// A message reaches the end of its flight: delivered, or dropped and why. Returns the
+    /// receiver if it was delivered, and the event if `out` records.
+    fn arrive(
+        &mut self,
+        env: Envelope<P::Msg>,
+        out: &mut StepOutputs<P>,
+    ) -> (Option<NodeId>, Option<Event<P>>) {
         let reason = if env.lost {
             Some(DropReason::Lost)
         } else if !self.network.connected(env.from, env.to) {
@@ -468,11 +497,17 @@ impl<P: Protocol> Sim<P> {
             None
         };
         match reason {
-            Some(reason) => Event::Dropped(env, reason),
+            Some(reason) => (None, out.record.then(|| Event::Dropped(env, reason))),
             None => {
-                let (from, msg) = (env.from, env.msg.clone());
-                self.run_handler(env.to, out, |n, cx| n.on_message(from, msg, cx));
-                Event::Delivered(env)
+                let (from, to) = (env.from, env.to);
+                // The report keeps the envelope; without one the message itself is handed over.
+                let (msg, event) = if out.record {
+                    (env.msg.clone(), Some(env))
+                } else {
+                    (env.msg, None)
+                };
+                self.run_handler(to, out, |n, cx| n.on_message(from, msg, cx));
+                (Some(to), event.map(Event::Delivered))
             }
         }
     }
@@ -497,7 +532,9 @@ impl<P: Protocol> Sim<P> {
         for (to, msg) in effects.sends {
             self.send(id, to, msg, out);
         }
-        out.rules.extend(effects.rules);
+        if out.record {
+            out.rules.extend(effects.rules);
+        }
     }
 
     fn schedule_timer(&mut self, id: NodeId, op: TimerOp<P::Timer>, out: &mut StepOutputs<P>) {
@@ -523,7 +560,9 @@ impl<P: Protocol> Sim<P> {
                 },
             );
             self.queue.insert(key, Pending::Timer(id, timer));
-            out.armed.push((id, timer, fires_at));
+            if out.record {
+                out.armed.push((id, timer, fires_at));
+            }
         }
     }
 
@@ -533,22 +572,16 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         let transit = self.network.transit();
+        let now = self.now;
         if let Some(latency) = transit.duplicate {
-            let copy =
-                self.put_in_flight(from, to, msg.clone(), self.now, self.now + latency, false);
-            out.sent.push(copy);
+            self.put_in_flight(from, to, msg.clone(), now, now + latency, false, out);
         }
-        let env = self.put_in_flight(
-            from,
-            to,
-            msg,
-            self.now,
-            self.now + transit.latency,
-            transit.lost,
-        );
-        out.sent.push(env);
+        let deliver_at = now + transit.latency;
+        self.put_in_flight(from, to, msg, now, deliver_at, transit.lost, out);
     }
 
+    /// Queue a message; a recording step notes it among what it sent.
+    #[allow(clippy::too_many_arguments)]
     fn put_in_flight(
         &mut self,
         from: NodeId,
@@ -557,7 +590,8 @@ impl<P: Protocol> Sim<P> {
         sent_at: Time,
         deliver_at: Time,
         lost: bool,
-    ) -> Envelope<P::Msg> {
+        out: &mut StepOutputs<P>,
+    ) {
         self.seq += 1;
         self.next_msg += 1;
         let env = Envelope {
@@ -571,8 +605,10 @@ impl<P: Protocol> Sim<P> {
             key: (deliver_at, self.seq),
         };
         self.queue.insert(env.key, Pending::Deliver(env.id));
-        self.in_flight.insert(env.id, env.clone());
-        env
+        if out.record {
+            out.sent.push(env.clone());
+        }
+        self.in_flight.insert(env.id, env);
     }
 
     /// Run the protocol's invariant checks after a step that happened to `touched`; stamp and
@@ -588,21 +624,30 @@ impl<P: Protocol> Sim<P> {
     }
 }
 
-/// What one step produced, gathered while handlers run.
+/// What one step produced, gathered while handlers run; only when the step is `record`ed.
 struct StepOutputs<P: Protocol> {
+    record: bool,
     sent: Vec<Envelope<P::Msg>>,
     armed: Vec<(NodeId, P::Timer, Time)>,
     rules: Vec<P::Rule>,
     message: Option<Envelope<P::Msg>>,
 }
 
-impl<P: Protocol> Default for StepOutputs<P> {
-    fn default() -> Self {
+impl<P: Protocol> StepOutputs<P> {
+    fn recording() -> Self {
         StepOutputs {
+            record: true,
             sent: Vec::new(),
             armed: Vec::new(),
             rules: Vec::new(),
             message: None,
+        }
+    }
+
+    fn quiet() -> Self {
+        StepOutputs {
+            record: false,
+            ..StepOutputs::recording()
         }
     }
 }

@@ -15,6 +15,15 @@
 //!
 //! Acting in the past forks the run: the old future is kept as a branch, and
 //! [`History::switch_branch`] brings it back.
+//!
+//! Reports. Every step taken one at a time is described by its [`StepReport`] and kept. A
+//! [fast-forward](History::fast_forward_until) runs the engine without describing its steps (no
+//! report, no copy of any message): a 10,000-node run to convergence is half a million steps,
+//! whose reports nobody reads one by one and which would fill a browser tab's memory. So the
+//! kept reports cover a prefix of the run, [`History::described`] steps long; the steps after it
+//! keep only their input and time, and the report of the step that led to the current state is
+//! made again when the position lands there (the engine is deterministic, so it is the report
+//! the step had).
 
 use super::engine::{Sim, SimError};
 use super::input::Input;
@@ -65,7 +74,12 @@ pub struct History<P: Protocol> {
     /// The position at which the next snapshot is taken.
     next_snapshot: usize,
     inputs: Vec<Input<P>>,
+    /// The virtual time of every step (`times[i]` is step `i + 1`), described or not.
+    times: Vec<Time>,
+    /// Reports of the first `reports.len()` steps; every later step is undescribed.
     reports: Vec<StepReport<P>>,
+    /// The report of the step that led to `current` when that step is undescribed.
+    current_report: Option<StepReport<P>>,
     current: Sim<P>,
     /// How many inputs `current` has applied; less than `inputs.len()` after stepping back.
     position: usize,
@@ -87,7 +101,9 @@ impl<P: Protocol> History<P> {
             next_snapshot: first.next(),
             snapshots: vec![first],
             inputs: Vec::new(),
+            times: Vec::new(),
             reports: Vec::new(),
+            current_report: None,
             current: start,
             position: 0,
             branches: Vec::new(),
@@ -139,14 +155,39 @@ impl<P: Protocol> History<P> {
         &self.inputs
     }
 
-    /// Reports of every step of the run, in order (`reports()[i]` is step `i + 1`).
+    /// Reports of the described steps, in order (`reports()[i]` is step `i + 1`): every step up
+    /// to [`described`](Self::described).
     pub fn reports(&self) -> &[StepReport<P>] {
         &self.reports
     }
 
+    /// How many steps, from the start, have their report kept: all of them unless part of the
+    /// run was fast-forwarded.
+    pub fn described(&self) -> usize {
+        self.reports.len()
+    }
+
+    /// The reports of the described steps up to the current position.
+    pub fn reports_so_far(&self) -> &[StepReport<P>] {
+        &self.reports[..self.position.min(self.reports.len())]
+    }
+
+    /// The virtual time of every step of the run (`times()[i]` is step `i + 1`), described or
+    /// not.
+    pub fn times(&self) -> &[Time] {
+        &self.times
+    }
+
     /// The report of the step that led to the current state.
     pub fn last_report(&self) -> Option<&StepReport<P>> {
-        self.position.checked_sub(1).map(|i| &self.reports[i])
+        let i = self.position.checked_sub(1)?;
+        match self.reports.get(i) {
+            Some(report) => Some(report),
+            None => self
+                .current_report
+                .as_ref()
+                .filter(|r| r.step as usize == self.position),
+        }
     }
 
     /// Apply a new input at the current position. When the position is in the past and the
@@ -154,27 +195,24 @@ impl<P: Protocol> History<P> {
     /// and the run continues from here.
     pub fn apply(&mut self, input: Input<P>) -> Result<&StepReport<P>, SimError> {
         if self.inputs.get(self.position) == Some(&input) {
-            self.redo();
-            return Ok(&self.reports[self.position - 1]);
+            self.redo(true);
+        } else {
+            let report = self.current.apply(input.clone())?;
+            if self.position < self.inputs.len() {
+                self.branches.push(self.inputs.clone());
+            }
+            self.truncate_future();
+            self.push(input, Some(report));
         }
-        let report = self.current.apply(input.clone())?;
-        if self.position < self.inputs.len() {
-            self.branches.push(self.inputs.clone());
-        }
-        self.truncate_future();
-        self.inputs.push(input);
-        self.reports.push(report);
-        self.position += 1;
-        self.snapshot_if_due();
-        Ok(&self.reports[self.position - 1])
+        Ok(self.last_report().expect("a step was just taken"))
     }
 
     /// One step forward: redo the next recorded step if there is one, otherwise
     /// handle the next pending event.
     pub fn forward(&mut self) -> Result<&StepReport<P>, SimError> {
         if self.position < self.inputs.len() {
-            self.redo();
-            Ok(&self.reports[self.position - 1])
+            self.redo(true);
+            Ok(self.last_report().expect("a step was just taken"))
         } else {
             self.apply(Input::Next)
         }
@@ -197,8 +235,9 @@ impl<P: Protocol> History<P> {
             self.current = snapshot.sim.clone();
             self.position = snapshot.at;
         }
+        // Only the step that leads to the target is described (if its report is not kept).
         while self.position < target {
-            self.redo();
+            self.redo(self.position + 1 == target);
         }
     }
 
@@ -209,10 +248,10 @@ impl<P: Protocol> History<P> {
         let start = self.position;
         loop {
             if self.position < self.inputs.len() {
-                if self.reports[self.position].time > until {
+                if self.times[self.position] > until {
                     break;
                 }
-                self.redo();
+                self.redo(true);
             } else if self.current.next_event_time().is_some_and(|t| t <= until) {
                 if self.apply(Input::Next).is_err() {
                     break;
@@ -222,6 +261,46 @@ impl<P: Protocol> History<P> {
             }
         }
         self.position - start
+    }
+
+    /// Step forward without describing the steps until `goal` holds for the state reached, at
+    /// most `limit` steps: recorded steps first, then new events, which stay undescribed. The
+    /// state, the invariant checks and the recorded inputs are exactly those of stepping one at
+    /// a time; only the reports are left out (see the module's notes), but for the step it
+    /// stops after. Returns whether the goal was reached; an idle run stops the fast-forward
+    /// early, as it stops [`forward_until`](Self::forward_until).
+    pub fn fast_forward_until(
+        &mut self,
+        limit: usize,
+        goal: impl Fn(&Sim<P>) -> bool,
+    ) -> Result<bool, SimError> {
+        let start = self.position;
+        let mut reached = false;
+        let mut result = Ok(());
+        for _ in 0..limit {
+            if self.position < self.inputs.len() {
+                self.redo(false);
+            } else {
+                match self.current.advance(Input::Next) {
+                    Ok(_) => self.push(Input::Next, None),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+            if goal(&self.current) {
+                reached = true;
+                break;
+            }
+        }
+        if self.position > start && self.last_report().is_none() {
+            // Describe the step it stopped after: from the nearest snapshot, as a seek does.
+            let end = self.position;
+            self.seek(end - 1);
+            self.redo(true);
+        }
+        result.map(|()| reached)
     }
 
     /// The branches left behind, oldest first.
@@ -246,15 +325,19 @@ impl<P: Protocol> History<P> {
         self.branches.push(std::mem::take(&mut self.inputs));
         // Everything up to the fork is shared; the rest is the target's own.
         self.inputs = self.branches.last().expect("just pushed")[..fork].to_vec();
+        self.times.truncate(fork);
         self.reports.truncate(fork);
         self.seek(fork);
         self.drop_snapshots_after(fork);
         for input in &target[fork..] {
-            let report = self.current.apply(input.clone())?;
-            self.inputs.push(input.clone());
-            self.reports.push(report);
-            self.position += 1;
-            self.snapshot_if_due();
+            // Steps after an undescribed one stay undescribed (the reports are a prefix).
+            if self.reports.len() == self.position {
+                let report = self.current.apply(input.clone())?;
+                self.push(input.clone(), Some(report));
+            } else {
+                self.current.advance(input.clone())?;
+                self.push(input.clone(), None);
+            }
         }
         self.seek(fork);
         Ok(())
@@ -269,32 +352,54 @@ impl<P: Protocol> History<P> {
     ) -> Result<bool, SimError> {
         for _ in 0..limit {
             self.forward()?;
-            if goal(&self.reports[self.position - 1], &self.current) {
+            let report = self.last_report().expect("a step was just taken");
+            if goal(report, &self.current) {
                 return Ok(true);
             }
         }
         Ok(false)
     }
 
-    /// Step back to just after the latest earlier step whose report satisfies `goal` (to the
-    /// start if none does). Returns whether one was found.
+    /// Step back to just after the latest earlier described step whose report satisfies `goal`
+    /// (to the start if none does). Returns whether one was found.
     pub fn back_until(&mut self, goal: impl Fn(&StepReport<P>) -> bool) -> bool {
-        let before = self.position.saturating_sub(1);
+        let before = self.position.saturating_sub(1).min(self.reports.len());
         let found = self.reports[..before].iter().rposition(goal);
         self.seek(found.map_or(0, |i| i + 1));
         found.is_some()
     }
 
-    fn redo(&mut self) {
+    /// Take a new step: its input and, if it is described, its report.
+    fn push(&mut self, input: Input<P>, report: Option<StepReport<P>>) {
+        self.inputs.push(input);
+        self.times.push(self.current.now());
+        match report {
+            // The reports stay a prefix: a step after an undescribed one is not kept.
+            Some(report) if self.reports.len() == self.position => self.reports.push(report),
+            report => self.current_report = report,
+        }
+        self.position += 1;
+        self.snapshot_if_due();
+    }
+
+    /// Replay the next recorded step. A step whose report is not kept is described only when
+    /// `describe` asks for it (the step the position lands on); replays leave it out.
+    fn redo(&mut self, describe: bool) {
         let input = self.inputs[self.position].clone();
-        self.current
-            .apply(input)
-            .expect("a recorded input replays on the state it was recorded on");
+        let replayed = if describe && self.position >= self.reports.len() {
+            self.current
+                .apply(input)
+                .map(|report| self.current_report = Some(report))
+        } else {
+            self.current.advance(input).map(drop)
+        };
+        replayed.expect("a recorded input replays on the state it was recorded on");
         self.position += 1;
     }
 
     fn truncate_future(&mut self) {
         self.inputs.truncate(self.position);
+        self.times.truncate(self.position);
         self.reports.truncate(self.position);
         self.drop_snapshots_after(self.position);
     }
@@ -404,5 +509,83 @@ mod tests {
             }
             assert!(history.current() == &fresh, "state after step {target}");
         }
+    }
+
+    /// A fast-forward takes the very steps stepping one at a time takes: same inputs, same
+    /// states; its steps are undescribed but for the one it stops after, whose report is the
+    /// one that step has when taken described; seeking into the stretch lands on the same
+    /// states and describes the step landed on; acting there forks as usual.
+    #[test]
+    fn a_fast_forward_takes_the_same_steps_and_describes_the_one_it_stops_after() {
+        let n = 300;
+        let update = Input::Act {
+            at: 0,
+            action: Action::Command(NodeId(3), Command::Update { key: 1, value: 1 }),
+        };
+        let holders = |sim: &Sim<GossipNode>| {
+            sim.nodes()
+                .iter()
+                .filter(|s| s.state.store().get(crate::gossip::Key::Data(1)).is_some())
+                .count()
+        };
+        let goal = |sim: &Sim<GossipNode>| holders(sim) >= n / 2;
+
+        let mut described = History::new(gossip(n));
+        described.apply(update.clone()).unwrap();
+        assert!(
+            described
+                .forward_until(1_000_000, |_, sim| goal(sim))
+                .unwrap()
+        );
+
+        let mut fast = History::new(gossip(n));
+        fast.apply(update).unwrap();
+        assert!(fast.fast_forward_until(1_000_000, goal).unwrap());
+        assert_eq!(fast.inputs(), described.inputs());
+        assert_eq!(
+            fast.times(),
+            described
+                .reports()
+                .iter()
+                .map(|r| r.time)
+                .collect::<Vec<_>>()
+        );
+        assert!(fast.current() == described.current());
+        assert_eq!(fast.described(), 1);
+        assert_eq!(fast.reports_so_far().len(), 1);
+        assert_eq!(fast.last_report(), described.last_report());
+
+        let len = fast.len();
+        for target in [len - 1, len / 2, 2, 1, 0, len] {
+            fast.seek(target);
+            described.seek(target);
+            assert!(
+                fast.current() == described.current(),
+                "state after step {target}"
+            );
+            assert_eq!(
+                fast.last_report(),
+                described.last_report(),
+                "report of step {target}"
+            );
+        }
+        // Playing on after the stretch keeps describing only the current step.
+        let report = fast.forward().unwrap().clone();
+        assert_eq!(&report, described.forward().unwrap());
+        assert_eq!(fast.described(), 1);
+        // Acting in the stretch forks the run there; the old future becomes a branch.
+        fast.seek(len / 2);
+        let at = fast.current().now();
+        fast.apply(Input::Act {
+            at,
+            action: Action::Crash(NodeId(7)),
+        })
+        .unwrap();
+        assert_eq!(fast.len(), len / 2 + 1);
+        assert_eq!(fast.branches().len(), 1);
+        assert!(matches!(
+            fast.last_report().map(|r| &r.event),
+            Some(crate::sim::Event::Acted(Action::Crash(_)))
+        ));
     }
 }
