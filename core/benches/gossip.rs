@@ -1,10 +1,11 @@
-//! Gossip at scale: one update spreading through 10,000 nodes, plain and recorded in a History
-//! as the playground runs it, and what stepping back costs then.
+//! Gossip at scale: one update spreading through 10,000 nodes: plain, fast-forwarded in a History
+//! (as the playground's "until converged" runs it at this size), recorded with every step
+//! described, and what stepping back costs then.
 //! Run with `cargo xtask bench`; results and method are in BENCHMARKS.md.
 
 use std::hint::black_box;
 
-use concord_core::gossip::{Command, GossipConfig, GossipNode};
+use concord_core::gossip::{Command, GossipConfig, GossipNode, Key};
 use concord_core::sim::{Action, History, Input, NodeId, Sim, SimConfig, Time, ms};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -50,6 +51,17 @@ fn spread(c: &mut Criterion) {
         b.iter(|| {
             let mut sim = cluster();
             black_box(sim.run_until(until))
+        })
+    });
+    group.bench_function("push_pull_fast_forwarded_to_convergence", |b| {
+        b.iter(|| {
+            let mut history = History::new(cluster());
+            let done = history.fast_forward_until(usize::MAX, |sim| {
+                sim.audit()
+                    .all_hold_latest(|key| matches!(key, Key::Data(_)))
+            });
+            history.describe_current();
+            black_box(done)
         })
     });
     group.bench_function("push_pull_to_convergence_recorded", |b| {

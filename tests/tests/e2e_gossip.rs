@@ -17,6 +17,8 @@ const QUIET: &str = "/?algo=gossip&nodes=10&model=si&mode=push-pull&update=none&
 const SWIM: &str = "/?algo=gossip&nodes=8&model=si&mode=push-pull&swim=on&probe=500&probe-timeout=150\
                     &suspicion=on&suspect-timeout=1500&seed=2";
 const DENSE: &str = "/?algo=gossip&nodes=1000&model=si&mode=push-pull&seed=1";
+/// The largest cluster: a far jump fast-forwards across frames (half a million steps).
+const HUGE: &str = "/?algo=gossip&nodes=10000&model=si&mode=push-pull&seed=1";
 /// The seed notes' setting (push, rumor counter k = 2).
 const DEFAULT: &str = "/?algo=gossip&nodes=8&seed=4";
 /// Wall time a jump or a run at full speed may take.
@@ -51,6 +53,23 @@ async fn gossip_a_thousand_nodes_are_drawn_dense_and_converge() {
     let page = Page::open_page(DENSE, &[]).await;
     let result = dense(&page).await;
     page.finish("gossip-dense", result).await;
+}
+
+#[tokio::test]
+async fn gossip_ten_thousand_nodes_converge_and_step_back() {
+    let page = Page::open_page(HUGE, &[]).await;
+    let result = huge(&page).await;
+    page.finish("gossip-huge", result).await;
+}
+
+/// A measurement for BENCHMARKS.md, not a check: the wall time from pressing "until converged"
+/// at 10,000 nodes to the page saying so, read by the page's own clock.
+#[tokio::test]
+#[ignore = "a measurement: run with --include-ignored --nocapture"]
+async fn gossip_ten_thousand_nodes_until_converged_wall_time() {
+    let page = Page::open_page(HUGE, &[]).await;
+    let result = time_until_converged(&page).await;
+    page.finish("gossip-huge-timing", result).await;
 }
 
 #[tokio::test]
@@ -275,6 +294,74 @@ async fn dense(page: &Page) -> Outcome {
     page.press("back").await?;
     page.wait_for_step(at).await?;
     page.screenshot("gossip-dense-converged").await?;
+    Ok(())
+}
+
+async fn wait_for_grid(page: &Page, nodes: &str) -> Outcome {
+    page.poll("the dense grid", LOAD_TIMEOUT * 3, async || {
+        let drawn = attr(page, "[data-dense]", "data-nodes").await?;
+        Ok(if drawn.as_deref() == Some(nodes) {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(format!("grid of {drawn:?} nodes"))
+        })
+    })
+    .await
+}
+
+async fn huge(page: &Page) -> Outcome {
+    wait_for_grid(page, "10000").await?;
+    until_converged(page).await?;
+    let susceptible = attr(page, "[data-dense]", "data-susceptible").await?;
+    ensure!(
+        susceptible.as_deref() == Some("0"),
+        "the grid should show no susceptible cell once converged: {susceptible:?}"
+    );
+    let at = page.status().await?.step;
+    ensure!(
+        at > 200_000,
+        "10,000 nodes take hundreds of thousands of steps to converge, not {at}"
+    );
+    // The fast-forwarded steps are a run like any other: back, and on again.
+    page.press("back").await?;
+    page.wait_for_step(at - 1).await?;
+    page.press("step").await?;
+    page.wait_for_step(at).await?;
+    let caption = page.caption().await?;
+    ensure!(!caption.is_empty(), "the step reached should be described");
+    page.screenshot("gossip-huge-converged").await?;
+    Ok(())
+}
+
+async fn time_until_converged(page: &Page) -> Outcome {
+    wait_for_grid(page, "10000").await?;
+    let timing = page
+        .script(
+            "const button = document.querySelector('[data-action=\"until-goal\"]');
+             const t0 = performance.now();
+             button.click();
+             const firstSlice = performance.now() - t0;
+             let frames = 0;
+             return new Promise(resolve => {
+                 const poll = () => {
+                     const c = document.querySelector('[data-converged]');
+                     const f = document.querySelector('[data-forwarding]');
+                     if (c && c.getAttribute('data-converged') === 'true'
+                         && f && f.getAttribute('data-forwarding') === 'false') {
+                         const s = document.querySelector('[data-status]');
+                         resolve({ first_slice_ms: firstSlice, total_ms: performance.now() - t0,
+                                   frames, step: s && s.getAttribute('data-step') });
+                     } else {
+                         frames += 1;
+                         requestAnimationFrame(poll);
+                     }
+                 };
+                 poll();
+             });",
+            vec![],
+        )
+        .await?;
+    println!("10,000 nodes, until converged: {timing}");
     Ok(())
 }
 

@@ -17,9 +17,19 @@ pub const SPEED_DEFAULT_EXP: i32 = -6;
 /// A frame never advances more than this much wall time, so a tab that was in
 /// the background does not run minutes of simulation in one go.
 const MAX_FRAME_MS: f64 = 100.0;
-/// A jump forward gives up after this many steps, so a goal that is never reached cannot
-/// freeze the page.
+/// A jump forward that describes every step (small clusters) gives up after this many steps,
+/// so a goal that is never reached cannot freeze the page or fill its memory with reports.
 pub const MAX_JUMP_STEPS: usize = 200_000;
+/// From this many nodes on, far jumps fast-forward (see `History::fast_forward_until`): a step
+/// costs little more than the work of the one node it happens to, and nobody reads the reports
+/// of the half a million steps a 10,000-node spread takes.
+pub const FAST_FORWARD_NODES: usize = 1_000;
+/// A fast-forward runs across frames, this many steps per frame, so the page stays responsive
+/// and shows how far it got (about a tenth of a second of work at 10,000 nodes in a browser).
+pub const FAST_FORWARD_STEPS_PER_FRAME: usize = 50_000;
+/// A fast-forward gives up after this many steps (ten times what 10,000 nodes take to spread
+/// one update); each step still keeps its input and time.
+pub const MAX_FAST_FORWARD_STEPS: usize = 5_000_000;
 
 /// Ways to move through a run other than one event at a time.
 pub enum Jump<P: Protocol> {
@@ -37,8 +47,26 @@ pub enum Jump<P: Protocol> {
     Mark(fn(&StepReport<P>) -> bool, bool),
 }
 
+/// Where a fast-forward in progress is going.
+#[derive(Clone, Copy)]
+pub enum Target<P: Protocol> {
+    /// Until a condition on the cluster holds.
+    Until(fn(&Sim<P>) -> bool),
+    /// To the state after this many steps.
+    Step(usize),
+}
+
+/// A fast-forward in progress: where to, and how many steps it has taken.
+#[derive(Clone, Copy)]
+pub struct FastForward<P: Protocol> {
+    pub target: Target<P>,
+    pub taken: usize,
+}
+
 pub struct PlayerState<P: Protocol> {
     pub history: History<P>,
+    /// A far jump in a large cluster, run a slice per frame until done; any other action ends it.
+    pub forwarding: Option<FastForward<P>>,
     /// Virtual time the view shows, in µs; never behind the simulation's clock.
     pub view_time: f64,
     pub playing: bool,
@@ -56,6 +84,7 @@ impl<P: Protocol> PlayerState<P> {
         PlayerState {
             view_time: history.current().now() as f64,
             history,
+            forwarding: None,
             playing,
             speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             error: None,
@@ -78,16 +107,63 @@ impl<P: Protocol> PlayerState<P> {
     fn tick(&mut self, wall_ms: f64) {
         let dt = wall_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0 * self.speed();
         self.view_time += dt;
-        let before = self.history.position();
+        let found = self.sim().violations().len();
         self.history.run_until(self.view_time as Time);
-        let reached = &self.history.reports()[before..self.history.position()];
-        if let Some(broke) = reached.iter().position(|r| !r.violations.is_empty()) {
+        if let Some(broke) = self.sim().violations().get(found) {
             // Stop where the invariant broke, so the reader sees the step that broke it: one frame
             // may have run further, so go back to it (the later steps stay recorded).
+            let step = broke.step as usize;
             self.playing = false;
-            self.history.seek(before + broke + 1);
+            self.history.seek(step);
             self.sync_view_to_sim();
         }
+    }
+
+    /// Whether far jumps fast-forward in this run.
+    fn fast(&self) -> bool {
+        self.sim().nodes().len() >= FAST_FORWARD_NODES
+    }
+
+    /// Start a fast-forward and take its first slice at once.
+    fn fast_forward(&mut self, target: Target<P>) {
+        self.forwarding = Some(FastForward { target, taken: 0 });
+        self.forward_slice();
+    }
+
+    /// One frame's slice of the fast-forward in progress; ends it at its target, at an idle
+    /// run, or at the step limit, describing the step it stops after.
+    fn forward_slice(&mut self) {
+        let Some(mut ff) = self.forwarding.take() else {
+            return;
+        };
+        let h = &mut self.history;
+        let before = h.position();
+        let budget = FAST_FORWARD_STEPS_PER_FRAME.min(MAX_FAST_FORWARD_STEPS - ff.taken);
+        let result = match ff.target {
+            Target::Until(goal) => h.fast_forward_until(budget, goal),
+            Target::Step(step) => {
+                let more = step.saturating_sub(before).min(budget);
+                h.fast_forward_until(more, |_| false)
+                    .map(|_| h.position() >= step)
+            }
+        };
+        ff.taken += h.position() - before;
+        let outcome = match result {
+            Ok(false) if ff.taken < MAX_FAST_FORWARD_STEPS => {
+                self.forwarding = Some(ff);
+                None
+            }
+            Ok(true) => Some(None),
+            Ok(false) => Some(Some(format!(
+                "not found (looked {MAX_FAST_FORWARD_STEPS} steps ahead)"
+            ))),
+            Err(e) => Some(Some(e.to_string())),
+        };
+        if let Some(error) = outcome {
+            self.history.describe_current();
+            self.error = error;
+        }
+        self.sync_view_to_sim();
     }
 
     fn step(&mut self) {
@@ -107,6 +183,7 @@ impl<P: Protocol> PlayerState<P> {
 
     fn jump(&mut self, jump: Jump<P>) {
         self.playing = false;
+        let fast = self.fast();
         let h = &mut self.history;
         let result = match jump {
             Jump::Time(dt) if dt >= 0 => {
@@ -118,8 +195,8 @@ impl<P: Protocol> PlayerState<P> {
             }
             Jump::Time(dt) => {
                 let target = (self.view_time + dt as f64).max(0.0) as Time;
-                // Reports are in time order: stand after the last step at or before the target.
-                let steps = h.reports()[..h.position()].partition_point(|r| r.time <= target);
+                // Steps are in time order: stand after the last step at or before the target.
+                let steps = h.times()[..h.position()].partition_point(|&t| t <= target);
                 h.seek(steps);
                 self.view_time = (target as f64).max(h.current().now() as f64);
                 self.error = None;
@@ -129,6 +206,10 @@ impl<P: Protocol> PlayerState<P> {
                 h.forward_until(MAX_JUMP_STEPS, |r, _| delivered_to(r, node))
             }
             Jump::DeliveryTo(node, false) => Ok(h.back_until(|r| delivered_to(r, node))),
+            Jump::Until(goal) if fast => {
+                self.fast_forward(Target::Until(goal));
+                return;
+            }
             Jump::Until(goal) => h.forward_until(MAX_JUMP_STEPS, |_, sim| goal(sim)),
             Jump::SinceBack(goal) => Ok(back_to_onset(h, goal)),
             Jump::Violation => h.forward_until(MAX_JUMP_STEPS, |r, _| !r.violations.is_empty()),
@@ -146,10 +227,15 @@ impl<P: Protocol> PlayerState<P> {
     }
 
     /// Stand after step `target`: through the recorded run, then on through new steps if the
-    /// target lies beyond it (at most [`MAX_JUMP_STEPS`] of them).
+    /// target lies beyond it (at most [`MAX_JUMP_STEPS`] of them, or fast-forwarded in a large
+    /// cluster).
     fn go_to(&mut self, target: usize) {
         self.playing = false;
         self.history.seek(target);
+        if self.fast() && target > self.history.position() {
+            self.fast_forward(Target::Step(target));
+            return;
+        }
         let more = target
             .saturating_sub(self.history.position())
             .min(MAX_JUMP_STEPS);
@@ -221,6 +307,10 @@ impl<P: Protocol> Player<P> {
             let mut s = self.state.borrow_mut();
             let playing = s.playing;
             s.go_to(step);
+            // Opening a page is one action: a fast-forward it started finishes here.
+            while s.forwarding.is_some() {
+                s.forward_slice();
+            }
             s.playing = playing;
         }
         self
@@ -255,7 +345,15 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
 
     fn reduce(self: Rc<Self>, action: PlayerAction<P>) -> Rc<Self> {
         let mut s = self.state.borrow_mut();
+        // A fast-forward runs on frames until the reader does anything else.
+        if !matches!(
+            action,
+            PlayerAction::Tick(_) | PlayerAction::SetSpeed(_) | PlayerAction::Fail(_)
+        ) {
+            s.forwarding = None;
+        }
         match action {
+            PlayerAction::Tick(_) if s.forwarding.is_some() => s.forward_slice(),
             // Frames arrive only while playing; one that races a pause changes nothing.
             PlayerAction::Tick(_) if !s.playing => {
                 drop(s);

@@ -57,6 +57,12 @@ impl Audit {
         self.series.rows()
     }
 
+    /// Whether every live node holds the newest version of every key `counted` admits, and there
+    /// is such a key (the spread is complete), as of the last step. O(keys), no allocation.
+    pub fn all_hold_latest(&self, counted: impl Fn(Key) -> bool) -> bool {
+        self.series.all_hold_latest(counted)
+    }
+
     /// The round in progress, as it stands after the last step (`None` before any step).
     pub fn round_now(&self) -> Option<RoundRow> {
         self.series.now()

@@ -291,6 +291,23 @@ impl Rounds {
         &self.rows
     }
 
+    /// Whether every live node holds the newest version of every key `counted` admits, and there
+    /// is such a key: what the current row says, without building it. O(keys), no allocation,
+    /// so a fast-forward can ask after every step.
+    pub fn all_hold_latest(&self, counted: impl Fn(Key) -> bool) -> bool {
+        let mut any = false;
+        self.keys
+            .iter()
+            .filter(|&(&key, _)| counted(key))
+            .all(|(_, versions)| {
+                any = true;
+                versions
+                    .last_key_value()
+                    .is_some_and(|(_, h)| h.live == self.live)
+            })
+            && any
+    }
+
     /// The round in progress (of the last step), as it stands now; `None` before any step.
     pub fn now(&self) -> Option<RoundRow> {
         (!self.shares.is_empty()).then(|| self.row())

@@ -78,8 +78,10 @@ pub struct History<P: Protocol> {
     times: Vec<Time>,
     /// Reports of the first `reports.len()` steps; every later step is undescribed.
     reports: Vec<StepReport<P>>,
-    /// The report of the step that led to `current` when that step is undescribed.
-    current_report: Option<StepReport<P>>,
+    /// The report of the step that led to `current` when that step is undescribed, with the
+    /// position it leads to (a report's own `step` counts the engine's steps, which may include
+    /// some taken before the history began).
+    current_report: Option<(usize, StepReport<P>)>,
     current: Sim<P>,
     /// How many inputs `current` has applied; less than `inputs.len()` after stepping back.
     position: usize,
@@ -186,7 +188,8 @@ impl<P: Protocol> History<P> {
             None => self
                 .current_report
                 .as_ref()
-                .filter(|r| r.step as usize == self.position),
+                .filter(|(at, _)| *at == self.position)
+                .map(|(_, report)| report),
         }
     }
 
@@ -230,7 +233,13 @@ impl<P: Protocol> History<P> {
     /// Go to the state after `target` steps (clamped to the recorded run).
     pub fn seek(&mut self, target: usize) {
         let target = target.min(self.inputs.len());
-        let snapshot = &self.snapshots[self.snapshot_at_or_before(target)];
+        // An undescribed step is described by replaying it, so start before it.
+        let from = if target > self.reports.len() {
+            target - 1
+        } else {
+            target
+        };
+        let snapshot = &self.snapshots[self.snapshot_at_or_before(from)];
         if target < self.position || snapshot.at > self.position {
             self.current = snapshot.sim.clone();
             self.position = snapshot.at;
@@ -266,41 +275,37 @@ impl<P: Protocol> History<P> {
     /// Step forward without describing the steps until `goal` holds for the state reached, at
     /// most `limit` steps: recorded steps first, then new events, which stay undescribed. The
     /// state, the invariant checks and the recorded inputs are exactly those of stepping one at
-    /// a time; only the reports are left out (see the module's notes), but for the step it
-    /// stops after. Returns whether the goal was reached; an idle run stops the fast-forward
-    /// early, as it stops [`forward_until`](Self::forward_until).
+    /// a time; only the reports are left out (see the module's notes). Returns whether the goal
+    /// was reached; an idle run ends it early with [`SimError::Idle`], as it ends
+    /// [`forward_until`](Self::forward_until). Call [`describe_current`](Self::describe_current)
+    /// once done, for the report of the step it stopped after.
     pub fn fast_forward_until(
         &mut self,
         limit: usize,
         goal: impl Fn(&Sim<P>) -> bool,
     ) -> Result<bool, SimError> {
-        let start = self.position;
-        let mut reached = false;
-        let mut result = Ok(());
         for _ in 0..limit {
             if self.position < self.inputs.len() {
                 self.redo(false);
             } else {
-                match self.current.advance(Input::Next) {
-                    Ok(_) => self.push(Input::Next, None),
-                    Err(e) => {
-                        result = Err(e);
-                        break;
-                    }
-                }
+                self.current.advance(Input::Next)?;
+                self.push(Input::Next, None);
             }
             if goal(&self.current) {
-                reached = true;
-                break;
+                return Ok(true);
             }
         }
-        if self.position > start && self.last_report().is_none() {
-            // Describe the step it stopped after: from the nearest snapshot, as a seek does.
-            let end = self.position;
-            self.seek(end - 1);
+        Ok(false)
+    }
+
+    /// Make the report of the step that led to the current state if it is not at hand (after a
+    /// fast-forward): replayed from the nearest snapshot, as a seek does.
+    pub fn describe_current(&mut self) {
+        if self.position > 0 && self.last_report().is_none() {
+            let position = self.position;
+            self.seek(position - 1);
             self.redo(true);
         }
-        result.map(|()| reached)
     }
 
     /// The branches left behind, oldest first.
@@ -376,7 +381,7 @@ impl<P: Protocol> History<P> {
         match report {
             // The reports stay a prefix: a step after an undescribed one is not kept.
             Some(report) if self.reports.len() == self.position => self.reports.push(report),
-            report => self.current_report = report,
+            report => self.current_report = report.map(|r| (self.position + 1, r)),
         }
         self.position += 1;
         self.snapshot_if_due();
@@ -389,7 +394,7 @@ impl<P: Protocol> History<P> {
         let replayed = if describe && self.position >= self.reports.len() {
             self.current
                 .apply(input)
-                .map(|report| self.current_report = Some(report))
+                .map(|report| self.current_report = Some((self.position + 1, report)))
         } else {
             self.current.advance(input).map(drop)
         };
@@ -530,17 +535,24 @@ mod tests {
         };
         let goal = |sim: &Sim<GossipNode>| holders(sim) >= n / 2;
 
-        let mut described = History::new(gossip(n));
-        described.apply(update.clone()).unwrap();
+        // The update is written before the history begins, as the playground does: the engine
+        // counts one step more than the history.
+        let started = || {
+            let mut sim = gossip(n);
+            sim.apply(update.clone()).unwrap();
+            sim
+        };
+        let mut described = History::new(started());
         assert!(
             described
                 .forward_until(1_000_000, |_, sim| goal(sim))
                 .unwrap()
         );
 
-        let mut fast = History::new(gossip(n));
-        fast.apply(update).unwrap();
+        let mut fast = History::new(started());
         assert!(fast.fast_forward_until(1_000_000, goal).unwrap());
+        assert_eq!(fast.last_report(), None);
+        fast.describe_current();
         assert_eq!(fast.inputs(), described.inputs());
         assert_eq!(
             fast.times(),
@@ -551,12 +563,16 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert!(fast.current() == described.current());
-        assert_eq!(fast.described(), 1);
-        assert_eq!(fast.reports_so_far().len(), 1);
+        assert_eq!(fast.described(), 0);
+        assert!(fast.reports_so_far().is_empty());
         assert_eq!(fast.last_report(), described.last_report());
 
         let len = fast.len();
-        for target in [len - 1, len / 2, 2, 1, 0, len] {
+        let snapshots: Vec<usize> = fast.snapshots.iter().map(|s| s.at).collect();
+        assert!(snapshots.len() > 2, "{snapshots:?}");
+        let mut targets = vec![len - 1, len / 2, 2, 1, 0, len];
+        targets.extend(snapshots.iter().flat_map(|&at| [at, at + 1]));
+        for target in targets {
             fast.seek(target);
             described.seek(target);
             assert!(
@@ -568,11 +584,17 @@ mod tests {
                 described.last_report(),
                 "report of step {target}"
             );
+            // And one step on from there.
+            if target < len {
+                assert_eq!(fast.forward().unwrap(), described.forward().unwrap());
+            }
         }
+        fast.seek(len);
+        described.seek(len);
         // Playing on after the stretch keeps describing only the current step.
         let report = fast.forward().unwrap().clone();
         assert_eq!(&report, described.forward().unwrap());
-        assert_eq!(fast.described(), 1);
+        assert_eq!(fast.described(), 0);
         // Acting in the stretch forks the run there; the old future becomes a branch.
         fast.seek(len / 2);
         let at = fast.current().now();
@@ -582,6 +604,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(fast.len(), len / 2 + 1);
+        assert_eq!(fast.described(), 0);
         assert_eq!(fast.branches().len(), 1);
         assert!(matches!(
             fast.last_report().map(|r| &r.event),

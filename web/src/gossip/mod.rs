@@ -86,15 +86,8 @@ pub fn sir_name(lang: Lang, sir: Sir) -> &'static str {
 /// has reached everyone it can. O(keys), from the audit's running totals, so "until converged"
 /// can ask after every step of a 10,000-node run.
 pub fn converged(sim: &Sim<GossipNode>) -> bool {
-    let Some(now) = sim.audit().round_now() else {
-        return false;
-    };
-    let mut data = now.keys.iter().filter(|k| matches!(k.key, Key::Data(_)));
-    let mut any = false;
-    data.all(|k| {
-        any = true;
-        k.holders == now.live
-    }) && any
+    sim.audit()
+        .all_hold_latest(|key| matches!(key, Key::Data(_)))
 }
 
 /// The next event falls in a later round: the current round has run to its end.

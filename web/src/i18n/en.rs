@@ -86,6 +86,7 @@ pub static TEXT: Text = Text {
     step_by: "Move by:",
     delivery_to: "delivery to",
     until: "until",
+    fast_forwarding: "Fast-forwarding… now at step",
     until_violation: "until an invariant breaks",
     shortcuts: "Keyboard shortcuts",
     key_play: "play / pause",

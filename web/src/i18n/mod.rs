@@ -129,6 +129,8 @@ pub struct Text {
     pub step_by: &'static str,
     pub delivery_to: &'static str,
     pub until: &'static str,
+    /// Shown while a far jump in a large cluster runs, before the step number reached.
+    pub fast_forwarding: &'static str,
     pub until_violation: &'static str,
     pub shortcuts: &'static str,
     pub key_play: &'static str,

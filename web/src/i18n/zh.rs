@@ -86,6 +86,7 @@ pub static TEXT: Text = Text {
     step_by: "移动：",
     delivery_to: "送达",
     until: "直到",
+    fast_forwarding: "快进中……当前步数",
     until_violation: "直到不变量被破坏",
     shortcuts: "键盘快捷键",
     key_play: "播放 / 暂停",

@@ -265,8 +265,10 @@ pub fn use_bridge<P: ProtocolView>(
             match before {
                 None => events.push(event("ready", state())),
                 Some((position, playing)) => {
-                    if now.0 > position {
-                        let reports = &s.history.reports()[position..now.0];
+                    // Steps a fast-forward took are not described: they raise no events.
+                    let described = now.0.min(s.history.described());
+                    if described > position {
+                        let reports = &s.history.reports()[position..described];
                         for (i, report) in reports.iter().enumerate() {
                             events.extend(reached(position + i + 1, report));
                         }

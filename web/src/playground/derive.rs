@@ -160,7 +160,7 @@ pub fn spacetime<P: ProtocolView>(
     now: f64,
     window: f64,
 ) -> (Vec<Arrow>, Vec<(usize, f64, &'static str)>) {
-    let reports = &history.reports()[..history.position()];
+    let reports = history.reports_so_far();
     let start = now - window;
     let first = reports.partition_point(|r| (r.time as f64) < start);
     // Messages that arrive in the window may have left before it: look further back for sends.
@@ -216,7 +216,8 @@ pub fn spacetime<P: ProtocolView>(
 /// A message anywhere in the run so far: in flight, or sent by an earlier step.
 pub fn find_message<P: ProtocolView>(history: &History<P>, id: MsgId) -> Option<&Envelope<P::Msg>> {
     history.current().message(id).or_else(|| {
-        history.reports()[..history.position()]
+        history
+            .reports_so_far()
             .iter()
             .rev()
             .flat_map(|r| r.sent.iter())

@@ -139,11 +139,12 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         });
     }
     bridge::use_bridge(props.bridge.clone(), &player, run.clone(), props.lang);
-    let playing = player.state().playing;
+    // Frames drive playback, and a fast-forward's slices.
+    let active = player.state().playing || player.state().forwarding.is_some();
     {
         let player = player.dispatcher();
         use_animation_frames(
-            playing,
+            active,
             Callback::from(move |dt| player.dispatch(PlayerAction::Tick(dt))),
         );
     }
@@ -240,9 +241,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
     let selected_node = selected.and_then(Selection::node);
     let dense = P::dense_view(lang, sim, selected_node, on_select.clone());
-    let caption_text = match history.last_report() {
-        Some(report) => P::caption(lang, report),
-        None => P::start_caption(lang, sim),
+    let caption_text = match (&state.forwarding, history.last_report()) {
+        (Some(_), _) => format!("{} {}", t.fast_forwarding, history.position()),
+        (None, Some(report)) => P::caption(lang, report),
+        (None, None) => P::start_caption(lang, sim),
     };
     let violation = sim.violations().first().map(|v| {
         html! {
@@ -304,8 +306,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     });
     // Read out as it changes when the reader steps; while playing it would talk over itself.
     let live = if state.playing { "off" } else { "polite" };
-    let caption =
-        html! { <p class="caption" data-caption="" aria-live={live}>{ caption_text }</p> };
+    let caption = html! { <p class="caption" data-caption="" data-forwarding={state.forwarding.is_some().to_string()} aria-live={live}>{ caption_text }</p> };
     let error = state
         .error
         .clone()
@@ -454,12 +455,12 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 <div class="main">
                     <div class="stage-row">
                         { cluster }
-                        { P::beside_cluster(Beside { lang, sim, reports: &history.reports()[..history.position()],
+                        { P::beside_cluster(Beside { lang, sim, reports: history.reports_so_far(),
                             selected: selected_node.map(|i| NodeId(i as u16)), run: &run, on_run: on_run.clone() }) }
                     </div>
                     { caption }
                     { for error }
-                    { P::state_panel(lang, sim, &history.reports()[..history.position()]) }
+                    { P::state_panel(lang, sim, history.reports_so_far()) }
                     { controls }
                     <div class="jumps" role="group" aria-label={t.step_by}>
                         <span class="note">{ t.step_by }</span>
