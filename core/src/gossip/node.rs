@@ -324,11 +324,13 @@ impl GossipNode {
         if peers.is_empty() {
             return;
         }
-        cx.explain(Rule::Round {
-            round,
-            peers: peers.clone(),
-            mode,
-        });
+        if cx.explaining() {
+            cx.explain(Rule::Round {
+                round,
+                peers: peers.clone(),
+                mode,
+            });
+        }
         match mode {
             Mode::Push => {
                 let entries = self.persistent.store.entries();
@@ -380,11 +382,13 @@ impl GossipNode {
                     }
                     return;
                 }
-                cx.explain(Rule::Round {
-                    round,
-                    peers: peers.clone(),
-                    mode,
-                });
+                if cx.explaining() {
+                    cx.explain(Rule::Round {
+                        round,
+                        peers: peers.clone(),
+                        mode,
+                    });
+                }
                 let feedback = matches!(self.config.model, Model::Rumor { feedback: true, .. });
                 for peer in peers {
                     let keys: Vec<Key> = self
@@ -413,11 +417,13 @@ impl GossipNode {
                 if peers.is_empty() {
                     return;
                 }
-                cx.explain(Rule::Round {
-                    round,
-                    peers: peers.clone(),
-                    mode,
-                });
+                if cx.explaining() {
+                    cx.explain(Rule::Round {
+                        round,
+                        peers: peers.clone(),
+                        mode,
+                    });
+                }
                 let digest = self.persistent.store.digest();
                 for peer in peers {
                     self.send_digest(peer, digest.clone(), false, cx);

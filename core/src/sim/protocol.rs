@@ -94,6 +94,7 @@ pub struct Context<'a, P: Protocol> {
     cluster: usize,
     rng: &'a mut SimRng,
     out: &'a mut Effects<P>,
+    explaining: bool,
 }
 
 impl<'a, P: Protocol> Context<'a, P> {
@@ -103,6 +104,7 @@ impl<'a, P: Protocol> Context<'a, P> {
         cluster: usize,
         rng: &'a mut SimRng,
         out: &'a mut Effects<P>,
+        explaining: bool,
     ) -> Self {
         Context {
             now,
@@ -110,6 +112,7 @@ impl<'a, P: Protocol> Context<'a, P> {
             cluster,
             rng,
             out,
+            explaining,
         }
     }
 
@@ -158,7 +161,15 @@ impl<'a, P: Protocol> Context<'a, P> {
 
     /// Record the rule that fired, for captions and the paper reference.
     pub fn explain(&mut self, rule: P::Rule) {
-        self.out.rules.push(rule);
+        if self.explaining {
+            self.out.rules.push(rule);
+        }
+    }
+
+    /// Whether the rules explained are kept: not while the engine takes a step nobody reads
+    /// one by one (a fast-forward, a replay), so a handler can skip building a costly rule.
+    pub fn explaining(&self) -> bool {
+        self.explaining
     }
 }
 
