@@ -294,3 +294,46 @@ fn chart_points_and_the_theory_curve_line_up() {
     // the push back when the peer is behind).
     assert!(messages[10].1 >= 400.0, "{:?}", messages[10]);
 }
+
+/// The audit notes the very step after which an update has reached every live node (the
+/// timeline's "converged" mark): not complete the step before, complete after it; a second
+/// write starts the spread over and completes again later.
+#[test]
+fn the_step_that_completes_a_spread_is_noted() {
+    let config = GossipConfig::default();
+    let mut sim = start(40, 9, &config, 0.0);
+    let write = |value, at| Input::Act {
+        at,
+        action: Action::Command(NodeId(2), Command::Update { key: 1, value }),
+    };
+    let mut inputs = vec![write(1, 0)];
+    sim.apply(inputs[0].clone()).unwrap();
+    while sim.audit().completions().is_empty() {
+        sim.apply(Input::Next).unwrap();
+        inputs.push(Input::Next);
+    }
+    let at = sim.now();
+    sim.apply(write(2, at)).unwrap();
+    inputs.push(write(2, at));
+    while sim.audit().completions().len() < 2 {
+        sim.apply(Input::Next).unwrap();
+        inputs.push(Input::Next);
+    }
+    let completions = sim.audit().completions().to_vec();
+    assert_eq!(
+        completions[1].0,
+        inputs.len() as u64,
+        "noted at the step that did it"
+    );
+    let mut fresh = start(40, 9, &config, 0.0);
+    for (i, input) in inputs.into_iter().enumerate() {
+        let before = fresh.audit().all_hold_latest(|_| true);
+        let report = fresh.apply(input).unwrap();
+        let noted = completions.iter().find(|c| c.0 == report.step);
+        let after = fresh.audit().all_hold_latest(|_| true);
+        assert_eq!(noted.is_some(), after && !before, "step {}", i + 1);
+        if let Some(&(_, time)) = noted {
+            assert_eq!(time, report.time);
+        }
+    }
+}

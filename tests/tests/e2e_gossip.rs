@@ -322,6 +322,12 @@ async fn huge(page: &Page) -> Outcome {
         at > 200_000,
         "10,000 nodes take hundreds of thousands of steps to converge, not {at}"
     );
+    // Convergence is a milestone on the timeline (the fast-forwarded steps leave no other mark).
+    let marks = page.attributes("line.mark.milestone", "class").await?;
+    ensure!(
+        marks.len() == 1,
+        "the timeline should mark the step that converged: {marks:?}"
+    );
     // The fast-forwarded steps are a run like any other: back, and on again.
     page.press("back").await?;
     page.wait_for_step(at - 1).await?;

@@ -63,6 +63,12 @@ impl Audit {
         self.series.all_hold_latest(counted)
     }
 
+    /// Every step (the engine's numbering) after which the spread of the data keys became
+    /// complete, where the step before it left it incomplete, with its time.
+    pub fn completions(&self) -> &[(u64, Time)] {
+        self.series.completions()
+    }
+
     /// The round in progress, as it stands after the last step (`None` before any step).
     pub fn round_now(&self) -> Option<RoundRow> {
         self.series.now()

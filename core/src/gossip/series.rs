@@ -155,6 +155,12 @@ pub struct Rounds {
     redundant: u64,
     #[serde(serialize_with = "as_pairs")]
     keys: BTreeMap<Key, BTreeMap<Version, Holders>>,
+    /// Steps seen (the engine's step number of the last one).
+    steps: u64,
+    /// Whether the spread of the data keys is complete after the last step.
+    complete: bool,
+    /// Every step after which it became complete, with its time.
+    completions: Vec<(u64, Time)>,
 }
 
 fn as_pairs<S: serde::Serializer>(
@@ -165,8 +171,8 @@ fn as_pairs<S: serde::Serializer>(
 }
 
 impl Rounds {
-    /// Account for a step at `now` that happened to `touched`. O(keys of that node), plus one
-    /// row per round closed.
+    /// Account for a step at `now` that happened to `touched`, and note whether it completed
+    /// the spread of the data keys. O(keys of that node + keys), plus one row per round closed.
     pub(super) fn observe(
         &mut self,
         nodes: &[NodeSlot<GossipNode>],
@@ -176,6 +182,25 @@ impl Rounds {
         if self.shares.len() != nodes.len() {
             self.start(nodes);
         }
+        self.account(nodes, touched, now);
+        self.steps += 1;
+        let complete = self.all_hold_latest(|key| matches!(key, Key::Data(_)));
+        if complete && !self.complete {
+            self.completions.push((self.steps, now));
+        }
+        self.complete = complete;
+    }
+
+    /// Every step (the engine's numbering, as `StepReport::step`) after which every live node
+    /// held the newest version of every data key, where the step before it did not, with its
+    /// time: where the spread of an update completed (again, after a new write or a node that
+    /// joined or came back behind).
+    pub fn completions(&self) -> &[(u64, Time)] {
+        &self.completions
+    }
+
+    /// Bring the totals and the rows up to a step at `now` that happened to `touched`.
+    fn account(&mut self, nodes: &[NodeSlot<GossipNode>], touched: Option<NodeId>, now: Time) {
         let round = now / self.period;
         while self.round < round {
             if self.rows.len() < MAX_ROWS {

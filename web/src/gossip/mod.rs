@@ -356,6 +356,15 @@ impl ProtocolView for GossipNode {
         })
     }
 
+    /// Where the update reached every live node (the audit notes it after the step that did it).
+    fn state_milestones(sim: &Sim<Self>) -> Vec<u64> {
+        sim.audit()
+            .completions()
+            .iter()
+            .map(|&(step, _)| step)
+            .collect()
+    }
+
     fn goals() -> Vec<Goal<Self>> {
         vec![
             Goal {

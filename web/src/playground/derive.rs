@@ -153,6 +153,33 @@ impl TimelineCache {
     }
 }
 
+/// The timeline's marks with the milestones of the state no report shows
+/// ([`ProtocolView::state_milestones`]) added, at their positions in the history.
+pub fn with_state_marks<P: ProtocolView>(
+    marks: Rc<Vec<TimelineMark>>,
+    history: &History<P>,
+) -> Rc<Vec<TimelineMark>> {
+    let sim = history.current();
+    // The engine may have taken steps before the history began (an update written at the start).
+    let before = sim.steps() as usize - history.position();
+    let extra: Vec<TimelineMark> = P::state_milestones(sim)
+        .into_iter()
+        .filter_map(|step| (step as usize).checked_sub(before))
+        .filter(|&step| step > 0)
+        .map(|step| TimelineMark {
+            step,
+            class: "milestone",
+        })
+        .collect();
+    if extra.is_empty() {
+        return marks;
+    }
+    let mut all = (*marks).clone();
+    all.extend(extra);
+    all.sort_by_key(|m| m.step);
+    Rc::new(all)
+}
+
 /// The arrows and node events of the last `window` µs before `now`.
 pub fn spacetime<P: ProtocolView>(
     lang: Lang,

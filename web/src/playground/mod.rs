@@ -318,6 +318,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     if let Some(compact) = &props.compact {
         let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
             let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
+            let marks = derive::with_state_marks(marks, history);
             html! {
                 <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
                     band_name={P::band_name(lang)} branches={Vec::new()}
@@ -370,6 +371,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         })
     };
     let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
+    let marks = derive::with_state_marks(marks, history);
     let branches = history
         .branches()
         .iter()

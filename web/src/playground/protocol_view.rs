@@ -199,6 +199,13 @@ pub trait ProtocolView: Protocol + 'static {
     fn band_name(_lang: Lang) -> &'static str {
         ""
     }
+    /// Milestones of the state that no single step's report shows (Gossip: the spread of an
+    /// update completing), as the engine's step numbers (`StepReport::step`) up to the current
+    /// state; the timeline marks them.
+    fn state_milestones(_sim: &Sim<Self>) -> Vec<u64> {
+        Vec::new()
+    }
+
     /// The milestone this step reached, if any (a leader elected, a value chosen).
     fn milestone(_report: &StepReport<Self>) -> Option<Milestone> {
         None
