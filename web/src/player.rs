@@ -112,7 +112,7 @@ impl<P: Protocol> PlayerState<P> {
         if let Some(broke) = self.sim().violations().get(found) {
             // Stop where the invariant broke, so the reader sees the step that broke it: one frame
             // may have run further, so go back to it (the later steps stay recorded).
-            let step = broke.step as usize;
+            let step = self.history.position_after(broke.step);
             self.playing = false;
             self.history.seek(step);
             self.sync_view_to_sim();

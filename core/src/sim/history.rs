@@ -180,6 +180,13 @@ impl<P: Protocol> History<P> {
         &self.times
     }
 
+    /// The position after the engine's step number `step` (as reports and violations count
+    /// them: the engine may have taken steps before the history began).
+    pub fn position_after(&self, step: u64) -> usize {
+        let before = self.current.steps() as usize - self.position;
+        (step as usize).saturating_sub(before)
+    }
+
     /// The report of the step that led to the current state.
     pub fn last_report(&self) -> Option<&StepReport<P>> {
         let i = self.position.checked_sub(1)?;
@@ -566,6 +573,9 @@ mod tests {
         assert_eq!(fast.described(), 0);
         assert!(fast.reports_so_far().is_empty());
         assert_eq!(fast.last_report(), described.last_report());
+        let report = fast.last_report().unwrap();
+        assert_eq!(report.step as usize, fast.position() + 1);
+        assert_eq!(fast.position_after(report.step), fast.position());
 
         let len = fast.len();
         let snapshots: Vec<usize> = fast.snapshots.iter().map(|s| s.at).collect();

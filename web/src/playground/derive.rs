@@ -159,12 +159,9 @@ pub fn with_state_marks<P: ProtocolView>(
     marks: Rc<Vec<TimelineMark>>,
     history: &History<P>,
 ) -> Rc<Vec<TimelineMark>> {
-    let sim = history.current();
-    // The engine may have taken steps before the history began (an update written at the start).
-    let before = sim.steps() as usize - history.position();
-    let extra: Vec<TimelineMark> = P::state_milestones(sim)
+    let extra: Vec<TimelineMark> = P::state_milestones(history.current())
         .into_iter()
-        .filter_map(|step| (step as usize).checked_sub(before))
+        .map(|step| history.position_after(step))
         .filter(|&step| step > 0)
         .map(|step| TimelineMark {
             step,
