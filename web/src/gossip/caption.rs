@@ -9,8 +9,8 @@ use concord_core::gossip::{
 };
 use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport};
 
-use super::text::{gap, say};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, gap, say};
+use crate::view::caption::{self as view, Named};
 
 /// `x3`, or `health(S2)`.
 pub fn key_name(key: Key) -> String {
@@ -134,7 +134,7 @@ pub fn caption(lang: Lang, report: &StepReport<GossipNode>) -> String {
     const SHOWN: usize = 4;
     let me = report.node().unwrap_or_default();
     let mut parts = Vec::new();
-    if let Some(event) = event_text(lang, &report.event) {
+    if let Some(event) = event_text(lang, report) {
         parts.push(event);
     }
     for rule in report.rules.iter().take(SHOWN) {
@@ -179,92 +179,58 @@ pub fn caption(lang: Lang, report: &StepReport<GossipNode>) -> String {
     parts.join(gap(lang))
 }
 
-fn event_text(lang: Lang, event: &Event<GossipNode>) -> Option<String> {
-    Some(match (lang, event) {
-        (Lang::En, Event::Delivered(e)) => {
-            format!(
-                "{} received {} from {}.",
-                e.to,
-                msg_name(lang, &e.msg),
-                e.from
-            )
-        }
-        (Lang::Zh, Event::Delivered(e)) => {
-            format!(
-                "{} 收到来自 {} 的 {}。",
-                e.to,
-                e.from,
-                msg_name(lang, &e.msg)
-            )
-        }
-        (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
-        (_, Event::TimerFired(..)) => return None,
-        (_, Event::Acted(action)) => return action_text(lang, action),
+fn event_text(lang: Lang, report: &StepReport<GossipNode>) -> Option<String> {
+    let named = |e: &Envelope<Msg>| Named::new(msg_name(lang, &e.msg), e);
+    let and = |first: String, then: &str| [first.as_str(), then].join(gap(lang));
+    Some(match &report.event {
+        Event::Delivered(e) => view::received(lang, &named(e)),
+        Event::Dropped(e, reason) => match reason {
+            DropReason::Lost => and(view::dropped(lang, &named(e), *reason), no_resend(lang)),
+            _ => view::dropped(lang, &named(e), *reason),
+        },
+        Event::TimerFired(..) => return None,
+        Event::Acted(action) => match &report.message {
+            Some(e) => {
+                let by_hand = view::by_hand(lang, action, &named(e), report.node.is_some())?;
+                match action {
+                    Action::Drop(_) => and(by_hand, no_resend(lang)),
+                    Action::Duplicate(_) => and(
+                        by_hand,
+                        say(
+                            lang,
+                            "Its receiver will count the copy as a redundant receipt.",
+                            "接收方会把副本算作一次冗余接收。",
+                        ),
+                    ),
+                    _ => by_hand,
+                }
+            }
+            None => return action_text(lang, action),
+        },
     })
 }
 
-fn drop_text(lang: Lang, e: &Envelope<Msg>, reason: DropReason) -> String {
-    let name = msg_name(lang, &e.msg);
-    let (from, to) = (e.from, e.to);
-    match (lang, reason) {
-        (Lang::En, DropReason::Lost) => format!(
-            "The network lost {name} from {from} to {to}; gossip does not resend: a later round \
-             covers it."
-        ),
-        (Lang::En, DropReason::Disconnected) => {
-            format!("{name} from {from} could not reach {to}: the link is cut.")
-        }
-        (Lang::En, DropReason::ReceiverDown) => {
-            format!("{name} from {from} reached {to}, which is down; nobody read it.")
-        }
-        (Lang::Zh, DropReason::Lost) => {
-            format!("网络丢失了 {from} 发给 {to} 的 {name}；gossip 不重发，之后的轮次会补上。")
-        }
-        (Lang::Zh, DropReason::Disconnected) => {
-            format!("{from} 发给 {to} 的 {name} 无法送达：链路已断开。")
-        }
-        (Lang::Zh, DropReason::ReceiverDown) => {
-            format!("{from} 发给 {to} 的 {name} 到达时对方已宕机，无人处理。")
-        }
-    }
+/// Why a lost message does no lasting harm here.
+fn no_resend(lang: Lang) -> &'static str {
+    say(
+        lang,
+        "Gossip does not resend: a later round carries what it held.",
+        "gossip 不重发：之后的轮次会带上它的内容。",
+    )
 }
 
 fn action_text(lang: Lang, action: &Action<GossipNode>) -> Option<String> {
-    Some(match (lang, action) {
-        (Lang::En, Action::Crash(n)) => format!(
+    match (lang, action) {
+        (Lang::En, Action::Crash(n)) => Some(format!(
             "{n} crashed: its store stays on disk, but it forgets its hot rumors and its \
              membership view, and answers no probe."
-        ),
-        (Lang::Zh, Action::Crash(n)) => {
-            format!("{n} 宕机：存储仍在磁盘上，但忘记了热谣言和成员视图，也不再回应探测。")
-        }
-        (Lang::En, Action::Deliver(m)) => {
-            format!("Message #{} was delivered ahead of its time.", m.0)
-        }
-        (Lang::Zh, Action::Deliver(m)) => format!("消息 #{} 被提前送达。", m.0),
-        (Lang::En, Action::Drop(m)) => format!(
-            "Message #{} was dropped: another round will carry what it held.",
-            m.0
-        ),
-        (Lang::Zh, Action::Drop(m)) => format!("消息 #{} 被丢弃：之后的轮次会带上它的内容。", m.0),
-        (Lang::En, Action::Duplicate(m)) => format!(
-            "Message #{} was duplicated: the copy is a redundant receipt.",
-            m.0
-        ),
-        (Lang::Zh, Action::Duplicate(m)) => format!("消息 #{} 被复制了一份：副本是冗余接收。", m.0),
-        (Lang::En, Action::Delay(m, by)) => {
-            format!("Message #{} was delayed by {} ms.", m.0, by / 1000)
-        }
-        (Lang::Zh, Action::Delay(m, by)) => format!("消息 #{} 被延迟 {} ms。", m.0, by / 1000),
-        (Lang::En, Action::SetNetwork(_)) => "The network settings changed.".into(),
-        (Lang::Zh, Action::SetNetwork(_)) => "网络设置已更改。".into(),
-        (Lang::En, Action::Partition(_)) => "The network split into groups.".into(),
-        (Lang::Zh, Action::Partition(_)) => "网络被分成了几组。".into(),
-        (Lang::En, Action::Heal) => "The network healed: every link works again.".into(),
-        (Lang::Zh, Action::Heal) => "网络已恢复：所有链路重新连通。".into(),
+        )),
+        (Lang::Zh, Action::Crash(n)) => Some(format!(
+            "{n} 宕机：存储仍在磁盘上，但忘记了热谣言和成员视图，也不再回应探测。"
+        )),
         // Commands, restarts and fired timers are described by the rules they fire.
-        _ => return None,
-    })
+        _ => view::network(lang, action),
+    }
 }
 
 fn names(ids: &[NodeId]) -> String {
@@ -605,5 +571,28 @@ fn rule_zh(me: NodeId, rule: &Rule) -> String {
         Rule::Restart { incarnation } => format!(
             "{me} 带着存储重启；谣言和成员视图都已丢失。它使用化身号 {incarnation}，并与一个成员同步以追上进度。"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::gossip::GossipConfig;
+    use concord_core::sim::{Sim, SimConfig};
+
+    use super::*;
+
+    /// Delivering, dropping, duplicating or delaying a message by hand names it: `Push(x1
+    /// v1@S1) from S1 to S4`, not its id.
+    #[test]
+    fn hand_actions_name_their_message() {
+        let new_sim = || {
+            let config = SimConfig {
+                seed: 5,
+                nodes: 5,
+                net: Default::default(),
+            };
+            Sim::<GossipNode>::new(config, &GossipConfig::default()).unwrap()
+        };
+        crate::view::caption::assert_hand_actions_named(new_sim, caption, msg_name);
     }
 }

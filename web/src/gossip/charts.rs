@@ -10,8 +10,8 @@ use concord_core::sim::Sim;
 use yew::prelude::*;
 
 use super::caption::{key_name, mode_name};
-use super::text::say;
 use crate::i18n::Lang;
+use crate::i18n::say;
 use crate::view::chart::{Chart, Line};
 
 /// The prediction is drawn this many rounds out at most.

@@ -14,10 +14,11 @@
 //! | 7 | 2 | proposer | on a majority of replies: a rejection (result > n) starts again at row 1, else the value is chosen |
 
 use concord_core::paxos::{Msg, PaxosNode, Phase, Proposal, Rule, Stage, Timer};
-use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport};
+use concord_core::sim::{Action, Envelope, Event, NodeId, StepReport};
 
-use super::{num, sentence_gap};
-use crate::i18n::Lang;
+use super::num;
+use crate::i18n::{Lang, gap, say};
+use crate::view::caption::{self as view, Named};
 
 /// The caption of one step: one sentence for the event, one per rule that fired.
 pub fn caption(lang: Lang, report: &StepReport<PaxosNode>) -> String {
@@ -41,7 +42,7 @@ pub fn caption(lang: Lang, report: &StepReport<PaxosNode>) -> String {
             (Lang::Zh, _) => "没有变化。".into(),
         });
     }
-    parts.join(sentence_gap(lang))
+    parts.join(gap(lang))
 }
 
 /// `(1.2, A)`, or `(—, —)` for none.
@@ -84,97 +85,47 @@ pub fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
 }
 
 fn event_text(lang: Lang, report: &StepReport<PaxosNode>) -> Option<String> {
-    Some(match (lang, &report.event) {
-        (Lang::En, Event::Delivered(e)) => {
-            format!(
-                "{} received {} from {}.",
-                e.to,
-                msg_name(lang, &e.msg),
-                e.from
-            )
-        }
-        (Lang::Zh, Event::Delivered(e)) => {
-            format!(
-                "{} 收到来自 {} 的 {}。",
-                e.to,
-                e.from,
-                msg_name(lang, &e.msg)
-            )
-        }
-        (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
+    let named = |e: &Envelope<Msg>| Named::new(msg_name(lang, &e.msg), e);
+    Some(match &report.event {
+        Event::Delivered(e) => view::received(lang, &named(e)),
+        Event::Dropped(e, reason) => view::dropped(lang, &named(e), *reason),
         // The rule that fires says what the timer did.
-        (_, Event::TimerFired(_, Timer::Retry | Timer::Timeout)) => return None,
-        // A hand delivery names its message: the action holds only the id.
-        (_, Event::Acted(Action::Deliver(_))) if report.node.is_some() => {
-            let env = report.message.as_ref()?;
-            let (name, from, to) = (msg_name(lang, &env.msg), env.from, env.to);
-            match lang {
-                Lang::En => {
-                    format!("Delivered by hand, ahead of its time: {name} from {from} to {to}.")
+        Event::TimerFired(_, Timer::Retry | Timer::Timeout) => return None,
+        Event::Acted(action) => match &report.message {
+            Some(e) => {
+                let by_hand = view::by_hand(lang, action, &named(e), report.node.is_some())?;
+                match action {
+                    Action::Drop(_) => [
+                        by_hand.as_str(),
+                        say(
+                            lang,
+                            "Paxos stays safe when messages are lost (§2.1).",
+                            "消息丢失时 Paxos 依然安全（§2.1）。",
+                        ),
+                    ]
+                    .join(gap(lang)),
+                    _ => by_hand,
                 }
-                Lang::Zh => format!("手动提前送达：{from} 发给 {to} 的 {name}。"),
             }
-        }
-        (_, Event::Acted(action)) => return action_text(lang, action),
+            None => return action_text(lang, action),
+        },
     })
-}
-
-fn drop_text(lang: Lang, e: &Envelope<Msg>, reason: DropReason) -> String {
-    let name = msg_name(lang, &e.msg);
-    let (from, to) = (e.from, e.to);
-    match (lang, reason) {
-        (Lang::En, DropReason::Lost) => format!("The network lost {name} from {from} to {to}."),
-        (Lang::En, DropReason::Disconnected) => {
-            format!("{name} from {from} could not reach {to}: the link is cut.")
-        }
-        (Lang::En, DropReason::ReceiverDown) => {
-            format!("{name} from {from} reached {to}, which is down; nobody read it.")
-        }
-        (Lang::Zh, DropReason::Lost) => format!("网络丢失了 {from} 发给 {to} 的 {name}。"),
-        (Lang::Zh, DropReason::Disconnected) => {
-            format!("{from} 发给 {to} 的 {name} 无法送达：链路已断开。")
-        }
-        (Lang::Zh, DropReason::ReceiverDown) => {
-            format!("{from} 发给 {to} 的 {name} 到达时对方已宕机，无人处理。")
-        }
-    }
 }
 
 fn action_text(lang: Lang, action: &Action<PaxosNode>) -> Option<String> {
-    Some(match (lang, action) {
-        (Lang::En, Action::Crash(n)) => format!(
+    match (lang, action) {
+        (Lang::En, Action::Crash(n)) => Some(format!(
             "{n} crashed: it keeps its stable storage (an acceptor's minProposal, acceptedProposal \
              and acceptedValue; a proposer's highest round) but receives nothing and fires no \
              timers (§2.5)."
-        ),
-        (Lang::Zh, Action::Crash(n)) => format!(
+        )),
+        (Lang::Zh, Action::Crash(n)) => Some(format!(
             "{n} 宕机：稳定存储中的内容仍在（acceptor 的 minProposal、acceptedProposal、\
              acceptedValue，proposer 用过的最大轮次），但不再接收消息，计时器也停止（§2.5）。"
-        ),
-        (Lang::En, Action::Deliver(m)) => {
-            format!("Message #{} was delivered ahead of its time.", m.0)
-        }
-        (Lang::Zh, Action::Deliver(m)) => format!("消息 #{} 被提前送达。", m.0),
-        (Lang::En, Action::Drop(m)) => format!(
-            "Message #{} was dropped: Paxos stays safe when messages are lost (§2.1).",
-            m.0
-        ),
-        (Lang::Zh, Action::Drop(m)) => {
-            format!("消息 #{} 被丢弃：消息丢失时 Paxos 依然安全（§2.1）。", m.0)
-        }
-        (Lang::En, Action::Duplicate(m)) => format!("Message #{} was duplicated.", m.0),
-        (Lang::Zh, Action::Duplicate(m)) => format!("消息 #{} 被复制了一份。", m.0),
-        (Lang::En, Action::Delay(m, by)) => {
-            format!("Message #{} was delayed by {} ms.", m.0, by / 1000)
-        }
-        (Lang::Zh, Action::Delay(m, by)) => format!("消息 #{} 被延迟 {} ms。", m.0, by / 1000),
-        (Lang::En, Action::SetNetwork(_)) => "The network settings changed.".into(),
-        (Lang::Zh, Action::SetNetwork(_)) => "网络设置已更改。".into(),
-        (Lang::En, Action::Heal) => "The network healed: every link works again.".into(),
-        (Lang::Zh, Action::Heal) => "网络已恢复：所有链路重新连通。".into(),
+        )),
         // Commands, restarts and fired timers are described by the rules they fire.
-        _ => return None,
-    })
+        _ => view::network(lang, action),
+    }
 }
 
 /// The request a proposer was waiting on answers to, in a stage that can time out.
@@ -525,5 +476,28 @@ fn rule_zh(me: NodeId, rule: &Rule, s: &str) -> String {
             num(*min_proposal),
             pair(accepted)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::paxos::PaxosConfig;
+    use concord_core::sim::{Sim, SimConfig};
+
+    use super::*;
+
+    /// Delivering, dropping, duplicating or delaying a message by hand names it: `Prepare(1.1)
+    /// from S1 to S3`, not its id.
+    #[test]
+    fn hand_actions_name_their_message() {
+        let new_sim = || {
+            let config = SimConfig {
+                seed: 5,
+                nodes: 3,
+                net: Default::default(),
+            };
+            Sim::<PaxosNode>::new(config, &PaxosConfig::default()).unwrap()
+        };
+        crate::view::caption::assert_hand_actions_named(new_sim, caption, msg_name);
     }
 }
