@@ -163,5 +163,8 @@ pub struct Text {
     pub copy_link: &'static str,
     pub link_copied: &'static str,
     pub copy_failed: &'static str,
+    pub copy_embed: &'static str,
+    pub embed_copied: &'static str,
+    pub embed_copy_failed: &'static str,
     pub volatile_lost: &'static str,
 }

@@ -8,7 +8,7 @@ pub mod caption;
 pub mod chart;
 pub mod cluster;
 pub mod controls;
-pub mod copy_link;
+pub mod copy;
 pub mod frames;
 pub mod full_link;
 pub mod legend;
