@@ -138,351 +138,329 @@ fn request_of(stage: Stage) -> &'static str {
 
 fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
     let s = rule.section();
-    match lang {
-        Lang::En => rule_en(me, rule, s),
-        Lang::Zh => rule_zh(me, rule, s),
-    }
-}
-
-fn rule_en(me: NodeId, rule: &Rule, s: &str) -> String {
     match rule {
-        Rule::Propose { value } => format!(
-            "{me} was asked to propose {value}; it drops any attempt in progress and starts over \
-             with a new number (a proposer may make several proposals, {s})."
-        ),
-        Rule::NotAProposer => {
-            format!(
-                "{me} is not a proposer, so it ignores the request: only proposers propose ({s})."
-            )
-        }
-        Rule::SendPrepare { n } => format!(
-            "{me} picked proposal number {n} and sent Prepare({n}) to every acceptor — table rows 1–2, \
-             phase 1 ({s})."
-        ),
+        Rule::Propose { value } => match lang {
+            Lang::En => format!(
+                "{me} was asked to propose {value}; it drops any attempt in progress and starts over \
+                 with a new number (a proposer may make several proposals, {s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 被要求提出 {value}：放弃进行中的尝试，用新的序号重新开始（proposer 可以多次提案，{s}）。"
+            ),
+        },
+        Rule::NotAProposer => match lang {
+            Lang::En => {
+                format!(
+                    "{me} is not a proposer, so it ignores the request: only proposers propose ({s})."
+                )
+            }
+            Lang::Zh => {
+                format!("{me} 不是 proposer，忽略该请求：只有 proposer 才能提案（{s}）。")
+            }
+        },
+        Rule::SendPrepare { n } => match lang {
+            Lang::En => format!(
+                "{me} picked proposal number {n} and sent Prepare({n}) to every acceptor — table rows 1–2, \
+                 phase 1 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 生成提案序号 {n}，并广播 Prepare({n}) 给所有 acceptor——表格第 1–2 行，第一阶段（{s}）。"
+            ),
+        },
         Rule::CountPromise {
             from,
             n,
             promises,
             needed,
-        } => format!(
-            "{me} counted {from}'s promise for {n}: {promises} of the {needed} it needs — table row 4 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} counted {from}'s promise for {n}: {promises} of the {needed} it needs — table row 4 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 收到 {from} 对 {n} 的承诺：已有 {promises} 个，需要 {needed} 个——表格第 4 行（{s}）。"
+            ),
+        },
         Rule::AdoptValue {
             n,
             value,
             accepted_in,
             own,
-        } => format!(
-            "A majority promised {n}, and some had already accepted a value: {me} gives up its own \
-             {own} and takes {value}, the acceptedValue of the highest acceptedProposal ({accepted_in}) \
-             — table row 4, P2c ({s})."
-        ),
-        Rule::OwnValue { n, value } => format!(
-            "A majority promised {n} and none had accepted anything, so {me} is free to propose its \
-             own value {value} — table row 4 ({s})."
-        ),
-        Rule::IgnoreAccepted { n, value, ignored } => format!(
-            "BROKEN: a majority promised {n}, and one had accepted {} under {}; table row 4 says {me} \
-             must propose {}, but with \"ignore accepted values\" on it proposes its own {value} \
-             (breaks P2c, {s}).",
-            ignored.value, ignored.n, ignored.value
-        ),
-        Rule::SendAccept { n, value } => format!(
-            "{me} sent Accept({n}, {value}) to every acceptor — table row 5, phase 2 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "A majority promised {n}, and some had already accepted a value: {me} gives up its own \
+                 {own} and takes {value}, the acceptedValue of the highest acceptedProposal ({accepted_in}) \
+                 — table row 4, P2c ({s})."
+            ),
+            Lang::Zh => format!(
+                "多数派承诺了 {n}，且有 acceptor 已接受过值：{me} 放弃自己的 {own}，改用 acceptedProposal \
+                 序号最大（{accepted_in}）的 acceptedValue {value}——表格第 4 行，P2c（{s}）。"
+            ),
+        },
+        Rule::OwnValue { n, value } => match lang {
+            Lang::En => format!(
+                "A majority promised {n} and none had accepted anything, so {me} is free to propose its \
+                 own value {value} — table row 4 ({s})."
+            ),
+            Lang::Zh => format!(
+                "多数派承诺了 {n}，且都没有接受过任何值，所以 {me} 可以提出自己的值 {value}——表格第 4 行（{s}）。"
+            ),
+        },
+        Rule::IgnoreAccepted { n, value, ignored } => match lang {
+            Lang::En => format!(
+                "BROKEN: a majority promised {n}, and one had accepted {} under {}; table row 4 says {me} \
+                 must propose {}, but with \"ignore accepted values\" on it proposes its own {value} \
+                 (breaks P2c, {s}).",
+                ignored.value, ignored.n, ignored.value
+            ),
+            Lang::Zh => format!(
+                "已破坏：多数派承诺了 {n}，其中有 acceptor 在 {} 接受过 {}；按表格第 4 行 {me} 必须提出 {}，\
+                 但“忽略已接受的值”开关打开，它仍提出自己的 {value}（破坏 P2c，{s}）。",
+                ignored.n, ignored.value, ignored.value
+            ),
+        },
+        Rule::SendAccept { n, value } => match lang {
+            Lang::En => format!(
+                "{me} sent Accept({n}, {value}) to every acceptor — table row 5, phase 2 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 广播 Accept({n}, {value}) 给所有 acceptor——表格第 5 行，第二阶段（{s}）。"
+            ),
+        },
         Rule::CountAccepted {
             from,
             n,
             accepted,
             needed,
-        } => format!(
-            "{me} counted {from}'s acceptance of {n}: {accepted} of the {needed} it needs — table row 7 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} counted {from}'s acceptance of {n}: {accepted} of the {needed} it needs — table row 7 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 收到 {from} 对 {n} 的接受：已有 {accepted} 个，需要 {needed} 个——表格第 7 行（{s}）。"
+            ),
+        },
         Rule::Chosen {
             n,
             value,
             acceptors,
-        } => format!(
-            "{acceptors} acceptors, the quorum {me} waits for, accepted ({n}, {value}) and none \
-             refused: {me} knows {value} is chosen — table row 7 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{acceptors} acceptors, the quorum {me} waits for, accepted ({n}, {value}) and none \
+                 refused: {me} knows {value} is chosen — table row 7 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{acceptors} 个 acceptor（{me} 等待的法定人数）接受了 ({n}, {value})，且没有拒绝：\
+                 {me} 得知 {value} 已被确认——表格第 7 行（{s}）。"
+            ),
+        },
         Rule::Abandon {
             from,
             n,
             min_proposal,
             phase,
-        } => {
-            let what = match phase {
-                Phase::Prepare => "Prepare",
-                Phase::Accept => "Accept",
-            };
-            format!(
-                "{from} refused {me}'s {what}({n}): it has promised {min_proposal} (result > n). {me} \
-                 abandons {n} and will start again at row 1 with a higher number — table row 7 ({s})."
-            )
-        }
-        Rule::Timeout { n, stage } => format!(
-            "No majority answered {me}'s {}({n}) in time (messages lost, or acceptors down): it \
-             abandons {n} ({s}).",
-            request_of(*stage)
-        ),
-        Rule::Backoff {
-            delay, randomized, ..
-        } => {
-            let ms = *delay as f64 / 1000.0;
-            if *randomized {
+        } => match lang {
+            Lang::En => {
+                let what = match phase {
+                    Phase::Prepare => "Prepare",
+                    Phase::Accept => "Accept",
+                };
                 format!(
-                    "{me} waits {ms:.1} ms, drawn at random, before retrying, so that two proposers \
-                     stop pre-empting each other ({s})."
-                )
-            } else {
-                format!(
-                    "{me} waits a fixed {ms:.1} ms before retrying (randomized back-off is off): two \
-                     proposers can keep pre-empting each other for ever ({s})."
+                    "{from} refused {me}'s {what}({n}): it has promised {min_proposal} (result > n). {me} \
+                     abandons {n} and will start again at row 1 with a higher number — table row 7 ({s})."
                 )
             }
-        }
+            Lang::Zh => {
+                let what = match phase {
+                    Phase::Prepare => "Prepare",
+                    Phase::Accept => "Accept",
+                };
+                format!(
+                    "{from} 拒绝了 {me} 的 {what}({n})：它已承诺 {min_proposal}（result > n）。{me} 放弃 {n}，\
+                     之后用更大的序号从第 1 行重新开始——表格第 7 行（{s}）。"
+                )
+            }
+        },
+        Rule::Timeout { n, stage } => match lang {
+            Lang::En => format!(
+                "No majority answered {me}'s {}({n}) in time (messages lost, or acceptors down): it \
+                 abandons {n} ({s}).",
+                request_of(*stage)
+            ),
+            Lang::Zh => format!(
+                "{me} 的 {}({n}) 没有在时限内得到多数派回复（消息丢失或 acceptor 宕机）：放弃 {n}（{s}）。",
+                request_of(*stage)
+            ),
+        },
+        Rule::Backoff {
+            delay, randomized, ..
+        } => match lang {
+            Lang::En => {
+                let ms = *delay as f64 / 1000.0;
+                if *randomized {
+                    format!(
+                        "{me} waits {ms:.1} ms, drawn at random, before retrying, so that two proposers \
+                         stop pre-empting each other ({s})."
+                    )
+                } else {
+                    format!(
+                        "{me} waits a fixed {ms:.1} ms before retrying (randomized back-off is off): two \
+                         proposers can keep pre-empting each other for ever ({s})."
+                    )
+                }
+            }
+            Lang::Zh => {
+                let ms = *delay as f64 / 1000.0;
+                if *randomized {
+                    format!(
+                        "{me} 随机等待 {ms:.1} ms 再重试，让两个 proposer 不再互相抢占（{s}）。"
+                    )
+                } else {
+                    format!(
+                        "{me} 固定等待 {ms:.1} ms 再重试（随机退避已关闭）：两个 proposer 可能永远互相抢占（{s}）。"
+                    )
+                }
+            }
+        },
         Rule::Retry {
             previous,
             n,
             retries,
-        } => format!(
-            "{me} tries again with {n}, above {previous} (retry {retries}) — back to table row 1 ({s})."
-        ),
-        Rule::IgnoreStale { from, n } => format!(
-            "{me} ignored {from}'s reply about {n}: it has already moved past that proposal ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} tries again with {n}, above {previous} (retry {retries}) — back to table row 1 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 用比 {previous} 更大的 {n} 再试一次（第 {retries} 次重试）——回到表格第 1 行（{s}）。"
+            ),
+        },
+        Rule::IgnoreStale { from, n } => match lang {
+            Lang::En => format!(
+                "{me} ignored {from}'s reply about {n}: it has already moved past that proposal ({s})."
+            ),
+            Lang::Zh => {
+                format!("{me} 忽略了 {from} 关于 {n} 的回复：它已不在那个提案上了（{s}）。")
+            }
+        },
         Rule::GivePromise {
             proposer,
             n,
             previous,
             accepted,
-        } => format!(
-            "{n} > minProposal ({}), so {me} sets minProposal = {n}, promises {proposer} to accept \
-             nothing numbered below it, and replies with (acceptedProposal, acceptedValue) = {} — \
-             table row 3, P1a ({s}).",
-            num(*previous),
-            pair(accepted)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} > minProposal ({}), so {me} sets minProposal = {n}, promises {proposer} to accept \
+                 nothing numbered below it, and replies with (acceptedProposal, acceptedValue) = {} — \
+                 table row 3, P1a ({s}).",
+                num(*previous),
+                pair(accepted)
+            ),
+            Lang::Zh => format!(
+                "{n} 大于 minProposal（{}），所以 {me} 令 minProposal = {n}，承诺 {proposer} 不再接受更小的序号，\
+                 并回复 (acceptedProposal, acceptedValue) = {}——表格第 3 行，P1a（{s}）。",
+                num(*previous),
+                pair(accepted)
+            ),
+        },
         Rule::NackPrepare {
             proposer,
             n,
             min_proposal,
-        } => format!(
-            "{n} is not above minProposal ({min_proposal}), so {me} refuses {proposer}'s Prepare and \
-             tells it {min_proposal} — table row 3 ({s})."
-        ),
-        Rule::AcceptProposal { proposer, n, value } => format!(
-            "{n} ≥ minProposal, so {me} sets acceptedProposal = minProposal = {n}, acceptedValue = \
-             {value}, and tells {proposer} and the learners — table row 6 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} is not above minProposal ({min_proposal}), so {me} refuses {proposer}'s Prepare and \
+                 tells it {min_proposal} — table row 3 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} 不大于 minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Prepare，\
+                 并告诉它 {min_proposal}——表格第 3 行（{s}）。"
+            ),
+        },
+        Rule::AcceptProposal { proposer, n, value } => match lang {
+            Lang::En => format!(
+                "{n} ≥ minProposal, so {me} sets acceptedProposal = minProposal = {n}, acceptedValue = \
+                 {value}, and tells {proposer} and the learners — table row 6 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} ≥ minProposal，所以 {me} 令 acceptedProposal = minProposal = {n}，acceptedValue = {value}，\
+                 并通知 {proposer} 和所有 learner——表格第 6 行（{s}）。"
+            ),
+        },
         Rule::NackAccept {
             proposer,
             n,
             min_proposal,
-        } => format!(
-            "{n} < minProposal ({min_proposal}), so {me} refuses {proposer}'s Accept and replies \
-             with {min_proposal} (result > n) — table row 6 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} < minProposal ({min_proposal}), so {me} refuses {proposer}'s Accept and replies \
+                 with {min_proposal} (result > n) — table row 6 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} < minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Accept，\
+                 回复 {min_proposal}（result > n）——表格第 6 行（{s}）。"
+            ),
+        },
         Rule::AcceptBelowPromise {
             proposer,
             n,
             value,
             min_proposal,
-        } => format!(
-            "BROKEN: {me} promised {min_proposal}, yet accepts {proposer}'s ({n}, {value}); table row \
-             6 allows it only if n ≥ minProposal (breaks P1a, {s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "BROKEN: {me} promised {min_proposal}, yet accepts {proposer}'s ({n}, {value}); table row \
+                 6 allows it only if n ≥ minProposal (breaks P1a, {s})."
+            ),
+            Lang::Zh => format!(
+                "已破坏：{me} 已承诺 {min_proposal}，却接受了 {proposer} 的 ({n}, {value})；\
+                 表格第 6 行只允许 n ≥ minProposal 时接受（破坏 P1a，{s}）。"
+            ),
+        },
         Rule::HearAccepted {
             from,
             n,
             count,
             needed,
-        } => format!(
-            "Learner {me} heard that {from} accepted {n}: {count} acceptors so far, {needed} needed \
-             ({s})."
-        ),
-        Rule::Learn { n, value } => format!(
-            "Learner {me} learned that {value} is chosen: enough acceptors accepted ({n}, {value}) ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "Learner {me} heard that {from} accepted {n}: {count} acceptors so far, {needed} needed \
+                 ({s})."
+            ),
+            Lang::Zh => format!(
+                "learner {me} 得知 {from} 接受了 {n}：目前共 {count} 个 acceptor，需要 {needed} 个（{s}）。"
+            ),
+        },
+        Rule::Learn { n, value } => match lang {
+            Lang::En => format!(
+                "Learner {me} learned that {value} is chosen: enough acceptors accepted ({n}, {value}) ({s})."
+            ),
+            Lang::Zh => format!(
+                "learner {me} 得知 {value} 已被选定：足够多的 acceptor 接受了 ({n}, {value})（{s}）。"
+            ),
+        },
         Rule::Restart {
             min_proposal,
             accepted,
             round,
-        } => format!(
-            "{me} restarted with its stable storage: minProposal {}, (acceptedProposal, \
-             acceptedValue) = {}, highest round {round}. The proposal in progress and what it had \
-             heard are gone ({s}).",
-            num(*min_proposal),
-            pair(accepted)
-        ),
-    }
-}
-
-fn rule_zh(me: NodeId, rule: &Rule, s: &str) -> String {
-    match rule {
-        Rule::Propose { value } => format!(
-            "{me} 被要求提出 {value}：放弃进行中的尝试，用新的序号重新开始（proposer 可以多次提案，{s}）。"
-        ),
-        Rule::NotAProposer => {
-            format!("{me} 不是 proposer，忽略该请求：只有 proposer 才能提案（{s}）。")
-        }
-        Rule::SendPrepare { n } => format!(
-            "{me} 生成提案序号 {n}，并广播 Prepare({n}) 给所有 acceptor——表格第 1–2 行，第一阶段（{s}）。"
-        ),
-        Rule::CountPromise {
-            from,
-            n,
-            promises,
-            needed,
-        } => format!(
-            "{me} 收到 {from} 对 {n} 的承诺：已有 {promises} 个，需要 {needed} 个——表格第 4 行（{s}）。"
-        ),
-        Rule::AdoptValue {
-            n,
-            value,
-            accepted_in,
-            own,
-        } => format!(
-            "多数派承诺了 {n}，且有 acceptor 已接受过值：{me} 放弃自己的 {own}，改用 acceptedProposal \
-             序号最大（{accepted_in}）的 acceptedValue {value}——表格第 4 行，P2c（{s}）。"
-        ),
-        Rule::OwnValue { n, value } => format!(
-            "多数派承诺了 {n}，且都没有接受过任何值，所以 {me} 可以提出自己的值 {value}——表格第 4 行（{s}）。"
-        ),
-        Rule::IgnoreAccepted { n, value, ignored } => format!(
-            "已破坏：多数派承诺了 {n}，其中有 acceptor 在 {} 接受过 {}；按表格第 4 行 {me} 必须提出 {}，\
-             但“忽略已接受的值”开关打开，它仍提出自己的 {value}（破坏 P2c，{s}）。",
-            ignored.n, ignored.value, ignored.value
-        ),
-        Rule::SendAccept { n, value } => format!(
-            "{me} 广播 Accept({n}, {value}) 给所有 acceptor——表格第 5 行，第二阶段（{s}）。"
-        ),
-        Rule::CountAccepted {
-            from,
-            n,
-            accepted,
-            needed,
-        } => format!(
-            "{me} 收到 {from} 对 {n} 的接受：已有 {accepted} 个，需要 {needed} 个——表格第 7 行（{s}）。"
-        ),
-        Rule::Chosen {
-            n,
-            value,
-            acceptors,
-        } => format!(
-            "{acceptors} 个 acceptor（{me} 等待的法定人数）接受了 ({n}, {value})，且没有拒绝：\
-             {me} 得知 {value} 已被确认——表格第 7 行（{s}）。"
-        ),
-        Rule::Abandon {
-            from,
-            n,
-            min_proposal,
-            phase,
-        } => {
-            let what = match phase {
-                Phase::Prepare => "Prepare",
-                Phase::Accept => "Accept",
-            };
-            format!(
-                "{from} 拒绝了 {me} 的 {what}({n})：它已承诺 {min_proposal}（result > n）。{me} 放弃 {n}，\
-                 之后用更大的序号从第 1 行重新开始——表格第 7 行（{s}）。"
-            )
-        }
-        Rule::Timeout { n, stage } => format!(
-            "{me} 的 {}({n}) 没有在时限内得到多数派回复（消息丢失或 acceptor 宕机）：放弃 {n}（{s}）。",
-            request_of(*stage)
-        ),
-        Rule::Backoff {
-            delay, randomized, ..
-        } => {
-            let ms = *delay as f64 / 1000.0;
-            if *randomized {
-                format!("{me} 随机等待 {ms:.1} ms 再重试，让两个 proposer 不再互相抢占（{s}）。")
-            } else {
-                format!(
-                    "{me} 固定等待 {ms:.1} ms 再重试（随机退避已关闭）：两个 proposer 可能永远互相抢占（{s}）。"
-                )
-            }
-        }
-        Rule::Retry {
-            previous,
-            n,
-            retries,
-        } => format!(
-            "{me} 用比 {previous} 更大的 {n} 再试一次（第 {retries} 次重试）——回到表格第 1 行（{s}）。"
-        ),
-        Rule::IgnoreStale { from, n } => {
-            format!("{me} 忽略了 {from} 关于 {n} 的回复：它已不在那个提案上了（{s}）。")
-        }
-        Rule::GivePromise {
-            proposer,
-            n,
-            previous,
-            accepted,
-        } => format!(
-            "{n} 大于 minProposal（{}），所以 {me} 令 minProposal = {n}，承诺 {proposer} 不再接受更小的序号，\
-             并回复 (acceptedProposal, acceptedValue) = {}——表格第 3 行，P1a（{s}）。",
-            num(*previous),
-            pair(accepted)
-        ),
-        Rule::NackPrepare {
-            proposer,
-            n,
-            min_proposal,
-        } => format!(
-            "{n} 不大于 minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Prepare，\
-             并告诉它 {min_proposal}——表格第 3 行（{s}）。"
-        ),
-        Rule::AcceptProposal { proposer, n, value } => format!(
-            "{n} ≥ minProposal，所以 {me} 令 acceptedProposal = minProposal = {n}，acceptedValue = {value}，\
-             并通知 {proposer} 和所有 learner——表格第 6 行（{s}）。"
-        ),
-        Rule::NackAccept {
-            proposer,
-            n,
-            min_proposal,
-        } => format!(
-            "{n} < minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Accept，\
-             回复 {min_proposal}（result > n）——表格第 6 行（{s}）。"
-        ),
-        Rule::AcceptBelowPromise {
-            proposer,
-            n,
-            value,
-            min_proposal,
-        } => format!(
-            "已破坏：{me} 已承诺 {min_proposal}，却接受了 {proposer} 的 ({n}, {value})；\
-             表格第 6 行只允许 n ≥ minProposal 时接受（破坏 P1a，{s}）。"
-        ),
-        Rule::HearAccepted {
-            from,
-            n,
-            count,
-            needed,
-        } => format!(
-            "learner {me} 得知 {from} 接受了 {n}：目前共 {count} 个 acceptor，需要 {needed} 个（{s}）。"
-        ),
-        Rule::Learn { n, value } => format!(
-            "learner {me} 得知 {value} 已被选定：足够多的 acceptor 接受了 ({n}, {value})（{s}）。"
-        ),
-        Rule::Restart {
-            min_proposal,
-            accepted,
-            round,
-        } => format!(
-            "{me} 带着稳定存储重启：minProposal {}，(acceptedProposal, acceptedValue) = {}，\
-             最大轮次 {round}。进行中的提案和已收到的消息都已丢失（{s}）。",
-            num(*min_proposal),
-            pair(accepted)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} restarted with its stable storage: minProposal {}, (acceptedProposal, \
+                 acceptedValue) = {}, highest round {round}. The proposal in progress and what it had \
+                 heard are gone ({s}).",
+                num(*min_proposal),
+                pair(accepted)
+            ),
+            Lang::Zh => format!(
+                "{me} 带着稳定存储重启：minProposal {}，(acceptedProposal, acceptedValue) = {}，\
+                 最大轮次 {round}。进行中的提案和已收到的消息都已丢失（{s}）。",
+                num(*min_proposal),
+                pair(accepted)
+            ),
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use concord_core::paxos::PaxosConfig;
-    use concord_core::sim::{Sim, SimConfig};
 
     use super::*;
 
@@ -490,14 +468,11 @@ mod tests {
     /// from S1 to S3`, not its id.
     #[test]
     fn hand_actions_name_their_message() {
-        let new_sim = || {
-            let config = SimConfig {
-                seed: 5,
-                nodes: 3,
-                net: Default::default(),
-            };
-            Sim::<PaxosNode>::new(config, &PaxosConfig::default()).unwrap()
-        };
-        crate::view::caption::assert_hand_actions_named(new_sim, caption, msg_name);
+        crate::view::caption::assert_hand_actions_named(
+            &PaxosConfig::default(),
+            3,
+            caption,
+            msg_name,
+        );
     }
 }

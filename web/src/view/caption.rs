@@ -126,21 +126,28 @@ fn ms(duration: Time) -> String {
     format!("{:.1}", duration as f64 / 1000.0)
 }
 
-/// For the protocols' caption tests: every hand action on a message in flight is captioned
-/// with the message's name, sender and receiver, in both languages.
+/// For the protocols' caption tests: in a fresh run of `nodes` nodes, every hand action on a
+/// message in flight is captioned with the message's name, sender and receiver, in both
+/// languages.
 #[cfg(test)]
 pub fn assert_hand_actions_named<P: Protocol>(
-    new_sim: impl Fn() -> concord_core::sim::Sim<P>,
+    config: &P::Config,
+    nodes: usize,
     caption: fn(Lang, &concord_core::sim::StepReport<P>) -> String,
     msg_name: fn(Lang, &P::Msg) -> String,
 ) {
-    use concord_core::sim::{Input, MsgId};
+    use concord_core::sim::{Input, MsgId, Sim, SimConfig};
     let actions: [fn(MsgId) -> Action<P>; 4] =
         [Action::Deliver, Action::Drop, Action::Duplicate, |id| {
             Action::Delay(id, 50_000)
         }];
     for action in actions {
-        let mut sim = new_sim();
+        let sim_config = SimConfig {
+            seed: 5,
+            nodes,
+            net: Default::default(),
+        };
+        let mut sim = Sim::<P>::new(sim_config, config).unwrap();
         while sim.in_flight().next().is_none() {
             sim.step().unwrap();
         }
