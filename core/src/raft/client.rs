@@ -188,6 +188,7 @@ impl RaftNode {
             let outcome = Outcome::Done { index, value };
             self.answer(client, seq, requested_at, outcome, cx.now());
         }
+        self.schedule_snapshot(cx);
     }
 
     fn answer(

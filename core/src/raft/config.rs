@@ -26,6 +26,10 @@ pub struct RaftConfig {
     /// thesis §5.3). Off: the leader backs up `nextIndex` by one per refusal, as in Figure 2.
     #[serde(default)]
     pub conflict_hint: bool,
+    /// Log compaction (§7): a server takes a snapshot once it has applied this many entries
+    /// beyond its last snapshot. 0: never (the log keeps every entry).
+    #[serde(default)]
+    pub snapshot_threshold: u64,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
@@ -57,6 +61,12 @@ pub struct Breaks {
     /// directly (and the stale suffix can later be committed and applied).
     #[serde(default)]
     pub no_truncate: bool,
+    /// A snapshot covers the whole log, entries not yet committed included, instead of "just
+    /// the committed entries" (§7). The server's state machine then holds commands that may
+    /// never commit (breaks the check that snapshots cover only committed entries, then State
+    /// Machine Safety).
+    #[serde(default)]
+    pub snapshot_uncommitted: bool,
 }
 
 fn default_max_batch() -> u64 {
@@ -76,6 +86,7 @@ impl Default for RaftConfig {
             max_batch: default_max_batch(),
             noop_on_election: true,
             conflict_hint: false,
+            snapshot_threshold: 0,
             breaks: Breaks::default(),
         }
     }

@@ -12,6 +12,7 @@
 //! - [`node`]: [`RaftNode`], elections and the dispatch of inputs; `replication` (log
 //!   replication and commitment, §5.3–§5.4) and `client` (client requests, §8) add the rest
 //!   of its handlers.
+//! - [`snapshot`]: log compaction (§7): snapshots and InstallSnapshot (Figure 13).
 //! - [`invariants`]: the safety properties checked after every step (Figure 3).
 
 mod client;
@@ -23,6 +24,8 @@ pub mod message;
 pub mod node;
 mod replication;
 pub mod rule;
+pub mod snapshot;
+pub mod snapshot_invariants;
 pub mod state;
 
 pub use config::{Breaks, RaftConfig};
@@ -32,4 +35,5 @@ pub use log::Log;
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};
+pub use snapshot::Snapshot;
 pub use state::{LeaderState, PeerProgress, Persistent, Progress, Role, Term, Volatile, Waiting};

@@ -3,8 +3,10 @@
 //! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
 //!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
 //!   `hint` (conflict hint). Break-it switches: `vote-twice`, `skip-up-to-date`,
-//!   `commit-previous`, `no-truncate`.
+//!   `commit-previous`, `no-truncate`, `snapshot-uncommitted`.
 //! - `batch=4` — at most this many entries per AppendEntries.
+//! - `snapshot=5` — log compaction (§7): each server takes a snapshot every 5 applied entries
+//!   (absent: no snapshots).
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
@@ -38,7 +40,17 @@ pub const OPTIONS: [Switch; 2] = [
     },
 ];
 
-pub const BREAKS: [Switch; 4] = [
+/// Snapshots on or off (the checkbox; the URL holds the threshold, `snapshot=N`).
+pub const SNAPSHOTS: Switch = Switch {
+    key: "snapshot",
+    get: |c| c.snapshot_threshold > 0,
+    set: |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
+};
+
+/// The threshold snapshots start with when switched on: low, so compaction shows soon.
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
+
+pub const BREAKS: [Switch; 5] = [
     Switch {
         key: "vote-twice",
         get: |c| c.breaks.vote_twice,
@@ -59,7 +71,19 @@ pub const BREAKS: [Switch; 4] = [
         get: |c| c.breaks.no_truncate,
         set: |c, on| c.breaks.no_truncate = on,
     },
+    Switch {
+        key: "snapshot-uncommitted",
+        get: |c| c.breaks.snapshot_uncommitted,
+        set: |c, on| c.breaks.snapshot_uncommitted = on,
+    },
 ];
+
+/// The `snapshot` parameter: a threshold of applied entries, 0 or absent for none.
+pub fn parse_snapshot(value: Option<&str>) -> u64 {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(0, |n| n.min(10_000))
+}
 
 /// The settings a query string names; anything malformed keeps its default, and settings that
 /// cannot work together fall back to the defaults.
@@ -99,12 +123,14 @@ pub fn parse(
 
 /// The settings a run's options name.
 pub fn from_options(options: &Options) -> RaftConfig {
-    parse(
+    let mut config = parse(
         options.get("switches"),
         options.get("batch"),
         options.get("election"),
         options.get("heartbeat"),
-    )
+    );
+    config.snapshot_threshold = parse_snapshot(options.get("snapshot"));
+    config
 }
 
 /// The `switches` value for `config`.
@@ -149,6 +175,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
             (config.heartbeat_interval != default.heartbeat_interval)
                 .then(|| (config.heartbeat_interval / 1000).to_string()),
         ),
+        (
+            "snapshot",
+            (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
+        ),
     ];
     let mut pairs: Vec<(String, String)> = options
         .pairs()
@@ -191,6 +221,7 @@ pub fn caught_by(key: &str) -> &'static str {
         "vote-twice" => "election-safety",
         "skip-up-to-date" => "leader-completeness",
         "commit-previous" => "leader-completeness, state-machine-safety",
+        "snapshot-uncommitted" => "snapshot-committed",
         _ => "log-matching",
     }
 }
@@ -261,6 +292,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         (rt.skip_up_to_date, rt.skip_up_to_date_help),
         (rt.commit_previous, rt.commit_previous_help),
         (rt.no_truncate, rt.no_truncate_help),
+        (rt.snapshot_uncommitted, rt.snapshot_uncommitted_help),
     ];
     let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
         let extra =
@@ -291,6 +323,12 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                         { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
                     </ul>
                     { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
+                    <ul>
+                        { checkbox(&SNAPSHOTS, rt.opt_snapshot, rt.opt_snapshot_help, Html::default()) }
+                    </ul>
+                    if c.snapshot_threshold > 0 {
+                        { number("snapshot", rt.snapshot_threshold, c.snapshot_threshold, |c, v| c.snapshot_threshold = v.clamp(1, 10_000)) }
+                    }
                 </fieldset>
                 <fieldset>
                     <legend>{ rt.timing }</legend>
@@ -339,6 +377,29 @@ mod tests {
         assert_eq!(c.heartbeat_interval, ms(40));
         assert_eq!(switches_param(&c), "hint,vote-twice,no-truncate");
         assert_eq!(switches_param(&RaftConfig::default()), "noop");
+    }
+
+    #[test]
+    fn snapshot_settings_round_trip_through_the_url() {
+        let on = Options::new(vec![
+            ("snapshot".into(), "3".into()),
+            ("switches".into(), "noop,snapshot-uncommitted".into()),
+        ]);
+        let c = from_options(&on);
+        assert_eq!(c.snapshot_threshold, 3);
+        assert!(c.breaks.snapshot_uncommitted);
+        let back = with_settings(&Options::new(Vec::new()), &c);
+        assert_eq!(back.get("snapshot"), Some("3"));
+        assert_eq!(from_options(&back), c);
+        // Off: no parameter at all, and the defaults.
+        let off = with_settings(&back, &RaftConfig::default());
+        assert_eq!(off.get("snapshot"), None);
+        assert_eq!(from_options(&off), RaftConfig::default());
+        assert_eq!(parse_snapshot(Some("x")), 0);
+        // The checkbox turns snapshots on at the default threshold.
+        let mut c = RaftConfig::default();
+        (SNAPSHOTS.set)(&mut c, true);
+        assert_eq!(c.snapshot_threshold, DEFAULT_SNAPSHOT_EVERY);
     }
 
     #[test]
