@@ -100,3 +100,80 @@ fn state_at(audit: &mut Audit, index: u64) -> Option<&StateMachine> {
     }
     states.get(&index)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each check fires on a state built by hand that breaks it, and stays quiet on one that
+    //! does not.
+
+    use super::*;
+    use crate::raft::invariants::check_nodes;
+    use crate::raft::{Entry, Log, Op, RaftConfig, Snapshot};
+    use crate::sim::{NodeId, Protocol};
+
+    /// A server with three commands of term 1 applied, committed up to `commit`.
+    fn server(commit: u64) -> RaftNode {
+        let mut n = RaftNode::new(NodeId(0), 1, &RaftConfig::default());
+        let entries: Vec<Entry> = (1..=3)
+            .map(|seq| Entry::command(1, 1, seq, Op::add("x", 1)))
+            .collect();
+        n.persistent.current_term = 1;
+        n.persistent.log = Log::from_entries(entries);
+        n.volatile.commit_index = commit;
+        for (i, e) in n.persistent.log.clone().indexed() {
+            if i <= commit {
+                n.volatile.state_machine.apply(i, e);
+                n.volatile.last_applied = i;
+            }
+        }
+        n
+    }
+
+    /// `n` with a snapshot up to `index` holding `state_machine`.
+    fn compact(mut n: RaftNode, index: u64, state_machine: StateMachine) -> RaftNode {
+        n.persistent.log.compact(index, 1);
+        n.persistent.snapshot = Some(Snapshot {
+            last_included_index: index,
+            last_included_term: 1,
+            state_machine,
+            configuration: vec![NodeId(0)],
+        });
+        n
+    }
+
+    fn names(v: &[Violation]) -> Vec<&str> {
+        v.iter().map(|v| v.invariant.as_str()).collect()
+    }
+
+    #[test]
+    fn a_snapshot_of_applied_committed_entries_passes() {
+        let mut audit = Audit::default();
+        let n = server(2);
+        assert!(check_nodes(&mut audit, [&n]).is_empty());
+        let sm = n.volatile.state_machine.clone();
+        let n = compact(n, 2, sm);
+        assert!(check_nodes(&mut audit, [&n]).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_past_the_commit_index_is_caught() {
+        let mut audit = Audit::default();
+        let n = server(2);
+        check_nodes(&mut audit, [&n]);
+        let sm = n.volatile.state_machine.clone();
+        let n = compact(n, 3, sm);
+        assert_eq!(names(&check_nodes(&mut audit, [&n])), [SNAPSHOT_COMMITTED]);
+    }
+
+    #[test]
+    fn a_snapshot_whose_state_is_not_its_entries_applied_is_caught() {
+        let mut audit = Audit::default();
+        let n = server(2);
+        check_nodes(&mut audit, [&n]);
+        let n = compact(n, 2, StateMachine::default());
+        assert_eq!(
+            names(&check_nodes(&mut audit, [&n])),
+            [STATE_MACHINE_SAFETY]
+        );
+    }
+}
