@@ -93,7 +93,6 @@ async fn catch_up(page: &Page) -> Outcome {
     );
     let leader = elect(page).await?;
     page.set_range_to_max("speed").await?;
-    page.pause().await?;
     let follower = page
         .nodes()
         .await?
@@ -122,7 +121,10 @@ async fn catch_up(page: &Page) -> Outcome {
     page.scroll_to(".log-grid-panel").await?;
     page.screenshot("raft-snapshots-compacted").await?;
     // Back up: step until the follower installs the leader's snapshot.
-    page.click_node(follower.id).await?;
+    // The follower's inspector is still open from the crash; a click would close it.
+    if !page.exists("[data-action=\"restart\"]").await? {
+        page.click_node(follower.id).await?;
+    }
     page.press("restart").await?;
     let mut sent = false;
     let mut installed = false;
