@@ -137,6 +137,22 @@ async fn catch_up(page: &Page) -> Outcome {
                 page.exists(".dot.install-snapshot").await?,
                 "an InstallSnapshot in flight should be drawn as its own dot: {caption}"
             );
+            // Its fields, under Figure 13's names, in the message inspector.
+            page.click("li.pending-msg:has(.install-snapshot) button.link")
+                .await?;
+            let fields = page.text("[data-msg-inspector]").await?.unwrap_or_default();
+            ensure!(
+                [
+                    "lastIncludedIndex",
+                    "lastIncludedTerm",
+                    "offset",
+                    "done",
+                    "x = "
+                ]
+                .iter()
+                .all(|f| fields.contains(f)),
+                "the message inspector should list InstallSnapshot's fields: {fields:?}"
+            );
             page.screenshot("raft-snapshots-in-flight").await?;
         }
         if caption.contains("installed") && caption.contains("snapshot") {
@@ -156,6 +172,9 @@ async fn catch_up(page: &Page) -> Outcome {
         "the follower's snapshot reaches index {index}, the leader had compacted up to {compacted}"
     );
     // The inspector shows the follower's snapshot and its log's first index.
+    if !page.exists("[data-field=\"first-index\"]").await? {
+        page.click_node(follower.id).await?;
+    }
     let first = page.text("[data-field=\"first-index\"]").await?;
     ensure!(
         first.as_deref() == Some(&(index + 1).to_string()),
