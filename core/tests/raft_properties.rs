@@ -7,7 +7,7 @@
 //! violation the switch makes possible: a checker that never fires cannot pass.
 
 use concord_core::raft::invariants::{
-    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
+    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY,
 };
 use concord_core::raft::{Breaks, Command, Op, RaftConfig, RaftNode, Role};
 use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Violation, ms};
@@ -152,7 +152,10 @@ fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
         if (n.term(), v.leader) != (top, Some(leader.id)) {
             return Err(format!("{} does not follow the leader", n.id));
         }
-        if n.persistent.entries(1, last) != leader.persistent.log.stored() {
+        // With snapshots, the entries both still store; the state machines cover the rest.
+        let (p, lp) = (&n.persistent, &leader.persistent);
+        let from = p.log.first_index().max(lp.log.first_index());
+        if p.last_log_index() < last || p.entries(from, last) != lp.entries(from, last) {
             return Err(format!("{}'s log differs from the leader's", n.id));
         }
         if (v.commit_index, v.last_applied) != (last, last) {
@@ -296,6 +299,56 @@ fn figure_3_invariants_hold_when_leaders_are_hunted_over_5000_seeds() {
     }
 }
 
+/// Log compaction (§7, Figure 13) under the same faults and clients: every server snapshots
+/// every few applied entries (1 to 6, by seed), lagging followers catch up by InstallSnapshot,
+/// restarted ones from their snapshot; Figure 3 and the snapshot checks hold after every step,
+/// and the cluster converges once healthy.
+#[test]
+fn figure_3_and_snapshot_invariants_hold_with_snapshots_over_10000_seeds() {
+    let plan = Plan {
+        max_nodes: 5,
+        chaos_ms: 2_000,
+        calm_ms: 2_000,
+        clients: true,
+        hunt_leaders: false,
+    };
+    over_seeds(10_000, |seed| {
+        let config = RaftConfig {
+            snapshot_threshold: 1 + seed % 6,
+            ..RaftConfig::default()
+        };
+        let sim = run(seed, &config, plan);
+        if let Some(v) = first_violation(&sim) {
+            return Err(format!("{v:?}"));
+        }
+        converged(&sim)
+    });
+}
+
+/// Snapshots with the conflict hint, one-entry batches, and leaders hunted (Figure 8's schedule).
+#[test]
+fn snapshot_invariants_hold_with_other_settings_and_hunted_leaders_over_2000_seeds() {
+    let hunted = Plan {
+        max_nodes: 5,
+        chaos_ms: 3_000,
+        calm_ms: 500,
+        clients: true,
+        hunt_leaders: true,
+    };
+    over_seeds(2_000, |seed| {
+        let config = RaftConfig {
+            snapshot_threshold: 1 + seed % 4,
+            conflict_hint: seed % 2 == 0,
+            max_batch: 1 + seed % 3,
+            ..RaftConfig::default()
+        };
+        match first_violation(&run(seed, &config, hunted)) {
+            Some(v) => Err(format!("{v:?}")),
+            None => Ok(()),
+        }
+    });
+}
+
 /// Search seeds `0..limit` for the first run with a violation; it must be one of `expected`.
 /// Prints where it was caught, to reproduce it.
 fn caught(name: &str, config: &RaftConfig, plan: Plan, limit: u64, expected: &[&str]) {
@@ -402,4 +455,25 @@ fn checker_catches_broken_log_matching_without_truncation() {
         ..RaftConfig::default()
     };
     caught("no_truncate", &config, BREAK_PLAN, 2_000, &[LOG_MATCHING]);
+}
+
+/// Break it: snapshots that cover the whole log, uncommitted entries included (§7 says "just the
+/// committed entries"), must be caught.
+#[test]
+fn checker_catches_snapshots_of_uncommitted_entries() {
+    let config = RaftConfig {
+        snapshot_threshold: 2,
+        breaks: Breaks {
+            snapshot_uncommitted: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    };
+    caught(
+        "snapshot_uncommitted",
+        &config,
+        BREAK_PLAN,
+        200,
+        &[SNAPSHOT_COMMITTED],
+    );
 }

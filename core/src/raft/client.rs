@@ -189,6 +189,7 @@ impl RaftNode {
             self.answer(client, seq, requested_at, outcome, cx.now());
         }
         self.after_commit(cx);
+        self.schedule_snapshot(cx);
     }
 
     pub(super) fn answer(

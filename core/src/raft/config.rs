@@ -39,6 +39,10 @@ pub struct RaftConfig {
     /// Keeps a removed server that missed its removal from disrupting the cluster.
     #[serde(default)]
     pub vote_guard: bool,
+    /// Log compaction (§7): a server takes a snapshot once it has applied this many entries
+    /// beyond its last snapshot. 0: never (the log keeps every entry).
+    #[serde(default)]
+    pub snapshot_threshold: u64,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
@@ -75,6 +79,12 @@ pub struct Breaks {
     /// with disjoint majorities (thesis Figure 4.2).
     #[serde(default)]
     pub concurrent_changes: bool,
+    /// A snapshot covers the whole log, entries not yet committed included, instead of "just
+    /// the committed entries" (§7). The server's state machine then holds commands that may
+    /// never commit (breaks the check that snapshots cover only committed entries, then State
+    /// Machine Safety).
+    #[serde(default)]
+    pub snapshot_uncommitted: bool,
 }
 
 fn default_max_batch() -> u64 {
@@ -97,6 +107,7 @@ impl Default for RaftConfig {
             spare: 0,
             catch_up_first: false,
             vote_guard: false,
+            snapshot_threshold: 0,
             breaks: Breaks::default(),
         }
     }

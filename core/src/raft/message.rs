@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Op};
 use super::membership::Configuration;
+use super::snapshot::Snapshot;
 use super::state::Term;
 use crate::sim::Time;
 
@@ -99,6 +100,19 @@ pub enum Msg {
         /// log diverges. `None` on success and when the leader's term was stale.
         rejection: Option<Rejection>,
     },
+    /// Invoked by the leader to send a follower its snapshot, when the entries that follower
+    /// needs next were compacted (§7, Figure 13). Figure 13's `offset` and `done` split a large
+    /// snapshot into chunks; here a snapshot always travels in one chunk (offset 0, done).
+    InstallSnapshot {
+        term: Term,
+        snapshot: Snapshot,
+    },
+    InstallSnapshotReply {
+        term: Term,
+        /// The lastIncludedIndex of the snapshot answered (not in Figure 13, which replies with
+        /// the term only): the follower's log now matches the leader's up to there.
+        last_included_index: u64,
+    },
     /// A client request a server that is not leader passes on to the leader it knows
     /// (thesis §6.2). Not an RPC of Figure 2: its term is the sender's, for display only,
     /// and nobody adopts it.
@@ -134,6 +148,8 @@ impl Msg {
             | Msg::RequestVoteReply { term, .. }
             | Msg::AppendEntries { term, .. }
             | Msg::AppendEntriesReply { term, .. }
+            | Msg::InstallSnapshot { term, .. }
+            | Msg::InstallSnapshotReply { term, .. }
             | Msg::ClientRequest { term, .. } => *term,
         }
     }

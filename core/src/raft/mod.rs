@@ -14,6 +14,7 @@
 //!   of its handlers.
 //! - [`membership`]: configurations in the log, learners and one-server changes (thesis
 //!   chapter 4).
+//! - [`snapshot`]: log compaction (§7): snapshots and InstallSnapshot (Figure 13).
 //! - [`invariants`]: the safety properties checked after every step (Figure 3).
 
 mod client;
@@ -26,6 +27,8 @@ pub mod message;
 pub mod node;
 mod replication;
 pub mod rule;
+pub mod snapshot;
+pub mod snapshot_invariants;
 pub mod state;
 
 pub use config::{Breaks, RaftConfig};
@@ -36,4 +39,5 @@ pub use membership::{Change, Configuration, Refusal};
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, RaftNode, Timer};
 pub use rule::{DenyReason, Rule};
+pub use snapshot::Snapshot;
 pub use state::{LeaderState, PeerProgress, Persistent, Progress, Role, Term, Volatile, Waiting};

@@ -22,6 +22,8 @@ pub enum Timer {
     Election,
     /// Leaders: send the next round of heartbeats (§5.2).
     Heartbeat,
+    /// Take a snapshot now: the applied entries reached the threshold (§7).
+    Snapshot,
 }
 
 /// What a user can ask a server to do.
@@ -307,6 +309,13 @@ impl Protocol for RaftNode {
                 match_index,
                 rejection,
             } => self.on_append_entries_reply(from, term, success, match_index, rejection, cx),
+            Msg::InstallSnapshot { term, snapshot } => {
+                self.on_install_snapshot(from, term, snapshot, cx)
+            }
+            Msg::InstallSnapshotReply {
+                term,
+                last_included_index,
+            } => self.on_install_snapshot_reply(from, term, last_included_index, cx),
             Msg::ClientRequest {
                 client,
                 seq,
@@ -329,6 +338,7 @@ impl Protocol for RaftNode {
                 // A learner catching up that stopped answering: its round times out.
                 self.catch_up(cx);
             }
+            (Timer::Snapshot, _) => self.take_snapshot(cx),
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
@@ -358,7 +368,8 @@ impl Protocol for RaftNode {
 
     /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh:
     /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
-    /// applying the committed entries again as the server learns the commit index.
+    /// applying the committed entries again as the server learns the commit index. With a
+    /// snapshot (also persistent, §7), the state machine starts from it instead.
     fn on_restart(&mut self, cx: &mut Cx) {
         self.volatile = Volatile::default();
         // Thesis §4.1: the configuration is the latest one in the log.
@@ -366,6 +377,7 @@ impl Protocol for RaftNode {
         self.membership.changing = None;
         self.membership.heard_leader_at = None;
         cx.explain(Rule::Restart { term: self.term() });
+        self.restore_snapshot(cx);
         self.reset_election_timer(cx);
     }
 

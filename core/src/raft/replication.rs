@@ -83,7 +83,7 @@ impl RaftNode {
             .unwrap_or_default()
     }
 
-    fn progress_mut(&mut self, peer: NodeId) -> Option<&mut PeerProgress> {
+    pub(super) fn progress_mut(&mut self, peer: NodeId) -> Option<&mut PeerProgress> {
         self.volatile.leader_state.as_mut()?.peers.get_mut(&peer)
     }
 
@@ -108,6 +108,7 @@ impl RaftNode {
         let commit = self.volatile.commit_index;
         let last = self.persistent.last_log_index();
         let batch = self.config.max_batch.max(1);
+        let start = self.persistent.log.start_index();
         let Some(pr) = self.progress_mut(peer) else {
             return false;
         };
@@ -115,6 +116,10 @@ impl RaftNode {
             return false;
         }
         let next = pr.next_index.clamp(1, last + 1);
+        if next <= start {
+            // The entry before `next` was compacted: only the snapshot can bring it (§7).
+            return self.send_snapshot(peer, cx);
+        }
         let upto = last.min(next + batch - 1);
         if upto < next && !empty_ok {
             return false;
@@ -164,18 +169,9 @@ impl RaftNode {
             self.reply_append(leader, false, 0, None, cx);
             return;
         }
-        // §5.2: "If AppendEntries RPC received from new leader: convert to follower."
-        let was = self.volatile.role;
-        self.volatile.role = Role::Follower;
-        self.volatile.leader = Some(leader);
-        self.volatile.leader_state = None;
-        if was == Role::Leader {
-            // Only when a switch lets two leaders share a term.
-            cx.cancel_timer(Timer::Heartbeat);
-        }
-        cx.explain(Rule::FollowLeader { leader, term, was });
-        self.membership.heard_leader_at = Some(cx.now());
-        self.reset_election_timer(cx);
+        self.follow_leader(leader, term, cx);
+        let (prev_log_index, prev_log_term, entries) =
+            self.skip_compacted(prev_log_index, prev_log_term, entries);
         // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
         // matches prevLogTerm."
         if self.persistent.term_at(prev_log_index) != Some(prev_log_term) {
@@ -204,6 +200,41 @@ impl RaftNode {
             self.apply_committed(cx);
         }
         self.reply_append(leader, true, last_new, None, cx);
+    }
+
+    /// §5.2: "If AppendEntries RPC received from new leader: convert to follower" (and so for
+    /// InstallSnapshot, Figure 13).
+    pub(super) fn follow_leader(&mut self, leader: NodeId, term: Term, cx: &mut Cx) {
+        let was = self.volatile.role;
+        self.volatile.role = Role::Follower;
+        self.volatile.leader = Some(leader);
+        self.volatile.leader_state = None;
+        if was == Role::Leader {
+            // Only when a switch lets two leaders share a term.
+            cx.cancel_timer(Timer::Heartbeat);
+        }
+        cx.explain(Rule::FollowLeader { leader, term, was });
+        self.membership.heard_leader_at = Some(cx.now());
+        self.reset_election_timer(cx);
+    }
+
+    /// Entries at or before this server's snapshot are committed, so they match the leader's
+    /// (§7): an AppendEntries that starts before the snapshot is checked from the snapshot's
+    /// last entry on, with the entries it covers dropped.
+    fn skip_compacted(
+        &self,
+        prev_log_index: u64,
+        prev_log_term: Term,
+        mut entries: Vec<Entry>,
+    ) -> (u64, Term, Vec<Entry>) {
+        let log = &self.persistent.log;
+        let start = log.start_index();
+        if prev_log_index >= start {
+            return (prev_log_index, prev_log_term, entries);
+        }
+        let covered = (start - prev_log_index).min(entries.len() as u64);
+        entries.drain(..covered as usize);
+        (start, log.start_term(), entries)
     }
 
     /// §5.3: "If an existing entry conflicts with a new one (same index but different terms),
@@ -324,7 +355,13 @@ impl RaftNode {
     }
 
     /// "If successful: update nextIndex and matchIndex for follower (§5.3)."
-    fn on_append_success(&mut self, from: NodeId, mut pr: PeerProgress, index: u64, cx: &mut Cx) {
+    pub(super) fn on_append_success(
+        &mut self,
+        from: NodeId,
+        mut pr: PeerProgress,
+        index: u64,
+        cx: &mut Cx,
+    ) {
         // A success older than what is known changes nothing (etcd's `MaybeUpdate`).
         let advanced = index > pr.match_index;
         let current = index >= pr.match_index;

@@ -265,6 +265,41 @@ pub enum Rule {
     NotVoter {
         term: Term,
     },
+
+    // Log compaction (§7, Figure 13).
+    /// A server replaces the entries up to `index` (the last of term `term`) by a snapshot of
+    /// its state machine, of about `size` bytes; `compacted` entries leave its log.
+    TakeSnapshot {
+        index: u64,
+        term: Term,
+        compacted: u64,
+        size: u64,
+    },
+    /// Back after a crash, a server restores its state machine from its snapshot.
+    RestoreSnapshot {
+        index: u64,
+        term: Term,
+    },
+    /// The entry a follower needs next is compacted: the leader sends its snapshot instead.
+    SendSnapshot {
+        to: NodeId,
+        index: u64,
+        term: Term,
+        size: u64,
+    },
+    /// A follower installs the leader's snapshot: its log keeps the `kept` entries after the
+    /// snapshot when they follow a matching entry, else it is discarded whole.
+    InstallSnapshot {
+        leader: NodeId,
+        index: u64,
+        term: Term,
+        kept: u64,
+    },
+    /// A snapshot that covers nothing beyond what this server has committed changes nothing.
+    IgnoreSnapshot {
+        index: u64,
+        commit_index: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +366,10 @@ impl Rule {
             Rule::StepDownRemoved { .. } => "thesis §4.2.2",
             Rule::DisregardVoteRequest { .. } => "thesis §4.2.3",
             Rule::CaughtUp { .. } | Rule::CatchUpRound { .. } => "thesis §4.2.1",
+            Rule::TakeSnapshot { .. } | Rule::RestoreSnapshot { .. } => "§7",
+            Rule::SendSnapshot { .. }
+            | Rule::InstallSnapshot { .. }
+            | Rule::IgnoreSnapshot { .. } => "§7, Figure 13",
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::kv::{ClientId, StateMachine};
 use super::log::Log;
 use super::message::Entry;
+use super::snapshot::Snapshot;
 use crate::sim::{NodeId, Time};
 
 pub type Term = u64;
@@ -29,6 +30,8 @@ pub struct Persistent {
     pub voted_for: Option<NodeId>,
     /// Log entries, 1-based as in the paper, after the prefix a snapshot replaced (§7).
     pub log: Log,
+    /// The snapshot that replaced the log's compacted prefix, if one did (§7).
+    pub snapshot: Option<Snapshot>,
 }
 
 /// Shorthands for the log's questions the rules ask most.

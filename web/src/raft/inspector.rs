@@ -5,6 +5,7 @@ use concord_core::sim::{Action, NodeSlot};
 use yew::prelude::*;
 
 use super::node_actions;
+use super::snapshot_view;
 use super::text::text;
 use crate::i18n::Lang;
 
@@ -56,16 +57,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         html! { <button data-action={name} onclick={Callback::from(move |_| on_act.emit(action.clone()))}>{ label }</button> }
     });
     let rt = text(p.lang);
-    let store = &node.volatile.state_machine.data;
-    let store_text = if store.is_empty() {
-        rt.empty_store.to_owned()
-    } else {
-        store
-            .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let store_text = snapshot_view::store_text(rt, &node.volatile.state_machine);
     let peers = node.volatile.leader_state.as_ref().map(|ls| {
         let rows = ls.peers.iter().map(|(id, pr)| {
             let mode = match pr.progress {
@@ -121,6 +113,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <dt>{ t.term }</dt><dd>{ node.term() }</dd>
                 <dt>{ t.voted_for }</dt><dd>{ voted }</dd>
                 <dt>{ rt.log_length }</dt><dd data-field="log-length">{ node.persistent.last_log_index() }</dd>
+                { snapshot_view::inspector_rows(p.lang, node) }
                 if p.node.up {
                     <dt>{ t.leader_known }</dt><dd>{ leader }</dd>
                     if node.role() == concord_core::raft::Role::Candidate {

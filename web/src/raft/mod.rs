@@ -7,6 +7,7 @@ mod inspector;
 mod log_grid;
 mod membership;
 pub mod settings;
+mod snapshot_view;
 mod text;
 
 use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
@@ -17,6 +18,7 @@ use crate::i18n::Lang;
 use crate::playground::{Beside, Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 use crate::view::legend::Legend;
+use crate::view::message::serde_fields;
 
 impl ProtocolView for RaftNode {
     const ALGO: &'static str = "raft";
@@ -61,6 +63,10 @@ impl ProtocolView for RaftNode {
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
         caption::msg_title(lang, env)
+    }
+
+    fn msg_fields(lang: Lang, msg: &Msg) -> Vec<(String, String)> {
+        snapshot_view::msg_fields(lang, msg).unwrap_or_else(|| serde_fields(msg))
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
@@ -133,6 +139,8 @@ impl ProtocolView for RaftNode {
                 .filter_map(|e| e.request())
                 .filter(|(c, _)| *c == client::CLIENT)
                 .map(|(_, seq)| seq)
+                // Requests whose entries a snapshot replaced live on in the sessions (§7).
+                .chain([s.state.volatile.state_machine.last_seq(client::CLIENT)])
         });
         let max_seq_seen = replies
             .iter()
@@ -169,6 +177,8 @@ impl ProtocolView for RaftNode {
             ("append-entries", t.append_entries),
             ("append-reply", t.append_reply),
             ("client-request", t.client_request),
+            ("install-snapshot", text::text(lang).install_snapshot),
+            ("snapshot-reply", text::text(lang).snapshot_reply),
         ];
         html! { <Legend {lang} {nodes} {messages} notes={vec![t.timer_ring]} /> }
     }
@@ -178,6 +188,7 @@ impl ProtocolView for RaftNode {
         match timer {
             Timer::Election => t.election_timer,
             Timer::Heartbeat => t.heartbeat_timer,
+            Timer::Snapshot => text::text(lang).snapshot_timer,
         }
         .to_owned()
     }
@@ -251,6 +262,8 @@ fn msg_class(msg: &Msg) -> &'static str {
         Msg::AppendEntries { .. } => "append-entries",
         Msg::AppendEntriesReply { .. } => "append-reply",
         Msg::ClientRequest { .. } => "client-request",
+        Msg::InstallSnapshot { .. } => "install-snapshot",
+        Msg::InstallSnapshotReply { .. } => "snapshot-reply",
     }
 }
 

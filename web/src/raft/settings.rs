@@ -4,10 +4,13 @@
 //!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
 //!   `hint` (conflict hint), `catch-up` (add new servers as learners first, thesis §4.2.1),
 //!   `vote-guard` (ignore disruptive RequestVotes, thesis §4.2.3). Break-it switches:
-//!   `vote-twice`, `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`.
+//!   `vote-twice`, `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`,
+//!   `snapshot-uncommitted`.
 //! - `spare=2` — slots beyond `nodes` that start outside the configuration (thesis §4.1);
 //!   `nodes + spare` is at most 9.
 //! - `batch=4` — at most this many entries per AppendEntries.
+//! - `snapshot=5` — log compaction (§7): each server takes a snapshot every 5 applied entries
+//!   (absent: no snapshots).
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
@@ -52,7 +55,17 @@ pub const OPTIONS: [Switch; 4] = [
     },
 ];
 
-pub const BREAKS: [Switch; 5] = [
+/// Snapshots on or off (the checkbox; the URL holds the threshold, `snapshot=N`).
+pub const SNAPSHOTS: Switch = Switch {
+    key: "snapshot",
+    get: |c| c.snapshot_threshold > 0,
+    set: |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
+};
+
+/// The threshold snapshots start with when switched on: low, so compaction shows soon.
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
+
+pub const BREAKS: [Switch; 6] = [
     Switch {
         key: "vote-twice",
         get: |c| c.breaks.vote_twice,
@@ -78,7 +91,19 @@ pub const BREAKS: [Switch; 5] = [
         get: |c| c.breaks.concurrent_changes,
         set: |c, on| c.breaks.concurrent_changes = on,
     },
+    Switch {
+        key: "snapshot-uncommitted",
+        get: |c| c.breaks.snapshot_uncommitted,
+        set: |c, on| c.breaks.snapshot_uncommitted = on,
+    },
 ];
+
+/// The `snapshot` parameter: a threshold of applied entries, 0 or absent for none.
+pub fn parse_snapshot(value: Option<&str>) -> u64 {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(0, |n| n.min(10_000))
+}
 
 /// The settings a query string names; anything malformed keeps its default, and settings that
 /// cannot work together fall back to the defaults.
@@ -127,6 +152,7 @@ pub fn from_options(options: &Options) -> RaftConfig {
     if let Some(spare) = options.get("spare").and_then(|s| s.parse::<usize>().ok()) {
         config.spare = spare.min(8);
     }
+    config.snapshot_threshold = parse_snapshot(options.get("snapshot"));
     config
 }
 
@@ -176,6 +202,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
             "spare",
             (config.spare != default.spare).then(|| config.spare.to_string()),
         ),
+        (
+            "snapshot",
+            (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
+        ),
     ];
     let mut pairs: Vec<(String, String)> = options
         .pairs()
@@ -219,6 +249,7 @@ pub fn caught_by(key: &str) -> &'static str {
         "skip-up-to-date" => "leader-completeness",
         "commit-previous" => "leader-completeness, state-machine-safety",
         "concurrent-changes" => "one-change-at-a-time",
+        "snapshot-uncommitted" => "snapshot-committed",
         _ => "log-matching",
     }
 }
@@ -291,6 +322,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         (rt.commit_previous, rt.commit_previous_help),
         (rt.no_truncate, rt.no_truncate_help),
         (mt.concurrent, mt.concurrent_help),
+        (rt.snapshot_uncommitted, rt.snapshot_uncommitted_help),
     ];
     let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
         let extra =
@@ -321,6 +353,12 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                         { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
                     </ul>
                     { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
+                    <ul>
+                        { checkbox(&SNAPSHOTS, rt.opt_snapshot, rt.opt_snapshot_help, Html::default()) }
+                    </ul>
+                    if c.snapshot_threshold > 0 {
+                        { number("snapshot", rt.snapshot_threshold, c.snapshot_threshold, |c, v| c.snapshot_threshold = v.clamp(1, 10_000)) }
+                    }
                 </fieldset>
                 <fieldset>
                     <legend>{ rt.timing }</legend>
@@ -379,6 +417,29 @@ mod tests {
         assert_eq!(c.heartbeat_interval, ms(40));
         assert_eq!(switches_param(&c), "hint,vote-twice,no-truncate");
         assert_eq!(switches_param(&RaftConfig::default()), "noop");
+    }
+
+    #[test]
+    fn snapshot_settings_round_trip_through_the_url() {
+        let on = Options::new(vec![
+            ("snapshot".into(), "3".into()),
+            ("switches".into(), "noop,snapshot-uncommitted".into()),
+        ]);
+        let c = from_options(&on);
+        assert_eq!(c.snapshot_threshold, 3);
+        assert!(c.breaks.snapshot_uncommitted);
+        let back = with_settings(&Options::new(Vec::new()), &c);
+        assert_eq!(back.get("snapshot"), Some("3"));
+        assert_eq!(from_options(&back), c);
+        // Off: no parameter at all, and the defaults.
+        let off = with_settings(&back, &RaftConfig::default());
+        assert_eq!(off.get("snapshot"), None);
+        assert_eq!(from_options(&off), RaftConfig::default());
+        assert_eq!(parse_snapshot(Some("x")), 0);
+        // The checkbox turns snapshots on at the default threshold.
+        let mut c = RaftConfig::default();
+        (SNAPSHOTS.set)(&mut c, true);
+        assert_eq!(c.snapshot_threshold, DEFAULT_SNAPSHOT_EVERY);
     }
 
     #[test]
