@@ -9,7 +9,8 @@
 use concord_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
-use concord_core::raft::{Breaks, Command, Op, RaftConfig, RaftNode, Role};
+use concord_core::raft::linearizability::LINEARIZABILITY;
+use concord_core::raft::{Breaks, Command, Op, RaftConfig, RaftNode, ReadMode, Role};
 use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Violation, ms};
 
 /// How a run goes: chaos (crashes, restarts, loss, duplication, cuts, partitions and, with
@@ -24,6 +25,8 @@ struct Plan {
     /// Hunt leaders (Figure 8's pattern): client requests go mostly to the leader, which is then
     /// often cut off alone right away, before it can replicate them; heals come more often.
     hunt_leaders: bool,
+    /// Now and then ask the leader to hand leadership to another server (thesis §3.10).
+    transfers: bool,
 }
 
 fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
@@ -40,8 +43,10 @@ fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
         let at = sim.now();
         sim.apply(Input::Act { at, action }).unwrap();
     };
-    // Three clients, each with its next sequence number.
+    // Three clients, each with its next sequence number and its last request (a retry sends
+    // the same request again).
     let mut next_seq = [1u64; 3];
+    let mut last_op: [Option<Op>; 3] = Default::default();
     let mut t = 0;
     while t < ms(plan.chaos_ms) {
         t += ms(25);
@@ -96,6 +101,11 @@ fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
                     2 => Op::del(key),
                     _ => Op::get(key),
                 };
+                let op = match &last_op[client] {
+                    Some(last) if retry => last.clone(),
+                    _ => op,
+                };
+                last_op[client] = Some(op.clone());
                 let cmd = Command::Client {
                     client: client as u32 + 1,
                     seq,
@@ -107,6 +117,17 @@ fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
                 }
             }
             55..63 if plan.hunt_leaders => act(&mut sim, Action::Heal),
+            63..66 if plan.transfers => {
+                let leader = sim
+                    .nodes()
+                    .iter()
+                    .find(|s| s.up && s.state.role() == Role::Leader)
+                    .map(|s| s.state.id);
+                if let Some(leader) = leader {
+                    let to = NodeId(faults.below(n as u64) as u16);
+                    act(&mut sim, Action::Command(leader, Command::Transfer { to }));
+                }
+            }
             _ => {}
         }
     }
@@ -204,6 +225,7 @@ fn election_safety_and_liveness_over_1000_seeds() {
         calm_ms: 4_000,
         clients: false,
         hunt_leaders: false,
+        transfers: false,
     };
     over_seeds(1_000, |seed| {
         let sim = run(seed, &config, plan);
@@ -214,23 +236,60 @@ fn election_safety_and_liveness_over_1000_seeds() {
     });
 }
 
+/// The settings the 10,000-seed run rotates through, by seed: gets through the log (the
+/// paper's basic Raft); ReadIndex (thesis §6.4); lease reads with CheckQuorum (§6.4.1, §6.2);
+/// ReadIndex with PreVote and CheckQuorum (§9.6) and leadership transfers (§3.10).
+fn rotating(seed: u64) -> (RaftConfig, bool) {
+    let base = RaftConfig::default();
+    match seed % 4 {
+        0 => (base, false),
+        1 => (
+            RaftConfig {
+                read: ReadMode::ReadIndex,
+                ..base
+            },
+            false,
+        ),
+        2 => (
+            RaftConfig {
+                read: ReadMode::Lease,
+                check_quorum: true,
+                ..base
+            },
+            false,
+        ),
+        _ => (
+            RaftConfig {
+                read: ReadMode::ReadIndex,
+                pre_vote: true,
+                check_quorum: true,
+                ..base
+            },
+            true,
+        ),
+    }
+}
+
 /// Every invariant of Figure 3 (Election Safety, Leader Append-Only, Log Matching, Leader
-/// Completeness, State Machine Safety) after every step, with client requests and retries
-/// arriving at any server amid the faults; then convergence once healthy.
+/// Completeness, State Machine Safety) and the linearizability of every client's history,
+/// after every step, with client requests, reads and retries arriving at any server amid the
+/// faults; then convergence once healthy. The read path, PreVote, CheckQuorum and transfers
+/// rotate by seed (see [`rotating`]).
 #[test]
-fn figure_3_invariants_hold_with_clients_over_10000_seeds() {
-    let config = RaftConfig::default();
+fn figure_3_invariants_and_linearizability_hold_with_clients_over_10000_seeds() {
     let plan = Plan {
         max_nodes: 5,
         chaos_ms: 2_000,
         calm_ms: 2_000,
         clients: true,
         hunt_leaders: false,
+        transfers: false,
     };
     over_seeds(10_000, |seed| {
-        let sim = run(seed, &config, plan);
+        let (config, transfers) = rotating(seed);
+        let sim = run(seed, &config, Plan { transfers, ..plan });
         if let Some(v) = first_violation(&sim) {
-            return Err(format!("{v:?}"));
+            return Err(format!("{:?}: {v:?}", config.read));
         }
         converged(&sim)
     });
@@ -254,6 +313,7 @@ fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
         calm_ms: 2_000,
         clients: true,
         hunt_leaders: false,
+        transfers: false,
     };
     over_seeds(2_000, |seed| {
         let sim = run(seed, &hint, plan);
@@ -281,13 +341,20 @@ fn figure_3_invariants_hold_when_leaders_are_hunted_over_5000_seeds() {
         calm_ms: 500,
         clients: true,
         hunt_leaders: true,
+        transfers: false,
     };
     for noop_on_election in [true, false] {
         let config = RaftConfig {
             noop_on_election,
+            // Reads alternate by seed below.
             ..RaftConfig::default()
         };
         over_seeds(2_000, |seed| {
+            let read = [ReadMode::Log, ReadMode::ReadIndex][seed as usize % 2];
+            let config = RaftConfig {
+                read,
+                ..config.clone()
+            };
             match first_violation(&run(seed, &config, plan)) {
                 Some(v) => Err(format!("noop_on_election={noop_on_election}: {v:?}")),
                 None => Ok(()),
@@ -322,6 +389,7 @@ const BREAK_PLAN: Plan = Plan {
     calm_ms: 500,
     clients: true,
     hunt_leaders: false,
+    transfers: false,
 };
 
 /// Break it: with votes granted twice per term, the checker must find two leaders in one term.
@@ -340,6 +408,7 @@ fn checker_catches_two_leaders_when_servers_vote_twice() {
         calm_ms: 0,
         clients: false,
         hunt_leaders: false,
+        transfers: false,
     };
     caught("vote_twice", &config, plan, 300, &[ELECTION_SAFETY]);
 }
@@ -402,4 +471,16 @@ fn checker_catches_broken_log_matching_without_truncation() {
         ..RaftConfig::default()
     };
     caught("no_truncate", &config, BREAK_PLAN, 2_000, &[LOG_MATCHING]);
+}
+
+/// Break it: a follower (or a deposed leader) answering reads from its own state machine is
+/// not linearizable; the checker must find a client that read a value older than one already
+/// read or written before its request.
+#[test]
+fn checker_catches_stale_follower_reads() {
+    let config = RaftConfig {
+        read: ReadMode::Stale,
+        ..RaftConfig::default()
+    };
+    caught("stale reads", &config, BREAK_PLAN, 300, &[LINEARIZABILITY]);
 }

@@ -26,10 +26,25 @@ pub struct RaftConfig {
     /// thesis §5.3). Off: the leader backs up `nextIndex` by one per refusal, as in Figure 2.
     #[serde(default)]
     pub conflict_hint: bool,
+    /// How a `get` given as a client command is answered (thesis §6.4); see [`ReadMode`].
+    /// Through the log by default, as §8 of the paper describes.
+    #[serde(default)]
+    pub read: ReadMode,
+    /// Before starting an election, ask whether a majority would vote (thesis §9.6), so a
+    /// server that cannot win does not raise everyone's term.
+    #[serde(default)]
+    pub pre_vote: bool,
+    /// A leader steps down when it has not heard from a majority within an election timeout
+    /// (thesis §6.2), and a server ignores RequestVote within the minimum election timeout of
+    /// hearing from a leader (thesis §4.2.3). Lease reads need it.
+    #[serde(default)]
+    pub check_quorum: bool,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
 }
+
+pub use super::read::ReadMode;
 
 /// "Break it" switches. Each one turns off one rule of the paper; the invariant
 /// checker must then find a violation (each has a test proving it does).
@@ -57,6 +72,11 @@ pub struct Breaks {
     /// directly (and the stale suffix can later be committed and applied).
     #[serde(default)]
     pub no_truncate: bool,
+    /// The leader's clock runs at half speed while it times its read lease and its CheckQuorum
+    /// window, so both last twice as long as it believes: the clock-drift bound of thesis
+    /// §6.4.1 does not hold. Lease reads can then return stale values (breaks linearizability).
+    #[serde(default)]
+    pub slow_leader_clock: bool,
 }
 
 fn default_max_batch() -> u64 {
@@ -76,6 +96,9 @@ impl Default for RaftConfig {
             max_batch: default_max_batch(),
             noop_on_election: true,
             conflict_hint: false,
+            read: ReadMode::default(),
+            pre_vote: false,
+            check_quorum: false,
             breaks: Breaks::default(),
         }
     }

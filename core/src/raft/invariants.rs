@@ -18,6 +18,7 @@ use std::collections::btree_map::Entry as MapEntry;
 
 use serde::Serialize;
 
+use super::linearizability::{self, Histories};
 use super::message::{Entry, EntryKind};
 use super::node::RaftNode;
 use super::state::{Role, Term};
@@ -65,6 +66,8 @@ pub struct Audit {
     pub applied: Vec<(Entry, NodeId)>,
     /// Per server: up to which index its applied entries were compared with `applied`.
     pub applied_checked: Vec<u64>,
+    /// The clients' histories, for the linearizability check.
+    pub histories: Histories,
 }
 
 /// An entry as first seen at its `(index, term)`.
@@ -116,6 +119,7 @@ pub fn check_nodes<'a>(
         leader_completeness(audit, node, &mut found);
         state_machine_safety(audit, node, &mut found);
     }
+    linearizability::check(&mut audit.histories, &audit.applied, &nodes, &mut found);
     found
 }
 

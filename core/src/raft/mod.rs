@@ -11,14 +11,20 @@
 //! - [`node`]: [`RaftNode`], elections and the dispatch of inputs; `replication` (log
 //!   replication and commitment, §5.3–§5.4) and `client` (client requests, §8) add the rest
 //!   of its handlers.
-//! - [`invariants`]: the safety properties checked after every step (Figure 3).
+//! - [`invariants`]: the safety properties checked after every step (Figure 3), and
+//!   [`linearizability`]: the clients' histories checked against a sequential store.
+//! - [`read`]: reads without the log (ReadIndex, leases, and stale follower reads, thesis §6.4);
+//!   `leadership`: PreVote (§9.6), CheckQuorum (§6.2, §4.2.3) and leadership transfer (§3.10).
 
 mod client;
 pub mod config;
 pub mod invariants;
 pub mod kv;
+mod leadership;
+pub mod linearizability;
 pub mod message;
 pub mod node;
+pub mod read;
 mod replication;
 pub mod rule;
 pub mod state;
@@ -26,7 +32,9 @@ pub mod state;
 pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
+pub use leadership::{Leadership, Transfer};
 pub use message::{Entry, EntryKind, Msg, Rejection};
-pub use node::{Command, RaftNode, Timer};
+pub use node::{Command, Invocation, RaftNode, Timer};
+pub use read::{PendingRead, ReadMode, Reads};
 pub use rule::{DenyReason, Rule};
 pub use state::{LeaderState, PeerProgress, Persistent, Progress, Role, Term, Volatile, Waiting};

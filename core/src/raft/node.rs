@@ -11,9 +11,10 @@ use super::config::RaftConfig;
 use super::invariants::{self, Audit};
 use super::kv::{ClientId, ClientReply, Op};
 use super::message::Msg;
+use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Violation};
+use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -32,6 +33,26 @@ pub enum Command {
     /// applied; a follower passes it on to the leader it knows, or turns the client away.
     /// `(client, seq)` names the request: sending it again is a retry, applied at most once.
     Client { client: ClientId, seq: u64, op: Op },
+    /// A client's read of `key`, answered as `mode` says (thesis §6.4), whatever the
+    /// configured read mode for `get` commands.
+    Read {
+        client: ClientId,
+        seq: u64,
+        key: String,
+        mode: ReadMode,
+    },
+    /// Leader only: hand leadership to `to` (thesis §3.10).
+    Transfer { to: NodeId },
+}
+
+/// A client request as it reached the cluster: what and when, for the linearizability
+/// checker (a request may take effect even if its answer is lost).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invocation {
+    pub client: ClientId,
+    pub seq: u64,
+    pub op: Op,
+    pub at: Time,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,6 +66,8 @@ pub struct RaftNode {
     /// Every answer this server gave a client, in order. Neither persistent nor volatile
     /// server state: it is the clients' record, kept for the view (request → reply latency).
     pub replies: Vec<ClientReply>,
+    /// Every client request given to this server directly, in order: the clients' record too.
+    pub invocations: Vec<Invocation>,
 }
 
 pub(super) type Cx<'a> = Context<'a, RaftNode>;
@@ -77,7 +100,7 @@ impl RaftNode {
 
     /// §5.1: "If RPC request or response contains term T > currentTerm: set currentTerm = T,
     /// convert to follower." Returns whether it stepped down.
-    fn observe_term(&mut self, term: Term, cx: &mut Cx) -> bool {
+    pub(super) fn observe_term(&mut self, term: Term, cx: &mut Cx) -> bool {
         if term <= self.persistent.current_term {
             return false;
         }
@@ -99,7 +122,8 @@ impl RaftNode {
     /// §5.2: "If election timeout elapses without receiving AppendEntries RPC from current
     /// leader or granting vote to candidate: convert to candidate", which increments
     /// currentTerm, votes for itself, resets the election timer and sends RequestVote to all.
-    fn start_election(&mut self, forced: bool, cx: &mut Cx) {
+    /// `transfer`: the leader asked for it (TimeoutNow, thesis §3.10).
+    pub(super) fn start_election(&mut self, forced: bool, transfer: bool, cx: &mut Cx) {
         let p = &mut self.persistent;
         p.current_term += 1;
         p.voted_for = Some(self.id);
@@ -113,6 +137,7 @@ impl RaftNode {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
+            transfer,
         });
         // A cluster of one is its own majority.
         self.maybe_become_leader(cx);
@@ -187,12 +212,21 @@ impl RaftNode {
     /// §5.4.1: "If the logs have last entries with different terms, then the log with the later
     /// term is more up-to-date. If the logs end with the same term, then whichever log is longer
     /// is more up-to-date." True when the candidate's log is at least as up-to-date as ours.
-    fn log_is_behind_or_equal(&self, last_log_index: u64, last_log_term: Term) -> bool {
+    pub(super) fn log_is_behind_or_equal(&self, last_log_index: u64, last_log_term: Term) -> bool {
         let (my_index, my_term) = (
             self.persistent.last_log_index(),
             self.persistent.last_log_term(),
         );
         (last_log_term, last_log_index) >= (my_term, my_index)
+    }
+
+    fn record_invocation(&mut self, client: ClientId, seq: u64, op: Op, at: Time) {
+        self.invocations.push(Invocation {
+            client,
+            seq,
+            op,
+            at,
+        });
     }
 
     fn on_request_vote_reply(&mut self, from: NodeId, term: Term, granted: bool, cx: &mut Cx) {
@@ -229,6 +263,7 @@ impl Protocol for RaftNode {
             persistent: Persistent::default(),
             volatile: Volatile::default(),
             replies: Vec::new(),
+            invocations: Vec::new(),
         }
     }
 
@@ -238,8 +273,12 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
-        // A forwarded client request is not an RPC between servers: its term is not adopted.
-        if !matches!(msg, Msg::ClientRequest { .. }) {
+        // Thesis §4.2.3: with CheckQuorum, a RequestVote that arrives while a leader is heard
+        // from is dropped before its term is looked at.
+        if self.ignores_vote_request(from, &msg, cx) {
+            return;
+        }
+        if msg.carries_term() {
             self.observe_term(msg.term(), cx);
         }
         match msg {
@@ -247,6 +286,7 @@ impl Protocol for RaftNode {
                 term,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.on_request_vote(from, term, last_log_index, last_log_term, cx),
             Msg::RequestVoteReply { term, granted } => {
                 self.on_request_vote_reply(from, term, granted, cx)
@@ -257,21 +297,21 @@ impl Protocol for RaftNode {
                 prev_log_term,
                 entries,
                 leader_commit,
-            } => self.on_append_entries(
-                from,
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                cx,
-            ),
+                round,
+            } => {
+                let prev = (prev_log_index, prev_log_term);
+                self.on_append_entries(from, term, prev, entries, leader_commit, round, cx)
+            }
             Msg::AppendEntriesReply {
                 term,
                 success,
                 match_index,
                 rejection,
-            } => self.on_append_entries_reply(from, term, success, match_index, rejection, cx),
+                round,
+            } => {
+                let reply = (success, match_index, rejection);
+                self.on_append_entries_reply(from, term, reply, round, cx)
+            }
             Msg::ClientRequest {
                 client,
                 seq,
@@ -280,13 +320,29 @@ impl Protocol for RaftNode {
                 hops,
                 ..
             } => self.on_client_request(client, seq, op, requested_at, hops, cx),
+            Msg::ClientRead {
+                client,
+                seq,
+                key,
+                mode,
+                requested_at,
+                hops,
+                ..
+            } => self.on_read(client, seq, key, mode, requested_at, hops, cx),
+            Msg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_pre_vote(from, term, last_log_index, last_log_term, cx),
+            Msg::PreVoteReply { term, granted } => self.on_pre_vote_reply(from, term, granted, cx),
+            Msg::TimeoutNow { term } => self.on_timeout_now(from, term, cx),
         }
     }
 
     fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
-            (Timer::Election, Role::Follower | Role::Candidate) => self.start_election(false, cx),
-            (Timer::Heartbeat, Role::Leader) => self.send_heartbeats(cx),
+            (Timer::Election, Role::Follower | Role::Candidate) => self.election_timeout(false, cx),
+            (Timer::Heartbeat, Role::Leader) => self.heartbeat_timeout(cx),
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
@@ -296,13 +352,30 @@ impl Protocol for RaftNode {
         match cmd {
             Command::Timeout => {
                 if self.volatile.role != Role::Leader {
-                    self.start_election(true, cx);
+                    self.election_timeout(true, cx);
                 }
             }
             Command::Client { client, seq, op } => {
                 let now = cx.now();
-                self.on_client_request(client, seq, op, now, 0, cx)
+                self.record_invocation(client, seq, op.clone(), now);
+                match op {
+                    Op::Get { key } if self.config.read != ReadMode::Log => {
+                        self.on_read(client, seq, key, self.config.read, now, 0, cx)
+                    }
+                    op => self.on_client_request(client, seq, op, now, 0, cx),
+                }
             }
+            Command::Read {
+                client,
+                seq,
+                key,
+                mode,
+            } => {
+                let now = cx.now();
+                self.record_invocation(client, seq, Op::Get { key: key.clone() }, now);
+                self.on_read(client, seq, key, mode, now, 0, cx)
+            }
+            Command::Transfer { to } => self.transfer_leadership(to, cx),
         }
     }
 
@@ -313,6 +386,7 @@ impl Protocol for RaftNode {
         self.volatile = Volatile::default();
         cx.explain(Rule::Restart { term: self.term() });
         self.reset_election_timer(cx);
+        self.after_restart(cx);
     }
 
     fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {

@@ -2,6 +2,7 @@
 //! (nextIndex, matchIndex, probe and replicate progress, the commit rule) and the
 //! follower's (the AppendEntries receiver of Figure 2).
 
+use super::leadership::Leadership;
 use super::message::{Entry, Msg, Rejection};
 use super::node::{Cx, RaftNode, Timer};
 use super::rule::Rule;
@@ -30,7 +31,8 @@ impl RaftNode {
             .collect();
         self.volatile.leader_state = Some(LeaderState {
             peers,
-            waiting: Default::default(),
+            leadership: Leadership::new(cx.now()),
+            ..LeaderState::default()
         });
         if self.config.noop_on_election {
             let term = self.term();
@@ -55,6 +57,7 @@ impl RaftNode {
     pub(super) fn send_heartbeats(&mut self, cx: &mut Cx) {
         let term = self.term();
         cx.explain(Rule::SendHeartbeats { term });
+        self.next_round(cx.now());
         for peer in self.peer_ids() {
             if let Some(pr) = self.progress_mut(peer) {
                 pr.paused = false;
@@ -100,11 +103,12 @@ impl RaftNode {
     /// Figure 2, Leaders: "If last log index ≥ nextIndex for a follower: send AppendEntries RPC
     /// with log entries starting at nextIndex", at most `max_batch` of them. With `empty_ok`
     /// it sends even when there is nothing new (a heartbeat). Returns whether it sent.
-    fn send_append(&mut self, peer: NodeId, empty_ok: bool, cx: &mut Cx) -> bool {
+    pub(super) fn send_append(&mut self, peer: NodeId, empty_ok: bool, cx: &mut Cx) -> bool {
         let term = self.term();
         let commit = self.volatile.commit_index;
         let last = self.persistent.last_log_index();
         let batch = self.config.max_batch.max(1);
+        let round = self.current_round();
         let Some(pr) = self.progress_mut(peer) else {
             return false;
         };
@@ -138,6 +142,7 @@ impl RaftNode {
                 prev_log_term: self.persistent.term_at(prev_log_index).unwrap_or(0),
                 entries,
                 leader_commit: commit,
+                round,
             },
         );
         true
@@ -149,16 +154,16 @@ impl RaftNode {
         &mut self,
         leader: NodeId,
         term: Term,
-        prev_log_index: u64,
-        prev_log_term: Term,
+        (prev_log_index, prev_log_term): (u64, Term),
         entries: Vec<Entry>,
         leader_commit: u64,
+        round: u64,
         cx: &mut Cx,
     ) {
         if term < self.term() {
             // §5.1: "Reply false if term < currentTerm."
             cx.explain(Rule::RejectStaleLeader { leader, term });
-            self.reply_append(leader, false, 0, None, cx);
+            self.reply_append(leader, false, 0, None, round, cx);
             return;
         }
         // §5.2: "If AppendEntries RPC received from new leader: convert to follower."
@@ -166,6 +171,7 @@ impl RaftNode {
         self.volatile.role = Role::Follower;
         self.volatile.leader = Some(leader);
         self.volatile.leader_state = None;
+        self.volatile.heard_leader_at = Some(cx.now());
         if was == Role::Leader {
             // Only when a switch lets two leaders share a term.
             cx.cancel_timer(Timer::Heartbeat);
@@ -180,7 +186,7 @@ impl RaftNode {
                 prev_log_term,
             });
             let rejection = self.rejection(prev_log_index);
-            self.reply_append(leader, false, 0, Some(rejection), cx);
+            self.reply_append(leader, false, 0, Some(rejection), round, cx);
             return;
         }
         let last_new = prev_log_index + entries.len() as u64;
@@ -195,7 +201,7 @@ impl RaftNode {
             });
             self.apply_committed(cx);
         }
-        self.reply_append(leader, true, last_new, None, cx);
+        self.reply_append(leader, true, last_new, None, round, cx);
     }
 
     /// §5.3: "If an existing entry conflicts with a new one (same index but different terms),
@@ -277,6 +283,7 @@ impl RaftNode {
         success: bool,
         match_index: u64,
         rejection: Option<Rejection>,
+        round: u64,
         cx: &mut Cx,
     ) {
         cx.send(
@@ -286,6 +293,7 @@ impl RaftNode {
                 success,
                 match_index,
                 rejection,
+                round,
             },
         );
     }
@@ -295,9 +303,8 @@ impl RaftNode {
         &mut self,
         from: NodeId,
         term: Term,
-        success: bool,
-        match_index: u64,
-        rejection: Option<Rejection>,
+        (success, match_index, rejection): (bool, u64, Option<Rejection>),
+        round: u64,
         cx: &mut Cx,
     ) {
         let current = self.term();
@@ -313,6 +320,8 @@ impl RaftNode {
             // A refusal for a stale term, from a term this leader has since caught up with.
             cx.explain(Rule::IgnoreStale { from, term });
         }
+        // Any answer of this term shows `from` still follows this leader.
+        self.follower_answered(from, round, cx);
     }
 
     /// "If successful: update nextIndex and matchIndex for follower (§5.3)."
