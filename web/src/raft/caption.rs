@@ -3,6 +3,7 @@
 use concord_core::raft::{DenyReason, Msg, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport, Time};
 
+use super::leadership_text;
 use crate::i18n::Lang;
 
 /// The caption of one step: one sentence for the event, one per rule that fired.
@@ -44,6 +45,14 @@ pub fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
         (Lang::Zh, Msg::AppendEntriesReply { .. }) => "AppendEntries 回复",
         (Lang::En, Msg::ClientRequest { .. }) => "client request",
         (Lang::Zh, Msg::ClientRequest { .. }) => "客户端请求",
+        (Lang::En, Msg::ClientRead { .. }) => "client read",
+        (Lang::Zh, Msg::ClientRead { .. }) => "客户端读请求",
+        (_, Msg::PreVote { .. }) => "PreVote",
+        (Lang::En, Msg::PreVoteReply { granted: true, .. }) => "pre-vote granted",
+        (Lang::En, Msg::PreVoteReply { granted: false, .. }) => "pre-vote denied",
+        (Lang::Zh, Msg::PreVoteReply { granted: true, .. }) => "同意预投票",
+        (Lang::Zh, Msg::PreVoteReply { granted: false, .. }) => "拒绝预投票",
+        (_, Msg::TimeoutNow { .. }) => "TimeoutNow",
     }
 }
 
@@ -211,6 +220,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                         "{n} refused {candidate}: the candidate's log is less up-to-date than its own ({s})."
                     )
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} refused {candidate}: {} ({s}).",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -423,6 +436,8 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "Client {client} has had request #{last_seq} applied since; #{seq} is older, and {n} ignores it ({s})."
             ),
+            // Reads, PreVote, CheckQuorum, leadership transfer.
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
         Lang::Zh => match *rule {
             Rule::StartElection { term, forced } => format!(
@@ -458,6 +473,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                 DenyReason::LogBehind => {
                     format!("{n} 拒绝 {candidate}：对方的日志不如自己的新（{s}）。")
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} 拒绝 {candidate}：{}（{s}）。",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -666,6 +685,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "客户端 {client} 的第 {last_seq} 号请求已经应用；第 {seq} 号更早，{n} 忽略它（{s}）。"
             ),
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
     }
 }

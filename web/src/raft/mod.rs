@@ -3,6 +3,7 @@
 mod caption;
 mod client;
 mod inspector;
+mod leadership_text;
 mod log_grid;
 pub mod settings;
 mod text;
@@ -131,7 +132,12 @@ impl ProtocolView for RaftNode {
             .chain(in_logs)
             .max()
             .unwrap_or(0);
-        html! { <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {on_act} /> }
+        let default_read = sim
+            .nodes()
+            .first()
+            .map(|n| n.state.config.read)
+            .unwrap_or_default();
+        html! { <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {default_read} {on_act} /> }
     }
 
     fn legend(lang: Lang) -> Html {
@@ -229,7 +235,11 @@ fn msg_class(msg: &Msg) -> &'static str {
         Msg::RequestVoteReply { granted: false, .. } => "vote-denied",
         Msg::AppendEntries { .. } => "append-entries",
         Msg::AppendEntriesReply { .. } => "append-reply",
-        Msg::ClientRequest { .. } => "client-request",
+        Msg::ClientRequest { .. } | Msg::ClientRead { .. } => "client-request",
+        // A pre-vote travels like a vote; TimeoutNow starts one.
+        Msg::PreVote { .. } | Msg::TimeoutNow { .. } => "request-vote",
+        Msg::PreVoteReply { granted: true, .. } => "vote-granted",
+        Msg::PreVoteReply { granted: false, .. } => "vote-denied",
     }
 }
 
@@ -249,7 +259,20 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
         t.down.to_owned()
     } else {
         match role {
-            Role::Follower => t.follower.to_owned(),
+            Role::Follower => match &node.volatile.pre_votes {
+                // Asking for pre-votes for the next term (thesis §9.6).
+                Some((term, votes))
+                    if *term == node.term() + 1 && node.volatile.leader.is_none() =>
+                {
+                    format!(
+                        "{} {}/{}",
+                        leadership_text::text(lang).pre_vote,
+                        votes.len(),
+                        node.majority()
+                    )
+                }
+                _ => t.follower.to_owned(),
+            },
             Role::Candidate => format!(
                 "{} {}/{}",
                 t.candidate,

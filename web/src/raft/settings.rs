@@ -2,18 +2,22 @@
 //!
 //! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
 //!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
-//!   `hint` (conflict hint). Break-it switches: `vote-twice`, `skip-up-to-date`,
-//!   `commit-previous`, `no-truncate`.
+//!   `hint` (conflict hint), `pre-vote` (thesis §9.6), `check-quorum` (thesis §6.2, §4.2.3).
+//!   Break-it switches: `vote-twice`, `skip-up-to-date`, `commit-previous`, `no-truncate`,
+//!   `slow-clock` (a leader clock that breaks the lease's drift bound, thesis §6.4.1).
+//! - `read=read-index|lease|stale|log` — how `get` is answered (thesis §6.4); absent: through
+//!   the log. The client panel starts with this mode and can change it per read.
 //! - `batch=4` — at most this many entries per AppendEntries.
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
 
-use concord_core::raft::RaftConfig;
+use concord_core::raft::{RaftConfig, ReadMode};
 use concord_core::sim::{NetConfig, Time, ms};
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::leadership_text::{self, mode_name};
 use super::text::text;
 use crate::i18n::Lang;
 use crate::playground::Options;
@@ -25,7 +29,7 @@ pub struct Switch {
     pub set: fn(&mut RaftConfig, bool),
 }
 
-pub const OPTIONS: [Switch; 2] = [
+pub const OPTIONS: [Switch; 4] = [
     Switch {
         key: "noop",
         get: |c| c.noop_on_election,
@@ -36,9 +40,19 @@ pub const OPTIONS: [Switch; 2] = [
         get: |c| c.conflict_hint,
         set: |c, on| c.conflict_hint = on,
     },
+    Switch {
+        key: "pre-vote",
+        get: |c| c.pre_vote,
+        set: |c, on| c.pre_vote = on,
+    },
+    Switch {
+        key: "check-quorum",
+        get: |c| c.check_quorum,
+        set: |c, on| c.check_quorum = on,
+    },
 ];
 
-pub const BREAKS: [Switch; 4] = [
+pub const BREAKS: [Switch; 5] = [
     Switch {
         key: "vote-twice",
         get: |c| c.breaks.vote_twice,
@@ -58,6 +72,11 @@ pub const BREAKS: [Switch; 4] = [
         key: "no-truncate",
         get: |c| c.breaks.no_truncate,
         set: |c, on| c.breaks.no_truncate = on,
+    },
+    Switch {
+        key: "slow-clock",
+        get: |c| c.breaks.slow_leader_clock,
+        set: |c, on| c.breaks.slow_leader_clock = on,
     },
 ];
 
@@ -99,12 +118,16 @@ pub fn parse(
 
 /// The settings a run's options name.
 pub fn from_options(options: &Options) -> RaftConfig {
-    parse(
+    let mut config = parse(
         options.get("switches"),
         options.get("batch"),
         options.get("election"),
         options.get("heartbeat"),
-    )
+    );
+    if let Some(mode) = options.get("read").and_then(ReadMode::from_key) {
+        config.read = mode;
+    }
+    config
 }
 
 /// The `switches` value for `config`.
@@ -127,6 +150,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
         (
             "switches",
             (switches != switches_param(&default)).then_some(switches),
+        ),
+        (
+            "read",
+            (config.read != default.read).then(|| config.read.key().to_owned()),
         ),
         (
             "batch",
@@ -191,6 +218,7 @@ pub fn caught_by(key: &str) -> &'static str {
         "vote-twice" => "election-safety",
         "skip-up-to-date" => "leader-completeness",
         "commit-previous" => "leader-completeness, state-machine-safety",
+        "slow-clock" => "linearizability",
         _ => "log-matching",
     }
 }
@@ -208,6 +236,7 @@ pub struct SettingsProps {
 #[component]
 pub fn SettingsPanel(p: &SettingsProps) -> Html {
     let rt = text(p.lang);
+    let lt = leadership_text::text(p.lang);
     let broken = BREAKS.iter().any(|s| (s.get)(&p.config));
     let checkbox = |switch: &'static Switch,
                     label: &'static str,
@@ -261,6 +290,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         (rt.skip_up_to_date, rt.skip_up_to_date_help),
         (rt.commit_previous, rt.commit_previous_help),
         (rt.no_truncate, rt.no_truncate_help),
+        (lt.slow_clock, lt.slow_clock_help),
     ];
     let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
         let extra =
@@ -273,6 +303,20 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         Margin::SpuriousLikely => Some(("likely", rt.spurious_likely)),
     };
     let c = &p.config;
+    let on_read = {
+        let (config, on_change) = (p.config.clone(), p.on_change.clone());
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(mode) = ReadMode::from_key(&select.value()) {
+                on_change.emit(RaftConfig {
+                    read: mode,
+                    ..config.clone()
+                });
+            }
+        })
+    };
     html! {
         <details class="panel raft-settings" open={broken || warning.is_some()} data-raft-settings="">
             <summary>
@@ -289,7 +333,17 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     <ul>
                         { checkbox(&OPTIONS[0], rt.opt_noop, rt.opt_noop_help, Html::default()) }
                         { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
+                        { checkbox(&OPTIONS[2], lt.opt_pre_vote, lt.opt_pre_vote_help, Html::default()) }
+                        { checkbox(&OPTIONS[3], lt.opt_check_quorum, lt.opt_check_quorum_help, Html::default()) }
                     </ul>
+                    <label title={lt.reads_help}>{ lt.reads }
+                        <select data-control="read" onchange={on_read}>
+                            { for ReadMode::ALL.iter().map(|&m| html! {
+                                <option value={m.key()} selected={m == c.read}>{ mode_name(p.lang, m) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <p class="note">{ lt.reads_help }</p>
                     { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
                 </fieldset>
                 <fieldset>
