@@ -211,11 +211,12 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
                     Outcome::NotLeader { .. } => None,
                 }}>
                 <span class="seq">{ format!("#{}", r.seq) }</span>
-                <span class="op">{ sent.map(|s| s.op.to_string()).unwrap_or_default() }
-                    if let Some(m) = read { <small class="read-mode">{ format!(" · {}", mode_name(p.lang, m)) }</small> }
-                </span>
+                <span class="op">{ sent.map(|s| s.op.to_string()).unwrap_or_default() }</span>
                 <span class="outcome">{ outcome }</span>
-                <span class="meta">{ format!("{} {} · {} {latency:.1} ms", rt.answered_by, r.by, rt.latency) }</span>
+                <span class="meta">{ format!("{} {} · ", rt.answered_by, r.by) }
+                    if let Some(m) = read { <span class="read-mode">{ format!("{} · ", mode_name(p.lang, m)) }</span> }
+                    { format!("{} {latency:.1} ms", rt.latency) }
+                </span>
             </li>
         }
     });
