@@ -502,7 +502,7 @@ fn exact_check_of_the_touched_node_finds_a_regression_at_its_step() {
     let mut regressed_before = vec![false; 300];
     while sim.next_event_time().is_some_and(|t| t <= ms(8_000)) {
         let report = sim.step().unwrap();
-        let found = invariants::check_touched(&mut audit, sim.nodes(), report.node);
+        let found = invariants::check_touched(&mut audit, sim.nodes(), report.node, report.time);
         let now_regressed: Vec<bool> = sim
             .nodes()
             .iter()

@@ -5,51 +5,32 @@
 //! honestly differ from an approximation: mean-field tails, continuous vs. discrete
 //! analyses) and three standard errors of the sample mean, computed from the trials
 //! themselves. Debug builds run fewer trials (so the standard-error part is wider); the
-//! counts are in `trials(debug, release)`. Every test prints what it measured (run with
-//! `--nocapture`); a failure names the first seed, and `cluster(n, seed, …)` replays it.
+//! counts are in `trials(debug, release)` (in `gossip_common`, shared with the trials runner's
+//! tests). Every test prints what it measured (run with `--nocapture`); a failure names the
+//! first seed, and `run_trial(setup, seed)` or `cluster(n, seed, …)` replays it.
 //!
 //! Rounds are lockstep (`jitter = 0`), the model of the predictions (see `theory`).
 
 mod gossip_common;
 
+use concord_core::gossip::trials::{TrialSetup, run_trial};
 use concord_core::gossip::{
     GossipConfig, GossipNode, Key, Mode, Rule, Stop, SwimConfig, metrics, theory,
 };
 use concord_core::sim::{Action, NetConfig, NodeId, Sim, SimRng, ms};
 use gossip_common::*;
 
-fn trials(debug: u64, release: u64) -> u64 {
-    if cfg!(debug_assertions) {
-        debug
-    } else {
-        release
-    }
-}
-
-/// Assert `|mean − expected| ≤ margin + 3·SE`; print the comparison.
-fn check_mean(what: &str, xs: &[f64], expected: f64, margin: f64) {
-    let (mean, sd) = mean_sd(xs);
-    let se = sd / (xs.len() as f64).sqrt();
-    let tolerance = margin + 3.0 * se;
-    println!(
-        "{what}: mean {mean:.4} (sd {sd:.4}, {} trials) vs {expected:.4}, tolerance {tolerance:.4}",
-        xs.len()
-    );
-    assert!(
-        (mean - expected).abs() <= tolerance,
-        "{what}: mean {mean:.4} is more than {tolerance:.4} from {expected:.4} (seeds 0..{})",
-        xs.len()
-    );
-}
-
-/// Rounds until every node has one update written at t = 0 by a random node.
+/// Rounds until every node has one update written at t = 0 by node `seed mod n`.
 fn rounds_to_full_infection(mode: Mode, fanout: u32, n: usize, seed: u64) -> f64 {
-    let config = GossipConfig::anti_entropy(mode, fanout);
-    let mut sim = cluster(n, seed, &config);
-    update(&mut sim, (seed % n as u64) as u16, 1, 1);
+    let setup = TrialSetup {
+        config: GossipConfig::anti_entropy(mode, fanout),
+        nodes: n,
+        loss: 0.0,
+        max_rounds: 100,
+    };
     // Round r (r ≥ 1) runs at r·period: the count of rounds is the round index.
-    let done = rounds_until(&mut sim, config.period, 100, |s| census(s, 1).converged());
-    done.expect("anti-entropy converges") as f64
+    let trial = run_trial(&setup, seed).unwrap();
+    trial.rounds.expect("anti-entropy converges") as f64
 }
 
 fn rounds_against_mean_field(mode: Mode, debug: u64, release: u64) -> Vec<f64> {
@@ -59,7 +40,7 @@ fn rounds_against_mean_field(mode: Mode, debug: u64, release: u64) -> Vec<f64> {
         let xs: Vec<f64> = (0..trials(debug, release))
             .map(|seed| rounds_to_full_infection(mode, fanout, n, seed))
             .collect();
-        let expected = theory::expected_rounds(mode, n, fanout as usize);
+        let expected = theory::expected_rounds(mode, n, fanout as usize, 0.0);
         // Model margin 0.75 rounds: the mean-field recurrence treats nodes as independent;
         // its largest gap seen at n = 1000 is pull with fan-out 1 (≈ 0.5 rounds).
         check_mean(
@@ -99,7 +80,7 @@ fn pull_rounds_match_the_recurrence_demers_1_3() {
     let xs = rounds_against_mean_field(Mode::Pull, 6, 40);
     let (mean, _) = mean_sd(&xs);
     assert!(
-        mean < theory::expected_rounds(Mode::Push, 1000, 1),
+        mean < theory::expected_rounds(Mode::Push, 1000, 1, 0.0),
         "pull beats push"
     );
 }
@@ -122,18 +103,20 @@ struct Epidemic {
     t_last: f64,
 }
 
-/// One rumor from a random node of `n`, run until nobody is infective.
+/// One rumor from node `seed mod n`, run until nobody is infective.
 fn rumor_run(config: &GossipConfig, n: usize, seed: u64) -> Epidemic {
-    let mut sim = cluster(n, seed, config);
-    update(&mut sim, (seed % n as u64) as u16, 1, 1);
-    let period = config.period;
-    let done = rounds_until(&mut sim, period, 500, |s| census(s, 1).infective == 0);
-    assert!(done.is_some(), "seed={seed}: the rumor never died out");
-    let c = census(&sim, 1);
+    let setup = TrialSetup {
+        config: *config,
+        nodes: n,
+        loss: 0.0,
+        max_rounds: 500,
+    };
+    let trial = run_trial(&setup, seed).unwrap();
+    assert!(trial.finished, "seed={seed}: the rumor never died out");
     Epidemic {
-        residue: c.residue().unwrap(),
-        traffic: metrics::totals(sim.nodes()).entries_sent as f64 / n as f64,
-        t_last: c.delay_max as f64 / period as f64,
+        residue: trial.residue,
+        traffic: trial.entries as f64 / n as f64,
+        t_last: trial.last_arrival as f64 / config.period as f64,
     }
 }
 

@@ -173,7 +173,7 @@ fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
         if (n.term(), v.leader) != (top, Some(leader.id)) {
             return Err(format!("{} does not follow the leader", n.id));
         }
-        if n.persistent.log.get(..last as usize) != Some(&leader.persistent.log[..]) {
+        if n.persistent.entries(1, last) != leader.persistent.log.stored() {
             return Err(format!("{}'s log differs from the leader's", n.id));
         }
         if (v.commit_index, v.last_applied) != (last, last) {

@@ -6,23 +6,23 @@
 //! - [`SAME_VERSION_SAME_VALUE`]: two nodes holding the same `(key, version)` hold the
 //!   same value (a version names one write).
 //!
-//! Cost. The engine calls `check` after every step with every node, and does not say
-//! which node acted. Checking all nodes each step would make a run O(n²), so: clusters of
-//! up to [`FULL_CHECK_MAX`] nodes are checked in full after every step; in larger ones one
-//! node is checked every [`CHECK_EVERY`] steps, in rotation (even that is a cache miss per
-//! check, a few per cent of a 10,000-node run). Both properties leave a lasting mark (the
-//! store's regression note; the conflicting record), so the rotation still finds every
-//! violation, at most `CHECK_EVERY · n` steps late, stamped with the step that found it
-//! (the detail names the virtual time of the regression). If the engine passed the node
-//! that acted to `check`, the check would be exact and cost O(work done).
+//! Cost. The engine calls `Protocol::check_step` after every step with the node the step
+//! happened to; only that node can have changed, so [`check_touched`] checks it alone: exact,
+//! at the step that causes a violation, in O(its keys). The same hook keeps the per-round
+//! curves ([`Audit::rounds`], see [`series`]). [`check`], the whole-cluster check for callers
+//! that do not know the node, checks clusters of up to [`FULL_CHECK_MAX`] nodes in full and
+//! larger ones one node every [`CHECK_EVERY`] calls, in rotation; both properties leave a
+//! lasting mark (the store's regression note; the conflicting record), so the rotation still
+//! finds every violation, at most `CHECK_EVERY · n` calls late.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Serialize, Serializer};
 
 use super::node::GossipNode;
+use super::series::{RoundRow, Rounds};
 use super::store::{Key, Value, Version};
-use crate::sim::{NodeId, NodeSlot, Violation};
+use crate::sim::{NodeId, NodeSlot, Time, Violation};
 
 pub const VERSIONS_MONOTONE: &str = "versions-monotone";
 pub const SAME_VERSION_SAME_VALUE: &str = "same-version-same-value";
@@ -44,6 +44,23 @@ pub struct Audit {
     /// Violations already reported (each is reported once).
     regressions: BTreeSet<NodeId>,
     conflicts: BTreeSet<(Key, Version)>,
+    /// The per-round curves, kept up to date by the same per-step hook.
+    series: Rounds,
+}
+
+impl Audit {
+    /// The end of every round before the one in progress: `rounds()[r]` is the cluster at
+    /// virtual time `(r + 1) · period` (infected fraction and S/I/R per key, live nodes,
+    /// messages, bytes, redundant receipts). Chart it with [`points`](super::series::points) and
+    /// [`per_round`](super::series::per_round).
+    pub fn rounds(&self) -> &[RoundRow] {
+        self.series.rows()
+    }
+
+    /// The round in progress, as it stands after the last step (`None` before any step).
+    pub fn round_now(&self) -> Option<RoundRow> {
+        self.series.now()
+    }
 }
 
 fn as_pairs<S: Serializer>(map: &BTreeMap<(Key, Version), Value>, s: S) -> Result<S::Ok, S::Error> {
@@ -69,14 +86,15 @@ pub fn check(audit: &mut Audit, nodes: &[NodeSlot<GossipNode>]) -> Vec<Violation
 }
 
 /// The exact check after a step that happened to `touched` (the engine knows it: see
-/// `StepReport::node`). Only that node's state can have changed in the step, so checking it
-/// alone finds every violation at the step that causes it, in O(its keys). For an engine
-/// hook such as `Protocol::check_step(audit, nodes, touched)`; [`check`] is the fallback.
+/// `StepReport::node`) at virtual time `now`: checks that node, and brings the per-round
+/// curves up to `now`.
 pub fn check_touched(
     audit: &mut Audit,
     nodes: &[NodeSlot<GossipNode>],
     touched: Option<NodeId>,
+    now: Time,
 ) -> Vec<Violation> {
+    audit.series.observe(nodes, touched, now);
     let mut found = Vec::new();
     if let Some(slot) = touched.and_then(|id| nodes.get(id.index())) {
         check_node(audit, slot, &mut found);

@@ -14,7 +14,10 @@
 //! - [`node`]: [`GossipNode`] and its handlers.
 //! - [`metrics`]: per-node counters and the cluster census (infected curve, S/I/R,
 //!   messages, bytes, duplicates, residue, failure detection).
-//! - [`theory`]: the predictions the statistical tests hold runs against.
+//! - [`series`]: the per-round curves (infected fraction, S/I/R, messages, bytes,
+//!   duplicates) kept step by step in the [`Audit`]: `sim.audit().rounds()`.
+//! - [`theory`]: the predictions the statistical tests hold runs against, and their curves.
+//! - [`trials`]: many seeded runs of one configuration, one per call, and their summary.
 //! - [`invariants`]: the safety properties checked after every step.
 //!
 //! How a run is driven: `Sim::<GossipNode>::new(SimConfig { seed, nodes, net }, &config)`,
@@ -38,8 +41,10 @@ pub mod metrics;
 pub mod node;
 pub mod rule;
 pub mod rumor;
+pub mod series;
 pub mod store;
 pub mod theory;
+pub mod trials;
 
 pub use config::{Breaks, GossipConfig, Mode, Model, PeerSelection, Stop, SwimConfig};
 pub use invariants::Audit;
@@ -49,4 +54,5 @@ pub use metrics::{Census, Counters, Detection, FailureCensus, KeyCensus, Series}
 pub use node::{Command, GossipNode, Persistent, Sir, Timer, Volatile};
 pub use rule::{LossReason, Rule};
 pub use rumor::{Rumor, Rumors};
+pub use series::{KeyRow, RoundRow};
 pub use store::{Entry, Key, Merge, Record, Store, Value, Version};

@@ -24,32 +24,46 @@ pub fn karp_push_pull_leading(n: usize) -> f64 {
 }
 
 /// Probability that one susceptible node stays susceptible through one round, when a
-/// fraction `s` of the `n` nodes is susceptible and every node contacts `k` distinct
-/// random others.
-fn stay_susceptible(mode: Mode, n: f64, k: usize, s: f64) -> f64 {
+/// fraction `s` of the `n` nodes is susceptible, every node contacts `k` distinct random
+/// others, and each message is lost with probability `loss`.
+fn stay_susceptible(mode: Mode, n: f64, k: usize, s: f64, loss: f64) -> f64 {
+    let ok = 1.0 - loss.clamp(0.0, 1.0);
+    // Which contacts can carry the update, and how many messages each needs to arrive: a
+    // push (one message); the answer to this node's digest (two); the push-back that
+    // follows a peer's digest and this node's answer (three).
+    let (push_ok, pull_ok) = match mode {
+        Mode::Push => (ok, 0.0),
+        Mode::Pull => (0.0, ok * ok),
+        Mode::PushPull => (ok * ok * ok, ok * ok),
+    };
     let infected = n * (1.0 - s);
-    // Push: each infected node hits this node with probability k / (n − 1) (Demers et al.
+    // Push: each infected node reaches this node with probability k / (n − 1) (Demers et al.
     // §1.3: p_{i+1} = p_i (1 − 1/n)^{n(1 − p_i)} for k = 1).
-    let push = (1.0 - k as f64 / (n - 1.0)).max(0.0).powf(infected);
-    // Pull: all k partners this node picks among the other n − 1 are susceptible too
-    // (Demers et al. §1.3: p_{i+1} = p_i² for k = 1, in the limit).
+    let push = (1.0 - k as f64 * push_ok / (n - 1.0))
+        .max(0.0)
+        .powf(infected);
+    // Pull: each of the k partners this node picks among the other n − 1 is susceptible too,
+    // or its answer is lost (Demers et al. §1.3: p_{i+1} = p_i² for k = 1, in the limit).
     let mut pull = 1.0;
     let susceptible_others = n * s - 1.0;
     for j in 0..k {
         let j = j as f64;
-        pull *= ((susceptible_others - j) / (n - 1.0 - j)).clamp(0.0, 1.0);
+        let partner_susceptible = ((susceptible_others - j) / (n - 1.0 - j)).clamp(0.0, 1.0);
+        pull *= partner_susceptible + (1.0 - partner_susceptible) * (1.0 - pull_ok);
     }
-    match mode {
-        Mode::Push => push,
-        Mode::Pull => pull,
-        Mode::PushPull => push * pull,
-    }
+    push * pull
 }
 
 /// Mean-field fraction of nodes without the update after rounds `0, 1, 2 …` (index 0 is
-/// the start, one infected node), until fewer than 1e-12 nodes are expected susceptible
-/// or `max_rounds` is reached.
-pub fn susceptible_curve(mode: Mode, n: usize, fanout: usize, max_rounds: usize) -> Vec<f64> {
+/// the start, one infected node), with each message lost with probability `loss`, until
+/// fewer than 1e-12 nodes are expected susceptible or `max_rounds` is reached.
+pub fn susceptible_curve(
+    mode: Mode,
+    n: usize,
+    fanout: usize,
+    loss: f64,
+    max_rounds: usize,
+) -> Vec<f64> {
     if n < 2 {
         return vec![0.0];
     }
@@ -58,7 +72,12 @@ pub fn susceptible_curve(mode: Mode, n: usize, fanout: usize, max_rounds: usize)
     let mut s = 1.0 - 1.0 / nf;
     let mut curve = vec![s];
     while curve.len() <= max_rounds && nf * s > 1e-12 {
-        s *= stay_susceptible(mode, nf, k, s);
+        let stay = stay_susceptible(mode, nf, k, s, loss);
+        if stay >= 1.0 {
+            // Every message is lost: nothing ever spreads.
+            break;
+        }
+        s *= stay;
         curve.push(s);
     }
     curve
@@ -68,12 +87,40 @@ pub fn susceptible_curve(mode: Mode, n: usize, fanout: usize, max_rounds: usize)
 /// expected number of susceptible nodes `n·s_r` after round `r`; near the end these are
 /// few and infected nearly independently, so the count is close to Poisson and
 /// `P(done by r) ≈ exp(−n·s_r)`. Then `E[T] = Σ_r (1 − P(done by r))`.
-pub fn expected_rounds(mode: Mode, n: usize, fanout: usize) -> f64 {
+pub fn expected_rounds(mode: Mode, n: usize, fanout: usize, loss: f64) -> f64 {
     let nf = n as f64;
-    susceptible_curve(mode, n, fanout, 10_000)
+    susceptible_curve(mode, n, fanout, loss, 10_000)
         .iter()
         .map(|&s| 1.0 - (-nf * s).exp())
         .sum()
+}
+
+/// The mean-field infected curve as chart points: `(r, 1 − s_r)` for `r = 0, 1, …` rounds after
+/// one node wrote the update (see [`susceptible_curve`], with message loss `loss`), shifted
+/// right by `start` rounds. A
+/// run's [`RoundRow`](super::RoundRow) for round `b` (the round the update was written in) has
+/// `x = b + 1`, so `start = b + 1` lays the prediction over the run. Ends when fewer than half
+/// a node is expected susceptible (within `max_rounds`).
+pub fn infected_points(
+    mode: Mode,
+    n: usize,
+    fanout: usize,
+    loss: f64,
+    start: f64,
+    max_rounds: usize,
+) -> Vec<(f64, f64)> {
+    let nf = n as f64;
+    let mut points = Vec::new();
+    for (r, s) in susceptible_curve(mode, n, fanout, loss, max_rounds)
+        .into_iter()
+        .enumerate()
+    {
+        points.push((start + r as f64, 1.0 - s));
+        if nf * s < 0.5 {
+            break;
+        }
+    }
+    points
 }
 
 /// The smallest root in `[0, 1]` of `s = exp(−c (1 − s))`: the fraction an SIR epidemic
@@ -216,11 +263,21 @@ mod tests {
     #[test]
     fn mean_field_push_is_near_pittel_and_pull_push_pull_are_faster() {
         let n = 1000;
-        let push = expected_rounds(Mode::Push, n, 1);
-        let pull = expected_rounds(Mode::Pull, n, 1);
-        let push_pull = expected_rounds(Mode::PushPull, n, 1);
+        let push = expected_rounds(Mode::Push, n, 1, 0.0);
+        let pull = expected_rounds(Mode::Pull, n, 1, 0.0);
+        let push_pull = expected_rounds(Mode::PushPull, n, 1, 0.0);
         assert!((push - pittel_push_rounds(n)).abs() < 2.5, "push {push}");
         assert!(pull < push && push_pull < pull, "{push} {pull} {push_pull}");
+    }
+
+    #[test]
+    fn loss_slows_the_mean_field_and_total_loss_stops_it() {
+        for mode in [Mode::Push, Mode::Pull, Mode::PushPull] {
+            let clean = expected_rounds(mode, 1000, 2, 0.0);
+            let lossy = expected_rounds(mode, 1000, 2, 0.2);
+            assert!(lossy > clean + 0.5, "{mode:?}: {clean} vs {lossy}");
+            assert_eq!(susceptible_curve(mode, 1000, 2, 1.0, 50).len(), 1);
+        }
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn election_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation
 /// step.
 fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
     let i = node.id.index();
-    let log = &node.persistent.log;
+    let log = node.persistent.log.stored();
     let old = &audit.logs[i];
     // First position (0-based) where the logs differ.
     let d = old
@@ -302,16 +302,18 @@ mod tests {
     //! one that does not.
 
     use super::*;
-    use crate::raft::{Op, RaftConfig};
+    use crate::raft::{Log, Op, RaftConfig};
     use crate::sim::Protocol;
 
     fn node(id: u16, terms: &[Term]) -> RaftNode {
         let mut n = RaftNode::new(NodeId(id), 3, &RaftConfig::default());
-        n.persistent.log = terms
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| Entry::command(t, 1, i as u64 + 1, Op::add("x", 1)))
-            .collect();
+        n.persistent.log = Log::from_entries(
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| Entry::command(t, 1, i as u64 + 1, Op::add("x", 1)))
+                .collect(),
+        );
         n.persistent.current_term = terms.last().copied().unwrap_or(0);
         n
     }
@@ -335,7 +337,7 @@ mod tests {
         grown.persistent.log.push(Entry::noop(2));
         assert!(check_nodes(&mut audit, [&grown]).is_empty());
         let mut cut = grown.clone();
-        cut.persistent.log.truncate(2);
+        cut.persistent.log.truncate_from(3);
         assert_eq!(
             names(&check_nodes(&mut audit, [&cut])),
             [LEADER_APPEND_ONLY]
@@ -345,7 +347,7 @@ mod tests {
         // A server that stops leading may lose entries; leading again later is a fresh start.
         let mut follower = cut.clone();
         follower.volatile.role = Role::Follower;
-        follower.persistent.log.truncate(1);
+        follower.persistent.log.truncate_from(2);
         assert!(check_nodes(&mut audit, [&follower]).is_empty());
     }
 
@@ -363,7 +365,7 @@ mod tests {
         // Same index and term, different command.
         let mut audit = Audit::default();
         let mut d = node(1, &[1]);
-        d.persistent.log[0] = Entry::noop(1);
+        d.persistent.log.overwrite(1, Entry::noop(1));
         assert_eq!(
             names(&check_nodes(&mut audit, [&node(0, &[1]), &d])),
             [LOG_MATCHING]

@@ -5,6 +5,7 @@
 //! - [`state`]: persistent and volatile state, as two structs (Figure 2, "State"), and the
 //!   leader's per-follower progress.
 //! - [`message`]: the RPCs and log entries.
+//! - [`log`]: a server's log, with the index arithmetic after log compaction (§7).
 //! - [`kv`]: the replicated state machine (a key-value store with client sessions) and what
 //!   clients are told.
 //! - [`rule`]: the rules of the paper a step can fire, each with its section.
@@ -22,6 +23,7 @@ pub mod invariants;
 pub mod kv;
 mod leadership;
 pub mod linearizability;
+pub mod log;
 pub mod message;
 pub mod node;
 pub mod read;
@@ -33,6 +35,7 @@ pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
 pub use leadership::{Leadership, Transfer};
+pub use log::Log;
 pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, Invocation, RaftNode, Timer};
 pub use read::{PendingRead, ReadMode, Reads};

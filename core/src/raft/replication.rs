@@ -46,8 +46,7 @@ impl RaftNode {
 
     /// Append an entry to the leader's own log; returns its index.
     pub(super) fn append(&mut self, entry: Entry) -> u64 {
-        self.persistent.log.push(entry);
-        self.persistent.last_log_index()
+        self.persistent.log.push(entry)
     }
 
     /// One round of AppendEntries to every follower (§5.2: heartbeats "during idle periods to
@@ -212,27 +211,27 @@ impl RaftNode {
         let mut appended: Option<u64> = None;
         for (index, entry) in (prev + 1..).zip(entries) {
             let log = &mut self.persistent.log;
-            match log.get(index as usize - 1).map(|e| e.term) {
+            match log.term_at(index) {
                 Some(t) if t == entry.term => continue,
                 Some(old_term) if self.config.breaks.no_truncate => {
-                    let kept = log.len() as u64 - index;
+                    let kept = log.last_index() - index;
                     cx.explain(Rule::OverwriteKeepSuffix {
                         index,
                         old_term,
                         new_term: entry.term,
                         kept,
                     });
-                    log[index as usize - 1] = entry;
+                    log.overwrite(index, entry);
                 }
                 Some(old_term) => {
-                    let removed = log.len() as u64 - index + 1;
+                    let removed = log.last_index() - index + 1;
                     cx.explain(Rule::TruncateLog {
                         index,
                         old_term,
                         new_term: entry.term,
                         removed,
                     });
-                    log.truncate(index as usize - 1);
+                    log.truncate_from(index);
                     log.push(entry);
                     appended.get_or_insert(index);
                 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, StateMachine};
 use super::leadership::Leadership;
+use super::log::Log;
 use super::message::Entry;
 use super::read::Reads;
 use crate::sim::{NodeId, Time};
@@ -28,40 +29,34 @@ pub struct Persistent {
     pub current_term: Term,
     /// Candidate that received this server's vote in the current term.
     pub voted_for: Option<NodeId>,
-    /// Log entries; entry `i` (1-based, as in the paper) is `log[i - 1]`.
-    pub log: Vec<Entry>,
+    /// Log entries, 1-based as in the paper, after the prefix a snapshot replaced (§7).
+    pub log: Log,
 }
 
+/// Shorthands for the log's questions the rules ask most.
 impl Persistent {
     pub fn last_log_index(&self) -> u64 {
-        self.log.len() as u64
+        self.log.last_index()
     }
 
     pub fn last_log_term(&self) -> Term {
-        self.log.last().map_or(0, |e| e.term)
+        self.log.last_term()
     }
 
-    /// Term of the entry at `index` (1-based); 0 for index 0, `None` past the end.
+    /// Term of the entry at `index` (1-based); 0 for index 0, `None` past the end and before
+    /// the last compacted entry.
     pub fn term_at(&self, index: u64) -> Option<Term> {
-        match index {
-            0 => Some(0),
-            i => self.entry(i).map(|e| e.term),
-        }
+        self.log.term_at(index)
     }
 
-    /// The entry at `index` (1-based); `None` for 0 and past the end.
+    /// The entry at `index` (1-based), if it is stored.
     pub fn entry(&self, index: u64) -> Option<&Entry> {
-        index
-            .checked_sub(1)
-            .and_then(|i| self.log.get(usize::try_from(i).ok()?))
+        self.log.entry(index)
     }
 
-    /// Entries `from..=to` (1-based, clamped to the log).
+    /// Stored entries `from..=to` (1-based, clamped to the log).
     pub fn entries(&self, from: u64, to: u64) -> &[Entry] {
-        let len = self.log.len();
-        let lo = (from.max(1) - 1).min(len as u64) as usize;
-        let hi = to.min(len as u64) as usize;
-        &self.log[lo..hi.max(lo)]
+        self.log.slice(from, to)
     }
 }
 

@@ -420,6 +420,7 @@ impl<P: Protocol> Sim<P> {
                     .expect("validated");
                 self.queue.remove(&armed.key);
                 self.run_handler(id, out, |n, cx| n.on_timer(timer, cx));
+                return Some(id);
             }
             Action::SetNetwork(net) => self.network.config = net,
             Action::Cut(a, b) => self.network.cut(a, b),
@@ -552,7 +553,7 @@ impl<P: Protocol> Sim<P> {
     /// Run the protocol's invariant checks after a step that happened to `touched`; stamp and
     /// keep what they find.
     fn check(&mut self, touched: Option<NodeId>) -> Vec<Violation> {
-        let mut found = P::check_step(&mut self.audit, &self.nodes, touched);
+        let mut found = P::check_step(&mut self.audit, &self.nodes, touched, self.now);
         for v in &mut found {
             v.step = self.steps;
             v.time = self.now;

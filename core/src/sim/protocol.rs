@@ -190,13 +190,15 @@ pub trait Protocol: Clone + Debug + PartialEq + Serialize + Sized {
     fn on_restart(&mut self, cx: &mut Context<Self>);
     /// Check the invariants over the whole cluster after a step.
     fn check(audit: &mut Self::Audit, nodes: &[super::engine::NodeSlot<Self>]) -> Vec<Violation>;
-    /// Check the invariants after a step that happened to `touched` (if any). By default the
-    /// whole cluster is checked; a protocol of thousands of nodes can check only what one step
-    /// can change, so a run stays linear in its length.
+    /// Check the invariants after a step at virtual time `now` that happened to `touched` (if
+    /// any). By default the whole cluster is checked; a protocol of thousands of nodes can
+    /// check only what one step can change, so a run stays linear in its length (and keep
+    /// other per-step accounts in its audit, e.g. Gossip's per-round curves).
     fn check_step(
         audit: &mut Self::Audit,
         nodes: &[super::engine::NodeSlot<Self>],
         _touched: Option<NodeId>,
+        _now: Time,
     ) -> Vec<Violation> {
         Self::check(audit, nodes)
     }

@@ -122,3 +122,29 @@ pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
     (mean, var.sqrt())
 }
+
+/// Trials per statistical test: fewer in debug builds (the tolerance's standard-error part
+/// widens to match).
+pub fn trials(debug: u64, release: u64) -> u64 {
+    if cfg!(debug_assertions) {
+        debug
+    } else {
+        release
+    }
+}
+
+/// Assert `|mean − expected| ≤ margin + 3·SE`; print the comparison.
+pub fn check_mean(what: &str, xs: &[f64], expected: f64, margin: f64) {
+    let (mean, sd) = mean_sd(xs);
+    let se = sd / (xs.len() as f64).sqrt();
+    let tolerance = margin + 3.0 * se;
+    println!(
+        "{what}: mean {mean:.4} (sd {sd:.4}, {} trials) vs {expected:.4}, tolerance {tolerance:.4}",
+        xs.len()
+    );
+    assert!(
+        (mean - expected).abs() <= tolerance,
+        "{what}: mean {mean:.4} is more than {tolerance:.4} from {expected:.4} (seeds 0..{})",
+        xs.len()
+    );
+}

@@ -154,11 +154,17 @@ pub fn term(sim: &Sim<RaftNode>, n: u16) -> Term {
 
 /// The terms of a server's log entries, index 1 first: Figure 7's way of drawing a log.
 pub fn terms(sim: &Sim<RaftNode>, n: u16) -> Vec<Term> {
-    node(sim, n).persistent.log.iter().map(|e| e.term).collect()
+    node(sim, n)
+        .persistent
+        .log
+        .stored()
+        .iter()
+        .map(|e| e.term)
+        .collect()
 }
 
 pub fn log(sim: &Sim<RaftNode>, n: u16) -> &[Entry] {
-    &node(sim, n).persistent.log
+    node(sim, n).persistent.log.stored()
 }
 
 pub fn commit(sim: &Sim<RaftNode>, n: u16) -> u64 {

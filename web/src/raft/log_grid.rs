@@ -55,19 +55,15 @@ pub fn rows(sim: &Sim<RaftNode>) -> Vec<RowView> {
             let cells = node
                 .persistent
                 .log
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    let index = i as u64 + 1;
-                    CellView {
-                        index,
-                        term: e.term,
-                        command: e.kind.to_string(),
-                        noop: matches!(e.kind, EntryKind::Noop),
-                        committed: index <= commit,
-                        applied: index <= applied,
-                        request: e.request(),
-                    }
+                .indexed()
+                .map(|(index, e)| CellView {
+                    index,
+                    term: e.term,
+                    command: e.kind.to_string(),
+                    noop: matches!(e.kind, EntryKind::Noop),
+                    committed: index <= commit,
+                    applied: index <= applied,
+                    request: e.request(),
                 })
                 .collect();
             let progress = leader

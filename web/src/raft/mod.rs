@@ -120,6 +120,7 @@ impl ProtocolView for RaftNode {
             s.state
                 .persistent
                 .log
+                .stored()
                 .iter()
                 .filter_map(|e| e.request())
                 .filter(|(c, _)| *c == client::CLIENT)

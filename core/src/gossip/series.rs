@@ -1,0 +1,299 @@
+//! Per-round curves kept step by step: the infected fraction of each key, S/I/R, messages,
+//! bytes and redundant receipts at the end of every round.
+//!
+//! A full [`census`](super::metrics::census) costs O(n · keys); taking one per step would
+//! make a 10,000-node run quadratic. [`Rounds`] instead remembers what each node contributed
+//! to the totals (its *share*: live or not, the versions it holds and whether it spreads
+//! them, its counters). After a step only the node the step happened to can have changed
+//! (`Protocol::check_step` names it), so its old share is taken out and its new one put in:
+//! O(keys of that node). When a step falls in a later round than the last, the rounds in
+//! between are closed first with the totals as they stood, so row `r` is the cluster at the
+//! end of round `r` (virtual time `(r + 1) · period`), exactly what a census taken then
+//! would say.
+//!
+//! [`Rounds`] lives in the invariant checker's [`Audit`](super::Audit), which is part of the
+//! `Sim`: a `History` snapshot restores it and replay rebuilds the same rows, so the curves
+//! are right after stepping back, forward, or forking the run.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::node::GossipNode;
+use super::store::{Key, Version};
+use crate::sim::{NodeId, NodeSlot, Time};
+
+/// At most this many rows are kept (a run this long has long converged; the cap only guards
+/// against a step far in the future filling memory with identical rows).
+pub const MAX_ROWS: usize = 100_000;
+
+/// One key at the end of a round (as [`KeyCensus`](super::KeyCensus) counts it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRow {
+    pub key: Key,
+    /// The newest version any node holds (up or down, member or not).
+    pub latest: Version,
+    /// When that version was written.
+    pub born: Time,
+    /// Live nodes holding `latest` (infective + removed).
+    pub holders: u32,
+    pub susceptible: u32,
+    pub infective: u32,
+    pub removed: u32,
+}
+
+/// The cluster at the end of one round. Counters are cumulative since the start of the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundRow {
+    /// The round (`0` covers `[0, period)`).
+    pub round: u64,
+    /// Nodes up, and live (up and members).
+    pub up: u32,
+    pub live: u32,
+    /// One row per key any node holds, in key order.
+    pub keys: Vec<KeyRow>,
+    /// Messages sent (every kind), their estimated bytes, and entries received that were
+    /// not news (redundant receipts), all nodes together.
+    pub messages: u64,
+    pub bytes: u64,
+    pub redundant: u64,
+}
+
+impl RoundRow {
+    pub fn key(&self, key: Key) -> Option<&KeyRow> {
+        self.keys.iter().find(|k| k.key == key)
+    }
+
+    /// Fraction of live nodes holding the latest version of `key` (0 before it exists).
+    pub fn infected(&self, key: Key) -> f64 {
+        match self.key(key) {
+            Some(k) if self.live > 0 => k.holders as f64 / self.live as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// Where a chart puts this row: the end of the round, in rounds (`round + 1`).
+    pub fn x(&self) -> f64 {
+        (self.round + 1) as f64
+    }
+}
+
+/// How many nodes hold one version of a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+struct Holders {
+    /// Every node, up or down, member or not (decides which version is the latest).
+    all: u32,
+    /// Live nodes, and live nodes spreading it (infective).
+    live: u32,
+    hot: u32,
+    born: Time,
+}
+
+/// What one node adds to the totals.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
+struct Share {
+    up: bool,
+    live: bool,
+    /// `(key, version, born, spreading)` for every record the node holds.
+    held: Vec<(Key, Version, Time, bool)>,
+    messages: u64,
+    bytes: u64,
+    redundant: u64,
+}
+
+impl Share {
+    fn of(slot: &NodeSlot<GossipNode>) -> Share {
+        let node = &slot.state;
+        let meter = &node.meter;
+        Share {
+            up: slot.up,
+            live: super::metrics::is_live(slot),
+            held: node
+                .store()
+                .records()
+                .iter()
+                .map(|r| {
+                    let e = r.entry;
+                    (e.key, e.version, e.born, node.is_hot(e.key))
+                })
+                .collect(),
+            messages: meter.messages(),
+            bytes: meter.bytes_sent,
+            redundant: meter.redundant,
+        }
+    }
+}
+
+/// The per-round series and the running totals it is built from. Read it through
+/// [`Audit::rounds`](super::Audit::rounds) and [`Audit::round_now`](super::Audit::round_now).
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+pub struct Rounds {
+    period: Time,
+    /// Closed rounds: `rows[r]` is round `r`.
+    rows: Vec<RoundRow>,
+    /// The round the running totals belong to (every earlier round is closed).
+    round: u64,
+    /// One share per node; empty until the first step.
+    shares: Vec<Share>,
+    up: u32,
+    live: u32,
+    messages: u64,
+    bytes: u64,
+    redundant: u64,
+    #[serde(serialize_with = "as_pairs")]
+    keys: BTreeMap<Key, BTreeMap<Version, Holders>>,
+}
+
+fn as_pairs<S: serde::Serializer>(
+    map: &BTreeMap<Key, BTreeMap<Version, Holders>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(map.iter().map(|(k, v)| (k, v.iter().collect::<Vec<_>>())))
+}
+
+impl Rounds {
+    /// Account for a step at `now` that happened to `touched`. O(keys of that node), plus one
+    /// row per round closed.
+    pub(super) fn observe(
+        &mut self,
+        nodes: &[NodeSlot<GossipNode>],
+        touched: Option<NodeId>,
+        now: Time,
+    ) {
+        if self.shares.len() != nodes.len() {
+            self.start(nodes);
+        }
+        let round = now / self.period;
+        while self.round < round {
+            if self.rows.len() < MAX_ROWS {
+                let row = self.row();
+                self.rows.push(row);
+            }
+            self.round += 1;
+        }
+        if let Some(slot) = touched.and_then(|id| nodes.get(id.index())) {
+            let share = Share::of(slot);
+            let i = slot.state.id.index();
+            if share != self.shares[i] {
+                let old = std::mem::replace(&mut self.shares[i], share);
+                self.add(&old, false);
+                let new = std::mem::take(&mut self.shares[i]);
+                self.add(&new, true);
+                self.shares[i] = new;
+            }
+        }
+    }
+
+    /// The state before the first step: every node as `GossipNode::new` and `on_start` leave
+    /// it (up, a member or not, nothing held, nothing sent).
+    fn start(&mut self, nodes: &[NodeSlot<GossipNode>]) {
+        *self = Rounds {
+            period: nodes.first().map_or(1, |s| s.state.config.period()),
+            ..Rounds::default()
+        };
+        self.shares = nodes
+            .iter()
+            .map(|slot| Share {
+                up: true,
+                live: slot.state.config.member_at_start(slot.state.id.index()),
+                ..Share::default()
+            })
+            .collect();
+        self.up = nodes.len() as u32;
+        self.live = self.shares.iter().filter(|s| s.live).count() as u32;
+    }
+
+    /// Add (`plus`) or take out a node's share.
+    fn add(&mut self, share: &Share, plus: bool) {
+        let sign = |total: &mut u32, yes: bool| {
+            if yes {
+                *total = if plus { *total + 1 } else { *total - 1 };
+            }
+        };
+        let sum = |total: &mut u64, x: u64| *total = if plus { *total + x } else { *total - x };
+        sign(&mut self.up, share.up);
+        sign(&mut self.live, share.live);
+        sum(&mut self.messages, share.messages);
+        sum(&mut self.bytes, share.bytes);
+        sum(&mut self.redundant, share.redundant);
+        for &(key, version, born, hot) in &share.held {
+            let versions = self.keys.entry(key).or_default();
+            let h = versions.entry(version).or_default();
+            h.born = born;
+            sign(&mut h.all, true);
+            sign(&mut h.live, share.live);
+            sign(&mut h.hot, share.live && hot);
+            if h.all == 0 {
+                versions.remove(&version);
+                if versions.is_empty() {
+                    self.keys.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The running totals as a row of the current round.
+    fn row(&self) -> RoundRow {
+        let keys = self
+            .keys
+            .iter()
+            .filter_map(|(&key, versions)| {
+                let (&latest, h) = versions.last_key_value()?;
+                Some(KeyRow {
+                    key,
+                    latest,
+                    born: h.born,
+                    holders: h.live,
+                    susceptible: self.live - h.live,
+                    infective: h.hot,
+                    removed: h.live - h.hot,
+                })
+            })
+            .collect();
+        RoundRow {
+            round: self.round,
+            up: self.up,
+            live: self.live,
+            keys,
+            messages: self.messages,
+            bytes: self.bytes,
+            redundant: self.redundant,
+        }
+    }
+
+    /// Closed rounds: `rows()[r]` is the end of round `r`, for every round before the one of
+    /// the last step.
+    pub fn rows(&self) -> &[RoundRow] {
+        &self.rows
+    }
+
+    /// The round in progress (of the last step), as it stands now; `None` before any step.
+    pub fn now(&self) -> Option<RoundRow> {
+        (!self.shares.is_empty()).then(|| self.row())
+    }
+}
+
+/// Chart points from rows: `(row.x(), value(row))`, one per row.
+pub fn points<'a>(
+    rows: impl IntoIterator<Item = &'a RoundRow>,
+    value: impl Fn(&RoundRow) -> f64,
+) -> Vec<(f64, f64)> {
+    rows.into_iter().map(|r| (r.x(), value(r))).collect()
+}
+
+/// Chart points of a cumulative counter as per-round amounts: `(row.x(), count(row) −
+/// count(previous row))`, the first row against zero.
+pub fn per_round<'a>(
+    rows: impl IntoIterator<Item = &'a RoundRow>,
+    count: impl Fn(&RoundRow) -> u64,
+) -> Vec<(f64, f64)> {
+    let mut before = 0;
+    rows.into_iter()
+        .map(|r| {
+            let c = count(r);
+            let delta = c.saturating_sub(before);
+            before = c;
+            (r.x(), delta as f64)
+        })
+        .collect()
+}

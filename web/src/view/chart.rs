@@ -1,0 +1,325 @@
+//! A line chart in SVG for any series of `(x, y)` points: axes with round-number ticks, a
+//! legend, an optional "now" marker, dashed lines for predictions. It knows nothing of the
+//! protocol that feeds it.
+//!
+//! The drawing scales with its container (a `viewBox`, width 100 %). Each line's data points
+//! are in its `data-points` attribute (`x,y x,y …`, the values, not screen coordinates); the
+//! chart's `aria-label` reads the title and each line's last point, for screen readers.
+//! Colours come from CSS classes: `c1` … `c6` are a colour-blind-safe palette (Okabe and
+//! Ito) in `web/style.css`; a view may bring its own.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+/// One line of a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// The legend's words for it.
+    pub label: AttrValue,
+    /// CSS class giving its colour (`c1` … `c6`, or the view's own).
+    pub class: &'static str,
+    /// Points in drawing order (x ascending for a curve over time).
+    pub points: Rc<[(f64, f64)]>,
+    /// Drawn dashed: a prediction rather than a measurement.
+    pub dashed: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    /// Names the chart for tests and styles (`data-chart`).
+    pub name: AttrValue,
+    pub title: AttrValue,
+    pub x_label: AttrValue,
+    pub y_label: AttrValue,
+    pub lines: Vec<Line>,
+    /// Fixed ends of the axes (e.g. 1 for a fraction); otherwise they fit the data.
+    #[prop_or_default]
+    pub x_max: Option<f64>,
+    #[prop_or_default]
+    pub y_max: Option<f64>,
+    /// Where the run stands, drawn as a vertical marker.
+    #[prop_or_default]
+    pub now: Option<f64>,
+}
+
+/// Drawing size in `viewBox` units, and the margins that hold the axes' labels.
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 220.0;
+const LEFT: f64 = 52.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 38.0;
+
+/// About this many ticks per axis (the round steps give between 3 and 8).
+const TICKS_X: usize = 6;
+const TICKS_Y: usize = 5;
+
+#[component]
+pub fn Chart(p: &ChartProps) -> Html {
+    let points = || p.lines.iter().flat_map(|l| l.points.iter());
+    let x_hi = p
+        .x_max
+        .unwrap_or_else(|| points().map(|&(x, _)| x).chain(p.now).fold(0.0, f64::max));
+    let y_hi = p
+        .y_max
+        .unwrap_or_else(|| points().map(|&(_, y)| y).fold(0.0, f64::max));
+    let x_lo = points().map(|&(x, _)| x).fold(0.0, f64::min);
+    let y_lo = points().map(|&(_, y)| y).fold(0.0, f64::min);
+    let xs = Axis::new(x_lo, x_hi, TICKS_X);
+    let ys = Axis::new(y_lo, y_hi, TICKS_Y);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let sx = |x: f64| LEFT + xs.fraction(x) * plot_w;
+    let sy = |y: f64| TOP + (1.0 - ys.fraction(y)) * plot_h;
+    let bottom = TOP + plot_h;
+
+    let x_ticks = xs.ticks().into_iter().map(|v| {
+        let x = f(sx(v));
+        html! {
+            <g class="tick">
+                <line x1={x.clone()} x2={x.clone()} y1={f(TOP)} y2={f(bottom + 4.0)} />
+                <text x={x} y={f(bottom + 16.0)} text-anchor="middle">{ format_tick(v, xs.step) }</text>
+            </g>
+        }
+    });
+    let y_ticks = ys.ticks().into_iter().map(|v| {
+        let y = f(sy(v));
+        html! {
+            <g class="tick">
+                <line x1={f(LEFT - 4.0)} x2={f(WIDTH - RIGHT)} y1={y.clone()} y2={y.clone()} />
+                <text x={f(LEFT - 7.0)} y={y} dy="0.32em" text-anchor="end">{ format_tick(v, ys.step) }</text>
+            </g>
+        }
+    });
+    let lines = p.lines.iter().map(|line| {
+        let drawn: Vec<String> = line
+            .points
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|&(x, y)| format!("{:.1},{:.1}", sx(x), sy(y)))
+            .collect();
+        html! {
+            <polyline
+                class={classes!("line", line.class, line.dashed.then_some("dashed"))}
+                points={drawn.join(" ")}
+                data-label={line.label.clone()}
+                data-points={data_points(&line.points)}
+            />
+        }
+    });
+    let now = p.now.filter(|x| x.is_finite()).map(|x| {
+        let x = f(sx(x.clamp(xs.lo, xs.hi)));
+        html! { <line class="now" x1={x.clone()} x2={x} y1={f(TOP)} y2={f(bottom)} /> }
+    });
+    let legend = p.lines.iter().map(|line| {
+        html! {
+            <li>
+                <svg viewBox="0 0 24 10" class="swatch" aria-hidden="true">
+                    <line class={classes!("line", line.class, line.dashed.then_some("dashed"))} x1="1" x2="23" y1="5" y2="5" />
+                </svg>
+                { line.label.clone() }
+            </li>
+        }
+    });
+    let label = summary(&p.title, &p.x_label, &p.lines);
+    html! {
+        <figure class="chart" data-chart={p.name.clone()}>
+            <figcaption>{ p.title.clone() }</figcaption>
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={label}>
+                <g class="grid" aria-hidden="true">{ for y_ticks }{ for x_ticks }</g>
+                <line class="axis" x1={f(LEFT)} x2={f(LEFT)} y1={f(TOP)} y2={f(bottom)} />
+                <line class="axis" x1={f(LEFT)} x2={f(WIDTH - RIGHT)} y1={f(bottom)} y2={f(bottom)} />
+                <g class="lines">{ for lines }</g>
+                { for now }
+                <text class="axis-label" x={f(LEFT + plot_w / 2.0)} y={f(HEIGHT - 4.0)} text-anchor="middle">{ p.x_label.clone() }</text>
+                <text class="axis-label" transform={format!("translate(13 {}) rotate(-90)", f(TOP + plot_h / 2.0))} text-anchor="middle">{ p.y_label.clone() }</text>
+            </svg>
+            <ul class="chart-legend">{ for legend }</ul>
+        </figure>
+    }
+}
+
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// One axis: a range widened to round numbers, and the step between its ticks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    /// An axis covering `lo..=hi` with about `ticks` ticks at multiples of 1, 2 or 5 × 10^k.
+    /// An empty or degenerate range becomes `lo..=lo + 1`.
+    pub fn new(lo: f64, hi: f64, ticks: usize) -> Axis {
+        let lo = if lo.is_finite() { lo } else { 0.0 };
+        let hi = if hi.is_finite() && hi > lo {
+            hi
+        } else {
+            lo + 1.0
+        };
+        let step = nice_step((hi - lo) / ticks.max(1) as f64);
+        Axis {
+            lo: (lo / step).floor() * step,
+            hi: (hi / step - 1e-9).ceil() * step,
+            step,
+        }
+    }
+
+    /// Where `v` lies between the ends, 0 at `lo` and 1 at `hi`.
+    pub fn fraction(&self, v: f64) -> f64 {
+        (v - self.lo) / (self.hi - self.lo)
+    }
+
+    /// The tick values, `lo` to `hi` inclusive.
+    pub fn ticks(&self) -> Vec<f64> {
+        let count = ((self.hi - self.lo) / self.step).round() as usize;
+        (0..=count)
+            .map(|i| self.lo + i as f64 * self.step)
+            .collect()
+    }
+}
+
+/// The round step (1, 2 or 5 × 10^k) nearest above `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let unit = raw / magnitude;
+    let nice = if unit <= 1.0 + 1e-9 {
+        1.0
+    } else if unit <= 2.0 + 1e-9 {
+        2.0
+    } else if unit <= 5.0 + 1e-9 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * magnitude
+}
+
+/// A tick's label: as many decimals as the step needs, thousands as `k`, millions as `M`.
+pub fn format_tick(v: f64, step: f64) -> String {
+    let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
+    let (scaled, unit, step) = if v.abs() >= 1e6 && step >= 1e5 {
+        (v / 1e6, "M", step / 1e6)
+    } else if v.abs() >= 1e3 && step >= 100.0 {
+        (v / 1e3, "k", step / 1e3)
+    } else {
+        (v, "", step)
+    };
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil() as usize
+    };
+    format!("{scaled:.decimals$}{unit}")
+}
+
+/// A point's value for people: up to three decimals, without trailing zeros.
+pub fn format_value(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// The `data-points` attribute: every point's values, `x,y` separated by spaces.
+pub fn data_points(points: &[(f64, f64)]) -> String {
+    points
+        .iter()
+        .map(|(x, y)| format!("{x},{y}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a screen reader says: the title, then each line's last point ("label: y at x_label x").
+pub fn summary(title: &str, x_label: &str, lines: &[Line]) -> String {
+    let mut out = title.to_owned();
+    for line in lines {
+        if let Some(&(x, y)) = line.points.last() {
+            out.push_str(&format!(
+                "; {}: {} ({} {})",
+                line.label,
+                format_value(y),
+                x_label,
+                format_value(x)
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(0.7), 1.0);
+        assert_eq!(nice_step(1.3), 2.0);
+        assert_eq!(nice_step(3.0), 5.0);
+        assert_eq!(nice_step(6.0), 10.0);
+        assert_eq!(nice_step(2.0), 2.0);
+        assert!((nice_step(0.023) - 0.05).abs() < 1e-12);
+        assert_eq!(nice_step(1234.0), 2000.0);
+        assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn an_axis_covers_the_data_with_round_ends() {
+        let a = Axis::new(0.0, 17.0, 6);
+        assert_eq!((a.lo, a.hi, a.step), (0.0, 20.0, 5.0));
+        assert_eq!(a.ticks(), vec![0.0, 5.0, 10.0, 15.0, 20.0]);
+        // A fraction: fifths.
+        let f = Axis::new(0.0, 1.0, 5);
+        assert_eq!((f.lo, f.hi, f.step), (0.0, 1.0, 0.2));
+        assert_eq!(f.ticks().len(), 6);
+        // An exact multiple stays the end; a bit above it goes to the next tick.
+        assert_eq!(Axis::new(0.0, 10.0, 5).hi, 10.0);
+        assert_eq!(Axis::new(0.0, 10.5, 5).hi, 15.0);
+        // Negative values and empty ranges.
+        let n = Axis::new(-3.0, 7.0, 5);
+        assert_eq!((n.lo, n.hi, n.step), (-4.0, 8.0, 2.0));
+        let e = Axis::new(0.0, 0.0, 4);
+        assert!(e.hi > e.lo);
+        assert_eq!(e.fraction(e.lo), 0.0);
+        assert_eq!(e.fraction(e.hi), 1.0);
+    }
+
+    #[test]
+    fn tick_labels_have_the_decimals_the_step_needs() {
+        assert_eq!(format_tick(0.5, 0.5), "0.5");
+        assert_eq!(format_tick(0.25, 0.05), "0.25");
+        assert_eq!(format_tick(10.0, 5.0), "10");
+        assert_eq!(format_tick(4000.0, 2000.0), "4k");
+        assert_eq!(format_tick(1500.0, 500.0), "1.5k");
+        assert_eq!(format_tick(3_000_000.0, 1_000_000.0), "3M");
+        assert_eq!(format_tick(1e-17, 0.2), "0.0");
+    }
+
+    #[test]
+    fn the_text_alternative_reads_each_lines_last_point() {
+        let line = |label: &'static str, points: &[(f64, f64)]| Line {
+            label: label.into(),
+            class: "c1",
+            points: points.into(),
+            dashed: false,
+        };
+        let lines = [
+            line("key 1", &[(1.0, 0.01), (2.0, 0.5)]),
+            line("theory", &[]),
+            line("msgs", &[(3.0, 1200.0)]),
+        ];
+        assert_eq!(
+            summary("Infected", "round", &lines),
+            "Infected; key 1: 0.5 (round 2); msgs: 1200 (round 3)"
+        );
+        assert_eq!(data_points(&[(1.0, 0.5), (2.0, 1.0)]), "1,0.5 2,1");
+    }
+}
