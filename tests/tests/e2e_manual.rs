@@ -48,6 +48,17 @@ async fn scenario(page: &mut Page) -> Outcome {
 
     // Deliver the message due last, ahead of all the others.
     let last = *pending.last().expect("two or more");
+    let row = page
+        .text(&format!("[data-pending-msg=\"{last}\"]"))
+        .await?
+        .unwrap_or_default();
+    // The row reads `heartbeat S3→S1 · term 1`: the caption should name the same message.
+    let kind = row.split(" S").next().unwrap_or_default().trim().to_owned();
+    let route = row
+        .split_whitespace()
+        .find_map(|w| w.split_once('→'))
+        .map(|(from, to)| format!("{kind} from {from} to {to}"))
+        .unwrap_or_default();
     page.click(&format!(
         "[data-pending-msg=\"{last}\"] [data-action=\"deliver-now\"]"
     ))
@@ -66,6 +77,11 @@ async fn scenario(page: &mut Page) -> Outcome {
     ensure!(
         caption.contains("ahead of its time"),
         "the caption should say the message came early: {caption:?}"
+    );
+    ensure!(
+        !kind.is_empty() && caption.contains(&route),
+        "the caption should name the message delivered by hand ({route:?}, from the pending row \
+         {row:?}): {caption:?}"
     );
     ensure!(
         page.script(

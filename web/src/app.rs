@@ -65,7 +65,7 @@ pub fn App() -> Html {
                 <nav aria-label="protocols">{ for tabs }</nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
-            { crate::protocols::playground(&url.algo, format!("{run:?}"), PlaygroundProps {
+            { crate::protocols::playground(&url.algo, crate::protocols::run_key(&url.algo, &run), PlaygroundProps {
                 lang, run, speed_exp: url.speed_exp, autoplay: url.autoplay,
                 tape: url.tape.clone().map(AttrValue::from), on_run, on_speed,
                 start_step: url.step, compact: None, bridge: None,

@@ -45,6 +45,10 @@ pub struct PlayerState<P: Protocol> {
     pub speed_exp: i32,
     /// The last intervention the engine refused, for the status line.
     pub error: Option<String>,
+    /// How often the recorded steps were rewritten rather than extended: a fork (acting in the
+    /// past), a branch switch, a new run. What a view derives from every step (the timeline)
+    /// stays valid while this does, and only needs the steps added since.
+    pub rewrites: u64,
 }
 
 impl<P: Protocol> PlayerState<P> {
@@ -55,6 +59,7 @@ impl<P: Protocol> PlayerState<P> {
             playing,
             speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             error: None,
+            rewrites: 0,
         }
     }
 
@@ -159,6 +164,9 @@ impl<P: Protocol> PlayerState<P> {
         // Everything due before the view time has run; the action happens at the view time.
         let next = self.sim().next_event_time().unwrap_or(Time::MAX);
         let at = (self.view_time as Time).clamp(self.sim().now(), next);
+        if self.history.position() < self.history.len() {
+            self.rewrites += 1;
+        }
         match self.history.apply(Input::Act { at, action }) {
             Ok(_) => self.error = None,
             Err(e) => self.error = Some(e.to_string()),
@@ -271,6 +279,7 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             PlayerAction::Fail(error) => s.error = Some(error),
             PlayerAction::SwitchBranch(i) => {
                 s.playing = false;
+                s.rewrites += 1;
                 if let Err(e) = s.history.switch_branch(i) {
                     s.error = Some(e.to_string());
                 }
@@ -278,8 +287,9 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             }
             // In place, so whoever holds the shared state (an embed's API) sees the new run.
             PlayerAction::Load(sim) => {
-                let speed_exp = s.speed_exp;
+                let (speed_exp, rewrites) = (s.speed_exp, s.rewrites + 1);
                 *s = PlayerState::new(History::new(*sim), speed_exp, false);
+                s.rewrites = rewrites;
             }
         }
         drop(s);

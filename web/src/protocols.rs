@@ -6,7 +6,7 @@ use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Playground, PlaygroundProps, ProtocolView};
+use crate::playground::{Playground, PlaygroundProps, ProtocolView, RunConfig};
 
 /// Protocols whose view is still being built, with their names as shown: a page that embeds one
 /// gets a notice saying so, not a silent failure.
@@ -21,6 +21,22 @@ pub fn default_nodes(algo: &str) -> usize {
         PaxosNode::ALGO => PaxosNode::DEFAULT_NODES,
         _ => RaftNode::DEFAULT_NODES,
     }
+}
+
+/// What keys the full page's playground: the run without the options that only change its view,
+/// so toggling one of those keeps the run on screen.
+pub fn run_key(algo: &str, run: &RunConfig) -> String {
+    let view_options = match algo {
+        RaftNode::ALGO => RaftNode::VIEW_OPTIONS,
+        PaxosNode::ALGO => PaxosNode::VIEW_OPTIONS,
+        _ => &[],
+    };
+    let options = run
+        .options
+        .pairs()
+        .filter(|(k, _)| !view_options.contains(k))
+        .collect::<Vec<_>>();
+    format!("{}/{}/{options:?}", run.seed, run.nodes)
 }
 
 /// The playground of the protocol named `algo`, keyed by `key`, or a notice saying why there is

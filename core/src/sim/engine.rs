@@ -297,6 +297,7 @@ impl<P: Protocol> Sim<P> {
             rules: out.rules,
             sent: out.sent,
             armed: out.armed,
+            message: out.message,
             violations,
         })
     }
@@ -383,6 +384,7 @@ impl<P: Protocol> Sim<P> {
             Action::Deliver(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
+                out.message = Some(env.clone());
                 // Arriving early is still arriving: the network's verdict stands.
                 let to = env.to;
                 if let Event::Delivered(_) = self.arrive(env, out) {
@@ -392,9 +394,11 @@ impl<P: Protocol> Sim<P> {
             Action::Drop(m) => {
                 let env = self.in_flight.remove(&m).expect("validated");
                 self.queue.remove(&env.key);
+                out.message = Some(env);
             }
             Action::Duplicate(m) => {
                 let original = self.in_flight[&m].clone();
+                out.message = Some(original.clone());
                 let copy = self.put_in_flight(
                     original.from,
                     original.to,
@@ -407,6 +411,7 @@ impl<P: Protocol> Sim<P> {
             }
             Action::Delay(m, by) => {
                 let env = self.in_flight.get_mut(&m).expect("validated");
+                out.message = Some(env.clone());
                 self.queue.remove(&env.key);
                 env.deliver_at = env.deliver_at.saturating_add(by);
                 self.seq += 1;
@@ -568,6 +573,7 @@ struct StepOutputs<P: Protocol> {
     sent: Vec<Envelope<P::Msg>>,
     armed: Vec<(NodeId, P::Timer, Time)>,
     rules: Vec<P::Rule>,
+    message: Option<Envelope<P::Msg>>,
 }
 
 impl<P: Protocol> Default for StepOutputs<P> {
@@ -576,6 +582,7 @@ impl<P: Protocol> Default for StepOutputs<P> {
             sent: Vec::new(),
             armed: Vec::new(),
             rules: Vec::new(),
+            message: None,
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct StepReport<P: Protocol> {
     pub sent: Vec<Envelope<P::Msg>>,
     /// Timers armed by this step: node, kind, firing time.
     pub armed: Vec<(NodeId, P::Timer, Time)>,
+    /// The message a hand action took hold of (delivered, dropped, duplicated or delayed), as
+    /// it was in flight: the action names only its id, and a caption names the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Envelope<P::Msg>>,
     /// Invariants found broken after this step.
     pub violations: Vec<Violation>,
 }

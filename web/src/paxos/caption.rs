@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 pub fn caption(lang: Lang, report: &StepReport<PaxosNode>) -> String {
     let node = report.node().unwrap_or_default();
     let mut parts = Vec::new();
-    if let Some(event) = event_text(lang, &report.event) {
+    if let Some(event) = event_text(lang, report) {
         parts.push(event);
     }
     for rule in &report.rules {
@@ -83,8 +83,8 @@ pub fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
     format!("{} {}→{}", msg_name(lang, &env.msg), env.from, env.to)
 }
 
-fn event_text(lang: Lang, event: &Event<PaxosNode>) -> Option<String> {
-    Some(match (lang, event) {
+fn event_text(lang: Lang, report: &StepReport<PaxosNode>) -> Option<String> {
+    Some(match (lang, &report.event) {
         (Lang::En, Event::Delivered(e)) => {
             format!(
                 "{} received {} from {}.",
@@ -104,6 +104,17 @@ fn event_text(lang: Lang, event: &Event<PaxosNode>) -> Option<String> {
         (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
         // The rule that fires says what the timer did.
         (_, Event::TimerFired(_, Timer::Retry | Timer::Timeout)) => return None,
+        // A hand delivery names its message: the action holds only the id.
+        (_, Event::Acted(Action::Deliver(_))) if report.node.is_some() => {
+            let env = report.message.as_ref()?;
+            let (name, from, to) = (msg_name(lang, &env.msg), env.from, env.to);
+            match lang {
+                Lang::En => {
+                    format!("Delivered by hand, ahead of its time: {name} from {from} to {to}.")
+                }
+                Lang::Zh => format!("手动提前送达：{from} 发给 {to} 的 {name}。"),
+            }
+        }
         (_, Event::Acted(action)) => return action_text(lang, action),
     })
 }

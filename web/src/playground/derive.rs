@@ -3,6 +3,7 @@
 //! component only wires them to the views.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, StepReport};
 
@@ -89,28 +90,65 @@ pub fn is_marked<P: ProtocolView>(report: &StepReport<P>) -> bool {
 }
 
 /// The timeline's marks, and its bands: runs of steps in the same era, where an era only ever
-/// grows (a step from an older term does not take the cluster back to it).
-pub fn timeline<P: ProtocolView>(history: &History<P>) -> (Vec<TimelineMark>, Vec<Band>) {
-    let mut marks = Vec::new();
-    let mut bands: Vec<Band> = Vec::new();
-    for (i, report) in history.reports().iter().enumerate() {
-        let step = i + 1;
-        if let Some(class) = mark_class(report) {
-            marks.push(TimelineMark { step, class });
+/// grows (a step from an older term does not take the cluster back to it). Kept between frames
+/// and extended by the steps added since, so a long run costs each frame only its new steps.
+#[derive(Default)]
+pub struct TimelineCache {
+    /// The player's [`rewrites`](crate::player::PlayerState::rewrites) it was computed for.
+    rewrites: u64,
+    /// How many steps it covers.
+    steps: usize,
+    marks: Rc<Vec<TimelineMark>>,
+    bands: Rc<Vec<Band>>,
+}
+
+impl TimelineCache {
+    /// The marks and bands of `history`, whose player has rewritten its steps `rewrites` times.
+    pub fn update<P: ProtocolView>(
+        &mut self,
+        rewrites: u64,
+        history: &History<P>,
+    ) -> (Rc<Vec<TimelineMark>>, Rc<Vec<Band>>) {
+        let reports = history.reports();
+        if rewrites != self.rewrites || reports.len() < self.steps {
+            *self = TimelineCache {
+                rewrites,
+                ..TimelineCache::default()
+            };
         }
-        let newer = P::band(report).filter(|&v| bands.last().is_none_or(|b| v > b.value));
-        if let Some(value) = newer {
-            bands.push(Band {
-                from: i,
-                to: step,
-                value,
-            });
+        if reports.len() > self.steps {
+            // The view holds the previous lists: copy each only if it changes.
+            let mut marks = Vec::new();
+            let mut bands = self.bands.last().cloned().into_iter().collect::<Vec<_>>();
+            for (i, report) in reports.iter().enumerate().skip(self.steps) {
+                let step = i + 1;
+                if let Some(class) = mark_class(report) {
+                    marks.push(TimelineMark { step, class });
+                }
+                let newer = P::band(report).filter(|&v| bands.last().is_none_or(|b| v > b.value));
+                if let Some(value) = newer {
+                    bands.push(Band {
+                        from: i,
+                        to: step,
+                        value,
+                    });
+                }
+                if let Some(last) = bands.last_mut() {
+                    last.to = step;
+                }
+            }
+            if !marks.is_empty() {
+                Rc::make_mut(&mut self.marks).extend(marks);
+            }
+            if !bands.is_empty() {
+                let all = Rc::make_mut(&mut self.bands);
+                all.pop();
+                all.extend(bands);
+            }
+            self.steps = reports.len();
         }
-        if let Some(last) = bands.last_mut() {
-            last.to = step;
-        }
+        (Rc::clone(&self.marks), Rc::clone(&self.bands))
     }
-    (marks, bands)
 }
 
 /// The arrows and node events of the last `window` µs before `now`.
@@ -182,4 +220,61 @@ pub fn find_message<P: ProtocolView>(history: &History<P>, id: MsgId) -> Option<
             .flat_map(|r| r.sent.iter())
             .find(|e| e.id == id)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::raft::{RaftConfig, RaftNode};
+    use concord_core::sim::{Input, NodeId, SimConfig};
+
+    use super::*;
+
+    fn marks_and_bands(
+        cache: &mut TimelineCache,
+        rewrites: u64,
+        history: &History<RaftNode>,
+    ) -> (Vec<TimelineMark>, Vec<Band>) {
+        let (marks, bands) = cache.update(rewrites, history);
+        ((*marks).clone(), (*bands).clone())
+    }
+
+    /// Extending the cache step by step gives what computing it afresh gives, and a fork makes
+    /// it start over.
+    #[test]
+    fn the_timeline_cache_matches_a_fresh_computation() {
+        let config = SimConfig {
+            seed: 7,
+            nodes: 5,
+            net: Default::default(),
+        };
+        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        let mut history = History::new(sim);
+        let mut cache = TimelineCache::default();
+        for _ in 0..6 {
+            for _ in 0..100 {
+                history.apply(Input::Next).unwrap();
+            }
+            let grown = marks_and_bands(&mut cache, 0, &history);
+            assert_eq!(
+                grown,
+                marks_and_bands(&mut TimelineCache::default(), 0, &history)
+            );
+            assert!(!grown.1.is_empty());
+        }
+        // Crash a server back at step 200: the old future becomes a branch.
+        history.seek(200);
+        let at = history.current().now();
+        history
+            .apply(Input::Act {
+                at,
+                action: Action::Crash(NodeId(0)),
+            })
+            .unwrap();
+        let forked = marks_and_bands(&mut cache, 1, &history);
+        assert_eq!(
+            forked,
+            marks_and_bands(&mut TimelineCache::default(), 1, &history)
+        );
+        assert!(forked.0.iter().any(|m| m.step == 201 && m.class == "crash"));
+    }
 }

@@ -13,7 +13,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use protocol_view::{Goal, Milestone, Options, ProtocolView, RunConfig};
+pub use protocol_view::{Beside, Goal, Milestone, Options, ProtocolView, RunConfig};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
@@ -119,6 +119,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let root = use_node_ref();
+    let timeline_cache = use_mut_ref(derive::TimelineCache::default);
 
     {
         // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
@@ -246,7 +247,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
     let violation = sim.violations().first().map(|v| {
         html! {
-            <div class="violation" role="alert" data-violation={v.invariant.clone()}>
+            <div class="violation" role="alert" data-violation={v.invariant.clone()} data-step={v.step.to_string()}>
                 <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
                 { format!(" · {} {} · {}", t.step_no, v.step, P::violation_text(lang, sim, v)) }
             </div>
@@ -307,7 +308,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     });
     if let Some(compact) = &props.compact {
         let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
-            let (marks, bands) = derive::timeline(history);
+            let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
             html! {
                 <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
                     band_name={P::band_name(lang)} branches={Vec::new()}
@@ -357,7 +358,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    let (marks, bands) = derive::timeline(history);
+    let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
     let branches = history
         .branches()
         .iter()
@@ -434,7 +435,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             { for violation }
             <div class="layout">
                 <div class="main">
-                    { cluster }
+                    <div class="stage-row">
+                        { cluster }
+                        { P::beside_cluster(Beside { lang, sim, reports: &history.reports()[..history.position()],
+                            selected: selected_node.map(|i| NodeId(i as u16)), run: &run, on_run: on_run.clone() }) }
+                    </div>
                     { caption }
                     { for error }
                     { P::state_panel(lang, sim, &history.reports()[..history.position()]) }

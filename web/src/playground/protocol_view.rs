@@ -69,6 +69,20 @@ impl Milestone {
     }
 }
 
+/// What a panel beside the cluster is given.
+pub struct Beside<'a, P: Protocol> {
+    pub lang: Lang,
+    pub sim: &'a Sim<P>,
+    /// The steps that led to `sim`: the last one is the step on screen.
+    pub reports: &'a [StepReport<P>],
+    /// The node the reader selected, if any.
+    pub selected: Option<NodeId>,
+    /// The run, and how to change its options (a view option keeps the run: see
+    /// [`ProtocolView::VIEW_OPTIONS`]).
+    pub run: &'a RunConfig,
+    pub on_run: Callback<RunConfig>,
+}
+
 /// A condition "step until …" can stop at.
 pub struct Goal<P: Protocol> {
     pub label: fn(Lang) -> &'static str,
@@ -81,6 +95,9 @@ pub trait ProtocolView: Protocol + 'static {
     /// Smallest and largest cluster the view draws well, and the size when the URL names none.
     const NODES_RANGE: (usize, usize);
     const DEFAULT_NODES: usize;
+    /// Options that change only how the run is shown (Raft: `figure2`): the URL keeps them, and
+    /// changing one keeps the run on screen instead of starting a new one.
+    const VIEW_OPTIONS: &'static [&'static str] = &[];
 
     fn new_sim(run: &RunConfig) -> Sim<Self>;
     /// The cluster in one phrase, for screen readers.
@@ -156,6 +173,10 @@ pub trait ProtocolView: Protocol + 'static {
     /// A panel beside the cluster that acts on the run (Raft: the client), above the
     /// selected node's panel. Nothing by default.
     fn side_panel(_lang: Lang, _sim: &Sim<Self>, _on_act: Callback<Action<Self>>) -> Html {
+        Html::default()
+    }
+    /// A panel beside the cluster (Raft: the paper's Figure 2); nothing by default.
+    fn beside_cluster(_ctx: Beside<'_, Self>) -> Html {
         Html::default()
     }
     fn legend(lang: Lang) -> Html;

@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 pub fn caption(lang: Lang, report: &StepReport<RaftNode>) -> String {
     let node = report.node();
     let mut parts = Vec::new();
-    if let Some(event) = event_text(lang, &report.event) {
+    if let Some(event) = event_text(lang, report) {
         parts.push(event);
     }
     for rule in &report.rules {
@@ -71,8 +71,8 @@ pub fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
     )
 }
 
-fn event_text(lang: Lang, event: &Event<RaftNode>) -> Option<String> {
-    Some(match (lang, event) {
+fn event_text(lang: Lang, report: &StepReport<RaftNode>) -> Option<String> {
+    Some(match (lang, &report.event) {
         (Lang::En, Event::Delivered(e)) => format!(
             "{} received {} from {} (term {}).",
             e.to,
@@ -90,7 +90,10 @@ fn event_text(lang: Lang, event: &Event<RaftNode>) -> Option<String> {
         (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
         // The rule that fires says what the timeout did.
         (_, Event::TimerFired(_, Timer::Election | Timer::Heartbeat)) => return None,
-        (_, Event::Acted(action)) => return action_text(lang, action),
+        (_, Event::Acted(action)) => match &report.message {
+            Some(env) => by_hand_text(lang, action, env, report.node.is_some())?,
+            None => return action_text(lang, action),
+        },
     })
 }
 
@@ -131,17 +134,58 @@ fn action_text(lang: Lang, action: &Action<RaftNode>) -> Option<String> {
         (Lang::Zh, Action::Crash(n)) => {
             format!("{n} 宕机：磁盘上的任期、投票和日志仍在，但不再接收消息，计时器也停止。")
         }
-        (Lang::En, Action::Deliver(m)) => {
-            format!("Message #{} was delivered ahead of its time.", m.0)
-        }
-        (Lang::Zh, Action::Deliver(m)) => format!("消息 #{} 被提前送达。", m.0),
-        (Lang::En, Action::Drop(m)) => format!("Message #{} was dropped.", m.0),
-        (Lang::Zh, Action::Drop(m)) => format!("消息 #{} 被丢弃。", m.0),
         (Lang::En, Action::SetNetwork(_)) => "The network settings changed.".into(),
         (Lang::Zh, Action::SetNetwork(_)) => "网络设置已更改。".into(),
         (Lang::En, Action::Heal) => "The network healed: every link works again.".into(),
         (Lang::Zh, Action::Heal) => "网络已恢复：所有链路重新连通。".into(),
         // Commands, restarts and fired timers are described by the rules they fire.
+        _ => return None,
+    })
+}
+
+/// A message handled by hand, named: `env` is the message as it was in flight; `arrived` says
+/// whether a delivery reached its receiver (a lost message, a cut link or a crashed receiver
+/// stop it even when delivered early).
+fn by_hand_text(
+    lang: Lang,
+    action: &Action<RaftNode>,
+    env: &Envelope<Msg>,
+    arrived: bool,
+) -> Option<String> {
+    let (name, from, to, term) = (msg_name(lang, &env.msg), env.from, env.to, env.msg.term());
+    Some(match (lang, action) {
+        (Lang::En, Action::Deliver(_)) if arrived => format!(
+            "Delivered by hand, ahead of its time: {name} from {from} to {to} (term {term})."
+        ),
+        (Lang::Zh, Action::Deliver(_)) if arrived => {
+            format!("手动提前送达：{from} 发给 {to} 的{name}（任期 {term}）。")
+        }
+        (Lang::En, Action::Deliver(_)) => format!(
+            "{name} from {from} to {to} was released early by hand, but did not arrive: it was lost, its link is cut or {to} is down."
+        ),
+        (Lang::Zh, Action::Deliver(_)) => format!(
+            "{from} 发给 {to} 的{name}被手动提前放行，但没有送达：它已丢失、链路已断开或 {to} 已宕机。"
+        ),
+        (Lang::En, Action::Drop(_)) => {
+            format!("Dropped by hand: {name} from {from} to {to} (term {term}).")
+        }
+        (Lang::Zh, Action::Drop(_)) => {
+            format!("手动丢弃：{from} 发给 {to} 的{name}（任期 {term}）。")
+        }
+        (Lang::En, Action::Duplicate(_)) => format!(
+            "Duplicated by hand: a second copy of {name} from {from} to {to} (term {term}) is on its way."
+        ),
+        (Lang::Zh, Action::Duplicate(_)) => {
+            format!("手动复制：{from} 发给 {to} 的{name}（任期 {term}）多了一份副本在路上。")
+        }
+        (Lang::En, Action::Delay(_, by)) => format!(
+            "Delayed by hand: {name} from {from} to {to} (term {term}) arrives {} ms later.",
+            ms_text(0, *by)
+        ),
+        (Lang::Zh, Action::Delay(_, by)) => format!(
+            "手动延迟：{from} 发给 {to} 的{name}（任期 {term}）晚 {} 毫秒到达。",
+            ms_text(0, *by)
+        ),
         _ => return None,
     })
 }
@@ -696,6 +740,41 @@ mod tests {
     use concord_core::sim::{Sim, SimConfig};
 
     use super::*;
+
+    /// A message delivered by hand is named in the caption: its kind, sender and receiver.
+    #[test]
+    fn a_hand_delivery_names_its_message() {
+        let config = SimConfig {
+            seed: 3,
+            nodes: 3,
+            net: Default::default(),
+        };
+        let mut sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        while sim.in_flight().next().is_none() {
+            sim.step().unwrap();
+        }
+        let env = sim.in_flight().last().unwrap().clone();
+        let report = sim
+            .apply(concord_core::sim::Input::Act {
+                at: sim.now(),
+                action: Action::Deliver(env.id),
+            })
+            .unwrap();
+        let name = msg_name(Lang::En, &env.msg);
+        let text = caption(Lang::En, &report);
+        assert!(
+            text.starts_with(&format!(
+                "Delivered by hand, ahead of its time: {name} from {} to {}",
+                env.from, env.to
+            )),
+            "{text}"
+        );
+        let zh = caption(Lang::Zh, &report);
+        assert!(
+            zh.contains(&format!("{} 发给 {} 的", env.from, env.to)),
+            "{zh}"
+        );
+    }
 
     /// A delivery's caption names the receiver, in the event and in every rule it fired.
     #[test]

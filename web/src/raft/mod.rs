@@ -2,6 +2,7 @@
 
 mod caption;
 mod client;
+mod figure2;
 mod inspector;
 mod leadership_text;
 mod log_grid;
@@ -13,7 +14,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Beside, Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 use crate::view::legend::Legend;
 
@@ -21,6 +22,7 @@ impl ProtocolView for RaftNode {
     const ALGO: &'static str = "raft";
     const NODES_RANGE: (usize, usize) = (1, 9);
     const DEFAULT_NODES: usize = 5;
+    const VIEW_OPTIONS: &'static [&'static str] = &[figure2::OPTION];
 
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let config = SimConfig {
@@ -139,6 +141,10 @@ impl ProtocolView for RaftNode {
             .map(|n| n.state.config.read)
             .unwrap_or_default();
         html! { <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {default_read} {on_act} /> }
+    }
+
+    fn beside_cluster(ctx: Beside<'_, Self>) -> Html {
+        figure2::panel(ctx)
     }
 
     fn legend(lang: Lang) -> Html {

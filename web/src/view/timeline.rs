@@ -2,18 +2,21 @@
 //! interventions, milestones and violations, and a slider to move through it exactly. Branches
 //! left behind by acting in the past are listed under it.
 
+use std::collections::HashSet;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::i18n::Lang;
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineMark {
     pub step: usize,
     /// `crash`, `network`, `command`, `manual`, `milestone` or `violation`.
     pub class: &'static str,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Band {
     pub from: usize,
     pub to: usize,
@@ -25,8 +28,9 @@ pub struct TimelineProps {
     pub lang: Lang,
     pub len: usize,
     pub position: usize,
-    pub marks: Vec<TimelineMark>,
-    pub bands: Vec<Band>,
+    /// Shared with the playground's cache, so an unchanged list compares in O(1).
+    pub marks: Rc<Vec<TimelineMark>>,
+    pub bands: Rc<Vec<Band>>,
     /// What a band's number means (`term`, `round`).
     pub band_name: AttrValue,
     /// (step where the branch parts from this run, its length).
@@ -53,10 +57,17 @@ pub fn Timeline(p: &TimelineProps) -> Html {
             </g>
         }
     });
-    let marks = p.marks.iter().map(|m| {
-        let mx = format!("{:.1}", x(m.step));
-        html! { <line class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
-    });
+    // One line per class and unit of width: a long run draws at most a few thousand, however
+    // many marks it has.
+    let mut drawn = HashSet::new();
+    let marks = p
+        .marks
+        .iter()
+        .filter(|m| drawn.insert((x(m.step).round() as i64, m.class)))
+        .map(|m| {
+            let mx = format!("{:.1}", x(m.step));
+            html! { <line class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
+        });
     let on_input = p.on_seek.reform(|e: InputEvent| {
         e.target_dyn_into::<web_sys::HtmlInputElement>()
             .and_then(|i| i.value().parse().ok())
