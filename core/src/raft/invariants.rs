@@ -18,6 +18,7 @@ use std::collections::btree_map::Entry as MapEntry;
 
 use serde::Serialize;
 
+use super::linearizability::{self, Histories};
 use super::log::Log;
 use super::membership;
 use super::message::{Entry, EntryKind};
@@ -82,6 +83,8 @@ pub struct Audit {
     pub pending_reported: Vec<(NodeId, Term)>,
     /// What the snapshot checks remember.
     pub snapshots: SnapshotAudit,
+    /// The clients' histories, for the linearizability check.
+    pub histories: Histories,
 }
 
 /// An entry as first seen at its `(index, term)`.
@@ -137,6 +140,7 @@ pub fn check_nodes<'a>(
     for node in &nodes {
         snapshot_invariants::check(audit, node, &mut found);
     }
+    linearizability::check(&mut audit.histories, &audit.applied, &nodes, &mut found);
     found
 }
 

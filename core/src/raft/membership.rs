@@ -214,9 +214,6 @@ pub struct Membership {
     pub index: u64,
     /// Leader only.
     pub changing: Option<Changing>,
-    /// When this server last accepted AppendEntries from a leader (volatile, for
-    /// `vote_guard`).
-    pub heard_leader_at: Option<Time>,
 }
 
 impl Membership {
@@ -225,7 +222,6 @@ impl Membership {
             config: Configuration::initial(cluster, spare),
             index: 0,
             changing: None,
-            heard_leader_at: None,
         }
     }
 }
@@ -360,30 +356,6 @@ impl RaftNode {
                 paused: false,
             });
         }
-    }
-
-    /// Thesis §4.2.3: "if a server receives a RequestVote request within the minimum election
-    /// timeout of hearing from a current leader, it does not update its term or grant its
-    /// vote." With `vote_guard` on; says so when it disregards one.
-    pub(super) fn disregards_vote_request(
-        &self,
-        candidate: NodeId,
-        term: Term,
-        cx: &mut Cx,
-    ) -> bool {
-        if !self.config.vote_guard {
-            return false;
-        }
-        let min = self.config.election_timeout_min;
-        let recent = self
-            .membership
-            .heard_leader_at
-            .is_some_and(|at| cx.now() - at < min);
-        if self.is_leader() || recent {
-            cx.explain(Rule::DisregardVoteRequest { candidate, term });
-            return true;
-        }
-        false
     }
 
     /// A client asks this server for a membership change.

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, StateMachine};
+use super::leadership::Leadership;
 use super::log::Log;
 use super::message::Entry;
+use super::read::Reads;
 use super::snapshot::Snapshot;
 use crate::sim::{NodeId, Time};
 
@@ -77,6 +79,10 @@ pub struct Volatile {
     pub state_machine: StateMachine,
     /// Leaders only (Figure 2, "Volatile state on leaders", reinitialized after election).
     pub leader_state: Option<LeaderState>,
+    /// With PreVote: the term this server asked pre-votes for, and who granted them (§9.6).
+    pub pre_votes: Option<(Term, BTreeSet<NodeId>)>,
+    /// When this server last heard from a leader of its term (thesis §4.2.3, §9.6).
+    pub heard_leader_at: Option<Time>,
 }
 
 /// What a leader keeps about its followers and its waiting clients.
@@ -86,6 +92,10 @@ pub struct LeaderState {
     pub peers: BTreeMap<NodeId, PeerProgress>,
     /// Client requests in the log that this leader answers once they are applied, by index.
     pub waiting: BTreeMap<u64, Waiting>,
+    /// Heartbeat rounds and the reads waiting for them (thesis §6.4).
+    pub reads: Reads,
+    /// CheckQuorum and leadership transfer (thesis §6.2, §3.10).
+    pub leadership: Leadership,
 }
 
 /// A leader's view of one follower's log.

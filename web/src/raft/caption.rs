@@ -3,6 +3,7 @@
 use concord_core::raft::{DenyReason, Msg, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport, Time};
 
+use super::leadership_text;
 use crate::i18n::Lang;
 
 /// The caption of one step: one sentence for the event, one per rule that fired.
@@ -47,6 +48,14 @@ pub fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
         (_, Msg::InstallSnapshot { .. }) => "InstallSnapshot",
         (Lang::En, Msg::InstallSnapshotReply { .. }) => "InstallSnapshot reply",
         (Lang::Zh, Msg::InstallSnapshotReply { .. }) => "InstallSnapshot 回复",
+        (Lang::En, Msg::ClientRead { .. }) => "client read",
+        (Lang::Zh, Msg::ClientRead { .. }) => "客户端读请求",
+        (_, Msg::PreVote { .. }) => "PreVote",
+        (Lang::En, Msg::PreVoteReply { granted: true, .. }) => "pre-vote granted",
+        (Lang::En, Msg::PreVoteReply { granted: false, .. }) => "pre-vote denied",
+        (Lang::Zh, Msg::PreVoteReply { granted: true, .. }) => "同意预投票",
+        (Lang::Zh, Msg::PreVoteReply { granted: false, .. }) => "拒绝预投票",
+        (_, Msg::TimeoutNow { .. }) => "TimeoutNow",
     }
 }
 
@@ -230,8 +239,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             | Rule::StepDownRemoved { .. }
             | Rule::CaughtUp { .. }
             | Rule::CatchUpRound { .. }
-            | Rule::NotVoter { .. }
-            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
+            | Rule::NotVoter { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}, became candidate for term {term}, voted for itself and asked the others for votes ({s}).",
                 if forced {
@@ -269,6 +277,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                         "{n} refused {candidate}: the candidate's log is less up-to-date than its own ({s})."
                     )
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} refused {candidate}: {} ({s}).",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -522,6 +534,8 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "{n} has committed up to index {commit_index}, at or past the snapshot's {index}: it keeps its state and only acknowledges ({s})."
             ),
+            // Reads, PreVote, CheckQuorum, leadership transfer.
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
         Lang::Zh => match *rule {
             Rule::UseConfiguration { .. }
@@ -531,8 +545,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             | Rule::StepDownRemoved { .. }
             | Rule::CaughtUp { .. }
             | Rule::CatchUpRound { .. }
-            | Rule::NotVoter { .. }
-            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
+            | Rule::NotVoter { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}，成为任期 {term} 的 candidate，先投自己一票，再向其他节点请求投票（{s}）。",
                 if forced {
@@ -566,6 +579,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                 DenyReason::LogBehind => {
                     format!("{n} 拒绝 {candidate}：对方的日志不如自己的新（{s}）。")
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} 拒绝 {candidate}：{}（{s}）。",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -815,6 +832,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "{n} 已提交到索引 {commit_index}，不早于快照的 {index}：保持自身状态，只回复确认（{s}）。"
             ),
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
     }
 }

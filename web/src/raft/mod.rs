@@ -4,6 +4,7 @@ mod caption;
 mod client;
 mod figure2;
 mod inspector;
+mod leadership_text;
 mod log_grid;
 mod membership;
 pub mod settings;
@@ -149,9 +150,14 @@ impl ProtocolView for RaftNode {
             .chain(in_logs)
             .max()
             .unwrap_or(0);
+        let default_read = sim
+            .nodes()
+            .first()
+            .map(|n| n.state.config.read)
+            .unwrap_or_default();
         let view = membership::panel_view(sim);
         html! { <>
-            <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} on_act={on_act.clone()} />
+            <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {default_read} on_act={on_act.clone()} />
             <membership::MembershipPanel {lang} {view} {on_act} />
         </> }
     }
@@ -261,9 +267,13 @@ fn msg_class(msg: &Msg) -> &'static str {
         Msg::RequestVoteReply { granted: false, .. } => "vote-denied",
         Msg::AppendEntries { .. } => "append-entries",
         Msg::AppendEntriesReply { .. } => "append-reply",
-        Msg::ClientRequest { .. } => "client-request",
+        Msg::ClientRequest { .. } | Msg::ClientRead { .. } => "client-request",
         Msg::InstallSnapshot { .. } => "install-snapshot",
         Msg::InstallSnapshotReply { .. } => "snapshot-reply",
+        // A pre-vote travels like a vote; TimeoutNow starts one.
+        Msg::PreVote { .. } | Msg::TimeoutNow { .. } => "request-vote",
+        Msg::PreVoteReply { granted: true, .. } => "vote-granted",
+        Msg::PreVoteReply { granted: false, .. } => "vote-denied",
     }
 }
 
@@ -285,7 +295,20 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
     } else {
         match role {
             Role::Follower if member != membership::Member::Voter => member.name(lang).to_owned(),
-            Role::Follower => t.follower.to_owned(),
+            Role::Follower => match &node.volatile.pre_votes {
+                // Asking for pre-votes for the next term (thesis §9.6).
+                Some((term, votes))
+                    if *term == node.term() + 1 && node.volatile.leader.is_none() =>
+                {
+                    format!(
+                        "{} {}/{}",
+                        leadership_text::text(lang).pre_vote,
+                        node.configuration().count_voters(votes),
+                        node.majority()
+                    )
+                }
+                _ => t.follower.to_owned(),
+            },
             Role::Candidate => format!(
                 "{} {}/{}",
                 t.candidate,
