@@ -4,7 +4,7 @@
 
 mod raft_common;
 
-use concord_core::raft::{Command, DenyReason, RaftConfig, RaftNode, Role, Rule};
+use concord_core::raft::{Change, Command, DenyReason, Msg, RaftConfig, RaftNode, Role, Rule};
 use concord_core::sim::{Action, NodeId, Sim, ms};
 use raft_common::*;
 
@@ -241,4 +241,43 @@ fn transfer_needs_a_leader_and_another_server_3_10() {
         );
     }
     assert_eq!(role(&sim, 0), Role::Leader);
+}
+
+/// Thesis §4.1 with §9.6 and §3.10: only voters are asked for pre-votes, and leadership goes
+/// only to a voter; a learner told to time out starts nothing.
+#[test]
+fn pre_votes_and_transfers_stay_among_the_voters_4_1() {
+    let mut sim = cluster(
+        3,
+        RaftConfig {
+            spare: 1,
+            pre_vote: true,
+            ..RaftConfig::default()
+        },
+    );
+    timeout(&mut sim, 1);
+    let asked: Vec<NodeId> = in_flight(&sim, |e| matches!(e.msg, Msg::PreVote { .. }))
+        .iter()
+        .map(|e| e.to)
+        .collect();
+    assert_eq!(asked, [NodeId(0)], "the spare slot is not asked");
+    drop_all(&mut sim);
+    elect_after_pre_vote(&mut sim, 0);
+    stabilize(&mut sim);
+    settle(&mut sim, 0);
+    let cmd = Command::Change {
+        client: 9,
+        seq: 1,
+        change: Change::AddLearner(NodeId(2)),
+    };
+    act(&mut sim, Action::Command(NodeId(0), cmd));
+    stabilize(&mut sim);
+    settle(&mut sim, 0);
+    let cmd = Command::Transfer { to: NodeId(2) };
+    let rules = act(&mut sim, Action::Command(NodeId(0), cmd)).rules;
+    assert_eq!(rules, [Rule::CannotTransfer { to: NodeId(2) }]);
+    let rules = act(&mut sim, Action::Command(NodeId(2), Command::Timeout)).rules;
+    assert!(matches!(rules[..], [Rule::NotVoter { .. }]), "{rules:?}");
+    assert_eq!(role(&sim, 0), Role::Leader);
+    assert_no_violations(&sim);
 }

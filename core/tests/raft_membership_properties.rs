@@ -92,7 +92,12 @@ fn first(sim: &Sim<RaftNode>) -> Option<&Violation> {
 fn invariants_hold_with_random_membership_changes_over_10000_seeds() {
     let check_quorum = |seed| seed % 4 >= 2;
     over_seeds(10_000, |seed| {
-        match first(&run_seed(seed, &Breaks::default(), check_quorum(seed), 1_000)) {
+        match first(&run_seed(
+            seed,
+            &Breaks::default(),
+            check_quorum(seed),
+            1_000,
+        )) {
             Some(v) => Err(format!("{v:?}")),
             None => Ok(()),
         }

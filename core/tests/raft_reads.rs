@@ -282,3 +282,57 @@ fn advance_to(sim: &mut Sim<RaftNode>, t: u64) {
     })
     .unwrap();
 }
+
+/// Thesis §4.1 with §6.4: the heartbeat round that confirms a read needs a majority of the
+/// configuration's voters; learners' acknowledgements do not count. Here S1 and S2 vote, S3 and
+/// S4 are learners, and S1 has compacted its log into a snapshot (§7), which the read index and
+/// the answer do not need.
+#[test]
+fn read_index_needs_a_majority_of_voters_not_learners_and_survives_compaction_4_1_6_4() {
+    let mut sim = cluster(
+        4,
+        RaftConfig {
+            spare: 2,
+            snapshot_threshold: 2,
+            ..RaftConfig::default()
+        },
+    );
+    elect(&mut sim, 0);
+    stabilize(&mut sim);
+    settle(&mut sim, 0);
+    for (seq, learner) in [(1, 2), (2, 3)] {
+        let change = concord_core::raft::Change::AddLearner(NodeId(learner));
+        let cmd = Command::Change {
+            client: 9,
+            seq,
+            change,
+        };
+        act(&mut sim, Action::Command(NodeId(0), cmd));
+        stabilize(&mut sim);
+        settle(&mut sim, 0);
+    }
+    request(&mut sim, 0, 1, 1, "set x 1");
+    stabilize(&mut sim);
+    settle(&mut sim, 0);
+    act(&mut sim, Action::Fire(NodeId(0), Timer::Snapshot));
+    assert!(
+        node(&sim, 0).persistent.log.start_index() >= 3,
+        "S1 compacted"
+    );
+    let report = read(&mut sim, 0, 2, 1, "x", ReadMode::ReadIndex);
+    assert!(
+        report
+            .rules
+            .iter()
+            .any(|r| matches!(r, Rule::ReadIndex { read_index: 4, .. })),
+        "{:?}",
+        report.rules
+    );
+    let learner = |e: &concord_core::sim::Envelope<Msg>| e.to.0 >= 2 || e.from.0 >= 2;
+    deliver(&mut sim, learner);
+    deliver(&mut sim, learner);
+    assert!(done(&sim, 2, 1).is_empty(), "two learners are no quorum");
+    stabilize(&mut sim);
+    assert_eq!(done(&sim, 2, 1), [(4, Some(1))]);
+    assert_no_violations(&sim);
+}
