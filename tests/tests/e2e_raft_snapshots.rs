@@ -193,3 +193,75 @@ async fn catch_up(page: &Page) -> Outcome {
     page.screenshot("raft-snapshots-installed").await?;
     Ok(())
 }
+
+/// Snapshots, a membership change and a ReadIndex read in one run: the spare S4 is added as a
+/// voter after the leader compacted its log, so it starts from the leader's snapshot
+/// (InstallSnapshot, with the configuration the snapshot keeps); then a `get` is answered by
+/// ReadIndex over the compacted log, with the value every request wrote. Screenshots at desktop
+/// and phone width.
+#[tokio::test]
+async fn raft_snapshots_membership_and_read_index_together() {
+    let page = Page::open("/?algo=raft&nodes=3&spare=1&seed=7&snapshot=2&read=read-index").await;
+    let result = together(&page).await;
+    page.finish("raft-snapshots-together", result).await;
+}
+
+async fn together(page: &Page) -> Outcome {
+    let leader = elect(page).await?;
+    page.set_range_to_max("speed").await?;
+    for seq in 1..=3 {
+        request(page, leader.id, seq).await?;
+    }
+    page.click("[data-member-action=\"add-voter\"][data-server=\"4\"]")
+        .await?;
+    page.press("play").await?;
+    page.poll("S4 a voter, started from a snapshot", WAIT, async || {
+        let member = page
+            .attributes("[data-node=\"4\"]", "data-member")
+            .await?
+            .into_iter()
+            .flatten()
+            .next();
+        let snapshot = snapshot_of(page, 4).await?;
+        Ok(match (member.as_deref(), snapshot) {
+            (Some("voter"), Some(_)) => Wait::Done(()),
+            other => Wait::NotYet(format!("S4: {other:?}")),
+        })
+    })
+    .await?;
+    page.pause().await?;
+    page.click(&format!("[data-client-server=\"{}\"]", leader.id))
+        .await?;
+    page.click("[data-quick=\"get x\"]").await?;
+    page.press("play").await?;
+    let read = page
+        .poll("the read's reply", WAIT, async || {
+            let r = page
+                .script(
+                    "const r = document.querySelector('[data-reply=\"4\"][data-outcome=\"done\"]');\
+                     return r ? [r.getAttribute('data-value'), r.getAttribute('data-read-mode')] : null;",
+                    vec![],
+                )
+                .await?;
+            Ok(match r.as_array() {
+                Some(pair) => Wait::Done(pair.clone()),
+                None => Wait::NotYet(describe(&page.nodes().await?)),
+            })
+        })
+        .await?;
+    page.pause().await?;
+    ensure!(
+        read == [json!("3"), json!("read-index")],
+        "the ReadIndex read should return x = 3, it returned {read:?}"
+    );
+    ensure!(
+        !page.exists("[data-violation]").await?,
+        "no invariant should break"
+    );
+    page.screenshot("raft-snapshots-together").await?;
+    page.browser().client.set_window_size(390, 844).await?;
+    page.scroll_to(".log-grid-panel").await?;
+    page.screenshot("raft-snapshots-together-narrow").await?;
+    page.browser().client.set_window_size(1280, 900).await?;
+    Ok(())
+}

@@ -455,6 +455,13 @@ mod tests {
     }
 
     #[test]
+    fn the_older_vote_guard_key_turns_check_quorum_on() {
+        let c = parse(Some("noop,vote-guard"), None, None, None);
+        assert!(c.check_quorum);
+        assert_eq!(switches_param(&c), "noop,check-quorum");
+    }
+
+    #[test]
     fn switches_round_trip() {
         let c = parse(
             Some("hint,vote-twice,no-truncate"),
