@@ -859,3 +859,91 @@ async fn reduced_motion(page: &Page) -> Outcome {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn copy_embed_code_gives_an_iframe_that_reopens_the_run() {
+    let mut page = Page::open("/?algo=paxos&nodes=3&proposers=2&seed=4&lang=en").await;
+    let result = embed_code(&mut page).await;
+    page.finish("embed-code", result).await;
+}
+
+/// The full playground's "Copy embed code": the snippet shown is an iframe of the same page
+/// with `embed=1`, the run's configuration and its tape, and opening its address shows the run
+/// exactly where it stood — step, nodes and caption — with a crash made by hand.
+async fn embed_code(page: &mut Page) -> Outcome {
+    for step in 1..=6 {
+        page.press("step").await?;
+        page.wait_for_step(step).await?;
+    }
+    page.click_node(3).await?;
+    page.press("crash").await?;
+    page.wait_for_step(7).await?;
+    page.press("step").await?;
+    let here = page.wait_for_step(8).await?;
+    let (nodes, caption) = (page.nodes().await?, page.caption().await?);
+
+    page.press("copy-embed").await?;
+    let snippet = page
+        .poll(
+            "the embed code to be shown",
+            Duration::from_secs(5),
+            async || {
+                let text = page.text("[data-copied=\"copy-embed\"]").await?;
+                Ok(match text {
+                    Some(text) if !text.is_empty() => Wait::Done(text),
+                    _ => Wait::NotYet("no [data-copied=\"copy-embed\"] text".into()),
+                })
+            },
+        )
+        .await?;
+    page.screenshot("embed-code").await?;
+    // Read the snippet as a browser would: one iframe, and where it points.
+    let frame = page
+        .script(
+            "const t = document.createElement('template'); t.innerHTML = arguments[0];\
+             const f = t.content.firstElementChild;\
+             if (!f || f.tagName !== 'IFRAME' || t.content.childElementCount !== 1) return null;\
+             const u = new URL(f.getAttribute('src'));\
+             return { origin: u.origin, rest: u.pathname + u.search + u.hash,\
+               embed: u.searchParams.get('embed'), algo: u.searchParams.get('algo'),\
+               seed: u.searchParams.get('seed'), proposers: u.searchParams.get('proposers'),\
+               title: f.title, width: f.width, here: location.origin };",
+            vec![json!(snippet)],
+        )
+        .await?;
+    ensure!(
+        frame["embed"] == "1"
+            && frame["algo"] == "paxos"
+            && frame["seed"] == "4"
+            && frame["proposers"] == "2"
+            && frame["origin"] == frame["here"]
+            && frame["rest"].as_str().is_some_and(|r| r.contains("#tape="))
+            && frame["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "the embed code should be one titled iframe of this page with embed=1, the run's \
+         settings and its tape: {frame}\n  snippet: {snippet}"
+    );
+
+    let rest = frame["rest"].as_str().unwrap_or_default().to_owned();
+    page.goto(&rest).await?;
+    let there = page.status().await?;
+    ensure!(
+        there.step == here.step,
+        "the embed should open at step {}, it opened at {}",
+        here.step,
+        there.step
+    );
+    let (nodes_there, caption_there) = (page.nodes().await?, page.caption().await?);
+    ensure!(
+        describe(&nodes_there) == describe(&nodes) && caption_there == caption,
+        "the embed should show the run as it was:\n  before {} / {caption:?}\n  after  {} / \
+         {caption_there:?}",
+        describe(&nodes),
+        describe(&nodes_there)
+    );
+    ensure!(
+        page.exists(".playground.compact").await?,
+        "the embed code's address should open the compact embed"
+    );
+    page.screenshot("embed-code-opened").await?;
+    Ok(())
+}

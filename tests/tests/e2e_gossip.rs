@@ -125,6 +125,13 @@ async fn spread(page: &Page) -> Outcome {
         "the infected chart's measured line should reach 1, its points are {measured:?}"
     );
     let theory = points.get(1).cloned().flatten().unwrap_or_default();
+    let labels = page
+        .attributes("[data-chart=\"infected\"] [data-points]", "data-label")
+        .await?;
+    ensure!(
+        labels.get(1).cloned().flatten().as_deref() == Some("mean field, push-pull anti-entropy"),
+        "under anti-entropy the dashed curve is its mean field: {labels:?}"
+    );
     ensure!(
         theory.split_whitespace().count() >= 2,
         "the mean-field prediction should be drawn beside it: {theory:?}"
@@ -279,6 +286,19 @@ async fn dense(page: &Page) -> Outcome {
 }
 
 async fn switch_mode(page: &Page) -> Outcome {
+    // Rumors stop spreading, so anti-entropy's curve only bounds them from above (Demers et al.
+    // §1.4): the legend says so.
+    let labels = page
+        .attributes("[data-chart=\"infected\"] [data-points]", "data-label")
+        .await?;
+    ensure!(
+        labels
+            .get(1)
+            .cloned()
+            .flatten()
+            .is_some_and(|l| l.starts_with("upper bound: push anti-entropy")),
+        "under rumor mongering the dashed curve should be labelled an upper bound: {labels:?}"
+    );
     // Push: S1's first round pushes the entries themselves.
     page.press("step").await?;
     page.wait_for_step(1).await?;

@@ -2,7 +2,7 @@
 //! steps back, copies the permalink and opens it in a fresh page, which shows the same state at
 //! the same step. Also the help overlay and the space-time diagram.
 
-use concord_tests::page::{Page, describe};
+use concord_tests::page::{Page, Wait, describe};
 use concord_tests::{Outcome, ensure};
 use serde_json::Value;
 
@@ -165,4 +165,59 @@ async fn scenario(page: &mut Page) -> Outcome {
 /// Messages sent by the delivery itself (a reply) join the list.
 fn count_new(after: &[u64], before: &[u64]) -> usize {
     after.iter().filter(|id| !before.contains(id)).count()
+}
+
+#[tokio::test]
+async fn a_long_log_scrolls_in_its_panel_and_never_widens_a_phone_page() {
+    let page = Page::open(URL).await;
+    let result = long_log_on_a_phone(&page).await;
+    page.finish("manual-long-log-narrow", result).await;
+}
+
+/// Thirty client requests make a log grid far wider than a phone: the grid scrolls inside its
+/// panel, and the page itself keeps to the screen's width (no sideways scrolling).
+async fn long_log_on_a_phone(page: &Page) -> Outcome {
+    page.resize(390, 844).await?;
+    page.press("until-goal").await?;
+    page.wait_until_still().await?;
+    for _ in 0..30 {
+        page.click("[data-quick=\"add x 1\"]").await?;
+    }
+    page.set_range_to_max("speed").await?;
+    page.press("play").await?;
+    let widths = page
+        .poll(
+            "the log grid to outgrow the screen",
+            std::time::Duration::from_secs(20),
+            async || {
+                let w = page
+                    .script(
+                        "const grid = document.querySelector('.lg-scroll');\
+                         return [grid ? grid.scrollWidth : 0, document.documentElement.clientWidth,\
+                           document.documentElement.scrollWidth];",
+                        vec![],
+                    )
+                    .await?;
+                let w: Vec<u64> = w
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_u64).collect())
+                    .unwrap_or_default();
+                Ok(if w.len() == 3 && w[0] > 2 * w[1] {
+                    Wait::Done(w)
+                } else {
+                    Wait::NotYet(format!("{w:?}"))
+                })
+            },
+        )
+        .await?;
+    page.pause().await?;
+    page.screenshot("manual-long-log-narrow").await?;
+    ensure!(
+        widths[2] <= widths[1],
+        "the page should not scroll sideways: it is {} px wide in a {} px window (log grid {} px)",
+        widths[2],
+        widths[1],
+        widths[0]
+    );
+    Ok(())
 }

@@ -127,6 +127,11 @@ async fn step_by_step(page: &Page) -> Outcome {
         left == 2,
         "after dropping one Prepare two should be in flight, {left} are"
     );
+    let caption = page.caption().await?;
+    ensure!(
+        caption.starts_with("Dropped by hand: Prepare(1.1) from "),
+        "the caption should name the Prepare dropped by hand: {caption:?}"
+    );
 
     // Step until a majority has accepted: the page says "chosen" before the learner knows.
     let mut steps = 2;

@@ -9,8 +9,8 @@ use concord_core::gossip::{
 };
 use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport};
 
-use super::text::{gap, say};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, gap, say};
+use crate::view::caption::{self as view, Named};
 
 /// `x3`, or `health(S2)`.
 pub fn key_name(key: Key) -> String {
@@ -134,7 +134,7 @@ pub fn caption(lang: Lang, report: &StepReport<GossipNode>) -> String {
     const SHOWN: usize = 4;
     let me = report.node().unwrap_or_default();
     let mut parts = Vec::new();
-    if let Some(event) = event_text(lang, &report.event) {
+    if let Some(event) = event_text(lang, report) {
         parts.push(event);
     }
     for rule in report.rules.iter().take(SHOWN) {
@@ -179,92 +179,58 @@ pub fn caption(lang: Lang, report: &StepReport<GossipNode>) -> String {
     parts.join(gap(lang))
 }
 
-fn event_text(lang: Lang, event: &Event<GossipNode>) -> Option<String> {
-    Some(match (lang, event) {
-        (Lang::En, Event::Delivered(e)) => {
-            format!(
-                "{} received {} from {}.",
-                e.to,
-                msg_name(lang, &e.msg),
-                e.from
-            )
-        }
-        (Lang::Zh, Event::Delivered(e)) => {
-            format!(
-                "{} 收到来自 {} 的 {}。",
-                e.to,
-                e.from,
-                msg_name(lang, &e.msg)
-            )
-        }
-        (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
-        (_, Event::TimerFired(..)) => return None,
-        (_, Event::Acted(action)) => return action_text(lang, action),
+fn event_text(lang: Lang, report: &StepReport<GossipNode>) -> Option<String> {
+    let named = |e: &Envelope<Msg>| Named::new(msg_name(lang, &e.msg), e);
+    let and = |first: String, then: &str| [first.as_str(), then].join(gap(lang));
+    Some(match &report.event {
+        Event::Delivered(e) => view::received(lang, &named(e)),
+        Event::Dropped(e, reason) => match reason {
+            DropReason::Lost => and(view::dropped(lang, &named(e), *reason), no_resend(lang)),
+            _ => view::dropped(lang, &named(e), *reason),
+        },
+        Event::TimerFired(..) => return None,
+        Event::Acted(action) => match &report.message {
+            Some(e) => {
+                let by_hand = view::by_hand(lang, action, &named(e), report.node.is_some())?;
+                match action {
+                    Action::Drop(_) => and(by_hand, no_resend(lang)),
+                    Action::Duplicate(_) => and(
+                        by_hand,
+                        say(
+                            lang,
+                            "Its receiver will count the copy as a redundant receipt.",
+                            "接收方会把副本算作一次冗余接收。",
+                        ),
+                    ),
+                    _ => by_hand,
+                }
+            }
+            None => return action_text(lang, action),
+        },
     })
 }
 
-fn drop_text(lang: Lang, e: &Envelope<Msg>, reason: DropReason) -> String {
-    let name = msg_name(lang, &e.msg);
-    let (from, to) = (e.from, e.to);
-    match (lang, reason) {
-        (Lang::En, DropReason::Lost) => format!(
-            "The network lost {name} from {from} to {to}; gossip does not resend: a later round \
-             covers it."
-        ),
-        (Lang::En, DropReason::Disconnected) => {
-            format!("{name} from {from} could not reach {to}: the link is cut.")
-        }
-        (Lang::En, DropReason::ReceiverDown) => {
-            format!("{name} from {from} reached {to}, which is down; nobody read it.")
-        }
-        (Lang::Zh, DropReason::Lost) => {
-            format!("网络丢失了 {from} 发给 {to} 的 {name}；gossip 不重发，之后的轮次会补上。")
-        }
-        (Lang::Zh, DropReason::Disconnected) => {
-            format!("{from} 发给 {to} 的 {name} 无法送达：链路已断开。")
-        }
-        (Lang::Zh, DropReason::ReceiverDown) => {
-            format!("{from} 发给 {to} 的 {name} 到达时对方已宕机，无人处理。")
-        }
-    }
+/// Why a lost message does no lasting harm here.
+fn no_resend(lang: Lang) -> &'static str {
+    say(
+        lang,
+        "Gossip does not resend: a later round carries what it held.",
+        "gossip 不重发：之后的轮次会带上它的内容。",
+    )
 }
 
 fn action_text(lang: Lang, action: &Action<GossipNode>) -> Option<String> {
-    Some(match (lang, action) {
-        (Lang::En, Action::Crash(n)) => format!(
+    match (lang, action) {
+        (Lang::En, Action::Crash(n)) => Some(format!(
             "{n} crashed: its store stays on disk, but it forgets its hot rumors and its \
              membership view, and answers no probe."
-        ),
-        (Lang::Zh, Action::Crash(n)) => {
-            format!("{n} 宕机：存储仍在磁盘上，但忘记了热谣言和成员视图，也不再回应探测。")
-        }
-        (Lang::En, Action::Deliver(m)) => {
-            format!("Message #{} was delivered ahead of its time.", m.0)
-        }
-        (Lang::Zh, Action::Deliver(m)) => format!("消息 #{} 被提前送达。", m.0),
-        (Lang::En, Action::Drop(m)) => format!(
-            "Message #{} was dropped: another round will carry what it held.",
-            m.0
-        ),
-        (Lang::Zh, Action::Drop(m)) => format!("消息 #{} 被丢弃：之后的轮次会带上它的内容。", m.0),
-        (Lang::En, Action::Duplicate(m)) => format!(
-            "Message #{} was duplicated: the copy is a redundant receipt.",
-            m.0
-        ),
-        (Lang::Zh, Action::Duplicate(m)) => format!("消息 #{} 被复制了一份：副本是冗余接收。", m.0),
-        (Lang::En, Action::Delay(m, by)) => {
-            format!("Message #{} was delayed by {} ms.", m.0, by / 1000)
-        }
-        (Lang::Zh, Action::Delay(m, by)) => format!("消息 #{} 被延迟 {} ms。", m.0, by / 1000),
-        (Lang::En, Action::SetNetwork(_)) => "The network settings changed.".into(),
-        (Lang::Zh, Action::SetNetwork(_)) => "网络设置已更改。".into(),
-        (Lang::En, Action::Partition(_)) => "The network split into groups.".into(),
-        (Lang::Zh, Action::Partition(_)) => "网络被分成了几组。".into(),
-        (Lang::En, Action::Heal) => "The network healed: every link works again.".into(),
-        (Lang::Zh, Action::Heal) => "网络已恢复：所有链路重新连通。".into(),
+        )),
+        (Lang::Zh, Action::Crash(n)) => Some(format!(
+            "{n} 宕机：存储仍在磁盘上，但忘记了热谣言和成员视图，也不再回应探测。"
+        )),
         // Commands, restarts and fired timers are described by the rules they fire.
-        _ => return None,
-    })
+        _ => view::network(lang, action),
+    }
 }
 
 fn names(ids: &[NodeId]) -> String {
@@ -288,322 +254,353 @@ fn reason_text(lang: Lang, reason: LossReason, count: u32) -> String {
 }
 
 fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
-    match lang {
-        Lang::En => rule_en(me, rule),
-        Lang::Zh => rule_zh(me, rule),
-    }
-}
-
-fn rule_en(me: NodeId, rule: &Rule) -> String {
     match rule {
         Rule::LocalUpdate {
             key,
             value,
             version,
-        } => format!(
-            "{me} wrote {} = {value}: a new version {}, newer than any it held.",
-            key_name(*key),
-            version_name(*version)
-        ),
-        Rule::Round { round, peers, mode } => format!(
-            "Round {round}: {me} picked {} at random and starts a {} exchange with each.",
-            names(peers),
-            mode_name(*mode)
-        ),
-        Rule::BackupAntiEntropy { peer } => format!(
-            "{me} also runs one anti-entropy push-pull with {peer}, so an update whose rumor died \
-             out still reaches everyone."
-        ),
-        Rule::Learn { key, version, from } => format!(
-            "{} {} from {from} is newer than what {me} held: the newer version wins, {me} keeps it.",
-            key_name(*key),
-            version_name(*version)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} wrote {} = {value}: a new version {}, newer than any it held.",
+                key_name(*key),
+                version_name(*version)
+            ),
+            Lang::Zh => format!(
+                "{me} 写入 {} = {value}：新版本 {}，比它持有的任何版本都新。",
+                key_name(*key),
+                version_name(*version)
+            ),
+        },
+        Rule::Round { round, peers, mode } => match lang {
+            Lang::En => format!(
+                "Round {round}: {me} picked {} at random and starts a {} exchange with each.",
+                names(peers),
+                mode_name(*mode)
+            ),
+            Lang::Zh => format!(
+                "第 {round} 轮：{me} 随机选了 {}，和每个节点进行一次 {} 交换。",
+                names(peers),
+                mode_name(*mode)
+            ),
+        },
+        Rule::BackupAntiEntropy { peer } => match lang {
+            Lang::En => format!(
+                "{me} also runs one anti-entropy push-pull with {peer}, so an update whose rumor died \
+                 out still reaches everyone."
+            ),
+            Lang::Zh => format!(
+                "{me} 另外与 {peer} 做一次反熵 push-pull，这样谣言停止传播的更新也能到达所有节点。"
+            ),
+        },
+        Rule::Learn { key, version, from } => match lang {
+            Lang::En => format!(
+                "{} {} from {from} is newer than what {me} held: the newer version wins, {me} keeps it.",
+                key_name(*key),
+                version_name(*version)
+            ),
+            Lang::Zh => format!(
+                "来自 {from} 的 {} {} 比 {me} 持有的新：新版本胜出，{me} 保存它。",
+                key_name(*key),
+                version_name(*version)
+            ),
+        },
         Rule::AlreadyKnown {
             key,
             version,
             have,
             from,
-        } => format!(
-            "{me} already held {} {} (got {} from {from}): a redundant receipt.",
-            key_name(*key),
-            version_name(*have),
-            version_name(*version)
-        ),
-        Rule::AnswerDigest { to, entries, want } => match want {
-            Some(want) => format!(
-                "{me} compared {to}'s digest with its store: it answers with {entries} newer \
-                 entries and asks for {want} where {to} is newer (push-pull)."
+        } => match lang {
+            Lang::En => format!(
+                "{me} already held {} {} (got {} from {from}): a redundant receipt.",
+                key_name(*key),
+                version_name(*have),
+                version_name(*version)
             ),
-            None => format!(
-                "{me} compared {to}'s digest with its store and answers with the {entries} entries \
-                 it has newer (pull)."
+            Lang::Zh => format!(
+                "{me} 已持有 {} {}（从 {from} 收到 {}）：冗余接收。",
+                key_name(*key),
+                version_name(*have),
+                version_name(*version)
             ),
         },
-        Rule::SendBack { to, entries } => format!(
-            "{me} sends back the {entries} entries {to} asked for: push-pull's third message."
-        ),
-        Rule::Infective { key, version } => format!(
-            "{me} is now infective for {} {}: a hot rumor it will spread.",
-            key_name(*key),
-            version_name(*version)
-        ),
-        Rule::Unnecessary { key, peer, count } => format!(
-            "{peer} already knew {}: an unnecessary contact, {me}'s count is now {count}.",
-            key_name(*key)
-        ),
+        Rule::AnswerDigest { to, entries, want } => match lang {
+            Lang::En => match want {
+                Some(want) => format!(
+                    "{me} compared {to}'s digest with its store: it answers with {entries} newer \
+                     entries and asks for {want} where {to} is newer (push-pull)."
+                ),
+                None => format!(
+                    "{me} compared {to}'s digest with its store and answers with the {entries} entries \
+                     it has newer (pull)."
+                ),
+            },
+            Lang::Zh => match want {
+                Some(want) => format!(
+                    "{me} 把 {to} 的摘要和自己的存储比较：回复 {entries} 条更新的数据，并索取 {want} 条 {to} 更新的数据（push-pull）。"
+                ),
+                None => format!(
+                    "{me} 把 {to} 的摘要和自己的存储比较，回复它更新的 {entries} 条数据（pull）。"
+                ),
+            },
+        },
+        Rule::SendBack { to, entries } => match lang {
+            Lang::En => format!(
+                "{me} sends back the {entries} entries {to} asked for: push-pull's third message."
+            ),
+            Lang::Zh => {
+                format!("{me} 把 {to} 索取的 {entries} 条数据发回去：push-pull 的第三条消息。")
+            }
+        },
+        Rule::Infective { key, version } => match lang {
+            Lang::En => format!(
+                "{me} is now infective for {} {}: a hot rumor it will spread.",
+                key_name(*key),
+                version_name(*version)
+            ),
+            Lang::Zh => format!(
+                "{me} 对 {} {} 变为感染者（infective）：这是它要传播的热谣言。",
+                key_name(*key),
+                version_name(*version)
+            ),
+        },
+        Rule::Unnecessary { key, peer, count } => match lang {
+            Lang::En => format!(
+                "{peer} already knew {}: an unnecessary contact, {me}'s count is now {count}.",
+                key_name(*key)
+            ),
+            Lang::Zh => format!(
+                "{peer} 已经知道 {}：一次不必要的接触，{me} 的计数变为 {count}。",
+                key_name(*key)
+            ),
+        },
         Rule::LoseInterest {
             key,
             version,
             reason,
             count,
-        } => format!(
-            "{me} lost interest in {} {} ({}): it is removed and stops spreading it.",
-            key_name(*key),
-            version_name(*version),
-            reason_text(Lang::En, *reason, *count)
-        ),
-        Rule::Join { via } => format!(
-            "{me} joins the cluster through {via}: a full two-way sync of stores and member lists."
-        ),
-        Rule::Welcome { joiner } => format!(
-            "{me} welcomes {joiner}: adds it as a member and sends what it lacks and the member list."
-        ),
-        Rule::Reconnect { member } => format!(
-            "{me} tries to reach {member}, which it believes dead, with a full sync (a healed \
-             partition merges again)."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} lost interest in {} {} ({}): it is removed and stops spreading it.",
+                key_name(*key),
+                version_name(*version),
+                reason_text(lang, *reason, *count)
+            ),
+            Lang::Zh => format!(
+                "{me} 对 {} {} 失去兴趣（{}）：变为移除者（removed），不再传播。",
+                key_name(*key),
+                version_name(*version),
+                reason_text(lang, *reason, *count)
+            ),
+        },
+        Rule::Join { via } => match lang {
+            Lang::En => format!(
+                "{me} joins the cluster through {via}: a full two-way sync of stores and member lists."
+            ),
+            Lang::Zh => {
+                format!("{me} 通过 {via} 加入集群：双向完整同步存储和成员列表。")
+            }
+        },
+        Rule::Welcome { joiner } => match lang {
+            Lang::En => format!(
+                "{me} welcomes {joiner}: adds it as a member and sends what it lacks and the member list."
+            ),
+            Lang::Zh => {
+                format!("{me} 欢迎 {joiner}：把它加为成员，发送它缺少的数据和成员列表。")
+            }
+        },
+        Rule::Reconnect { member } => match lang {
+            Lang::En => format!(
+                "{me} tries to reach {member}, which it believes dead, with a full sync (a healed \
+                 partition merges again)."
+            ),
+            Lang::Zh => {
+                format!(
+                    "{me} 尝试以完整同步联系它认为已死亡的 {member}（分区恢复后集群重新合并）。"
+                )
+            }
+        },
         Rule::MemberChange {
             member,
             status,
             incarnation,
             from,
             joined,
-        } => {
-            let what = if *joined {
-                "a new member".to_owned()
-            } else {
-                status_name(Lang::En, *status).to_owned()
-            };
-            format!(
-                "{me} heard from {from} that {member} is {what} (incarnation {incarnation}): news, \
-                 so it applies it and passes it on."
-            )
-        }
-        Rule::Probe { target, seq } => {
-            format!("{me} pings {target} (#{seq}), a member picked at random this period.")
-        }
-        Rule::ProbeAcked { target, indirect } => {
-            if *indirect {
-                format!("{target} answered through a relay: alive.")
-            } else {
-                format!("{target} answered the ping: alive.")
+        } => match lang {
+            Lang::En => {
+                let what = if *joined {
+                    "a new member".to_owned()
+                } else {
+                    status_name(lang, *status).to_owned()
+                };
+                format!(
+                    "{me} heard from {from} that {member} is {what} (incarnation {incarnation}): news, \
+                     so it applies it and passes it on."
+                )
             }
-        }
-        Rule::IndirectProbe { target, relays } => format!(
-            "No ack from {target} in time: {me} asks {} to ping it on its behalf.",
-            names(relays)
-        ),
-        Rule::RelayProbe { target, origin } => {
-            format!("{me} pings {target} on behalf of {origin}.")
-        }
+            Lang::Zh => {
+                let what = if *joined {
+                    "新成员".to_owned()
+                } else {
+                    status_name(lang, *status).to_owned()
+                };
+                format!(
+                    "{me} 从 {from} 得知 {member} 是{what}（化身号 {incarnation}）：这是新消息，应用并继续传播。"
+                )
+            }
+        },
+        Rule::Probe { target, seq } => match lang {
+            Lang::En => {
+                format!("{me} pings {target} (#{seq}), a member picked at random this period.")
+            }
+            Lang::Zh => {
+                format!("{me} ping {target}（#{seq}），这是本周期随机选中的成员。")
+            }
+        },
+        Rule::ProbeAcked { target, indirect } => match lang {
+            Lang::En => {
+                if *indirect {
+                    format!("{target} answered through a relay: alive.")
+                } else {
+                    format!("{target} answered the ping: alive.")
+                }
+            }
+            Lang::Zh => {
+                if *indirect {
+                    format!("{target} 通过中继回应：存活。")
+                } else {
+                    format!("{target} 回应了 ping：存活。")
+                }
+            }
+        },
+        Rule::IndirectProbe { target, relays } => match lang {
+            Lang::En => format!(
+                "No ack from {target} in time: {me} asks {} to ping it on its behalf.",
+                names(relays)
+            ),
+            Lang::Zh => format!(
+                "{target} 没有及时回 ack：{me} 请 {} 代它去 ping。",
+                names(relays)
+            ),
+        },
+        Rule::RelayProbe { target, origin } => match lang {
+            Lang::En => {
+                format!("{me} pings {target} on behalf of {origin}.")
+            }
+            Lang::Zh => format!("{me} 代 {origin} ping {target}。"),
+        },
         Rule::Suspect {
             member,
             incarnation,
-        } => format!(
-            "No ack at all: {me} suspects {member} (incarnation {incarnation}); it is dead unless it \
-             refutes before the suspicion times out."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "No ack at all: {me} suspects {member} (incarnation {incarnation}); it is dead unless it \
+                 refutes before the suspicion times out."
+            ),
+            Lang::Zh => format!(
+                "完全没有 ack：{me} 怀疑 {member}（化身号 {incarnation}）；除非它在怀疑超时前反驳，否则视为死亡。"
+            ),
+        },
         Rule::ConfirmDead {
             member,
             incarnation,
             suspected,
-        } => {
-            if *suspected {
-                format!(
-                    "{member} stayed suspect too long: {me} confirms it dead (incarnation \
-                     {incarnation}) and gossips it."
-                )
-            } else {
-                format!(
-                    "{member} failed its probe: without suspicion, {me} declares it dead at once \
-                     (incarnation {incarnation})."
-                )
+        } => match lang {
+            Lang::En => {
+                if *suspected {
+                    format!(
+                        "{member} stayed suspect too long: {me} confirms it dead (incarnation \
+                         {incarnation}) and gossips it."
+                    )
+                } else {
+                    format!(
+                        "{member} failed its probe: without suspicion, {me} declares it dead at once \
+                         (incarnation {incarnation})."
+                    )
+                }
             }
-        }
+            Lang::Zh => {
+                if *suspected {
+                    format!(
+                        "{member} 可疑太久：{me} 确认它死亡（化身号 {incarnation}）并传播出去。"
+                    )
+                } else {
+                    format!(
+                        "{member} 没通过探测：没有怀疑机制，{me} 立即宣告它死亡（化身号 {incarnation}）。"
+                    )
+                }
+            }
+        },
         Rule::Refute {
             status,
             incarnation,
-        } => format!(
-            "{me} heard it is {}: it refutes with a higher incarnation, {incarnation}.",
-            status_name(Lang::En, *status)
-        ),
-        Rule::CheckOutcome { passing } => format!(
-            "{me}'s health check now {}; the agent notices at its next check.",
-            if *passing { "passes" } else { "fails" }
-        ),
-        Rule::HealthChanged { passing, version } => format!(
-            "{me}'s check {}: it publishes health({me}) = {} as version {}, which spreads like any \
-             update.",
-            if *passing { "passes again" } else { "fails" },
-            if *passing { "passing" } else { "failing" },
-            version_name(*version)
-        ),
-        Rule::NotMember { from } => {
-            format!("{me} is not a member yet, so it ignores the message from {from}.")
-        }
-        Rule::Restart { incarnation } => format!(
-            "{me} restarted with its store; rumors and the member view are gone. It takes \
-             incarnation {incarnation} and syncs with a member to catch up."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} heard it is {}: it refutes with a higher incarnation, {incarnation}.",
+                status_name(lang, *status)
+            ),
+            Lang::Zh => format!(
+                "{me} 听说自己{}：用更高的化身号 {incarnation} 反驳。",
+                status_name(lang, *status)
+            ),
+        },
+        Rule::CheckOutcome { passing } => match lang {
+            Lang::En => format!(
+                "{me}'s health check now {}; the agent notices at its next check.",
+                if *passing { "passes" } else { "fails" }
+            ),
+            Lang::Zh => format!(
+                "{me} 的健康检查现在{}；agent 在下次检查时发现。",
+                if *passing { "通过" } else { "失败" }
+            ),
+        },
+        Rule::HealthChanged { passing, version } => match lang {
+            Lang::En => format!(
+                "{me}'s check {}: it publishes health({me}) = {} as version {}, which spreads like any \
+                 update.",
+                if *passing { "passes again" } else { "fails" },
+                if *passing { "passing" } else { "failing" },
+                version_name(*version)
+            ),
+            Lang::Zh => format!(
+                "{me} 的检查{}：它发布 health({me}) = {}，版本 {}，像其他更新一样传播。",
+                if *passing { "恢复通过" } else { "失败" },
+                if *passing { "通过" } else { "失败" },
+                version_name(*version)
+            ),
+        },
+        Rule::NotMember { from } => match lang {
+            Lang::En => {
+                format!("{me} is not a member yet, so it ignores the message from {from}.")
+            }
+            Lang::Zh => format!("{me} 还不是成员，忽略来自 {from} 的消息。"),
+        },
+        Rule::Restart { incarnation } => match lang {
+            Lang::En => format!(
+                "{me} restarted with its store; rumors and the member view are gone. It takes \
+                 incarnation {incarnation} and syncs with a member to catch up."
+            ),
+            Lang::Zh => format!(
+                "{me} 带着存储重启；谣言和成员视图都已丢失。它使用化身号 {incarnation}，并与一个成员同步以追上进度。"
+            ),
+        },
     }
 }
 
-fn rule_zh(me: NodeId, rule: &Rule) -> String {
-    match rule {
-        Rule::LocalUpdate {
-            key,
-            value,
-            version,
-        } => format!(
-            "{me} 写入 {} = {value}：新版本 {}，比它持有的任何版本都新。",
-            key_name(*key),
-            version_name(*version)
-        ),
-        Rule::Round { round, peers, mode } => format!(
-            "第 {round} 轮：{me} 随机选了 {}，和每个节点进行一次 {} 交换。",
-            names(peers),
-            mode_name(*mode)
-        ),
-        Rule::BackupAntiEntropy { peer } => format!(
-            "{me} 另外与 {peer} 做一次反熵 push-pull，这样谣言停止传播的更新也能到达所有节点。"
-        ),
-        Rule::Learn { key, version, from } => format!(
-            "来自 {from} 的 {} {} 比 {me} 持有的新：新版本胜出，{me} 保存它。",
-            key_name(*key),
-            version_name(*version)
-        ),
-        Rule::AlreadyKnown {
-            key,
-            version,
-            have,
-            from,
-        } => format!(
-            "{me} 已持有 {} {}（从 {from} 收到 {}）：冗余接收。",
-            key_name(*key),
-            version_name(*have),
-            version_name(*version)
-        ),
-        Rule::AnswerDigest { to, entries, want } => match want {
-            Some(want) => format!(
-                "{me} 把 {to} 的摘要和自己的存储比较：回复 {entries} 条更新的数据，并索取 {want} 条 {to} 更新的数据（push-pull）。"
-            ),
-            None => format!(
-                "{me} 把 {to} 的摘要和自己的存储比较，回复它更新的 {entries} 条数据（pull）。"
-            ),
-        },
-        Rule::SendBack { to, entries } => {
-            format!("{me} 把 {to} 索取的 {entries} 条数据发回去：push-pull 的第三条消息。")
-        }
-        Rule::Infective { key, version } => format!(
-            "{me} 对 {} {} 变为感染者（infective）：这是它要传播的热谣言。",
-            key_name(*key),
-            version_name(*version)
-        ),
-        Rule::Unnecessary { key, peer, count } => format!(
-            "{peer} 已经知道 {}：一次不必要的接触，{me} 的计数变为 {count}。",
-            key_name(*key)
-        ),
-        Rule::LoseInterest {
-            key,
-            version,
-            reason,
-            count,
-        } => format!(
-            "{me} 对 {} {} 失去兴趣（{}）：变为移除者（removed），不再传播。",
-            key_name(*key),
-            version_name(*version),
-            reason_text(Lang::Zh, *reason, *count)
-        ),
-        Rule::Join { via } => {
-            format!("{me} 通过 {via} 加入集群：双向完整同步存储和成员列表。")
-        }
-        Rule::Welcome { joiner } => {
-            format!("{me} 欢迎 {joiner}：把它加为成员，发送它缺少的数据和成员列表。")
-        }
-        Rule::Reconnect { member } => {
-            format!("{me} 尝试以完整同步联系它认为已死亡的 {member}（分区恢复后集群重新合并）。")
-        }
-        Rule::MemberChange {
-            member,
-            status,
-            incarnation,
-            from,
-            joined,
-        } => {
-            let what = if *joined {
-                "新成员".to_owned()
-            } else {
-                status_name(Lang::Zh, *status).to_owned()
-            };
-            format!(
-                "{me} 从 {from} 得知 {member} 是{what}（化身号 {incarnation}）：这是新消息，应用并继续传播。"
-            )
-        }
-        Rule::Probe { target, seq } => {
-            format!("{me} ping {target}（#{seq}），这是本周期随机选中的成员。")
-        }
-        Rule::ProbeAcked { target, indirect } => {
-            if *indirect {
-                format!("{target} 通过中继回应：存活。")
-            } else {
-                format!("{target} 回应了 ping：存活。")
-            }
-        }
-        Rule::IndirectProbe { target, relays } => format!(
-            "{target} 没有及时回 ack：{me} 请 {} 代它去 ping。",
-            names(relays)
-        ),
-        Rule::RelayProbe { target, origin } => format!("{me} 代 {origin} ping {target}。"),
-        Rule::Suspect {
-            member,
-            incarnation,
-        } => format!(
-            "完全没有 ack：{me} 怀疑 {member}（化身号 {incarnation}）；除非它在怀疑超时前反驳，否则视为死亡。"
-        ),
-        Rule::ConfirmDead {
-            member,
-            incarnation,
-            suspected,
-        } => {
-            if *suspected {
-                format!("{member} 可疑太久：{me} 确认它死亡（化身号 {incarnation}）并传播出去。")
-            } else {
-                format!(
-                    "{member} 没通过探测：没有怀疑机制，{me} 立即宣告它死亡（化身号 {incarnation}）。"
-                )
-            }
-        }
-        Rule::Refute {
-            status,
-            incarnation,
-        } => format!(
-            "{me} 听说自己{}：用更高的化身号 {incarnation} 反驳。",
-            status_name(Lang::Zh, *status)
-        ),
-        Rule::CheckOutcome { passing } => format!(
-            "{me} 的健康检查现在{}；agent 在下次检查时发现。",
-            if *passing { "通过" } else { "失败" }
-        ),
-        Rule::HealthChanged { passing, version } => format!(
-            "{me} 的检查{}：它发布 health({me}) = {}，版本 {}，像其他更新一样传播。",
-            if *passing { "恢复通过" } else { "失败" },
-            if *passing { "通过" } else { "失败" },
-            version_name(*version)
-        ),
-        Rule::NotMember { from } => format!("{me} 还不是成员，忽略来自 {from} 的消息。"),
-        Rule::Restart { incarnation } => format!(
-            "{me} 带着存储重启；谣言和成员视图都已丢失。它使用化身号 {incarnation}，并与一个成员同步以追上进度。"
-        ),
+#[cfg(test)]
+mod tests {
+    use concord_core::gossip::GossipConfig;
+
+    use super::*;
+
+    /// Delivering, dropping, duplicating or delaying a message by hand names it: `Push(x1
+    /// v1@S1) from S1 to S4`, not its id.
+    #[test]
+    fn hand_actions_name_their_message() {
+        crate::view::caption::assert_hand_actions_named(
+            &GossipConfig::default(),
+            5,
+            caption,
+            msg_name,
+        );
     }
 }

@@ -1,21 +1,38 @@
 //! The run's curves, round by round, from the per-round rows the audit keeps (so they are right
 //! after stepping back): the infected fraction of the followed update with the mean-field
-//! prediction of the chosen mode laid over it (Demers et al. §1.3; [`theory::infected_points`]),
+//! prediction of the chosen mode's anti-entropy laid over it (Demers et al. §1.3;
+//! [`theory::infected_points`]; for rumors an upper bound),
 //! the messages each round sent, and the redundant receipts (duplicates) each round caused.
 
 use std::rc::Rc;
 
-use concord_core::gossip::{GossipNode, Key, RoundRow, series, theory};
+use concord_core::gossip::{GossipConfig, GossipNode, Key, RoundRow, series, theory};
 use concord_core::sim::Sim;
 use yew::prelude::*;
 
 use super::caption::{key_name, mode_name};
-use super::text::say;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say};
 use crate::view::chart::{Chart, Line};
 
 /// The prediction is drawn this many rounds out at most.
 const THEORY_ROUNDS: usize = 200;
+
+/// The dashed curve is always anti-entropy's mean field. Under rumor mongering nodes stop
+/// spreading, so it only bounds the run from above; a backup exchange adds contacts the curve
+/// does not count, and then it is only a comparison.
+fn theory_label(lang: Lang, config: &GossipConfig) -> String {
+    let mode = mode_name(config.mode);
+    match (lang, config.model.is_rumor(), config.backup_every > 0) {
+        (Lang::En, false, _) => format!("mean field, {mode} anti-entropy"),
+        (Lang::Zh, false, _) => format!("平均场理论，{mode} 反熵"),
+        (Lang::En, true, false) => {
+            format!("upper bound: {mode} anti-entropy's mean field (rumors stop spreading)")
+        }
+        (Lang::Zh, true, false) => format!("上界：{mode} 反熵的平均场（谣言会停止传播）"),
+        (Lang::En, true, true) => format!("for comparison: {mode} anti-entropy's mean field"),
+        (Lang::Zh, true, true) => format!("对照：{mode} 反熵的平均场"),
+    }
+}
 
 pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
     let Some(first) = sim.nodes().first() else {
@@ -70,11 +87,7 @@ pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
             dashed: false,
         },
         Line {
-            label: match lang {
-                Lang::En => format!("mean field, {} anti-entropy", mode_name(config.mode)),
-                Lang::Zh => format!("平均场理论，{} 反熵", mode_name(config.mode)),
-            }
-            .into(),
+            label: theory_label(lang, &config).into(),
             class: "c2",
             points: predicted,
             dashed: true,
@@ -97,11 +110,11 @@ pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
         <div class="gossip-charts">
             <Chart name="infected" title={say(lang, "Nodes holding the update", "持有该更新的节点比例")}
                 x_label={round} y_label={say(lang, "fraction", "比例")} lines={infected}
-                y_max={Some(1.0)} now={Some(now)} />
+                y_max={Some(1.0)} now={Some(now)} whole_x=true />
             <Chart name="messages" title={say(lang, "Messages per round", "每轮消息数")}
-                x_label={round} y_label={say(lang, "messages", "消息")} lines={messages} now={Some(now)} />
+                x_label={round} y_label={say(lang, "messages", "消息")} lines={messages} now={Some(now)} whole_x=true whole_y=true />
             <Chart name="redundant" title={say(lang, "Duplicates per round", "每轮重复接收")}
-                x_label={round} y_label={say(lang, "entries", "条目")} lines={redundant} now={Some(now)} />
+                x_label={round} y_label={say(lang, "entries", "条目")} lines={redundant} now={Some(now)} whole_x=true whole_y=true />
         </div>
     }
 }

@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
-use super::text::say;
 use super::{focus, sir_of};
 use crate::i18n::Lang;
+use crate::i18n::say;
 
 /// The grid's width in CSS pixels at most; cells are square.
 const GRID_WIDTH: u32 = 640;

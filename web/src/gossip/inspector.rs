@@ -10,8 +10,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::caption::{key_name, kind_name, status_name, version_name};
-use super::text::say;
 use crate::i18n::Lang;
+use crate::i18n::say;
 
 /// At most this many members are listed by name; the rest are counted.
 const MEMBERS_LISTED: usize = 24;

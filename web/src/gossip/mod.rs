@@ -12,7 +12,6 @@
 //! - [`trials`]: push, pull and push-pull compared over many seeded runs.
 //! - [`dense`]: the grid for large clusters.
 //! - [`settings`]: mode, model, fan-out, timing, selection rules, SWIM; how the URL holds them.
-//! - [`text`]: the view's words in English and Chinese.
 
 mod caption;
 mod charts;
@@ -20,20 +19,18 @@ mod dense;
 mod inspector;
 mod panel;
 mod settings;
-mod text;
 mod trials;
 
 use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Timer, Version};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, gap, say};
 use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 use crate::view::controls::CountControl;
 use crate::view::legend::Legend;
 use settings::{Settings, SettingsPanel};
-use text::{gap, say};
 
 /// Clusters of more nodes than this are drawn as a grid of cells, not a ring of circles.
 pub const DENSE_FROM: usize = 60;

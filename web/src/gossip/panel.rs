@@ -9,8 +9,8 @@ use concord_core::sim::{NodeId, Sim};
 use yew::prelude::*;
 
 use super::caption::key_name;
-use super::text::say;
 use crate::i18n::Lang;
+use crate::i18n::say;
 
 /// Clusters up to this size show every member list as a matrix (observer × member).
 const MATRIX_MAX: usize = 24;

@@ -22,8 +22,8 @@ use concord_core::sim::{Time, ms};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::text::say;
 use crate::i18n::Lang;
+use crate::i18n::say;
 use crate::playground::{Options, RunConfig};
 
 pub const FANOUT: (u32, u32) = (1, 10);

@@ -12,8 +12,8 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::caption::mode_name;
-use super::text::say;
 use crate::i18n::Lang;
+use crate::i18n::say;
 
 /// A trial that has not ended after this many rounds stops there.
 const MAX_ROUNDS: u64 = 300;

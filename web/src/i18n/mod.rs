@@ -44,6 +44,20 @@ impl Lang {
     }
 }
 
+/// A phrase in the reader's language, written where it is used in both languages at once, so the
+/// English and the Chinese cannot drift apart: `say(lang, "round", "轮")`.
+pub fn say(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// What goes between two sentences: a space in English, nothing in Chinese.
+pub fn gap(lang: Lang) -> &'static str {
+    say(lang, " ", "")
+}
+
 /// Every fixed string of the interface.
 pub struct Text {
     pub tagline: &'static str,
@@ -149,5 +163,8 @@ pub struct Text {
     pub copy_link: &'static str,
     pub link_copied: &'static str,
     pub copy_failed: &'static str,
+    pub copy_embed: &'static str,
+    pub embed_copied: &'static str,
+    pub embed_copy_failed: &'static str,
     pub volatile_lost: &'static str,
 }

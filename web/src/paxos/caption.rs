@@ -14,10 +14,11 @@
 //! | 7 | 2 | proposer | on a majority of replies: a rejection (result > n) starts again at row 1, else the value is chosen |
 
 use concord_core::paxos::{Msg, PaxosNode, Phase, Proposal, Rule, Stage, Timer};
-use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport};
+use concord_core::sim::{Action, Envelope, Event, NodeId, StepReport};
 
-use super::{num, sentence_gap};
-use crate::i18n::Lang;
+use super::num;
+use crate::i18n::{Lang, gap, say};
+use crate::view::caption::{self as view, Named};
 
 /// The caption of one step: one sentence for the event, one per rule that fired.
 pub fn caption(lang: Lang, report: &StepReport<PaxosNode>) -> String {
@@ -41,7 +42,7 @@ pub fn caption(lang: Lang, report: &StepReport<PaxosNode>) -> String {
             (Lang::Zh, _) => "没有变化。".into(),
         });
     }
-    parts.join(sentence_gap(lang))
+    parts.join(gap(lang))
 }
 
 /// `(1.2, A)`, or `(—, —)` for none.
@@ -84,97 +85,47 @@ pub fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
 }
 
 fn event_text(lang: Lang, report: &StepReport<PaxosNode>) -> Option<String> {
-    Some(match (lang, &report.event) {
-        (Lang::En, Event::Delivered(e)) => {
-            format!(
-                "{} received {} from {}.",
-                e.to,
-                msg_name(lang, &e.msg),
-                e.from
-            )
-        }
-        (Lang::Zh, Event::Delivered(e)) => {
-            format!(
-                "{} 收到来自 {} 的 {}。",
-                e.to,
-                e.from,
-                msg_name(lang, &e.msg)
-            )
-        }
-        (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
+    let named = |e: &Envelope<Msg>| Named::new(msg_name(lang, &e.msg), e);
+    Some(match &report.event {
+        Event::Delivered(e) => view::received(lang, &named(e)),
+        Event::Dropped(e, reason) => view::dropped(lang, &named(e), *reason),
         // The rule that fires says what the timer did.
-        (_, Event::TimerFired(_, Timer::Retry | Timer::Timeout)) => return None,
-        // A hand delivery names its message: the action holds only the id.
-        (_, Event::Acted(Action::Deliver(_))) if report.node.is_some() => {
-            let env = report.message.as_ref()?;
-            let (name, from, to) = (msg_name(lang, &env.msg), env.from, env.to);
-            match lang {
-                Lang::En => {
-                    format!("Delivered by hand, ahead of its time: {name} from {from} to {to}.")
+        Event::TimerFired(_, Timer::Retry | Timer::Timeout) => return None,
+        Event::Acted(action) => match &report.message {
+            Some(e) => {
+                let by_hand = view::by_hand(lang, action, &named(e), report.node.is_some())?;
+                match action {
+                    Action::Drop(_) => [
+                        by_hand.as_str(),
+                        say(
+                            lang,
+                            "Paxos stays safe when messages are lost (§2.1).",
+                            "消息丢失时 Paxos 依然安全（§2.1）。",
+                        ),
+                    ]
+                    .join(gap(lang)),
+                    _ => by_hand,
                 }
-                Lang::Zh => format!("手动提前送达：{from} 发给 {to} 的 {name}。"),
             }
-        }
-        (_, Event::Acted(action)) => return action_text(lang, action),
+            None => return action_text(lang, action),
+        },
     })
-}
-
-fn drop_text(lang: Lang, e: &Envelope<Msg>, reason: DropReason) -> String {
-    let name = msg_name(lang, &e.msg);
-    let (from, to) = (e.from, e.to);
-    match (lang, reason) {
-        (Lang::En, DropReason::Lost) => format!("The network lost {name} from {from} to {to}."),
-        (Lang::En, DropReason::Disconnected) => {
-            format!("{name} from {from} could not reach {to}: the link is cut.")
-        }
-        (Lang::En, DropReason::ReceiverDown) => {
-            format!("{name} from {from} reached {to}, which is down; nobody read it.")
-        }
-        (Lang::Zh, DropReason::Lost) => format!("网络丢失了 {from} 发给 {to} 的 {name}。"),
-        (Lang::Zh, DropReason::Disconnected) => {
-            format!("{from} 发给 {to} 的 {name} 无法送达：链路已断开。")
-        }
-        (Lang::Zh, DropReason::ReceiverDown) => {
-            format!("{from} 发给 {to} 的 {name} 到达时对方已宕机，无人处理。")
-        }
-    }
 }
 
 fn action_text(lang: Lang, action: &Action<PaxosNode>) -> Option<String> {
-    Some(match (lang, action) {
-        (Lang::En, Action::Crash(n)) => format!(
+    match (lang, action) {
+        (Lang::En, Action::Crash(n)) => Some(format!(
             "{n} crashed: it keeps its stable storage (an acceptor's minProposal, acceptedProposal \
              and acceptedValue; a proposer's highest round) but receives nothing and fires no \
              timers (§2.5)."
-        ),
-        (Lang::Zh, Action::Crash(n)) => format!(
+        )),
+        (Lang::Zh, Action::Crash(n)) => Some(format!(
             "{n} 宕机：稳定存储中的内容仍在（acceptor 的 minProposal、acceptedProposal、\
              acceptedValue，proposer 用过的最大轮次），但不再接收消息，计时器也停止（§2.5）。"
-        ),
-        (Lang::En, Action::Deliver(m)) => {
-            format!("Message #{} was delivered ahead of its time.", m.0)
-        }
-        (Lang::Zh, Action::Deliver(m)) => format!("消息 #{} 被提前送达。", m.0),
-        (Lang::En, Action::Drop(m)) => format!(
-            "Message #{} was dropped: Paxos stays safe when messages are lost (§2.1).",
-            m.0
-        ),
-        (Lang::Zh, Action::Drop(m)) => {
-            format!("消息 #{} 被丢弃：消息丢失时 Paxos 依然安全（§2.1）。", m.0)
-        }
-        (Lang::En, Action::Duplicate(m)) => format!("Message #{} was duplicated.", m.0),
-        (Lang::Zh, Action::Duplicate(m)) => format!("消息 #{} 被复制了一份。", m.0),
-        (Lang::En, Action::Delay(m, by)) => {
-            format!("Message #{} was delayed by {} ms.", m.0, by / 1000)
-        }
-        (Lang::Zh, Action::Delay(m, by)) => format!("消息 #{} 被延迟 {} ms。", m.0, by / 1000),
-        (Lang::En, Action::SetNetwork(_)) => "The network settings changed.".into(),
-        (Lang::Zh, Action::SetNetwork(_)) => "网络设置已更改。".into(),
-        (Lang::En, Action::Heal) => "The network healed: every link works again.".into(),
-        (Lang::Zh, Action::Heal) => "网络已恢复：所有链路重新连通。".into(),
+        )),
         // Commands, restarts and fired timers are described by the rules they fire.
-        _ => return None,
-    })
+        _ => view::network(lang, action),
+    }
 }
 
 /// The request a proposer was waiting on answers to, in a stage that can time out.
@@ -187,343 +138,341 @@ fn request_of(stage: Stage) -> &'static str {
 
 fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
     let s = rule.section();
-    match lang {
-        Lang::En => rule_en(me, rule, s),
-        Lang::Zh => rule_zh(me, rule, s),
-    }
-}
-
-fn rule_en(me: NodeId, rule: &Rule, s: &str) -> String {
     match rule {
-        Rule::Propose { value } => format!(
-            "{me} was asked to propose {value}; it drops any attempt in progress and starts over \
-             with a new number (a proposer may make several proposals, {s})."
-        ),
-        Rule::NotAProposer => {
-            format!(
-                "{me} is not a proposer, so it ignores the request: only proposers propose ({s})."
-            )
-        }
-        Rule::SendPrepare { n } => format!(
-            "{me} picked proposal number {n} and sent Prepare({n}) to every acceptor — table rows 1–2, \
-             phase 1 ({s})."
-        ),
+        Rule::Propose { value } => match lang {
+            Lang::En => format!(
+                "{me} was asked to propose {value}; it drops any attempt in progress and starts over \
+                 with a new number (a proposer may make several proposals, {s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 被要求提出 {value}：放弃进行中的尝试，用新的序号重新开始（proposer 可以多次提案，{s}）。"
+            ),
+        },
+        Rule::NotAProposer => match lang {
+            Lang::En => {
+                format!(
+                    "{me} is not a proposer, so it ignores the request: only proposers propose ({s})."
+                )
+            }
+            Lang::Zh => {
+                format!("{me} 不是 proposer，忽略该请求：只有 proposer 才能提案（{s}）。")
+            }
+        },
+        Rule::SendPrepare { n } => match lang {
+            Lang::En => format!(
+                "{me} picked proposal number {n} and sent Prepare({n}) to every acceptor — table rows 1–2, \
+                 phase 1 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 生成提案序号 {n}，并广播 Prepare({n}) 给所有 acceptor——表格第 1–2 行，第一阶段（{s}）。"
+            ),
+        },
         Rule::CountPromise {
             from,
             n,
             promises,
             needed,
-        } => format!(
-            "{me} counted {from}'s promise for {n}: {promises} of the {needed} it needs — table row 4 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} counted {from}'s promise for {n}: {promises} of the {needed} it needs — table row 4 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 收到 {from} 对 {n} 的承诺：已有 {promises} 个，需要 {needed} 个——表格第 4 行（{s}）。"
+            ),
+        },
         Rule::AdoptValue {
             n,
             value,
             accepted_in,
             own,
-        } => format!(
-            "A majority promised {n}, and some had already accepted a value: {me} gives up its own \
-             {own} and takes {value}, the acceptedValue of the highest acceptedProposal ({accepted_in}) \
-             — table row 4, P2c ({s})."
-        ),
-        Rule::OwnValue { n, value } => format!(
-            "A majority promised {n} and none had accepted anything, so {me} is free to propose its \
-             own value {value} — table row 4 ({s})."
-        ),
-        Rule::IgnoreAccepted { n, value, ignored } => format!(
-            "BROKEN: a majority promised {n}, and one had accepted {} under {}; table row 4 says {me} \
-             must propose {}, but with \"ignore accepted values\" on it proposes its own {value} \
-             (breaks P2c, {s}).",
-            ignored.value, ignored.n, ignored.value
-        ),
-        Rule::SendAccept { n, value } => format!(
-            "{me} sent Accept({n}, {value}) to every acceptor — table row 5, phase 2 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "A majority promised {n}, and some had already accepted a value: {me} gives up its own \
+                 {own} and takes {value}, the acceptedValue of the highest acceptedProposal ({accepted_in}) \
+                 — table row 4, P2c ({s})."
+            ),
+            Lang::Zh => format!(
+                "多数派承诺了 {n}，且有 acceptor 已接受过值：{me} 放弃自己的 {own}，改用 acceptedProposal \
+                 序号最大（{accepted_in}）的 acceptedValue {value}——表格第 4 行，P2c（{s}）。"
+            ),
+        },
+        Rule::OwnValue { n, value } => match lang {
+            Lang::En => format!(
+                "A majority promised {n} and none had accepted anything, so {me} is free to propose its \
+                 own value {value} — table row 4 ({s})."
+            ),
+            Lang::Zh => format!(
+                "多数派承诺了 {n}，且都没有接受过任何值，所以 {me} 可以提出自己的值 {value}——表格第 4 行（{s}）。"
+            ),
+        },
+        Rule::IgnoreAccepted { n, value, ignored } => match lang {
+            Lang::En => format!(
+                "BROKEN: a majority promised {n}, and one had accepted {} under {}; table row 4 says {me} \
+                 must propose {}, but with \"ignore accepted values\" on it proposes its own {value} \
+                 (breaks P2c, {s}).",
+                ignored.value, ignored.n, ignored.value
+            ),
+            Lang::Zh => format!(
+                "已破坏：多数派承诺了 {n}，其中有 acceptor 在 {} 接受过 {}；按表格第 4 行 {me} 必须提出 {}，\
+                 但“忽略已接受的值”开关打开，它仍提出自己的 {value}（破坏 P2c，{s}）。",
+                ignored.n, ignored.value, ignored.value
+            ),
+        },
+        Rule::SendAccept { n, value } => match lang {
+            Lang::En => format!(
+                "{me} sent Accept({n}, {value}) to every acceptor — table row 5, phase 2 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 广播 Accept({n}, {value}) 给所有 acceptor——表格第 5 行，第二阶段（{s}）。"
+            ),
+        },
         Rule::CountAccepted {
             from,
             n,
             accepted,
             needed,
-        } => format!(
-            "{me} counted {from}'s acceptance of {n}: {accepted} of the {needed} it needs — table row 7 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} counted {from}'s acceptance of {n}: {accepted} of the {needed} it needs — table row 7 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 收到 {from} 对 {n} 的接受：已有 {accepted} 个，需要 {needed} 个——表格第 7 行（{s}）。"
+            ),
+        },
         Rule::Chosen {
             n,
             value,
             acceptors,
-        } => format!(
-            "{acceptors} acceptors, the quorum {me} waits for, accepted ({n}, {value}) and none \
-             refused: {me} knows {value} is chosen — table row 7 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{acceptors} acceptors, the quorum {me} waits for, accepted ({n}, {value}) and none \
+                 refused: {me} knows {value} is chosen — table row 7 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{acceptors} 个 acceptor（{me} 等待的法定人数）接受了 ({n}, {value})，且没有拒绝：\
+                 {me} 得知 {value} 已被确认——表格第 7 行（{s}）。"
+            ),
+        },
         Rule::Abandon {
             from,
             n,
             min_proposal,
             phase,
-        } => {
-            let what = match phase {
-                Phase::Prepare => "Prepare",
-                Phase::Accept => "Accept",
-            };
-            format!(
-                "{from} refused {me}'s {what}({n}): it has promised {min_proposal} (result > n). {me} \
-                 abandons {n} and will start again at row 1 with a higher number — table row 7 ({s})."
-            )
-        }
-        Rule::Timeout { n, stage } => format!(
-            "No majority answered {me}'s {}({n}) in time (messages lost, or acceptors down): it \
-             abandons {n} ({s}).",
-            request_of(*stage)
-        ),
-        Rule::Backoff {
-            delay, randomized, ..
-        } => {
-            let ms = *delay as f64 / 1000.0;
-            if *randomized {
+        } => match lang {
+            Lang::En => {
+                let what = match phase {
+                    Phase::Prepare => "Prepare",
+                    Phase::Accept => "Accept",
+                };
                 format!(
-                    "{me} waits {ms:.1} ms, drawn at random, before retrying, so that two proposers \
-                     stop pre-empting each other ({s})."
-                )
-            } else {
-                format!(
-                    "{me} waits a fixed {ms:.1} ms before retrying (randomized back-off is off): two \
-                     proposers can keep pre-empting each other for ever ({s})."
+                    "{from} refused {me}'s {what}({n}): it has promised {min_proposal} (result > n). {me} \
+                     abandons {n} and will start again at row 1 with a higher number — table row 7 ({s})."
                 )
             }
-        }
+            Lang::Zh => {
+                let what = match phase {
+                    Phase::Prepare => "Prepare",
+                    Phase::Accept => "Accept",
+                };
+                format!(
+                    "{from} 拒绝了 {me} 的 {what}({n})：它已承诺 {min_proposal}（result > n）。{me} 放弃 {n}，\
+                     之后用更大的序号从第 1 行重新开始——表格第 7 行（{s}）。"
+                )
+            }
+        },
+        Rule::Timeout { n, stage } => match lang {
+            Lang::En => format!(
+                "No majority answered {me}'s {}({n}) in time (messages lost, or acceptors down): it \
+                 abandons {n} ({s}).",
+                request_of(*stage)
+            ),
+            Lang::Zh => format!(
+                "{me} 的 {}({n}) 没有在时限内得到多数派回复（消息丢失或 acceptor 宕机）：放弃 {n}（{s}）。",
+                request_of(*stage)
+            ),
+        },
+        Rule::Backoff {
+            delay, randomized, ..
+        } => match lang {
+            Lang::En => {
+                let ms = *delay as f64 / 1000.0;
+                if *randomized {
+                    format!(
+                        "{me} waits {ms:.1} ms, drawn at random, before retrying, so that two proposers \
+                         stop pre-empting each other ({s})."
+                    )
+                } else {
+                    format!(
+                        "{me} waits a fixed {ms:.1} ms before retrying (randomized back-off is off): two \
+                         proposers can keep pre-empting each other for ever ({s})."
+                    )
+                }
+            }
+            Lang::Zh => {
+                let ms = *delay as f64 / 1000.0;
+                if *randomized {
+                    format!(
+                        "{me} 随机等待 {ms:.1} ms 再重试，让两个 proposer 不再互相抢占（{s}）。"
+                    )
+                } else {
+                    format!(
+                        "{me} 固定等待 {ms:.1} ms 再重试（随机退避已关闭）：两个 proposer 可能永远互相抢占（{s}）。"
+                    )
+                }
+            }
+        },
         Rule::Retry {
             previous,
             n,
             retries,
-        } => format!(
-            "{me} tries again with {n}, above {previous} (retry {retries}) — back to table row 1 ({s})."
-        ),
-        Rule::IgnoreStale { from, n } => format!(
-            "{me} ignored {from}'s reply about {n}: it has already moved past that proposal ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} tries again with {n}, above {previous} (retry {retries}) — back to table row 1 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{me} 用比 {previous} 更大的 {n} 再试一次（第 {retries} 次重试）——回到表格第 1 行（{s}）。"
+            ),
+        },
+        Rule::IgnoreStale { from, n } => match lang {
+            Lang::En => format!(
+                "{me} ignored {from}'s reply about {n}: it has already moved past that proposal ({s})."
+            ),
+            Lang::Zh => {
+                format!("{me} 忽略了 {from} 关于 {n} 的回复：它已不在那个提案上了（{s}）。")
+            }
+        },
         Rule::GivePromise {
             proposer,
             n,
             previous,
             accepted,
-        } => format!(
-            "{n} > minProposal ({}), so {me} sets minProposal = {n}, promises {proposer} to accept \
-             nothing numbered below it, and replies with (acceptedProposal, acceptedValue) = {} — \
-             table row 3, P1a ({s}).",
-            num(*previous),
-            pair(accepted)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} > minProposal ({}), so {me} sets minProposal = {n}, promises {proposer} to accept \
+                 nothing numbered below it, and replies with (acceptedProposal, acceptedValue) = {} — \
+                 table row 3, P1a ({s}).",
+                num(*previous),
+                pair(accepted)
+            ),
+            Lang::Zh => format!(
+                "{n} 大于 minProposal（{}），所以 {me} 令 minProposal = {n}，承诺 {proposer} 不再接受更小的序号，\
+                 并回复 (acceptedProposal, acceptedValue) = {}——表格第 3 行，P1a（{s}）。",
+                num(*previous),
+                pair(accepted)
+            ),
+        },
         Rule::NackPrepare {
             proposer,
             n,
             min_proposal,
-        } => format!(
-            "{n} is not above minProposal ({min_proposal}), so {me} refuses {proposer}'s Prepare and \
-             tells it {min_proposal} — table row 3 ({s})."
-        ),
-        Rule::AcceptProposal { proposer, n, value } => format!(
-            "{n} ≥ minProposal, so {me} sets acceptedProposal = minProposal = {n}, acceptedValue = \
-             {value}, and tells {proposer} and the learners — table row 6 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} is not above minProposal ({min_proposal}), so {me} refuses {proposer}'s Prepare and \
+                 tells it {min_proposal} — table row 3 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} 不大于 minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Prepare，\
+                 并告诉它 {min_proposal}——表格第 3 行（{s}）。"
+            ),
+        },
+        Rule::AcceptProposal { proposer, n, value } => match lang {
+            Lang::En => format!(
+                "{n} ≥ minProposal, so {me} sets acceptedProposal = minProposal = {n}, acceptedValue = \
+                 {value}, and tells {proposer} and the learners — table row 6 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} ≥ minProposal，所以 {me} 令 acceptedProposal = minProposal = {n}，acceptedValue = {value}，\
+                 并通知 {proposer} 和所有 learner——表格第 6 行（{s}）。"
+            ),
+        },
         Rule::NackAccept {
             proposer,
             n,
             min_proposal,
-        } => format!(
-            "{n} < minProposal ({min_proposal}), so {me} refuses {proposer}'s Accept and replies \
-             with {min_proposal} (result > n) — table row 6 ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{n} < minProposal ({min_proposal}), so {me} refuses {proposer}'s Accept and replies \
+                 with {min_proposal} (result > n) — table row 6 ({s})."
+            ),
+            Lang::Zh => format!(
+                "{n} < minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Accept，\
+                 回复 {min_proposal}（result > n）——表格第 6 行（{s}）。"
+            ),
+        },
         Rule::AcceptBelowPromise {
             proposer,
             n,
             value,
             min_proposal,
-        } => format!(
-            "BROKEN: {me} promised {min_proposal}, yet accepts {proposer}'s ({n}, {value}); table row \
-             6 allows it only if n ≥ minProposal (breaks P1a, {s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "BROKEN: {me} promised {min_proposal}, yet accepts {proposer}'s ({n}, {value}); table row \
+                 6 allows it only if n ≥ minProposal (breaks P1a, {s})."
+            ),
+            Lang::Zh => format!(
+                "已破坏：{me} 已承诺 {min_proposal}，却接受了 {proposer} 的 ({n}, {value})；\
+                 表格第 6 行只允许 n ≥ minProposal 时接受（破坏 P1a，{s}）。"
+            ),
+        },
         Rule::HearAccepted {
             from,
             n,
             count,
             needed,
-        } => format!(
-            "Learner {me} heard that {from} accepted {n}: {count} acceptors so far, {needed} needed \
-             ({s})."
-        ),
-        Rule::Learn { n, value } => format!(
-            "Learner {me} learned that {value} is chosen: enough acceptors accepted ({n}, {value}) ({s})."
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "Learner {me} heard that {from} accepted {n}: {count} acceptors so far, {needed} needed \
+                 ({s})."
+            ),
+            Lang::Zh => format!(
+                "learner {me} 得知 {from} 接受了 {n}：目前共 {count} 个 acceptor，需要 {needed} 个（{s}）。"
+            ),
+        },
+        Rule::Learn { n, value } => match lang {
+            Lang::En => format!(
+                "Learner {me} learned that {value} is chosen: enough acceptors accepted ({n}, {value}) ({s})."
+            ),
+            Lang::Zh => format!(
+                "learner {me} 得知 {value} 已被选定：足够多的 acceptor 接受了 ({n}, {value})（{s}）。"
+            ),
+        },
         Rule::Restart {
             min_proposal,
             accepted,
             round,
-        } => format!(
-            "{me} restarted with its stable storage: minProposal {}, (acceptedProposal, \
-             acceptedValue) = {}, highest round {round}. The proposal in progress and what it had \
-             heard are gone ({s}).",
-            num(*min_proposal),
-            pair(accepted)
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "{me} restarted with its stable storage: minProposal {}, (acceptedProposal, \
+                 acceptedValue) = {}, highest round {round}. The proposal in progress and what it had \
+                 heard are gone ({s}).",
+                num(*min_proposal),
+                pair(accepted)
+            ),
+            Lang::Zh => format!(
+                "{me} 带着稳定存储重启：minProposal {}，(acceptedProposal, acceptedValue) = {}，\
+                 最大轮次 {round}。进行中的提案和已收到的消息都已丢失（{s}）。",
+                num(*min_proposal),
+                pair(accepted)
+            ),
+        },
     }
 }
 
-fn rule_zh(me: NodeId, rule: &Rule, s: &str) -> String {
-    match rule {
-        Rule::Propose { value } => format!(
-            "{me} 被要求提出 {value}：放弃进行中的尝试，用新的序号重新开始（proposer 可以多次提案，{s}）。"
-        ),
-        Rule::NotAProposer => {
-            format!("{me} 不是 proposer，忽略该请求：只有 proposer 才能提案（{s}）。")
-        }
-        Rule::SendPrepare { n } => format!(
-            "{me} 生成提案序号 {n}，并广播 Prepare({n}) 给所有 acceptor——表格第 1–2 行，第一阶段（{s}）。"
-        ),
-        Rule::CountPromise {
-            from,
-            n,
-            promises,
-            needed,
-        } => format!(
-            "{me} 收到 {from} 对 {n} 的承诺：已有 {promises} 个，需要 {needed} 个——表格第 4 行（{s}）。"
-        ),
-        Rule::AdoptValue {
-            n,
-            value,
-            accepted_in,
-            own,
-        } => format!(
-            "多数派承诺了 {n}，且有 acceptor 已接受过值：{me} 放弃自己的 {own}，改用 acceptedProposal \
-             序号最大（{accepted_in}）的 acceptedValue {value}——表格第 4 行，P2c（{s}）。"
-        ),
-        Rule::OwnValue { n, value } => format!(
-            "多数派承诺了 {n}，且都没有接受过任何值，所以 {me} 可以提出自己的值 {value}——表格第 4 行（{s}）。"
-        ),
-        Rule::IgnoreAccepted { n, value, ignored } => format!(
-            "已破坏：多数派承诺了 {n}，其中有 acceptor 在 {} 接受过 {}；按表格第 4 行 {me} 必须提出 {}，\
-             但“忽略已接受的值”开关打开，它仍提出自己的 {value}（破坏 P2c，{s}）。",
-            ignored.n, ignored.value, ignored.value
-        ),
-        Rule::SendAccept { n, value } => format!(
-            "{me} 广播 Accept({n}, {value}) 给所有 acceptor——表格第 5 行，第二阶段（{s}）。"
-        ),
-        Rule::CountAccepted {
-            from,
-            n,
-            accepted,
-            needed,
-        } => format!(
-            "{me} 收到 {from} 对 {n} 的接受：已有 {accepted} 个，需要 {needed} 个——表格第 7 行（{s}）。"
-        ),
-        Rule::Chosen {
-            n,
-            value,
-            acceptors,
-        } => format!(
-            "{acceptors} 个 acceptor（{me} 等待的法定人数）接受了 ({n}, {value})，且没有拒绝：\
-             {me} 得知 {value} 已被确认——表格第 7 行（{s}）。"
-        ),
-        Rule::Abandon {
-            from,
-            n,
-            min_proposal,
-            phase,
-        } => {
-            let what = match phase {
-                Phase::Prepare => "Prepare",
-                Phase::Accept => "Accept",
-            };
-            format!(
-                "{from} 拒绝了 {me} 的 {what}({n})：它已承诺 {min_proposal}（result > n）。{me} 放弃 {n}，\
-                 之后用更大的序号从第 1 行重新开始——表格第 7 行（{s}）。"
-            )
-        }
-        Rule::Timeout { n, stage } => format!(
-            "{me} 的 {}({n}) 没有在时限内得到多数派回复（消息丢失或 acceptor 宕机）：放弃 {n}（{s}）。",
-            request_of(*stage)
-        ),
-        Rule::Backoff {
-            delay, randomized, ..
-        } => {
-            let ms = *delay as f64 / 1000.0;
-            if *randomized {
-                format!("{me} 随机等待 {ms:.1} ms 再重试，让两个 proposer 不再互相抢占（{s}）。")
-            } else {
-                format!(
-                    "{me} 固定等待 {ms:.1} ms 再重试（随机退避已关闭）：两个 proposer 可能永远互相抢占（{s}）。"
-                )
-            }
-        }
-        Rule::Retry {
-            previous,
-            n,
-            retries,
-        } => format!(
-            "{me} 用比 {previous} 更大的 {n} 再试一次（第 {retries} 次重试）——回到表格第 1 行（{s}）。"
-        ),
-        Rule::IgnoreStale { from, n } => {
-            format!("{me} 忽略了 {from} 关于 {n} 的回复：它已不在那个提案上了（{s}）。")
-        }
-        Rule::GivePromise {
-            proposer,
-            n,
-            previous,
-            accepted,
-        } => format!(
-            "{n} 大于 minProposal（{}），所以 {me} 令 minProposal = {n}，承诺 {proposer} 不再接受更小的序号，\
-             并回复 (acceptedProposal, acceptedValue) = {}——表格第 3 行，P1a（{s}）。",
-            num(*previous),
-            pair(accepted)
-        ),
-        Rule::NackPrepare {
-            proposer,
-            n,
-            min_proposal,
-        } => format!(
-            "{n} 不大于 minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Prepare，\
-             并告诉它 {min_proposal}——表格第 3 行（{s}）。"
-        ),
-        Rule::AcceptProposal { proposer, n, value } => format!(
-            "{n} ≥ minProposal，所以 {me} 令 acceptedProposal = minProposal = {n}，acceptedValue = {value}，\
-             并通知 {proposer} 和所有 learner——表格第 6 行（{s}）。"
-        ),
-        Rule::NackAccept {
-            proposer,
-            n,
-            min_proposal,
-        } => format!(
-            "{n} < minProposal（{min_proposal}），所以 {me} 拒绝 {proposer} 的 Accept，\
-             回复 {min_proposal}（result > n）——表格第 6 行（{s}）。"
-        ),
-        Rule::AcceptBelowPromise {
-            proposer,
-            n,
-            value,
-            min_proposal,
-        } => format!(
-            "已破坏：{me} 已承诺 {min_proposal}，却接受了 {proposer} 的 ({n}, {value})；\
-             表格第 6 行只允许 n ≥ minProposal 时接受（破坏 P1a，{s}）。"
-        ),
-        Rule::HearAccepted {
-            from,
-            n,
-            count,
-            needed,
-        } => format!(
-            "learner {me} 得知 {from} 接受了 {n}：目前共 {count} 个 acceptor，需要 {needed} 个（{s}）。"
-        ),
-        Rule::Learn { n, value } => format!(
-            "learner {me} 得知 {value} 已被选定：足够多的 acceptor 接受了 ({n}, {value})（{s}）。"
-        ),
-        Rule::Restart {
-            min_proposal,
-            accepted,
-            round,
-        } => format!(
-            "{me} 带着稳定存储重启：minProposal {}，(acceptedProposal, acceptedValue) = {}，\
-             最大轮次 {round}。进行中的提案和已收到的消息都已丢失（{s}）。",
-            num(*min_proposal),
-            pair(accepted)
-        ),
+#[cfg(test)]
+mod tests {
+    use concord_core::paxos::PaxosConfig;
+
+    use super::*;
+
+    /// Delivering, dropping, duplicating or delaying a message by hand names it: `Prepare(1.1)
+    /// from S1 to S3`, not its id.
+    #[test]
+    fn hand_actions_name_their_message() {
+        crate::view::caption::assert_hand_actions_named(
+            &PaxosConfig::default(),
+            3,
+            caption,
+            msg_name,
+        );
     }
 }

@@ -19,7 +19,7 @@ use concord_core::paxos::{Msg, PaxosNode, Phase, ProposalNum, Roles, Rule, Stage
 use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, Violation};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, gap};
 use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::legend::Legend;
@@ -212,7 +212,7 @@ impl ProtocolView for PaxosNode {
             if auto { x.start_auto } else { x.start_manual },
             x.press_play,
         ];
-        parts.join(sentence_gap(lang))
+        parts.join(gap(lang))
     }
 
     fn node_panel(
@@ -275,14 +275,6 @@ impl ProtocolView for PaxosNode {
 /// Whether some node plays several roles (the colocated layout, §2.5).
 fn is_colocated(sim: &Sim<PaxosNode>) -> bool {
     sim.nodes().iter().any(|s| s.state.roles.0.count_ones() > 1)
-}
-
-/// What goes between two sentences: a space in English, nothing in Chinese.
-fn sentence_gap(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => " ",
-        Lang::Zh => "",
-    }
 }
 
 /// A proposal number, or `—` for none.

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::view::cluster::Cluster;
 use crate::view::controls::{ControlSet, Controls};
-use crate::view::copy_link::CopyLink;
+use crate::view::copy::CopyButton;
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
 use crate::view::full_link::FullLink;
 use crate::view::message::{MessageInspector, MsgCommand, MsgView};
@@ -388,9 +388,21 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 selected_msg={selected.and_then(Selection::msg).map(|m| m.0)} on_select_msg={on_select_msg.clone()} />
         }
     });
+    // The link also goes to the address bar, where a reader whose clipboard is barred finds it.
     let link = {
         let player = player.clone();
-        Callback::from(move |_| permalink::permalink(&player.state().history))
+        Callback::from(move |_| {
+            let href = permalink::permalink(&player.state().history);
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+            }
+            href
+        })
+    };
+    let embed_code = {
+        let player = player.clone();
+        Callback::from(move |_| permalink::embed_code(P::ALGO, &player.state().history))
     };
     let on_export = {
         let (player, send, run) = (player.clone(), send.clone(), run.clone());
@@ -501,7 +513,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
                         groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} />
                     <div class="panel share">
-                        <CopyLink {lang} {link} />
+                        <CopyButton action="copy-link" labels={[t.copy_link, t.link_copied, t.copy_failed]} text={link} />
+                        <CopyButton action="copy-embed" labels={[t.copy_embed, t.embed_copied, t.embed_copy_failed]}
+                            text={embed_code} show=true />
                         <button data-action="export" onclick={on_export}>{ t.export_run }</button>
                         <label class="import">
                             <span>{ t.import_run }</span>

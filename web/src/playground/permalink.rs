@@ -45,6 +45,33 @@ pub fn permalink<P: Protocol>(history: &History<P>) -> String {
     format!("{base}{}", fragment(history))
 }
 
+/// What "Copy embed code" copies: an iframe of this page with `embed=1`, showing the run as it
+/// stands (the configuration in the query, the run in the fragment), for another page to include.
+pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
+        .unwrap_or_else(|_| web_sys::UrlSearchParams::new().expect("an empty query"));
+    // The fragment holds the step; a frame that played by itself would leave the moment.
+    for key in ["embed", "autoplay", "step"] {
+        query.delete(key);
+    }
+    let seed = query.get("seed").unwrap_or_default();
+    let src = format!(
+        "{}{}?embed=1&{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        String::from(query.to_string()),
+        fragment(history)
+    );
+    format!(
+        "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
+         title=\"Concord: {algo}, seed {seed}\"></iframe>",
+        src.replace('&', "&amp;").replace('"', "&quot;")
+    )
+}
+
 /// A run saved to a file: what the URL's query and fragment hold, as one JSON document.
 #[derive(Serialize, Deserialize)]
 pub struct RunFile {

@@ -41,6 +41,12 @@ pub struct ChartProps {
     /// Where the run stands, drawn as a vertical marker.
     #[prop_or_default]
     pub now: Option<f64>,
+    /// Ticks at whole numbers only, for axes of rounds or counts: an empty chart reads 0 to 1,
+    /// never "0.2 messages".
+    #[prop_or_default]
+    pub whole_x: bool,
+    #[prop_or_default]
+    pub whole_y: bool,
 }
 
 /// Drawing size in `viewBox` units, and the margins that hold the axes' labels.
@@ -66,8 +72,9 @@ pub fn Chart(p: &ChartProps) -> Html {
         .unwrap_or_else(|| points().map(|&(_, y)| y).fold(0.0, f64::max));
     let x_lo = points().map(|&(x, _)| x).fold(0.0, f64::min);
     let y_lo = points().map(|&(_, y)| y).fold(0.0, f64::min);
-    let xs = Axis::new(x_lo, x_hi, TICKS_X);
-    let ys = Axis::new(y_lo, y_hi, TICKS_Y);
+    let whole = |axis: Axis, whole: bool| if whole { axis.whole() } else { axis };
+    let xs = whole(Axis::new(x_lo, x_hi, TICKS_X), p.whole_x);
+    let ys = whole(Axis::new(y_lo, y_hi, TICKS_Y), p.whole_y);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let sx = |x: f64| LEFT + xs.fraction(x) * plot_w;
@@ -167,6 +174,19 @@ impl Axis {
             lo: (lo / step).floor() * step,
             hi: (hi / step - 1e-9).ceil() * step,
             step,
+        }
+    }
+
+    /// The same range with ticks at whole numbers only: a step of at least 1.
+    pub fn whole(self) -> Axis {
+        if self.step >= 1.0 {
+            return self;
+        }
+        let lo = self.lo.floor();
+        Axis {
+            lo,
+            hi: self.hi.ceil().max(lo + 1.0),
+            step: 1.0,
         }
     }
 
@@ -293,6 +313,13 @@ mod tests {
         assert!(e.hi > e.lo);
         assert_eq!(e.fraction(e.lo), 0.0);
         assert_eq!(e.fraction(e.hi), 1.0);
+        // Whole numbers only: an empty count axis is 0 to 1, a wide one keeps its step.
+        let w = Axis::new(0.0, 0.0, 5).whole();
+        assert_eq!((w.lo, w.hi, w.step), (0.0, 1.0, 1.0));
+        assert_eq!(w.ticks(), vec![0.0, 1.0]);
+        let w = Axis::new(0.0, 2.5, 5).whole();
+        assert_eq!((w.lo, w.hi, w.step), (0.0, 3.0, 1.0));
+        assert_eq!(Axis::new(0.0, 17.0, 6).whole().step, 5.0);
     }
 
     #[test]
