@@ -7,123 +7,14 @@
 //! violation the switch makes possible: a checker that never fires cannot pass.
 
 use concord_core::raft::invariants::{
-    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
+    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY,
 };
-use concord_core::raft::{Breaks, Command, Op, RaftConfig, RaftNode, Role};
-use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Violation, ms};
+use concord_core::raft::linearizability::LINEARIZABILITY;
+use concord_core::raft::{Breaks, RaftConfig, RaftNode, ReadMode, Role};
+use concord_core::sim::Sim;
+use raft_common::chaos::{Plan, first_violation, over_seeds, run};
 
-/// How a run goes: chaos (crashes, restarts, loss, duplication, cuts, partitions and, with
-/// `clients`, client requests and retries) for `chaos_ms`, then a healthy network for `calm_ms`.
-#[derive(Clone, Copy)]
-struct Plan {
-    /// Cluster sizes are `1..=max_nodes`, by seed.
-    max_nodes: u64,
-    chaos_ms: u64,
-    calm_ms: u64,
-    clients: bool,
-    /// Hunt leaders (Figure 8's pattern): client requests go mostly to the leader, which is then
-    /// often cut off alone right away, before it can replicate them; heals come more often.
-    hunt_leaders: bool,
-}
-
-fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
-    let n = 1 + (seed % plan.max_nodes) as usize;
-    let sim_config = SimConfig {
-        seed,
-        nodes: n,
-        net: Default::default(),
-    };
-    let mut sim = Sim::<RaftNode>::new(sim_config, config).unwrap();
-    // The fault schedule has its own stream, so it does not disturb the run's randomness.
-    let mut faults = SimRng::new(seed, u64::MAX);
-    let act = |sim: &mut Sim<RaftNode>, action| {
-        let at = sim.now();
-        sim.apply(Input::Act { at, action }).unwrap();
-    };
-    // Three clients, each with its next sequence number.
-    let mut next_seq = [1u64; 3];
-    let mut t = 0;
-    while t < ms(plan.chaos_ms) {
-        t += ms(25);
-        sim.run_until(t);
-        let mut node = NodeId(faults.below(n as u64) as u16);
-        let up = sim.nodes()[node.index()].up;
-        match faults.below(100) {
-            0..4 if up => act(&mut sim, Action::Crash(node)),
-            4..10 if !up => act(&mut sim, Action::Restart(node)),
-            10..13 => {
-                let mut net = sim.config().net.clone();
-                net.loss = faults.below(40) as f64 / 100.0;
-                net.duplicate = faults.below(10) as f64 / 100.0;
-                act(&mut sim, Action::SetNetwork(net));
-            }
-            13..15 => {
-                let side: Vec<NodeId> = NodeId::all(n).filter(|_| faults.chance(0.5)).collect();
-                act(&mut sim, Action::Partition(vec![side]));
-            }
-            15..17 => {
-                let other = NodeId(faults.below(n as u64) as u16);
-                act(&mut sim, Action::Cut(node, other));
-            }
-            17..19 => act(&mut sim, Action::Heal),
-            19..55 if plan.clients && (up || plan.hunt_leaders) => {
-                if plan.hunt_leaders
-                    && let Some(leader) = sim
-                        .nodes()
-                        .iter()
-                        .find(|s| s.up && s.state.role() == Role::Leader)
-                        .filter(|_| faults.chance(0.7))
-                {
-                    node = leader.state.id;
-                }
-                if !sim.nodes()[node.index()].up {
-                    continue;
-                }
-                let client = faults.below(3) as usize;
-                // A quarter of the time, retry the last request instead of sending a new one.
-                let retry = next_seq[client] > 1 && faults.chance(0.25);
-                let seq = if retry {
-                    next_seq[client] - 1
-                } else {
-                    next_seq[client] += 1;
-                    next_seq[client] - 1
-                };
-                let key = ["a", "b"][faults.below(2) as usize];
-                let v = faults.below(10) as i64;
-                let op = match faults.below(4) {
-                    0 => Op::set(key, v),
-                    1 => Op::add(key, v),
-                    2 => Op::del(key),
-                    _ => Op::get(key),
-                };
-                let cmd = Command::Client {
-                    client: client as u32 + 1,
-                    seq,
-                    op,
-                };
-                act(&mut sim, Action::Command(node, cmd));
-                if plan.hunt_leaders && faults.chance(0.8) {
-                    act(&mut sim, Action::Partition(vec![vec![node]]));
-                }
-            }
-            55..63 if plan.hunt_leaders => act(&mut sim, Action::Heal),
-            _ => {}
-        }
-    }
-    act(&mut sim, Action::Heal);
-    act(&mut sim, Action::SetNetwork(Default::default()));
-    for id in NodeId::all(n) {
-        if !sim.nodes()[id.index()].up {
-            act(&mut sim, Action::Restart(id));
-        }
-    }
-    sim.run_until(t + ms(plan.calm_ms));
-    sim
-}
-
-fn first_violation(sim: &Sim<RaftNode>) -> Option<&Violation> {
-    sim.violations().first()
-}
+mod raft_common;
 
 /// After the calm: one leader, of the newest term, followed by everyone; every server holds the
 /// leader's log (a follower may keep a stale suffix past the leader's last entry, which Raft
@@ -152,7 +43,10 @@ fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
         if (n.term(), v.leader) != (top, Some(leader.id)) {
             return Err(format!("{} does not follow the leader", n.id));
         }
-        if n.persistent.entries(1, last) != leader.persistent.log.stored() {
+        // With snapshots, the entries both still store; the state machines cover the rest.
+        let (p, lp) = (&n.persistent, &leader.persistent);
+        let from = p.log.first_index().max(lp.log.first_index());
+        if p.last_log_index() < last || p.entries(from, last) != lp.entries(from, last) {
             return Err(format!("{}'s log differs from the leader's", n.id));
         }
         if (v.commit_index, v.last_applied) != (last, last) {
@@ -168,30 +62,6 @@ fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
     Ok(())
 }
 
-/// Run `check` on seeds `0..seeds` over two threads; panic with the smallest failing seed.
-fn over_seeds(seeds: u64, check: impl Fn(u64) -> Result<(), String> + Sync) {
-    const THREADS: u64 = 2;
-    let failures: Vec<(u64, String)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..THREADS)
-            .map(|t| {
-                let check = &check;
-                s.spawn(move || {
-                    (t..seeds)
-                        .step_by(THREADS as usize)
-                        .find_map(|seed| check(seed).err().map(|e| (seed, e)))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().unwrap())
-            .collect()
-    });
-    if let Some((seed, why)) = failures.into_iter().min_by_key(|(seed, _)| *seed) {
-        panic!("seed={seed}: {why}");
-    }
-}
-
 /// Election Safety (Figure 3) under crashes, restarts, loss, duplication, cuts and partitions;
 /// and liveness once healthy (§5.2: "randomized election timeouts … ensure that split votes are
 /// rare and that they are resolved quickly").
@@ -204,6 +74,8 @@ fn election_safety_and_liveness_over_1000_seeds() {
         calm_ms: 4_000,
         clients: false,
         hunt_leaders: false,
+        transfers: false,
+        changes: false,
     };
     over_seeds(1_000, |seed| {
         let sim = run(seed, &config, plan);
@@ -214,23 +86,61 @@ fn election_safety_and_liveness_over_1000_seeds() {
     });
 }
 
+/// The settings the 10,000-seed run rotates through, by seed: gets through the log (the
+/// paper's basic Raft); ReadIndex (thesis §6.4); lease reads with CheckQuorum (§6.4.1, §6.2);
+/// ReadIndex with PreVote and CheckQuorum (§9.6) and leadership transfers (§3.10).
+fn rotating(seed: u64) -> (RaftConfig, bool) {
+    let base = RaftConfig::default();
+    match seed % 4 {
+        0 => (base, false),
+        1 => (
+            RaftConfig {
+                read: ReadMode::ReadIndex,
+                ..base
+            },
+            false,
+        ),
+        2 => (
+            RaftConfig {
+                read: ReadMode::Lease,
+                check_quorum: true,
+                ..base
+            },
+            false,
+        ),
+        _ => (
+            RaftConfig {
+                read: ReadMode::ReadIndex,
+                pre_vote: true,
+                check_quorum: true,
+                ..base
+            },
+            true,
+        ),
+    }
+}
+
 /// Every invariant of Figure 3 (Election Safety, Leader Append-Only, Log Matching, Leader
-/// Completeness, State Machine Safety) after every step, with client requests and retries
-/// arriving at any server amid the faults; then convergence once healthy.
+/// Completeness, State Machine Safety) and the linearizability of every client's history,
+/// after every step, with client requests, reads and retries arriving at any server amid the
+/// faults; then convergence once healthy. The read path, PreVote, CheckQuorum and transfers
+/// rotate by seed (see [`rotating`]).
 #[test]
-fn figure_3_invariants_hold_with_clients_over_10000_seeds() {
-    let config = RaftConfig::default();
+fn figure_3_invariants_and_linearizability_hold_with_clients_over_10000_seeds() {
     let plan = Plan {
         max_nodes: 5,
         chaos_ms: 2_000,
         calm_ms: 2_000,
         clients: true,
         hunt_leaders: false,
+        transfers: false,
+        changes: false,
     };
     over_seeds(10_000, |seed| {
-        let sim = run(seed, &config, plan);
+        let (config, transfers) = rotating(seed);
+        let sim = run(seed, &config, Plan { transfers, ..plan });
         if let Some(v) = first_violation(&sim) {
-            return Err(format!("{v:?}"));
+            return Err(format!("{:?}: {v:?}", config.read));
         }
         converged(&sim)
     });
@@ -254,6 +164,8 @@ fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
         calm_ms: 2_000,
         clients: true,
         hunt_leaders: false,
+        transfers: false,
+        changes: false,
     };
     over_seeds(2_000, |seed| {
         let sim = run(seed, &hint, plan);
@@ -281,19 +193,83 @@ fn figure_3_invariants_hold_when_leaders_are_hunted_over_5000_seeds() {
         calm_ms: 500,
         clients: true,
         hunt_leaders: true,
+        transfers: false,
+        changes: false,
     };
     for noop_on_election in [true, false] {
         let config = RaftConfig {
             noop_on_election,
+            // Reads alternate by seed below.
             ..RaftConfig::default()
         };
         over_seeds(2_000, |seed| {
+            let read = [ReadMode::Log, ReadMode::ReadIndex][seed as usize % 2];
+            let config = RaftConfig {
+                read,
+                ..config.clone()
+            };
             match first_violation(&run(seed, &config, plan)) {
                 Some(v) => Err(format!("noop_on_election={noop_on_election}: {v:?}")),
                 None => Ok(()),
             }
         });
     }
+}
+
+/// Log compaction (§7, Figure 13) under the same faults and clients: every server snapshots
+/// every few applied entries (1 to 6, by seed), lagging followers catch up by InstallSnapshot,
+/// restarted ones from their snapshot; reads, PreVote, CheckQuorum and transfers rotate as in
+/// [`rotating`], so ReadIndex and leases run over compacted logs. Figure 3, the snapshot checks
+/// and linearizability hold after every step, and the cluster converges once healthy.
+#[test]
+fn figure_3_and_snapshot_invariants_hold_with_snapshots_over_10000_seeds() {
+    let plan = Plan {
+        max_nodes: 5,
+        chaos_ms: 2_000,
+        calm_ms: 2_000,
+        clients: true,
+        hunt_leaders: false,
+        transfers: false,
+        changes: false,
+    };
+    over_seeds(10_000, |seed| {
+        let (config, transfers) = rotating(seed / 6);
+        let config = RaftConfig {
+            snapshot_threshold: 1 + seed % 6,
+            ..config
+        };
+        let sim = run(seed, &config, Plan { transfers, ..plan });
+        if let Some(v) = first_violation(&sim) {
+            return Err(format!("{:?}: {v:?}", config.read));
+        }
+        converged(&sim)
+    });
+}
+
+/// Snapshots with the conflict hint, one-entry batches, and leaders hunted (Figure 8's schedule).
+#[test]
+fn snapshot_invariants_hold_with_other_settings_and_hunted_leaders_over_2000_seeds() {
+    let hunted = Plan {
+        max_nodes: 5,
+        chaos_ms: 3_000,
+        calm_ms: 500,
+        clients: true,
+        hunt_leaders: true,
+        transfers: false,
+        changes: false,
+    };
+    over_seeds(2_000, |seed| {
+        let config = RaftConfig {
+            snapshot_threshold: 1 + seed % 4,
+            conflict_hint: seed % 2 == 0,
+            max_batch: 1 + seed % 3,
+            ..RaftConfig::default()
+        };
+        match first_violation(&run(seed, &config, hunted)) {
+            Some(v) => Err(format!("{v:?}")),
+            None => Ok(()),
+        }
+    });
 }
 
 /// Search seeds `0..limit` for the first run with a violation; it must be one of `expected`.
@@ -322,6 +298,8 @@ const BREAK_PLAN: Plan = Plan {
     calm_ms: 500,
     clients: true,
     hunt_leaders: false,
+    transfers: false,
+    changes: false,
 };
 
 /// Break it: with votes granted twice per term, the checker must find two leaders in one term.
@@ -340,6 +318,8 @@ fn checker_catches_two_leaders_when_servers_vote_twice() {
         calm_ms: 0,
         clients: false,
         hunt_leaders: false,
+        transfers: false,
+        changes: false,
     };
     caught("vote_twice", &config, plan, 300, &[ELECTION_SAFETY]);
 }
@@ -402,4 +382,37 @@ fn checker_catches_broken_log_matching_without_truncation() {
         ..RaftConfig::default()
     };
     caught("no_truncate", &config, BREAK_PLAN, 2_000, &[LOG_MATCHING]);
+}
+
+/// Break it: snapshots that cover the whole log, uncommitted entries included (§7 says "just the
+/// committed entries"), must be caught.
+#[test]
+fn checker_catches_snapshots_of_uncommitted_entries() {
+    let config = RaftConfig {
+        snapshot_threshold: 2,
+        breaks: Breaks {
+            snapshot_uncommitted: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    };
+    caught(
+        "snapshot_uncommitted",
+        &config,
+        BREAK_PLAN,
+        200,
+        &[SNAPSHOT_COMMITTED],
+    );
+}
+
+/// Break it: a follower (or a deposed leader) answering reads from its own state machine is
+/// not linearizable; the checker must find a client that read a value older than one already
+/// read or written before its request.
+#[test]
+fn checker_catches_stale_follower_reads() {
+    let config = RaftConfig {
+        read: ReadMode::Stale,
+        ..RaftConfig::default()
+    };
+    caught("stale reads", &config, BREAK_PLAN, 300, &[LINEARIZABILITY]);
 }

@@ -550,6 +550,13 @@ impl Page {
             .find(Locator::Css(&selector))
             .await
             .map_err(|e| Failure::new(format!("finding {selector}: {e}")))?;
+        // A node at the very edge of the viewport (the page scrolled to a tall inspector) is
+        // covered by the drawing's own edge: bring it to the middle first.
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&element).map_err(|e| Failure::new(e.to_string()))?],
+        )
+        .await?;
         element
             .click()
             .await

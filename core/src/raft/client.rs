@@ -45,21 +45,29 @@ impl RaftNode {
                     },
                 );
             }
-            // §8: "If the client's first choice is not the leader, that server will reject the
-            // client's request and supply information about the most recent leader it has
-            // heard from." Knowing none, it names the candidate it voted for in its term.
-            _ => {
-                let hint = self.persistent.voted_for.filter(|&v| v != self.id);
-                cx.explain(Rule::NotLeader { client, seq, hint });
-                self.answer(
-                    client,
-                    seq,
-                    requested_at,
-                    Outcome::NotLeader { hint },
-                    cx.now(),
-                );
-            }
+            _ => self.not_leader(client, seq, requested_at, cx),
         }
+    }
+
+    /// §8: "If the client's first choice is not the leader, that server will reject the
+    /// client's request and supply information about the most recent leader it has heard
+    /// from." Knowing none, it names the candidate it voted for in its term.
+    pub(super) fn not_leader(
+        &mut self,
+        client: ClientId,
+        seq: u64,
+        requested_at: Time,
+        cx: &mut Cx,
+    ) {
+        let hint = self.persistent.voted_for.filter(|&v| v != self.id);
+        cx.explain(Rule::NotLeader { client, seq, hint });
+        self.answer(
+            client,
+            seq,
+            requested_at,
+            Outcome::NotLeader { hint },
+            cx.now(),
+        );
     }
 
     /// Figure 2, Leaders: "If command received from client: append entry to local log, respond
@@ -72,6 +80,10 @@ impl RaftNode {
         requested_at: Time,
         cx: &mut Cx,
     ) {
+        // Thesis §3.10: a leader handing over leadership takes no new requests.
+        if self.refuses_during_transfer(client, seq, requested_at, cx) {
+            return;
+        }
         let sm = &self.volatile.state_machine;
         if let Some(session) = sm.answered(client, seq) {
             // Applied before: answer from the session, do not apply again.
@@ -189,6 +201,9 @@ impl RaftNode {
             self.answer(client, seq, requested_at, outcome, cx.now());
         }
         self.after_commit(cx);
+        self.schedule_snapshot(cx);
+        // Reads waiting for their read index to be applied (thesis §6.4, step 3).
+        self.serve_reads(cx);
     }
 
     pub(super) fn answer(

@@ -34,15 +34,32 @@ pub struct RaftConfig {
     /// up with the leader (thesis §4.2.1).
     #[serde(default)]
     pub catch_up_first: bool,
-    /// A server that heard from a leader less than the minimum election timeout ago (or is
-    /// the leader) disregards RequestVote: neither adopts its term nor votes (thesis §4.2.3).
-    /// Keeps a removed server that missed its removal from disrupting the cluster.
+    /// Log compaction (§7): a server takes a snapshot once it has applied this many entries
+    /// beyond its last snapshot. 0: never (the log keeps every entry).
     #[serde(default)]
-    pub vote_guard: bool,
+    pub snapshot_threshold: u64,
+    /// How a `get` given as a client command is answered (thesis §6.4); see [`ReadMode`].
+    /// Through the log by default, as §8 of the paper describes.
+    #[serde(default)]
+    pub read: ReadMode,
+    /// Before starting an election, ask whether a majority would vote (thesis §9.6), so a
+    /// server that cannot win does not raise everyone's term.
+    #[serde(default)]
+    pub pre_vote: bool,
+    /// CheckQuorum: a leader steps down when it has not heard from a majority of its voters
+    /// within an election timeout (thesis §6.2), and a server that heard from a leader less than
+    /// the minimum election timeout ago (or is the leader) ignores RequestVote: neither adopts
+    /// its term nor votes (§4.2.3). The second rule keeps a removed server that missed its
+    /// removal from disrupting the cluster (§4.2.3), and is what makes a read lease safe
+    /// (§6.4.1). A vote asked for by a leadership transfer is answered (§3.10).
+    #[serde(default)]
+    pub check_quorum: bool,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
 }
+
+pub use super::read::ReadMode;
 
 /// "Break it" switches. Each one turns off one rule of the paper; the invariant
 /// checker must then find a violation (each has a test proving it does).
@@ -75,6 +92,17 @@ pub struct Breaks {
     /// with disjoint majorities (thesis Figure 4.2).
     #[serde(default)]
     pub concurrent_changes: bool,
+    /// A snapshot covers the whole log, entries not yet committed included, instead of "just
+    /// the committed entries" (§7). The server's state machine then holds commands that may
+    /// never commit (breaks the check that snapshots cover only committed entries, then State
+    /// Machine Safety).
+    #[serde(default)]
+    pub snapshot_uncommitted: bool,
+    /// The leader's clock runs at half speed while it times its read lease and its CheckQuorum
+    /// window, so both last twice as long as it believes: the clock-drift bound of thesis
+    /// §6.4.1 does not hold. Lease reads can then return stale values (breaks linearizability).
+    #[serde(default)]
+    pub slow_leader_clock: bool,
 }
 
 fn default_max_batch() -> u64 {
@@ -96,7 +124,10 @@ impl Default for RaftConfig {
             conflict_hint: false,
             spare: 0,
             catch_up_first: false,
-            vote_guard: false,
+            snapshot_threshold: 0,
+            read: ReadMode::default(),
+            pre_vote: false,
+            check_quorum: false,
             breaks: Breaks::default(),
         }
     }

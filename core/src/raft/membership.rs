@@ -214,9 +214,6 @@ pub struct Membership {
     pub index: u64,
     /// Leader only.
     pub changing: Option<Changing>,
-    /// When this server last accepted AppendEntries from a leader (volatile, for
-    /// `vote_guard`).
-    pub heard_leader_at: Option<Time>,
 }
 
 impl Membership {
@@ -225,7 +222,6 @@ impl Membership {
             config: Configuration::initial(cluster, spare),
             index: 0,
             changing: None,
-            heard_leader_at: None,
         }
     }
 }
@@ -279,23 +275,38 @@ impl RaftNode {
             || (!c.is_learner(self.id) && self.membership.index > self.volatile.commit_index)
     }
 
-    /// Find the latest configuration in the log again (after a restart, or when a truncation
-    /// removed the entry it came from).
+    /// Find the latest configuration in the log again (after a restart, an InstallSnapshot, or
+    /// when a truncation removed the entry it came from).
     pub(super) fn reread_configuration(&mut self) {
-        let p = &self.persistent;
-        let latest = (1..=p.last_log_index())
-            .rev()
-            .find_map(|i| match &p.entry(i)?.kind {
-                EntryKind::Config(c) => Some((i, c.clone())),
-                _ => None,
-            });
-        let (index, config) =
-            latest.unwrap_or_else(|| (0, Configuration::initial(self.cluster, self.config.spare)));
+        let (index, config) = self.configuration_as_of(self.persistent.last_log_index());
         self.membership.index = index;
         self.membership.config = config;
     }
 
-    /// The log changed from index `from` on (appended, or truncated and appended): take up the
+    /// The latest configuration at or before `index`, with the index of its entry: from the
+    /// entries still in the log, else from the snapshot that replaced them (thesis §5.1: the
+    /// snapshot keeps the last configuration it covers), else the initial one (index 0).
+    pub(super) fn configuration_as_of(&self, index: u64) -> (u64, Configuration) {
+        let p = &self.persistent;
+        let in_log = p
+            .log
+            .indexed()
+            .rev()
+            .filter(|(i, _)| *i <= index)
+            .find_map(|(i, e)| match &e.kind {
+                EntryKind::Config(c) => Some((i, c.clone())),
+                _ => None,
+            });
+        in_log
+            .or_else(|| {
+                let s = p.snapshot.as_ref()?;
+                Some((s.configuration_index, s.configuration.clone()))
+            })
+            .unwrap_or_else(|| (0, Configuration::initial(self.cluster, self.config.spare)))
+    }
+
+    /// The log changed from index `from` on (appended, or truncated and appended; 0 after an
+    /// InstallSnapshot replaced its start): take up the
     /// latest configuration in it (§4.1: "a server always uses the latest configuration in its
     /// log, regardless of whether the entry is committed"), and do what it implies: a server
     /// that becomes a voter arms its election timer, one that stops being one disarms it; a
@@ -345,30 +356,6 @@ impl RaftNode {
                 paused: false,
             });
         }
-    }
-
-    /// Thesis §4.2.3: "if a server receives a RequestVote request within the minimum election
-    /// timeout of hearing from a current leader, it does not update its term or grant its
-    /// vote." With `vote_guard` on; says so when it disregards one.
-    pub(super) fn disregards_vote_request(
-        &self,
-        candidate: NodeId,
-        term: Term,
-        cx: &mut Cx,
-    ) -> bool {
-        if !self.config.vote_guard {
-            return false;
-        }
-        let min = self.config.election_timeout_min;
-        let recent = self
-            .membership
-            .heard_leader_at
-            .is_some_and(|at| cx.now() - at < min);
-        if self.is_leader() || recent {
-            cx.explain(Rule::DisregardVoteRequest { candidate, term });
-            return true;
-        }
-        false
     }
 
     /// A client asks this server for a membership change.

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Op};
 use super::membership::Configuration;
+use super::read::ReadMode;
+use super::snapshot::Snapshot;
 use super::state::Term;
 use crate::sim::Time;
 
@@ -76,6 +78,10 @@ pub enum Msg {
         term: Term,
         last_log_index: u64,
         last_log_term: Term,
+        /// Sent because the leader handed leadership over (TimeoutNow, thesis §3.10): voters
+        /// answer it even while they hear from that leader (thesis §4.2.3).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        transfer: bool,
     },
     RequestVoteReply {
         term: Term,
@@ -88,6 +94,11 @@ pub enum Msg {
         prev_log_term: Term,
         entries: Vec<Entry>,
         leader_commit: u64,
+        /// The leader's heartbeat round when it sent this (0 until it serves reads): the reply
+        /// echoes it, so the leader knows a majority still followed it after a read began
+        /// (thesis §6.4).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        round: u64,
     },
     AppendEntriesReply {
         term: Term,
@@ -98,6 +109,22 @@ pub enum Msg {
         /// On a log mismatch, what the follower refused and (with the conflict hint) where its
         /// log diverges. `None` on success and when the leader's term was stale.
         rejection: Option<Rejection>,
+        /// The round of the AppendEntries this answers.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        round: u64,
+    },
+    /// Invoked by the leader to send a follower its snapshot, when the entries that follower
+    /// needs next were compacted (§7, Figure 13). Figure 13's `offset` and `done` split a large
+    /// snapshot into chunks; here a snapshot always travels in one chunk (offset 0, done).
+    InstallSnapshot {
+        term: Term,
+        snapshot: Snapshot,
+    },
+    InstallSnapshotReply {
+        term: Term,
+        /// The lastIncludedIndex of the snapshot answered (not in Figure 13, which replies with
+        /// the term only): the follower's log now matches the leader's up to there.
+        last_included_index: u64,
     },
     /// A client request a server that is not leader passes on to the leader it knows
     /// (thesis §6.2). Not an RPC of Figure 2: its term is the sender's, for display only,
@@ -112,6 +139,37 @@ pub enum Msg {
         /// How many servers have passed it on so far (a loop guard).
         hops: u16,
     },
+    /// A read a server that is not leader passes on to the leader (thesis §6.4), like
+    /// `ClientRequest`; its term is for display only.
+    ClientRead {
+        term: Term,
+        client: ClientId,
+        seq: u64,
+        key: String,
+        mode: ReadMode,
+        requested_at: Time,
+        hops: u16,
+    },
+    /// Would you vote for me in `term`? (thesis §9.6). Nobody adopts this term: it is the
+    /// term the sender would start, not one it holds.
+    PreVote {
+        term: Term,
+        last_log_index: u64,
+        last_log_term: Term,
+    },
+    /// `term` is the voter's own current term.
+    PreVoteReply {
+        term: Term,
+        granted: bool,
+    },
+    /// The leader hands leadership over: start an election now (thesis §3.10).
+    TimeoutNow {
+        term: Term,
+    },
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Why a follower refused AppendEntries (§5.3), for the leader to back up `nextIndex`.
@@ -134,7 +192,22 @@ impl Msg {
             | Msg::RequestVoteReply { term, .. }
             | Msg::AppendEntries { term, .. }
             | Msg::AppendEntriesReply { term, .. }
-            | Msg::ClientRequest { term, .. } => *term,
+            | Msg::InstallSnapshot { term, .. }
+            | Msg::InstallSnapshotReply { term, .. }
+            | Msg::ClientRequest { term, .. }
+            | Msg::ClientRead { term, .. }
+            | Msg::PreVote { term, .. }
+            | Msg::PreVoteReply { term, .. }
+            | Msg::TimeoutNow { term } => *term,
         }
+    }
+
+    /// Whether a receiver adopts this message's term (§5.1). Forwarded client requests carry
+    /// the sender's term for display only; a PreVote carries a term nobody holds yet.
+    pub fn carries_term(&self) -> bool {
+        !matches!(
+            self,
+            Msg::ClientRequest { .. } | Msg::ClientRead { .. } | Msg::PreVote { .. }
+        )
     }
 }

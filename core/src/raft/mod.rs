@@ -14,26 +14,39 @@
 //!   of its handlers.
 //! - [`membership`]: configurations in the log, learners and one-server changes (thesis
 //!   chapter 4).
-//! - [`invariants`]: the safety properties checked after every step (Figure 3).
+//! - [`snapshot`]: log compaction (§7): snapshots and InstallSnapshot (Figure 13).
+//! - [`invariants`]: the safety properties checked after every step (Figure 3), and
+//!   [`linearizability`]: the clients' histories checked against a sequential store.
+//! - [`read`]: reads without the log (ReadIndex, leases, and stale follower reads, thesis §6.4);
+//!   `leadership`: PreVote (§9.6), CheckQuorum (§6.2), the vote guard (§4.2.3) and leadership
+//!   transfer (§3.10).
 
 mod client;
 pub mod config;
 pub mod invariants;
 pub mod kv;
+mod leadership;
+pub mod linearizability;
 pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
+pub mod read;
 mod replication;
 pub mod rule;
+pub mod snapshot;
+pub mod snapshot_invariants;
 pub mod state;
 
 pub use config::{Breaks, RaftConfig};
 pub use invariants::Audit;
 pub use kv::{Applied, ClientId, ClientReply, Op, OpParseError, Outcome, Session, StateMachine};
+pub use leadership::{Leadership, Transfer};
 pub use log::Log;
 pub use membership::{Change, Configuration, Refusal};
 pub use message::{Entry, EntryKind, Msg, Rejection};
-pub use node::{Command, RaftNode, Timer};
+pub use node::{Command, Invocation, RaftNode, Timer};
+pub use read::{PendingRead, ReadMode, Reads};
 pub use rule::{DenyReason, Rule};
+pub use snapshot::Snapshot;
 pub use state::{LeaderState, PeerProgress, Persistent, Progress, Role, Term, Volatile, Waiting};

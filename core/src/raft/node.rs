@@ -12,9 +12,10 @@ use super::invariants::{self, Audit};
 use super::kv::{ClientId, ClientReply, Op};
 use super::membership::{Change, Membership};
 use super::message::Msg;
+use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Violation};
+use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -22,6 +23,8 @@ pub enum Timer {
     Election,
     /// Leaders: send the next round of heartbeats (§5.2).
     Heartbeat,
+    /// Take a snapshot now: the applied entries reached the threshold (§7).
+    Snapshot,
 }
 
 /// What a user can ask a server to do.
@@ -41,6 +44,26 @@ pub enum Command {
         seq: u64,
         change: Change,
     },
+    /// A client's read of `key`, answered as `mode` says (thesis §6.4), whatever the
+    /// configured read mode for `get` commands.
+    Read {
+        client: ClientId,
+        seq: u64,
+        key: String,
+        mode: ReadMode,
+    },
+    /// Leader only: hand leadership to `to` (thesis §3.10).
+    Transfer { to: NodeId },
+}
+
+/// A client request as it reached the cluster: what and when, for the linearizability
+/// checker (a request may take effect even if its answer is lost).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invocation {
+    pub client: ClientId,
+    pub seq: u64,
+    pub op: Op,
+    pub at: Time,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -57,6 +80,8 @@ pub struct RaftNode {
     /// Every answer this server gave a client, in order. Neither persistent nor volatile
     /// server state: it is the clients' record, kept for the view (request → reply latency).
     pub replies: Vec<ClientReply>,
+    /// Every client request given to this server directly, in order: the clients' record too.
+    pub invocations: Vec<Invocation>,
 }
 
 pub(super) type Cx<'a> = Context<'a, RaftNode>;
@@ -80,6 +105,15 @@ impl RaftNode {
         self.membership.config.majority()
     }
 
+    /// Send `msg` to every other voter of the configuration in use (thesis §4.1: only their
+    /// votes count).
+    pub(super) fn send_to_voters(&self, msg: &Msg, cx: &mut Cx) {
+        let voters = &self.membership.config.voters;
+        for &to in voters.iter().filter(|&&v| v != self.id) {
+            cx.send(to, msg.clone());
+        }
+    }
+
     /// Only a server that may campaign has its election timer armed (see
     /// [`RaftNode::may_campaign`]).
     pub(super) fn reset_election_timer(&self, cx: &mut Cx) {
@@ -96,7 +130,7 @@ impl RaftNode {
 
     /// §5.1: "If RPC request or response contains term T > currentTerm: set currentTerm = T,
     /// convert to follower." Returns whether it stepped down.
-    fn observe_term(&mut self, term: Term, cx: &mut Cx) -> bool {
+    pub(super) fn observe_term(&mut self, term: Term, cx: &mut Cx) -> bool {
         if term <= self.persistent.current_term {
             return false;
         }
@@ -118,7 +152,8 @@ impl RaftNode {
     /// §5.2: "If election timeout elapses without receiving AppendEntries RPC from current
     /// leader or granting vote to candidate: convert to candidate", which increments
     /// currentTerm, votes for itself, resets the election timer and sends RequestVote to all.
-    fn start_election(&mut self, forced: bool, cx: &mut Cx) {
+    /// `transfer`: the leader asked for it (TimeoutNow, thesis §3.10).
+    pub(super) fn start_election(&mut self, forced: bool, transfer: bool, cx: &mut Cx) {
         let p = &mut self.persistent;
         p.current_term += 1;
         p.voted_for = Some(self.id);
@@ -133,11 +168,9 @@ impl RaftNode {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
+            transfer,
         };
-        let voters: Vec<_> = self.membership.config.voters.iter().copied().collect();
-        for to in voters.into_iter().filter(|&v| v != self.id) {
-            cx.send(to, request.clone());
-        }
+        self.send_to_voters(&request, cx);
         // A cluster of one is its own majority.
         self.maybe_become_leader(cx);
     }
@@ -216,12 +249,21 @@ impl RaftNode {
     /// §5.4.1: "If the logs have last entries with different terms, then the log with the later
     /// term is more up-to-date. If the logs end with the same term, then whichever log is longer
     /// is more up-to-date." True when the candidate's log is at least as up-to-date as ours.
-    fn log_is_behind_or_equal(&self, last_log_index: u64, last_log_term: Term) -> bool {
+    pub(super) fn log_is_behind_or_equal(&self, last_log_index: u64, last_log_term: Term) -> bool {
         let (my_index, my_term) = (
             self.persistent.last_log_index(),
             self.persistent.last_log_term(),
         );
         (last_log_term, last_log_index) >= (my_term, my_index)
+    }
+
+    fn record_invocation(&mut self, client: ClientId, seq: u64, op: Op, at: Time) {
+        self.invocations.push(Invocation {
+            client,
+            seq,
+            op,
+            at,
+        });
     }
 
     fn on_request_vote_reply(&mut self, from: NodeId, term: Term, granted: bool, cx: &mut Cx) {
@@ -259,6 +301,7 @@ impl Protocol for RaftNode {
             volatile: Volatile::default(),
             membership: Membership::initial(cluster, config.spare),
             replies: Vec::new(),
+            invocations: Vec::new(),
         }
     }
 
@@ -268,13 +311,12 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
-        if let Msg::RequestVote { term, .. } = msg
-            && self.disregards_vote_request(from, term, cx)
-        {
+        // Thesis §4.2.3 (with CheckQuorum): a RequestVote that arrives while a leader is heard
+        // from is dropped before its term is looked at.
+        if self.ignores_vote_request(from, &msg, cx) {
             return;
         }
-        // A forwarded client request is not an RPC between servers: its term is not adopted.
-        if !matches!(msg, Msg::ClientRequest { .. }) {
+        if msg.carries_term() {
             self.observe_term(msg.term(), cx);
         }
         match msg {
@@ -282,6 +324,7 @@ impl Protocol for RaftNode {
                 term,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.on_request_vote(from, term, last_log_index, last_log_term, cx),
             Msg::RequestVoteReply { term, granted } => {
                 self.on_request_vote_reply(from, term, granted, cx)
@@ -292,21 +335,28 @@ impl Protocol for RaftNode {
                 prev_log_term,
                 entries,
                 leader_commit,
-            } => self.on_append_entries(
-                from,
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                cx,
-            ),
+                round,
+            } => {
+                let prev = (prev_log_index, prev_log_term);
+                self.on_append_entries(from, term, prev, entries, leader_commit, round, cx)
+            }
             Msg::AppendEntriesReply {
                 term,
                 success,
                 match_index,
                 rejection,
-            } => self.on_append_entries_reply(from, term, success, match_index, rejection, cx),
+                round,
+            } => {
+                let reply = (success, match_index, rejection);
+                self.on_append_entries_reply(from, term, reply, round, cx)
+            }
+            Msg::InstallSnapshot { term, snapshot } => {
+                self.on_install_snapshot(from, term, snapshot, cx)
+            }
+            Msg::InstallSnapshotReply {
+                term,
+                last_included_index,
+            } => self.on_install_snapshot_reply(from, term, last_included_index, cx),
             Msg::ClientRequest {
                 client,
                 seq,
@@ -315,20 +365,37 @@ impl Protocol for RaftNode {
                 hops,
                 ..
             } => self.on_client_request(client, seq, op, requested_at, hops, cx),
+            Msg::ClientRead {
+                client,
+                seq,
+                key,
+                mode,
+                requested_at,
+                hops,
+                ..
+            } => self.on_read(client, seq, key, mode, requested_at, hops, cx),
+            Msg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_pre_vote(from, term, last_log_index, last_log_term, cx),
+            Msg::PreVoteReply { term, granted } => self.on_pre_vote_reply(from, term, granted, cx),
+            Msg::TimeoutNow { term } => self.on_timeout_now(from, term, cx),
         }
     }
 
     fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
             (Timer::Election, Role::Follower | Role::Candidate) if self.may_campaign() => {
-                self.start_election(false, cx)
+                self.election_timeout(false, cx)
             }
             (Timer::Heartbeat, Role::Leader) => {
-                self.send_heartbeats(cx);
+                self.heartbeat_timeout(cx);
                 self.release_removed_peers();
                 // A learner catching up that stopped answering: its round times out.
                 self.catch_up(cx);
             }
+            (Timer::Snapshot, _) => self.take_snapshot(cx),
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
@@ -341,7 +408,7 @@ impl Protocol for RaftNode {
             }
             Command::Timeout => {
                 if self.volatile.role != Role::Leader {
-                    self.start_election(true, cx);
+                    self.election_timeout(true, cx);
                 }
             }
             Command::Change {
@@ -351,22 +418,41 @@ impl Protocol for RaftNode {
             } => self.on_change_request(client, seq, change, cx),
             Command::Client { client, seq, op } => {
                 let now = cx.now();
-                self.on_client_request(client, seq, op, now, 0, cx)
+                self.record_invocation(client, seq, op.clone(), now);
+                match op {
+                    Op::Get { key } if self.config.read != ReadMode::Log => {
+                        self.on_read(client, seq, key, self.config.read, now, 0, cx)
+                    }
+                    op => self.on_client_request(client, seq, op, now, 0, cx),
+                }
             }
+            Command::Read {
+                client,
+                seq,
+                key,
+                mode,
+            } => {
+                let now = cx.now();
+                self.record_invocation(client, seq, Op::Get { key: key.clone() }, now);
+                self.on_read(client, seq, key, mode, now, 0, cx)
+            }
+            Command::Transfer { to } => self.transfer_leadership(to, cx),
         }
     }
 
     /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh:
     /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
-    /// applying the committed entries again as the server learns the commit index.
+    /// applying the committed entries again as the server learns the commit index. With a
+    /// snapshot (also persistent, §7), the state machine starts from it instead.
     fn on_restart(&mut self, cx: &mut Cx) {
         self.volatile = Volatile::default();
         // Thesis §4.1: the configuration is the latest one in the log.
         self.reread_configuration();
         self.membership.changing = None;
-        self.membership.heard_leader_at = None;
         cx.explain(Rule::Restart { term: self.term() });
+        self.restore_snapshot(cx);
         self.reset_election_timer(cx);
+        self.after_restart(cx);
     }
 
     fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {

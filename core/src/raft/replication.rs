@@ -2,6 +2,7 @@
 //! (nextIndex, matchIndex, probe and replicate progress, the commit rule) and the
 //! follower's (the AppendEntries receiver of Figure 2).
 
+use super::leadership::Leadership;
 use super::message::{Entry, Msg, Rejection};
 use super::node::{Cx, RaftNode, Timer};
 use super::rule::Rule;
@@ -34,7 +35,8 @@ impl RaftNode {
             .collect();
         self.volatile.leader_state = Some(LeaderState {
             peers,
-            waiting: Default::default(),
+            leadership: Leadership::new(cx.now()),
+            ..LeaderState::default()
         });
         if self.config.noop_on_election {
             let term = self.term();
@@ -58,6 +60,7 @@ impl RaftNode {
     pub(super) fn send_heartbeats(&mut self, cx: &mut Cx) {
         let term = self.term();
         cx.explain(Rule::SendHeartbeats { term });
+        self.next_round(cx.now());
         for peer in self.peer_ids() {
             if let Some(pr) = self.progress_mut(peer) {
                 pr.paused = false;
@@ -83,7 +86,7 @@ impl RaftNode {
             .unwrap_or_default()
     }
 
-    fn progress_mut(&mut self, peer: NodeId) -> Option<&mut PeerProgress> {
+    pub(super) fn progress_mut(&mut self, peer: NodeId) -> Option<&mut PeerProgress> {
         self.volatile.leader_state.as_mut()?.peers.get_mut(&peer)
     }
 
@@ -103,11 +106,13 @@ impl RaftNode {
     /// Figure 2, Leaders: "If last log index ≥ nextIndex for a follower: send AppendEntries RPC
     /// with log entries starting at nextIndex", at most `max_batch` of them. With `empty_ok`
     /// it sends even when there is nothing new (a heartbeat). Returns whether it sent.
-    fn send_append(&mut self, peer: NodeId, empty_ok: bool, cx: &mut Cx) -> bool {
+    pub(super) fn send_append(&mut self, peer: NodeId, empty_ok: bool, cx: &mut Cx) -> bool {
         let term = self.term();
         let commit = self.volatile.commit_index;
         let last = self.persistent.last_log_index();
         let batch = self.config.max_batch.max(1);
+        let start = self.persistent.log.start_index();
+        let round = self.current_round();
         let Some(pr) = self.progress_mut(peer) else {
             return false;
         };
@@ -115,6 +120,10 @@ impl RaftNode {
             return false;
         }
         let next = pr.next_index.clamp(1, last + 1);
+        if next <= start {
+            // The entry before `next` was compacted: only the snapshot can bring it (§7).
+            return self.send_snapshot(peer, cx);
+        }
         let upto = last.min(next + batch - 1);
         if upto < next && !empty_ok {
             return false;
@@ -141,6 +150,7 @@ impl RaftNode {
                 prev_log_term: self.persistent.term_at(prev_log_index).unwrap_or(0),
                 entries,
                 leader_commit: commit,
+                round,
             },
         );
         true
@@ -152,30 +162,21 @@ impl RaftNode {
         &mut self,
         leader: NodeId,
         term: Term,
-        prev_log_index: u64,
-        prev_log_term: Term,
+        (prev_log_index, prev_log_term): (u64, Term),
         entries: Vec<Entry>,
         leader_commit: u64,
+        round: u64,
         cx: &mut Cx,
     ) {
         if term < self.term() {
             // §5.1: "Reply false if term < currentTerm."
             cx.explain(Rule::RejectStaleLeader { leader, term });
-            self.reply_append(leader, false, 0, None, cx);
+            self.reply_append(leader, false, 0, None, round, cx);
             return;
         }
-        // §5.2: "If AppendEntries RPC received from new leader: convert to follower."
-        let was = self.volatile.role;
-        self.volatile.role = Role::Follower;
-        self.volatile.leader = Some(leader);
-        self.volatile.leader_state = None;
-        if was == Role::Leader {
-            // Only when a switch lets two leaders share a term.
-            cx.cancel_timer(Timer::Heartbeat);
-        }
-        cx.explain(Rule::FollowLeader { leader, term, was });
-        self.membership.heard_leader_at = Some(cx.now());
-        self.reset_election_timer(cx);
+        self.follow_leader(leader, term, cx);
+        let (prev_log_index, prev_log_term, entries) =
+            self.skip_compacted(prev_log_index, prev_log_term, entries);
         // §5.3: "Reply false if log doesn't contain an entry at prevLogIndex whose term
         // matches prevLogTerm."
         if self.persistent.term_at(prev_log_index) != Some(prev_log_term) {
@@ -184,7 +185,7 @@ impl RaftNode {
                 prev_log_term,
             });
             let rejection = self.rejection(prev_log_index);
-            self.reply_append(leader, false, 0, Some(rejection), cx);
+            self.reply_append(leader, false, 0, Some(rejection), round, cx);
             return;
         }
         let last_new = prev_log_index + entries.len() as u64;
@@ -203,7 +204,42 @@ impl RaftNode {
             });
             self.apply_committed(cx);
         }
-        self.reply_append(leader, true, last_new, None, cx);
+        self.reply_append(leader, true, last_new, None, round, cx);
+    }
+
+    /// §5.2: "If AppendEntries RPC received from new leader: convert to follower" (and so for
+    /// InstallSnapshot, Figure 13).
+    pub(super) fn follow_leader(&mut self, leader: NodeId, term: Term, cx: &mut Cx) {
+        let was = self.volatile.role;
+        self.volatile.role = Role::Follower;
+        self.volatile.leader = Some(leader);
+        self.volatile.leader_state = None;
+        if was == Role::Leader {
+            // Only when a switch lets two leaders share a term.
+            cx.cancel_timer(Timer::Heartbeat);
+        }
+        cx.explain(Rule::FollowLeader { leader, term, was });
+        self.volatile.heard_leader_at = Some(cx.now());
+        self.reset_election_timer(cx);
+    }
+
+    /// Entries at or before this server's snapshot are committed, so they match the leader's
+    /// (§7): an AppendEntries that starts before the snapshot is checked from the snapshot's
+    /// last entry on, with the entries it covers dropped.
+    fn skip_compacted(
+        &self,
+        prev_log_index: u64,
+        prev_log_term: Term,
+        mut entries: Vec<Entry>,
+    ) -> (u64, Term, Vec<Entry>) {
+        let log = &self.persistent.log;
+        let start = log.start_index();
+        if prev_log_index >= start {
+            return (prev_log_index, prev_log_term, entries);
+        }
+        let covered = (start - prev_log_index).min(entries.len() as u64);
+        entries.drain(..covered as usize);
+        (start, log.start_term(), entries)
     }
 
     /// §5.3: "If an existing entry conflicts with a new one (same index but different terms),
@@ -285,6 +321,7 @@ impl RaftNode {
         success: bool,
         match_index: u64,
         rejection: Option<Rejection>,
+        round: u64,
         cx: &mut Cx,
     ) {
         cx.send(
@@ -294,6 +331,7 @@ impl RaftNode {
                 success,
                 match_index,
                 rejection,
+                round,
             },
         );
     }
@@ -303,9 +341,8 @@ impl RaftNode {
         &mut self,
         from: NodeId,
         term: Term,
-        success: bool,
-        match_index: u64,
-        rejection: Option<Rejection>,
+        (success, match_index, rejection): (bool, u64, Option<Rejection>),
+        round: u64,
         cx: &mut Cx,
     ) {
         let current = self.term();
@@ -321,10 +358,18 @@ impl RaftNode {
             // A refusal for a stale term, from a term this leader has since caught up with.
             cx.explain(Rule::IgnoreStale { from, term });
         }
+        // Any answer of this term shows `from` still follows this leader.
+        self.follower_answered(from, round, cx);
     }
 
     /// "If successful: update nextIndex and matchIndex for follower (§5.3)."
-    fn on_append_success(&mut self, from: NodeId, mut pr: PeerProgress, index: u64, cx: &mut Cx) {
+    pub(super) fn on_append_success(
+        &mut self,
+        from: NodeId,
+        mut pr: PeerProgress,
+        index: u64,
+        cx: &mut Cx,
+    ) {
         // A success older than what is known changes nothing (etcd's `MaybeUpdate`).
         let advanced = index > pr.match_index;
         let current = index >= pr.match_index;

@@ -255,15 +255,155 @@ pub enum Rule {
         round: u32,
         until: u64,
     },
-    /// A RequestVote within the minimum election timeout of hearing from a leader (or at the
-    /// leader) is disregarded: no new term, no vote (thesis §4.2.3, with `vote_guard`).
-    DisregardVoteRequest {
-        candidate: NodeId,
-        term: Term,
-    },
     /// Told to time out, but a server outside the voters starts no elections (thesis §4.1).
     NotVoter {
         term: Term,
+    },
+
+    // Log compaction (§7, Figure 13).
+    /// A server replaces the entries up to `index` (the last of term `term`) by a snapshot of
+    /// its state machine, of about `size` bytes; `compacted` entries leave its log.
+    TakeSnapshot {
+        index: u64,
+        term: Term,
+        compacted: u64,
+        size: u64,
+    },
+    /// Back after a crash, a server restores its state machine from its snapshot.
+    RestoreSnapshot {
+        index: u64,
+        term: Term,
+    },
+    /// The entry a follower needs next is compacted: the leader sends its snapshot instead.
+    SendSnapshot {
+        to: NodeId,
+        index: u64,
+        term: Term,
+        size: u64,
+    },
+    /// A follower installs the leader's snapshot: its log keeps the `kept` entries after the
+    /// snapshot when they follow a matching entry, else it is discarded whole.
+    InstallSnapshot {
+        leader: NodeId,
+        index: u64,
+        term: Term,
+        kept: u64,
+    },
+    /// A snapshot that covers nothing beyond what this server has committed changes nothing.
+    IgnoreSnapshot {
+        index: u64,
+        commit_index: u64,
+    },
+
+    // Reads without the log (thesis §6.4).
+    /// A leader with no entry of its own term committed yet cannot know the latest commit
+    /// index: the read waits until one is (thesis §6.4, step 1).
+    ReadWaitForTerm {
+        client: ClientId,
+        seq: u64,
+    },
+    /// The leader records its commit index as the read index and checks it is still leader
+    /// with a round of heartbeats (thesis §6.4, steps 1–2).
+    ReadIndex {
+        client: ClientId,
+        seq: u64,
+        read_index: u64,
+        round: u64,
+    },
+    /// The lease from the last heartbeat round a majority acknowledged still holds: no round
+    /// needed (thesis §6.4.1). `left`: how much of it remains.
+    ReadLease {
+        client: ClientId,
+        seq: u64,
+        read_index: u64,
+        left: Time,
+    },
+    /// The read index is applied and leadership confirmed: the leader answers from its state
+    /// machine (thesis §6.4, steps 3–4).
+    ReplyRead {
+        client: ClientId,
+        seq: u64,
+        key: String,
+        value: Option<i64>,
+        read_index: u64,
+        requested_at: Time,
+    },
+    /// A server answers a read from its own state machine, applied up to `applied`, without
+    /// asking anyone: possibly stale (not linearizable).
+    StaleRead {
+        client: ClientId,
+        seq: u64,
+        key: String,
+        value: Option<i64>,
+        applied: u64,
+    },
+
+    // PreVote (thesis §9.6).
+    /// Before a real election, ask whether a majority would vote in `term`; the term stays.
+    StartPreVote {
+        term: Term,
+        forced: bool,
+    },
+    GrantPreVote {
+        candidate: NodeId,
+        term: Term,
+    },
+    DenyPreVote {
+        candidate: NodeId,
+        term: Term,
+        reason: DenyReason,
+    },
+    CountPreVote {
+        from: NodeId,
+        granted: bool,
+        votes: usize,
+        needed: usize,
+    },
+
+    // CheckQuorum (thesis §6.2, §4.2.3).
+    /// A RequestVote that arrives within the minimum election timeout of hearing from a leader
+    /// is dropped: its term is not adopted and no vote is granted (thesis §4.2.3).
+    IgnoreVoteRequest {
+        candidate: NodeId,
+        term: Term,
+    },
+    /// The leader has not heard from a majority within an election timeout: it steps down
+    /// (thesis §6.2).
+    StepDown {
+        term: Term,
+        heard: usize,
+        needed: usize,
+    },
+
+    // Leadership transfer (thesis §3.10).
+    /// The leader stops taking requests and brings `to` up to date.
+    StartTransfer {
+        to: NodeId,
+        match_index: u64,
+        last: u64,
+    },
+    /// `to`'s log matches the leader's: it is told to start an election now.
+    SendTimeoutNow {
+        to: NodeId,
+    },
+    /// TimeoutNow from the leader: start an election at once.
+    TransferElection {
+        from: NodeId,
+        term: Term,
+    },
+    /// The transfer did not finish within an election timeout: the leader takes requests again.
+    AbortTransfer {
+        to: NodeId,
+    },
+    /// A request reaching a leader that is handing over leadership is turned away.
+    RefuseDuringTransfer {
+        client: ClientId,
+        seq: u64,
+        to: NodeId,
+    },
+    /// Only a leader can hand over leadership, and only to another server.
+    CannotTransfer {
+        to: NodeId,
     },
 }
 
@@ -275,6 +415,9 @@ pub enum DenyReason {
     AlreadyVoted(NodeId),
     /// The candidate's log is less up-to-date than ours (§5.4.1).
     LogBehind,
+    /// This server heard from a leader within the minimum election timeout (PreVote, thesis
+    /// §9.6 with §4.2.3).
+    LeaderAlive,
 }
 
 impl Rule {
@@ -293,6 +436,7 @@ impl Rule {
                 DenyReason::StaleTerm => "§5.1",
                 DenyReason::AlreadyVoted(_) => "§5.2",
                 DenyReason::LogBehind => "§5.4.1",
+                DenyReason::LeaderAlive => "thesis §4.2.3",
             },
             Rule::RejectLogMismatch { .. } => "§5.3",
             Rule::Restart { .. } => "§5.1",
@@ -329,8 +473,28 @@ impl Rule {
                 _ => "thesis §4.2",
             },
             Rule::StepDownRemoved { .. } => "thesis §4.2.2",
-            Rule::DisregardVoteRequest { .. } => "thesis §4.2.3",
             Rule::CaughtUp { .. } | Rule::CatchUpRound { .. } => "thesis §4.2.1",
+            Rule::TakeSnapshot { .. } | Rule::RestoreSnapshot { .. } => "§7",
+            Rule::SendSnapshot { .. }
+            | Rule::InstallSnapshot { .. }
+            | Rule::IgnoreSnapshot { .. } => "§7, Figure 13",
+            Rule::ReadWaitForTerm { .. }
+            | Rule::ReadIndex { .. }
+            | Rule::ReplyRead { .. }
+            | Rule::StaleRead { .. } => "thesis §6.4",
+            Rule::ReadLease { .. } => "thesis §6.4.1",
+            Rule::StartPreVote { .. }
+            | Rule::GrantPreVote { .. }
+            | Rule::DenyPreVote { .. }
+            | Rule::CountPreVote { .. } => "thesis §9.6",
+            Rule::IgnoreVoteRequest { .. } => "thesis §4.2.3",
+            Rule::StepDown { .. } => "thesis §6.2",
+            Rule::StartTransfer { .. }
+            | Rule::SendTimeoutNow { .. }
+            | Rule::TransferElection { .. }
+            | Rule::AbortTransfer { .. }
+            | Rule::RefuseDuringTransfer { .. }
+            | Rule::CannotTransfer { .. } => "thesis §3.10",
         }
     }
 }

@@ -5,8 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, StateMachine};
+use super::leadership::Leadership;
 use super::log::Log;
 use super::message::Entry;
+use super::read::Reads;
+use super::snapshot::Snapshot;
 use crate::sim::{NodeId, Time};
 
 pub type Term = u64;
@@ -29,6 +32,8 @@ pub struct Persistent {
     pub voted_for: Option<NodeId>,
     /// Log entries, 1-based as in the paper, after the prefix a snapshot replaced (§7).
     pub log: Log,
+    /// The snapshot that replaced the log's compacted prefix, if one did (§7).
+    pub snapshot: Option<Snapshot>,
 }
 
 /// Shorthands for the log's questions the rules ask most.
@@ -74,6 +79,10 @@ pub struct Volatile {
     pub state_machine: StateMachine,
     /// Leaders only (Figure 2, "Volatile state on leaders", reinitialized after election).
     pub leader_state: Option<LeaderState>,
+    /// With PreVote: the term this server asked pre-votes for, and who granted them (§9.6).
+    pub pre_votes: Option<(Term, BTreeSet<NodeId>)>,
+    /// When this server last heard from a leader of its term (thesis §4.2.3, §9.6).
+    pub heard_leader_at: Option<Time>,
 }
 
 /// What a leader keeps about its followers and its waiting clients.
@@ -83,6 +92,10 @@ pub struct LeaderState {
     pub peers: BTreeMap<NodeId, PeerProgress>,
     /// Client requests in the log that this leader answers once they are applied, by index.
     pub waiting: BTreeMap<u64, Waiting>,
+    /// Heartbeat rounds and the reads waiting for them (thesis §6.4).
+    pub reads: Reads,
+    /// CheckQuorum and leadership transfer (thesis §6.2, §3.10).
+    pub leadership: Leadership,
 }
 
 /// A leader's view of one follower's log.

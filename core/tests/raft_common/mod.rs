@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod chaos;
+
 use concord_core::raft::{
     ClientReply, Command, Entry, Msg, Op, Outcome, RaftConfig, RaftNode, Role, Rule, Term, Timer,
 };

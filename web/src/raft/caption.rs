@@ -3,6 +3,7 @@
 use concord_core::raft::{DenyReason, Msg, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, DropReason, Envelope, Event, NodeId, StepReport, Time};
 
+use super::leadership_text;
 use crate::i18n::Lang;
 
 /// The caption of one step: one sentence for the event, one per rule that fired.
@@ -44,6 +45,17 @@ pub fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
         (Lang::Zh, Msg::AppendEntriesReply { .. }) => "AppendEntries 回复",
         (Lang::En, Msg::ClientRequest { .. }) => "client request",
         (Lang::Zh, Msg::ClientRequest { .. }) => "客户端请求",
+        (_, Msg::InstallSnapshot { .. }) => "InstallSnapshot",
+        (Lang::En, Msg::InstallSnapshotReply { .. }) => "InstallSnapshot reply",
+        (Lang::Zh, Msg::InstallSnapshotReply { .. }) => "InstallSnapshot 回复",
+        (Lang::En, Msg::ClientRead { .. }) => "client read",
+        (Lang::Zh, Msg::ClientRead { .. }) => "客户端读请求",
+        (_, Msg::PreVote { .. }) => "PreVote",
+        (Lang::En, Msg::PreVoteReply { granted: true, .. }) => "pre-vote granted",
+        (Lang::En, Msg::PreVoteReply { granted: false, .. }) => "pre-vote denied",
+        (Lang::Zh, Msg::PreVoteReply { granted: true, .. }) => "同意预投票",
+        (Lang::Zh, Msg::PreVoteReply { granted: false, .. }) => "拒绝预投票",
+        (_, Msg::TimeoutNow { .. }) => "TimeoutNow",
     }
 }
 
@@ -80,7 +92,9 @@ fn event_text(lang: Lang, report: &StepReport<RaftNode>) -> Option<String> {
         ),
         (_, Event::Dropped(e, reason)) => drop_text(lang, e, *reason),
         // The rule that fires says what the timeout did.
-        (_, Event::TimerFired(_, Timer::Election | Timer::Heartbeat)) => return None,
+        (_, Event::TimerFired(_, Timer::Election | Timer::Heartbeat | Timer::Snapshot)) => {
+            return None;
+        }
         (_, Event::Acted(action)) => match &report.message {
             Some(env) => by_hand_text(lang, action, env, report.node.is_some())?,
             None => return action_text(lang, action),
@@ -225,8 +239,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             | Rule::StepDownRemoved { .. }
             | Rule::CaughtUp { .. }
             | Rule::CatchUpRound { .. }
-            | Rule::NotVoter { .. }
-            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
+            | Rule::NotVoter { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}, became candidate for term {term}, voted for itself and asked the others for votes ({s}).",
                 if forced {
@@ -264,6 +277,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                         "{n} refused {candidate}: the candidate's log is less up-to-date than its own ({s})."
                     )
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} refused {candidate}: {} ({s}).",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -476,6 +493,49 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "Client {client} has had request #{last_seq} applied since; #{seq} is older, and {n} ignores it ({s})."
             ),
+            Rule::TakeSnapshot {
+                index,
+                term,
+                compacted,
+                size,
+            } => format!(
+                "{n} wrote its state machine, client sessions included, to a snapshot up to index {index} (term {term}, about {size} bytes) and dropped the {compacted} log entries it replaces ({s})."
+            ),
+            Rule::RestoreSnapshot { index, term } => format!(
+                "{n} loaded its snapshot (up to index {index}, term {term}) into its state machine; committed entries after it will be applied again ({s})."
+            ),
+            Rule::SendSnapshot {
+                to,
+                index,
+                term,
+                size,
+            } => format!(
+                "{to} needs entries {n} has compacted: {n} sends it its snapshot instead, up to index {index} (term {term}, about {size} bytes), in one InstallSnapshot ({s})."
+            ),
+            Rule::InstallSnapshot {
+                leader,
+                index,
+                term,
+                kept: 0,
+            } => format!(
+                "{n} installed {leader}'s snapshot up to index {index} (term {term}): its state machine is now the snapshot's, and its log, which had no matching entry there, was discarded ({s})."
+            ),
+            Rule::InstallSnapshot {
+                leader,
+                index,
+                term,
+                kept,
+            } => format!(
+                "{n} installed {leader}'s snapshot up to index {index} (term {term}): its state machine is now the snapshot's; its log already had that entry, so it keeps the {kept} entries after it ({s})."
+            ),
+            Rule::IgnoreSnapshot {
+                index,
+                commit_index,
+            } => format!(
+                "{n} has committed up to index {commit_index}, at or past the snapshot's {index}: it keeps its state and only acknowledges ({s})."
+            ),
+            // Reads, PreVote, CheckQuorum, leadership transfer.
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
         Lang::Zh => match *rule {
             Rule::UseConfiguration { .. }
@@ -485,8 +545,7 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             | Rule::StepDownRemoved { .. }
             | Rule::CaughtUp { .. }
             | Rule::CatchUpRound { .. }
-            | Rule::NotVoter { .. }
-            | Rule::DisregardVoteRequest { .. } => super::membership::rule_text(lang, n, rule),
+            | Rule::NotVoter { .. } => super::membership::rule_text(lang, n, rule),
             Rule::StartElection { term, forced } => format!(
                 "{n} {}，成为任期 {term} 的 candidate，先投自己一票，再向其他节点请求投票（{s}）。",
                 if forced {
@@ -520,6 +579,10 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
                 DenyReason::LogBehind => {
                     format!("{n} 拒绝 {candidate}：对方的日志不如自己的新（{s}）。")
                 }
+                DenyReason::LeaderAlive => format!(
+                    "{n} 拒绝 {candidate}：{}（{s}）。",
+                    leadership_text::deny_reason(lang, reason, term)
+                ),
             },
             Rule::CountVote {
                 from,
@@ -728,6 +791,48 @@ fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             } => format!(
                 "客户端 {client} 的第 {last_seq} 号请求已经应用；第 {seq} 号更早，{n} 忽略它（{s}）。"
             ),
+            Rule::TakeSnapshot {
+                index,
+                term,
+                compacted,
+                size,
+            } => format!(
+                "{n} 把状态机（连同客户端会话）写成快照，覆盖到索引 {index}（任期 {term}，约 {size} 字节），并删除了被快照取代的 {compacted} 条日志条目（{s}）。"
+            ),
+            Rule::RestoreSnapshot { index, term } => format!(
+                "{n} 从快照（到索引 {index}，任期 {term}）恢复状态机；其后的已提交条目会重新应用（{s}）。"
+            ),
+            Rule::SendSnapshot {
+                to,
+                index,
+                term,
+                size,
+            } => format!(
+                "{to} 需要的条目已被 {n} 压缩：{n} 改为用一条 InstallSnapshot 发送快照，到索引 {index}（任期 {term}，约 {size} 字节）（{s}）。"
+            ),
+            Rule::InstallSnapshot {
+                leader,
+                index,
+                term,
+                kept: 0,
+            } => format!(
+                "{n} 安装了 {leader} 的快照，到索引 {index}（任期 {term}）：状态机换成快照的内容；它的日志在该处没有匹配的条目，于是整个丢弃（{s}）。"
+            ),
+            Rule::InstallSnapshot {
+                leader,
+                index,
+                term,
+                kept,
+            } => format!(
+                "{n} 安装了 {leader} 的快照，到索引 {index}（任期 {term}）：状态机换成快照的内容；它的日志已有该条目，于是保留其后的 {kept} 条条目（{s}）。"
+            ),
+            Rule::IgnoreSnapshot {
+                index,
+                commit_index,
+            } => format!(
+                "{n} 已提交到索引 {commit_index}，不早于快照的 {index}：保持自身状态，只回复确认（{s}）。"
+            ),
+            _ => leadership_text::rule_text(lang, n, now, rule),
         },
     }
 }

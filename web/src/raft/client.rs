@@ -2,12 +2,15 @@
 //! client request with this client's id and the next sequence number; "retry" sends the last
 //! request again with the same sequence number, to show that the cluster applies it once.
 //! Replies come from the servers' records (`RaftNode::replies`), with their latency.
+//! A `get` is sent as a read in the mode picked here (thesis §6.4): through the log,
+//! ReadIndex, lease, or stale from whichever server it is sent to.
 
-use concord_core::raft::{ClientId, ClientReply, Command, Op, Outcome, RaftNode, Role};
+use concord_core::raft::{ClientId, ClientReply, Command, Op, Outcome, RaftNode, ReadMode, Role};
 use concord_core::sim::{Action, NodeId};
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::leadership_text::{self, mode_name};
 use super::text::text;
 use crate::i18n::Lang;
 
@@ -31,6 +34,8 @@ pub struct ClientPanelProps {
     /// The highest sequence number of [`CLIENT`] anywhere in the cluster (logs, replies), so a
     /// replayed run never reuses one.
     pub max_seq_seen: u64,
+    /// The run's read mode (`read=` in the URL), until one is picked here.
+    pub default_read: ReadMode,
     pub on_act: Callback<Action<RaftNode>>,
 }
 
@@ -40,6 +45,25 @@ struct Sent {
     seq: u64,
     op: Op,
     to: NodeId,
+    /// For a read, how it was sent.
+    mode: Option<ReadMode>,
+}
+
+/// What to tell the server: a `get` is a read in `mode`, anything else a command.
+fn command(seq: u64, op: &Op, mode: ReadMode) -> Command {
+    match op {
+        Op::Get { key } => Command::Read {
+            client: CLIENT,
+            seq,
+            key: key.clone(),
+            mode,
+        },
+        op => Command::Client {
+            client: CLIENT,
+            seq,
+            op: op.clone(),
+        },
+    }
 }
 
 #[derive(Clone, PartialEq, Default)]
@@ -49,6 +73,8 @@ struct PanelState {
     next_seq: u64,
     sent: Vec<Sent>,
     error: Option<String>,
+    /// The read mode picked here; `None`: the run's.
+    read: Option<ReadMode>,
 }
 
 #[component]
@@ -65,23 +91,19 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
         .or(p.servers.first())
         .map(|s| s.id);
     let target = state.server.or(auto).unwrap_or(NodeId(0));
+    let mode = state.read.unwrap_or(p.default_read);
+    let lt = leadership_text::text(p.lang);
 
     let send = {
         let (state, on_act) = (state.clone(), p.on_act.clone());
         move |op: Op, seq: u64| {
-            on_act.emit(Action::Command(
-                target,
-                Command::Client {
-                    client: CLIENT,
-                    seq,
-                    op: op.clone(),
-                },
-            ));
+            on_act.emit(Action::Command(target, command(seq, &op, mode)));
             let mut next = (*state).clone();
             next.next_seq = seq + 1;
             next.error = None;
             next.sent.push(Sent {
                 seq,
+                mode: matches!(op, Op::Get { .. }).then_some(mode),
                 op,
                 to: target,
             });
@@ -122,14 +144,8 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
         let (on_act, last, state) = (p.on_act.clone(), last.clone(), state.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(last) = &last {
-                on_act.emit(Action::Command(
-                    target,
-                    Command::Client {
-                        client: CLIENT,
-                        seq: last.seq,
-                        op: last.op.clone(),
-                    },
-                ));
+                let mode = last.mode.unwrap_or(mode);
+                on_act.emit(Action::Command(target, command(last.seq, &last.op, mode)));
                 let mut next = (*state).clone();
                 next.sent.push(Sent {
                     to: target,
@@ -157,27 +173,26 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
             </button>
         }
     });
-    let op_of = |seq: u64| {
-        state
-            .sent
-            .iter()
-            .rev()
-            .find(|s| s.seq == seq)
-            .map(|s| s.op.to_string())
-    };
+    let sent_of = |seq: u64| state.sent.iter().rev().find(|s| s.seq == seq);
     let mine: Vec<&ClientReply> = p.replies.iter().filter(|r| r.client == CLIENT).collect();
     let waiting = last
         .as_ref()
         .filter(|l| !mine.iter().any(|r| r.seq == l.seq));
     let replies = mine.iter().rev().take(6).map(|r| {
         let latency = (r.replied_at.saturating_sub(r.requested_at)) as f64 / 1000.0;
+        let sent = sent_of(r.seq);
+        let read = sent.and_then(|s| s.mode);
         let (class, outcome) = match &r.outcome {
             Outcome::Done { index, value } => (
                 "done",
                 format!(
                     "→ {} · {} {index}",
                     value.map_or(rt.no_value.to_owned(), |v| v.to_string()),
-                    rt.applied_at
+                    match read {
+                        None | Some(ReadMode::Log) => rt.applied_at,
+                        Some(ReadMode::Stale) => lt.stale_applied,
+                        Some(_) => lt.read_index_at,
+                    }
                 ),
             ),
             Outcome::NotLeader { hint } => (
@@ -194,15 +209,34 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
             ),
         };
         html! {
-            <li class={class} data-reply={r.seq.to_string()} data-outcome={class}>
+            <li class={class} data-reply={r.seq.to_string()} data-outcome={class}
+                data-read-mode={read.map(|m| m.key())} data-value={match &r.outcome {
+                    Outcome::Done { value, .. } => value.map(|v| v.to_string()),
+                    Outcome::NotLeader { .. } | Outcome::Refused { .. } => None,
+                }}>
                 <span class="seq">{ format!("#{}", r.seq) }</span>
-                <span class="op">{ op_of(r.seq).unwrap_or_default() }</span>
+                <span class="op">{ sent.map(|s| s.op.to_string()).unwrap_or_default() }</span>
                 <span class="outcome">{ outcome }</span>
-                <span class="meta">{ format!("{} {} · {} {latency:.1} ms", rt.answered_by, r.by, rt.latency) }</span>
+                <span class="meta">{ format!("{} {} · ", rt.answered_by, r.by) }
+                    if let Some(m) = read { <span class="read-mode">{ format!("{} · ", mode_name(p.lang, m)) }</span> }
+                    { format!("{} {latency:.1} ms", rt.latency) }
+                </span>
             </li>
         }
     });
     let target_down = p.servers.iter().any(|s| s.id == target && !s.up);
+    let on_read = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            state.set(PanelState {
+                read: ReadMode::from_key(&select.value()),
+                ..(*state).clone()
+            });
+        })
+    };
     html! {
         <section class="panel client-panel" aria-label={rt.client_title} data-client-panel="">
             <h3>{ format!("{} {CLIENT}", rt.client_title) }<small>{ format!(" · {} {next_seq}", rt.next_seq) }</small></h3>
@@ -219,6 +253,13 @@ pub fn ClientPanel(p: &ClientPanelProps) -> Html {
                 </button>
             </form>
             <div class="quick">{ for quick }</div>
+            <label class="read-mode" title={lt.reads_help}>{ lt.read_mode }{ " " }
+                <select data-control="client-read" onchange={on_read}>
+                    { for ReadMode::ALL.iter().map(|&m| html! {
+                        <option value={m.key()} selected={m == mode}>{ mode_name(p.lang, m) }</option>
+                    }) }
+                </select>
+            </label>
             if let Some(err) = state.error.clone() { <p class="error" role="status">{ err }</p> }
             <ul class="replies">
                 if let Some(w) = waiting {

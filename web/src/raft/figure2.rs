@@ -55,7 +55,9 @@ pub fn lines(rule: &Rule) -> &'static [&'static str] {
         Rule::ApplyEntries { .. } => &["rules.all.apply", "state.last-applied"],
         Rule::ReplyClient { cached: false, .. } => &["rules.leader.client"],
         // Not in Figure 2: the no-op (§8), the conflict hint (§5.3's optimization), progress
-        // tracking, client sessions and forwarding (thesis §6), and whatever is added later.
+        // tracking, client sessions and forwarding (thesis §6), membership changes (thesis
+        // chapter 4), snapshots and InstallSnapshot (§7, Figure 13): they are listed under the
+        // figure by name and section.
         _ => &[],
     }
 }
@@ -934,5 +936,13 @@ mod tests {
             assert!(reached.contains(id), "no rule lights {id}");
         }
         assert!(lines(&Rule::AppendNoop { index: 1, term: 1 }).is_empty());
+        // InstallSnapshot is Figure 13's, not Figure 2's.
+        let install = Rule::InstallSnapshot {
+            leader: n,
+            index: 4,
+            term: 1,
+            kept: 0,
+        };
+        assert!(lines(&install).is_empty());
     }
 }

@@ -1,10 +1,12 @@
 //! The selected server: its state in Figure 2's words, its timers, and what a user can do to it.
 
-use concord_core::raft::{Outcome, Progress, RaftNode, Timer};
-use concord_core::sim::{Action, NodeSlot};
+use concord_core::raft::{Command, Outcome, Progress, RaftNode, Timer};
+use concord_core::sim::{Action, NodeId, NodeSlot};
 use yew::prelude::*;
 
+use super::leadership_text;
 use super::node_actions;
+use super::snapshot_view;
 use super::text::text;
 use crate::i18n::Lang;
 
@@ -56,16 +58,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         html! { <button data-action={name} onclick={Callback::from(move |_| on_act.emit(action.clone()))}>{ label }</button> }
     });
     let rt = text(p.lang);
-    let store = &node.volatile.state_machine.data;
-    let store_text = if store.is_empty() {
-        rt.empty_store.to_owned()
-    } else {
-        store
-            .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let store_text = snapshot_view::store_text(rt, &node.volatile.state_machine);
     let peers = node.volatile.leader_state.as_ref().map(|ls| {
         let rows = ls.peers.iter().map(|(id, pr)| {
             let mode = match pr.progress {
@@ -110,6 +103,34 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 r.replied_at.saturating_sub(r.requested_at) as f64 / 1000.0) }</li>
         }
     });
+    // Thesis §3.10: a leader can hand leadership to any other server.
+    let lt = leadership_text::text(p.lang);
+    let leading = p.node.up && node.is_leader();
+    let transfer = node
+        .volatile
+        .leader_state
+        .as_ref()
+        .and_then(|ls| ls.leadership.transfer);
+    let transfers = NodeId::all(node.cluster)
+        .filter(|&to| leading && to != node.id)
+        .map(|to| {
+            let (on_act, me) = (p.on_act.clone(), node.id);
+            let onclick = Callback::from(move |_| {
+                on_act.emit(Action::Command(me, Command::Transfer { to }))
+            });
+            html! {
+                <button class="small" data-action="transfer" data-to={(to.0 + 1).to_string()} {onclick}>
+                    { to.to_string() }
+                </button>
+            }
+        })
+        .collect::<Vec<_>>();
+    let reads = node.volatile.leader_state.as_ref().map(|ls| &ls.reads);
+    let pending_reads = reads.map_or(0, |r| r.pending.len());
+    // The last heartbeat round a majority acknowledged, and when it was sent (thesis §6.4.1).
+    let lease = reads
+        .filter(|r| r.confirmed > 0)
+        .and_then(|r| r.lease_from.map(|at| (r.confirmed, at)));
     let close = p.on_close.clone();
     html! {
         <section class="inspector" aria-label={node.id.to_string()}>
@@ -121,6 +142,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <dt>{ t.term }</dt><dd>{ node.term() }</dd>
                 <dt>{ t.voted_for }</dt><dd>{ voted }</dd>
                 <dt>{ rt.log_length }</dt><dd data-field="log-length">{ node.persistent.last_log_index() }</dd>
+                { snapshot_view::inspector_rows(p.lang, node) }
                 if p.node.up {
                     <dt>{ t.leader_known }</dt><dd>{ leader }</dd>
                     if node.role() == concord_core::raft::Role::Candidate {
@@ -145,7 +167,22 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 </div>
             }
             if !p.node.up { <p class="note">{ t.volatile_lost }</p> }
+            if let Some(t) = transfer {
+                <p class="note" data-field="transfer">{ format!("{} {}…", lt.transferring, t.to) }</p>
+            }
+            if let Some((round, at)) = lease {
+                <p class="note" data-field="lease">{ format!("{} {:.1} ms (#{round})", lt.lease_until, at as f64 / 1000.0) }</p>
+            }
+            if pending_reads > 0 {
+                <p class="note" data-field="pending-reads">{ format!("{}: {pending_reads}", lt.pending_reads) }</p>
+            }
             <div class="actions">{ for buttons }</div>
+            if !transfers.is_empty() {
+                <div class="actions transfer" role="group" aria-label={lt.transfer_to}>
+                    <span class="note">{ lt.transfer_to }</span>
+                    { for transfers }
+                </div>
+            }
         </section>
     }
 }

@@ -1,12 +1,14 @@
 //! The log grid: one row per server, one column per log index. Each cell is an entry (its term
 //! and command); committed entries are solid, the others outlined; the commitIndex is a bar
-//! after its entry; under each follower the leader's nextIndex and matchIndex for it.
+//! after its entry; under each follower the leader's nextIndex and matchIndex for it. A log's
+//! compacted prefix is one block, its snapshot (§7).
 
 use concord_core::raft::{EntryKind, PeerProgress, Progress, RaftNode, Role};
 use concord_core::sim::{NodeId, Sim};
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::snapshot_view::{self, SnapshotCell};
 use super::text::{RaftText, text};
 use crate::i18n::Lang;
 
@@ -32,7 +34,11 @@ pub struct RowView {
     pub role: Role,
     pub term: u64,
     pub commit_index: u64,
+    /// The snapshot that replaced the entries before `cells`, if any.
+    pub snapshot: Option<SnapshotCell>,
+    /// The entries after the snapshot.
     pub cells: Vec<CellView>,
+    pub last_index: u64,
     /// The current leader's progress for this server, if this server is a follower of it.
     pub progress: Option<PeerProgress>,
 }
@@ -79,7 +85,9 @@ pub fn rows(sim: &Sim<RaftNode>) -> Vec<RowView> {
                 role: node.role(),
                 term: node.term(),
                 commit_index: commit,
+                snapshot: SnapshotCell::of(node),
                 cells,
+                last_index: node.persistent.last_log_index(),
                 progress,
             }
         })
@@ -91,7 +99,7 @@ pub fn columns(rows: &[RowView]) -> u64 {
     rows.iter()
         .map(|r| {
             let next = r.progress.map_or(0, |p| p.next_index);
-            (r.cells.len() as u64).max(next)
+            r.last_index.max(next)
         })
         .max()
         .unwrap_or(0)
@@ -169,7 +177,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         };
-        let cells = (1..=columns).map(|i| {
+        let marks_at = |i: u64| {
             let mut marks = Vec::new();
             if let Some(pr) = row.progress {
                 if pr.match_index == i {
@@ -179,8 +187,17 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                     marks.push(html! { <span class="lg-caret next" title={format!("{} = {i}", rt.next)}>{ "n" }</span> });
                 }
             }
+            marks
+        };
+        let start = row.snapshot.as_ref().map_or(0, |s| s.index);
+        let snapshot = row.snapshot.as_ref().filter(|s| s.index > 0).map(|s| {
+            let marks = (1..=s.index).flat_map(marks_at).collect();
+            snapshot_view::block(p.lang, s, row.commit_index == s.index, marks)
+        });
+        let cells = (start + 1..=columns).map(|i| {
+            let marks = marks_at(i);
             let commit_edge = i == row.commit_index;
-            match row.cells.get(i as usize - 1) {
+            match row.cells.get((i - start - 1) as usize) {
                 Some(cell) => html! {
                     <div role="cell"
                         class={classes!("lg-cell", term_class(cell.term),
@@ -209,7 +226,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
         html! {
             <div role="row" class={classes!("lg-row", role, (!row.up).then_some("down"))}
                 data-log-row={(row.id.0 + 1).to_string()} data-commit-index={row.commit_index.to_string()}
-                data-log-length={row.cells.len().to_string()} data-up={row.up.to_string()}>
+                data-log-length={row.last_index.to_string()} data-up={row.up.to_string()}>
                 <div class="lg-head" role="rowheader">
                     <strong>{ row.id.to_string() }{ if row.role == Role::Leader && row.up { "★" } else { "" } }</strong>
                     <span class={classes!("lg-role", role)}>{ format!("T{}", row.term) }</span>
@@ -218,11 +235,13 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                         <span class="lg-progress" data-progress="">{ text }</span>
                     }
                 </div>
+                { for snapshot }
                 { for cells }
             </div>
         }
     });
     let style = format!("--lg-columns: {columns}");
+    let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
     html! {
         <details class="panel log-grid-panel" open=true>
             <summary>{ rt.logs }
@@ -232,6 +251,9 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                     <span class="lg-cell committed noop t1 swatch" />{ rt.noop }
                     <span class="lg-cell committed config t1 swatch" />{ super::membership::member_text(p.lang).config_entry }
                     <span class="lg-bar-swatch" />{ rt.commit_marker }
+                    if compacted {
+                        <span class="lg-cell lg-snapshot swatch" />{ rt.snapshot }
+                    }
                     <span class="lg-caret next">{ "n" }</span><span class="lg-caret match">{ "m" }</span>{ format!("{} / {}", rt.next, rt.matched) }
                 </span>
             </summary>

@@ -106,8 +106,6 @@ pub struct MemberText {
     pub membership: &'static str,
     pub opt_catch_up: &'static str,
     pub opt_catch_up_help: &'static str,
-    pub opt_guard: &'static str,
-    pub opt_guard_help: &'static str,
     pub concurrent: &'static str,
     pub concurrent_help: &'static str,
 }
@@ -137,8 +135,6 @@ pub const EN: MemberText = MemberText {
     membership: "Membership",
     opt_catch_up: "add as learner first",
     opt_catch_up_help: "A server added as voter joins as learner and is promoted once a round of replication takes less than an election timeout (thesis §4.2.1).",
-    opt_guard: "ignore disruptive votes",
-    opt_guard_help: "A server that heard from a leader within the minimum election timeout ignores RequestVote, so a removed server cannot depose leaders (thesis §4.2.3).",
     concurrent: "concurrent changes",
     concurrent_help: "The leader takes a new membership change while the previous one is uncommitted (thesis §4.1 forbids it). Old and new majorities may then not overlap (Figure 4.2).",
 };
@@ -168,8 +164,6 @@ pub const ZH: MemberText = MemberText {
     membership: "成员变更",
     opt_catch_up: "先以 learner 加入",
     opt_catch_up_help: "以 voter 身份加入的新节点先成为 learner；当一轮复制用时少于一个 election timeout 时，leader 把它提升为 voter（论文 §4.2.1）。",
-    opt_guard: "忽略干扰性投票请求",
-    opt_guard_help: "在最短 election timeout 内收到过 leader 消息的节点忽略 RequestVote，被移除的节点就无法推翻 leader（论文 §4.2.3）。",
     concurrent: "并发变更",
     concurrent_help: "上一次成员变更尚未提交，leader 就接受新的变更（论文 §4.1 禁止这样做）。新旧配置的多数派可能不再相交（图 4.2）。",
 };
@@ -344,12 +338,6 @@ pub fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
         ),
         (Lang::Zh, Rule::NotVoter { .. }) => format!(
             "{n} 不是其配置中的 voter（或已知自己被移除的配置已提交）：它不发起选举（{s}）。"
-        ),
-        (Lang::En, Rule::DisregardVoteRequest { candidate, term }) => format!(
-            "{n} heard from a leader less than an election timeout ago: it ignores {candidate}'s RequestVote for term {term}, neither adopting the term nor voting ({s})."
-        ),
-        (Lang::Zh, Rule::DisregardVoteRequest { candidate, term }) => format!(
-            "{n} 在一个 election timeout 内收到过 leader 的消息：忽略 {candidate} 任期 {term} 的 RequestVote，既不采用新任期也不投票（{s}）。"
         ),
         _ => format!("({s})"),
     }

@@ -4,9 +4,11 @@ mod caption;
 mod client;
 mod figure2;
 mod inspector;
+mod leadership_text;
 mod log_grid;
 mod membership;
 pub mod settings;
+mod snapshot_view;
 mod text;
 
 use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
@@ -17,6 +19,7 @@ use crate::i18n::Lang;
 use crate::playground::{Beside, Goal, Milestone, ProtocolView, RunConfig};
 use crate::view::cluster::NodeView;
 use crate::view::legend::Legend;
+use crate::view::message::serde_fields;
 
 impl ProtocolView for RaftNode {
     const ALGO: &'static str = "raft";
@@ -61,6 +64,10 @@ impl ProtocolView for RaftNode {
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
         caption::msg_title(lang, env)
+    }
+
+    fn msg_fields(lang: Lang, msg: &Msg) -> Vec<(String, String)> {
+        snapshot_view::msg_fields(lang, msg).unwrap_or_else(|| serde_fields(msg))
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
@@ -133,6 +140,8 @@ impl ProtocolView for RaftNode {
                 .filter_map(|e| e.request())
                 .filter(|(c, _)| *c == client::CLIENT)
                 .map(|(_, seq)| seq)
+                // Requests whose entries a snapshot replaced live on in the sessions (§7).
+                .chain([s.state.volatile.state_machine.last_seq(client::CLIENT)])
         });
         let max_seq_seen = replies
             .iter()
@@ -141,9 +150,14 @@ impl ProtocolView for RaftNode {
             .chain(in_logs)
             .max()
             .unwrap_or(0);
+        let default_read = sim
+            .nodes()
+            .first()
+            .map(|n| n.state.config.read)
+            .unwrap_or_default();
         let view = membership::panel_view(sim);
         html! { <>
-            <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} on_act={on_act.clone()} />
+            <client::ClientPanel {lang} {servers} {replies} {max_seq_seen} {default_read} on_act={on_act.clone()} />
             <membership::MembershipPanel {lang} {view} {on_act} />
         </> }
     }
@@ -169,6 +183,8 @@ impl ProtocolView for RaftNode {
             ("append-entries", t.append_entries),
             ("append-reply", t.append_reply),
             ("client-request", t.client_request),
+            ("install-snapshot", text::text(lang).install_snapshot),
+            ("snapshot-reply", text::text(lang).snapshot_reply),
         ];
         html! { <Legend {lang} {nodes} {messages} notes={vec![t.timer_ring]} /> }
     }
@@ -178,6 +194,7 @@ impl ProtocolView for RaftNode {
         match timer {
             Timer::Election => t.election_timer,
             Timer::Heartbeat => t.heartbeat_timer,
+            Timer::Snapshot => text::text(lang).snapshot_timer,
         }
         .to_owned()
     }
@@ -250,7 +267,13 @@ fn msg_class(msg: &Msg) -> &'static str {
         Msg::RequestVoteReply { granted: false, .. } => "vote-denied",
         Msg::AppendEntries { .. } => "append-entries",
         Msg::AppendEntriesReply { .. } => "append-reply",
-        Msg::ClientRequest { .. } => "client-request",
+        Msg::ClientRequest { .. } | Msg::ClientRead { .. } => "client-request",
+        Msg::InstallSnapshot { .. } => "install-snapshot",
+        Msg::InstallSnapshotReply { .. } => "snapshot-reply",
+        // A pre-vote travels like a vote; TimeoutNow starts one.
+        Msg::PreVote { .. } | Msg::TimeoutNow { .. } => "request-vote",
+        Msg::PreVoteReply { granted: true, .. } => "vote-granted",
+        Msg::PreVoteReply { granted: false, .. } => "vote-denied",
     }
 }
 
@@ -272,7 +295,20 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
     } else {
         match role {
             Role::Follower if member != membership::Member::Voter => member.name(lang).to_owned(),
-            Role::Follower => t.follower.to_owned(),
+            Role::Follower => match &node.volatile.pre_votes {
+                // Asking for pre-votes for the next term (thesis §9.6).
+                Some((term, votes))
+                    if *term == node.term() + 1 && node.volatile.leader.is_none() =>
+                {
+                    format!(
+                        "{} {}/{}",
+                        leadership_text::text(lang).pre_vote,
+                        node.configuration().count_voters(votes),
+                        node.majority()
+                    )
+                }
+                _ => t.follower.to_owned(),
+            },
             Role::Candidate => format!(
                 "{} {}/{}",
                 t.candidate,

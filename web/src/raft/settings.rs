@@ -2,21 +2,30 @@
 //!
 //! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
 //!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
-//!   `hint` (conflict hint), `catch-up` (add new servers as learners first, thesis §4.2.1),
-//!   `vote-guard` (ignore disruptive RequestVotes, thesis §4.2.3). Break-it switches:
-//!   `vote-twice`, `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`.
+//!   `hint` (conflict hint), `pre-vote` (thesis §9.6), `check-quorum` (CheckQuorum: a leader
+//!   steps down without a majority, thesis §6.2, and servers ignore RequestVote while they hear
+//!   from a leader, §4.2.3; the older key `vote-guard` turns it on too), `catch-up` (add new
+//!   servers as learners first, thesis §4.2.1). Break-it switches: `vote-twice`,
+//!   `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`,
+//!   `snapshot-uncommitted`, `slow-clock` (a leader clock that breaks the lease's drift bound,
+//!   thesis §6.4.1).
+//! - `read=read-index|lease|stale|log` — how `get` is answered (thesis §6.4); absent: through
+//!   the log. The client panel starts with this mode and can change it per read.
 //! - `spare=2` — slots beyond `nodes` that start outside the configuration (thesis §4.1);
 //!   `nodes + spare` is at most 9.
 //! - `batch=4` — at most this many entries per AppendEntries.
+//! - `snapshot=5` — log compaction (§7): each server takes a snapshot every 5 applied entries
+//!   (absent: no snapshots).
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
 
-use concord_core::raft::RaftConfig;
+use concord_core::raft::{RaftConfig, ReadMode};
 use concord_core::sim::{NetConfig, Time, ms};
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::leadership_text::{self, mode_name};
 use super::membership::member_text;
 use super::text::text;
 use crate::i18n::Lang;
@@ -29,7 +38,7 @@ pub struct Switch {
     pub set: fn(&mut RaftConfig, bool),
 }
 
-pub const OPTIONS: [Switch; 4] = [
+pub const OPTIONS: [Switch; 5] = [
     Switch {
         key: "noop",
         get: |c| c.noop_on_election,
@@ -41,18 +50,37 @@ pub const OPTIONS: [Switch; 4] = [
         set: |c, on| c.conflict_hint = on,
     },
     Switch {
+        key: "pre-vote",
+        get: |c| c.pre_vote,
+        set: |c, on| c.pre_vote = on,
+    },
+    Switch {
+        key: "check-quorum",
+        get: |c| c.check_quorum,
+        set: |c, on| c.check_quorum = on,
+    },
+    Switch {
         key: "catch-up",
         get: |c| c.catch_up_first,
         set: |c, on| c.catch_up_first = on,
     },
-    Switch {
-        key: "vote-guard",
-        get: |c| c.vote_guard,
-        set: |c, on| c.vote_guard = on,
-    },
 ];
 
-pub const BREAKS: [Switch; 5] = [
+/// An older name of `check-quorum`, from when the §4.2.3 rule was a membership option of its
+/// own: links that carry it still turn CheckQuorum on.
+const CHECK_QUORUM_ALIAS: &str = "vote-guard";
+
+/// Snapshots on or off (the checkbox; the URL holds the threshold, `snapshot=N`).
+pub const SNAPSHOTS: Switch = Switch {
+    key: "snapshot",
+    get: |c| c.snapshot_threshold > 0,
+    set: |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
+};
+
+/// The threshold snapshots start with when switched on: low, so compaction shows soon.
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
+
+pub const BREAKS: [Switch; 7] = [
     Switch {
         key: "vote-twice",
         get: |c| c.breaks.vote_twice,
@@ -78,7 +106,24 @@ pub const BREAKS: [Switch; 5] = [
         get: |c| c.breaks.concurrent_changes,
         set: |c, on| c.breaks.concurrent_changes = on,
     },
+    Switch {
+        key: "snapshot-uncommitted",
+        get: |c| c.breaks.snapshot_uncommitted,
+        set: |c, on| c.breaks.snapshot_uncommitted = on,
+    },
+    Switch {
+        key: "slow-clock",
+        get: |c| c.breaks.slow_leader_clock,
+        set: |c, on| c.breaks.slow_leader_clock = on,
+    },
 ];
+
+/// The `snapshot` parameter: a threshold of applied entries, 0 or absent for none.
+pub fn parse_snapshot(value: Option<&str>) -> u64 {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(0, |n| n.min(10_000))
+}
 
 /// The settings a query string names; anything malformed keeps its default, and settings that
 /// cannot work together fall back to the defaults.
@@ -93,6 +138,9 @@ pub fn parse(
         let on: Vec<&str> = list.split(',').map(str::trim).collect();
         for switch in OPTIONS.iter().chain(&BREAKS) {
             (switch.set)(&mut config, on.contains(&switch.key));
+        }
+        if on.contains(&CHECK_QUORUM_ALIAS) {
+            config.check_quorum = true;
         }
     }
     if let Some(b) = batch.and_then(|b| b.parse::<u64>().ok()) {
@@ -127,6 +175,10 @@ pub fn from_options(options: &Options) -> RaftConfig {
     if let Some(spare) = options.get("spare").and_then(|s| s.parse::<usize>().ok()) {
         config.spare = spare.min(8);
     }
+    config.snapshot_threshold = parse_snapshot(options.get("snapshot"));
+    if let Some(mode) = options.get("read").and_then(ReadMode::from_key) {
+        config.read = mode;
+    }
     config
 }
 
@@ -152,6 +204,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
             (switches != switches_param(&default)).then_some(switches),
         ),
         (
+            "read",
+            (config.read != default.read).then(|| config.read.key().to_owned()),
+        ),
+        (
             "batch",
             (config.max_batch != default.max_batch).then(|| config.max_batch.to_string()),
         ),
@@ -175,6 +231,10 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
         (
             "spare",
             (config.spare != default.spare).then(|| config.spare.to_string()),
+        ),
+        (
+            "snapshot",
+            (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
         ),
     ];
     let mut pairs: Vec<(String, String)> = options
@@ -219,6 +279,8 @@ pub fn caught_by(key: &str) -> &'static str {
         "skip-up-to-date" => "leader-completeness",
         "commit-previous" => "leader-completeness, state-machine-safety",
         "concurrent-changes" => "one-change-at-a-time",
+        "snapshot-uncommitted" => "snapshot-committed",
+        "slow-clock" => "linearizability",
         _ => "log-matching",
     }
 }
@@ -237,6 +299,7 @@ pub struct SettingsProps {
 pub fn SettingsPanel(p: &SettingsProps) -> Html {
     let rt = text(p.lang);
     let mt = member_text(p.lang);
+    let lt = leadership_text::text(p.lang);
     let broken = BREAKS.iter().any(|s| (s.get)(&p.config));
     let checkbox = |switch: &'static Switch,
                     label: &'static str,
@@ -291,6 +354,8 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         (rt.commit_previous, rt.commit_previous_help),
         (rt.no_truncate, rt.no_truncate_help),
         (mt.concurrent, mt.concurrent_help),
+        (rt.snapshot_uncommitted, rt.snapshot_uncommitted_help),
+        (lt.slow_clock, lt.slow_clock_help),
     ];
     let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
         let extra =
@@ -303,6 +368,20 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         Margin::SpuriousLikely => Some(("likely", rt.spurious_likely)),
     };
     let c = &p.config;
+    let on_read = {
+        let (config, on_change) = (p.config.clone(), p.on_change.clone());
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(mode) = ReadMode::from_key(&select.value()) {
+                on_change.emit(RaftConfig {
+                    read: mode,
+                    ..config.clone()
+                });
+            }
+        })
+    };
     html! {
         <details class="panel raft-settings" open={broken || warning.is_some()} data-raft-settings="">
             <summary>
@@ -319,8 +398,24 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     <ul>
                         { checkbox(&OPTIONS[0], rt.opt_noop, rt.opt_noop_help, Html::default()) }
                         { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
+                        { checkbox(&OPTIONS[2], lt.opt_pre_vote, lt.opt_pre_vote_help, Html::default()) }
+                        { checkbox(&OPTIONS[3], lt.opt_check_quorum, lt.opt_check_quorum_help, Html::default()) }
                     </ul>
+                    <label title={lt.reads_help}>{ lt.reads }
+                        <select data-control="read" onchange={on_read}>
+                            { for ReadMode::ALL.iter().map(|&m| html! {
+                                <option value={m.key()} selected={m == c.read}>{ mode_name(p.lang, m) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <p class="note">{ lt.reads_help }</p>
                     { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
+                    <ul>
+                        { checkbox(&SNAPSHOTS, rt.opt_snapshot, rt.opt_snapshot_help, Html::default()) }
+                    </ul>
+                    if c.snapshot_threshold > 0 {
+                        { number("snapshot", rt.snapshot_threshold, c.snapshot_threshold, |c, v| c.snapshot_threshold = v.clamp(1, 10_000)) }
+                    }
                 </fieldset>
                 <fieldset>
                     <legend>{ rt.timing }</legend>
@@ -334,8 +429,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                 <fieldset>
                     <legend>{ mt.membership }</legend>
                     <ul>
-                        { checkbox(&OPTIONS[2], mt.opt_catch_up, mt.opt_catch_up_help, Html::default()) }
-                        { checkbox(&OPTIONS[3], mt.opt_guard, mt.opt_guard_help, Html::default()) }
+                        { checkbox(&OPTIONS[4], mt.opt_catch_up, mt.opt_catch_up_help, Html::default()) }
                     </ul>
                     <span title={mt.spare_help}>
                         { number("spare", mt.spare, c.spare as u64, |c, v| c.spare = v.min(8) as usize) }
@@ -361,6 +455,13 @@ mod tests {
     }
 
     #[test]
+    fn the_older_vote_guard_key_turns_check_quorum_on() {
+        let c = parse(Some("noop,vote-guard"), None, None, None);
+        assert!(c.check_quorum);
+        assert_eq!(switches_param(&c), "noop,check-quorum");
+    }
+
+    #[test]
     fn switches_round_trip() {
         let c = parse(
             Some("hint,vote-twice,no-truncate"),
@@ -379,6 +480,29 @@ mod tests {
         assert_eq!(c.heartbeat_interval, ms(40));
         assert_eq!(switches_param(&c), "hint,vote-twice,no-truncate");
         assert_eq!(switches_param(&RaftConfig::default()), "noop");
+    }
+
+    #[test]
+    fn snapshot_settings_round_trip_through_the_url() {
+        let on = Options::new(vec![
+            ("snapshot".into(), "3".into()),
+            ("switches".into(), "noop,snapshot-uncommitted".into()),
+        ]);
+        let c = from_options(&on);
+        assert_eq!(c.snapshot_threshold, 3);
+        assert!(c.breaks.snapshot_uncommitted);
+        let back = with_settings(&Options::new(Vec::new()), &c);
+        assert_eq!(back.get("snapshot"), Some("3"));
+        assert_eq!(from_options(&back), c);
+        // Off: no parameter at all, and the defaults.
+        let off = with_settings(&back, &RaftConfig::default());
+        assert_eq!(off.get("snapshot"), None);
+        assert_eq!(from_options(&off), RaftConfig::default());
+        assert_eq!(parse_snapshot(Some("x")), 0);
+        // The checkbox turns snapshots on at the default threshold.
+        let mut c = RaftConfig::default();
+        (SNAPSHOTS.set)(&mut c, true);
+        assert_eq!(c.snapshot_threshold, DEFAULT_SNAPSHOT_EVERY);
     }
 
     #[test]
