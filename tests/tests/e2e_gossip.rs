@@ -343,6 +343,39 @@ async fn huge(page: &Page) -> Outcome {
     let caption = page.caption().await?;
     ensure!(!caption.is_empty(), "the step reached should be described");
     page.screenshot("gossip-huge-converged").await?;
+
+    // The link to the converged run opens on it: half a million steps replayed, the last one
+    // described.
+    page.press("copy-link").await?;
+    let href = page
+        .script(
+            "return location.pathname + location.search + location.hash;",
+            vec![],
+        )
+        .await?;
+    let href = href.as_str().unwrap_or_default().to_owned();
+    ensure!(
+        href.contains("#tape="),
+        "copy link should put the run in the address: {href}"
+    );
+    // A fresh page (the address differs only in its fragment), which draws a grid, not nodes.
+    page.browser().goto("/").await?;
+    page.browser().goto(&href).await?;
+    wait_for_grid(page, "10000").await?;
+    let reopened = page.status().await?.step;
+    let converged = attr(page, "[data-converged]", "data-converged").await?;
+    let susceptible = attr(page, "[data-dense]", "data-susceptible").await?;
+    ensure!(
+        reopened == at
+            && converged.as_deref() == Some("true")
+            && susceptible.as_deref() == Some("0"),
+        "the link should open on the converged step {at}: step {reopened}, converged={converged:?}, \
+         susceptible={susceptible:?}"
+    );
+    ensure!(
+        page.caption().await? == caption,
+        "the step the link opens on should be described as before"
+    );
     Ok(())
 }
 

@@ -6,7 +6,9 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use concord_core::sim::{Action, Event, History, Input, NodeId, Protocol, Sim, StepReport, Time};
+use concord_core::sim::{
+    Action, Event, History, Input, LARGE_RUN_NODES, NodeId, Protocol, Sim, StepReport, Time,
+};
 use yew::Reducible;
 
 /// Slowest and fastest speed, as powers of two of real time (1/1024× … 1×).
@@ -20,10 +22,6 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// A jump forward that describes every step (small clusters) gives up after this many steps,
 /// so a goal that is never reached cannot freeze the page or fill its memory with reports.
 pub const MAX_JUMP_STEPS: usize = 200_000;
-/// From this many nodes on, far jumps fast-forward (see `History::fast_forward_until`): a step
-/// costs little more than the work of the one node it happens to, and nobody reads the reports
-/// of the half a million steps a 10,000-node spread takes.
-pub const FAST_FORWARD_NODES: usize = 1_000;
 /// A fast-forward runs across frames, this many steps per frame, so the page stays responsive
 /// and shows how far it got (about a tenth of a second of work at 10,000 nodes in a browser).
 pub const FAST_FORWARD_STEPS_PER_FRAME: usize = 50_000;
@@ -121,7 +119,7 @@ impl<P: Protocol> PlayerState<P> {
 
     /// Whether far jumps fast-forward in this run.
     fn fast(&self) -> bool {
-        self.sim().nodes().len() >= FAST_FORWARD_NODES
+        self.sim().nodes().len() >= LARGE_RUN_NODES
     }
 
     /// Start a fast-forward and take its first slice at once.

@@ -23,7 +23,8 @@
 //! kept reports cover a prefix of the run, [`History::described`] steps long; the steps after it
 //! keep only their input and time, and the report of the step that led to the current state is
 //! made again when the position lands there (the engine is deterministic, so it is the report
-//! the step had).
+//! the step had). A link or run file of a large run ([`LARGE_RUN_NODES`]) is
+//! [replayed](History::replay) the same way.
 
 use super::engine::{Sim, SimError};
 use super::input::Input;
@@ -43,6 +44,12 @@ pub const BYTES_PER_STEP: usize = 256;
 
 /// Snapshots together may hold about this many bytes before older ones are thinned out.
 pub const SNAPSHOT_BUDGET: usize = 96 << 20;
+
+/// From this many nodes on, a run is large: far jumps fast-forward and a replayed tape describes
+/// only the step it lands on. A step then costs little more than the work of the one node it
+/// happens to, and nobody reads the reports of the half a million steps a 10,000-node spread
+/// takes; smaller runs keep every report, so their timeline and event log stay complete.
+pub const LARGE_RUN_NODES: usize = 1_000;
 
 /// The state after `at` inputs, and its estimated size.
 #[derive(Clone, Debug)]
@@ -112,7 +119,9 @@ impl<P: Protocol> History<P> {
         }
     }
 
-    /// Rebuild a run from its start and its tape, standing at the tape's position.
+    /// Rebuild a run from its start and its tape, standing at the tape's position. A large run
+    /// (from [`LARGE_RUN_NODES`] nodes on) is replayed as a fast-forward is taken: only the step
+    /// it stands after is described.
     pub fn replay(start: Sim<P>, tape: &Tape<P>) -> Result<Self, SimError> {
         if tape.len() > MAX_TAPE_STEPS {
             return Err(SimError::BadConfig(format!(
@@ -120,11 +129,18 @@ impl<P: Protocol> History<P> {
                 tape.len()
             )));
         }
+        let describe = start.nodes().len() < LARGE_RUN_NODES;
         let mut history = History::new(start);
         for input in tape.inputs() {
-            history.apply(input)?;
+            if describe {
+                history.apply(input)?;
+            } else {
+                history.current.advance(input.clone())?;
+                history.push(input, None);
+            }
         }
         history.seek(tape.position as usize);
+        history.describe_current();
         Ok(history)
     }
 
@@ -620,5 +636,49 @@ mod tests {
             fast.last_report().map(|r| &r.event),
             Some(crate::sim::Event::Acted(Action::Crash(_)))
         ));
+    }
+
+    /// A tape of a large run replays without describing its steps, as a fast-forward takes
+    /// them: the same states as the run it was recorded from, and the report of the step it
+    /// lands on, whether that is the last step or one in the middle. A small run keeps the
+    /// report of every step.
+    #[test]
+    fn a_large_run_replays_undescribed_but_for_the_step_it_lands_on() {
+        let n = LARGE_RUN_NODES;
+        let mut described = History::new(gossip(n));
+        described
+            .apply(Input::Act {
+                at: 0,
+                action: Action::Command(NodeId(3), Command::Update { key: 1, value: 1 }),
+            })
+            .unwrap();
+        described.run_until(ms(3_000));
+        let len = described.len();
+        assert!(len > 3 * described.snapshots[0].next(), "{len} steps");
+        for position in [len, len / 2, 1, 0] {
+            described.seek(position);
+            let replayed = History::replay(gossip(n), &described.tape()).unwrap();
+            assert_eq!(replayed.position(), position);
+            assert_eq!(replayed.inputs(), described.inputs());
+            assert_eq!(replayed.times(), described.times());
+            assert!(
+                replayed.current() == described.current(),
+                "state after step {position}"
+            );
+            assert_eq!(replayed.described(), 0);
+            assert_eq!(
+                replayed.last_report(),
+                described.last_report(),
+                "report of step {position}"
+            );
+            assert_eq!(replayed.last_report().is_some(), position > 0);
+        }
+
+        let mut small = History::new(gossip(5));
+        small.run_until(ms(3_000));
+        small.seek(small.len() / 2);
+        let replayed = History::replay(gossip(5), &small.tape()).unwrap();
+        assert_eq!(replayed.described(), small.len());
+        assert_eq!(replayed.reports(), small.reports());
     }
 }

@@ -21,7 +21,7 @@ pub mod tape;
 pub mod time;
 
 pub use engine::{ArmedTimer, Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
-pub use history::{BranchInfo, History};
+pub use history::{BranchInfo, History, LARGE_RUN_NODES};
 pub use input::{Action, Input};
 pub use network::{NetConfig, Network};
 pub use protocol::{Context, NodeId, Protocol, Violation};
