@@ -202,13 +202,14 @@ impl Rounds {
     /// Bring the totals and the rows up to a step at `now` that happened to `touched`.
     fn account(&mut self, nodes: &[NodeSlot<GossipNode>], touched: Option<NodeId>, now: Time) {
         let round = now / self.period;
-        while self.round < round {
-            if self.rows.len() < MAX_ROWS {
-                let row = self.row();
-                self.rows.push(row);
-            }
+        while self.round < round && self.rows.len() < MAX_ROWS {
+            let row = self.row();
+            self.rows.push(row);
             self.round += 1;
         }
+        // Past the kept rows, skip to the round at once: with a 1 µs period a jump in time
+        // would otherwise count through billions of rounds one by one.
+        self.round = self.round.max(round);
         let Some(slot) = touched.and_then(|id| nodes.get(id.index())) else {
             return;
         };
