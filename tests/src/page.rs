@@ -257,6 +257,25 @@ impl Page {
         Ok(found == Value::Bool(true))
     }
 
+    /// Press the first goal ("until a leader is elected") and wait up to `wait` for exactly one
+    /// live leader, which is returned.
+    pub async fn elect_leader(&self, wait: Duration) -> Outcome<NodeView> {
+        self.press("until-goal").await?;
+        self.poll(
+            "a leader after `until a leader is elected`",
+            wait,
+            async || {
+                let nodes = self.nodes().await?;
+                let leaders: Vec<_> = nodes.iter().filter(|n| n.is_leader() && n.up).collect();
+                Ok(match leaders.as_slice() {
+                    [one] => Wait::Done((*one).clone()),
+                    _ => Wait::NotYet(describe(&nodes)),
+                })
+            },
+        )
+        .await
+    }
+
     /// Every drawn node, in id order.
     pub async fn nodes(&self) -> Outcome<Vec<NodeView>> {
         self.nodes_in(&Scope::Document).await

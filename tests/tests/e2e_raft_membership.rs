@@ -28,17 +28,7 @@ async fn raft_removes_the_leader_and_the_rest_elect_a_new_one() {
 /// A leader elected and its no-op committed: a leader takes no change before it has committed
 /// an entry of its term (thesis §4.1).
 async fn elect(page: &Page) -> Outcome<NodeView> {
-    page.press("until-goal").await?;
-    let leader = page
-        .poll("a leader", WAIT, async || {
-            let nodes = page.nodes().await?;
-            let leaders: Vec<_> = nodes.iter().filter(|n| n.is_leader() && n.up).collect();
-            Ok(match leaders.as_slice() {
-                [one] => Wait::Done((*one).clone()),
-                _ => Wait::NotYet(describe(&nodes)),
-            })
-        })
-        .await?;
+    let leader = page.elect_leader(WAIT).await?;
     // The second goal: "until an entry is committed".
     page.script(
         "document.querySelectorAll('[data-action=\"until-goal\"]')[1].click();",

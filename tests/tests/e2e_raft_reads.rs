@@ -33,16 +33,7 @@ async fn raft_leadership_moves_to_the_server_chosen_in_the_inspector() {
 }
 
 async fn elect(page: &Page) -> Outcome<NodeView> {
-    page.press("until-goal").await?;
-    page.poll("a leader", WAIT, async || {
-        let nodes = page.nodes().await?;
-        let leaders: Vec<_> = nodes.iter().filter(|n| n.is_leader() && n.up).collect();
-        Ok(match leaders.as_slice() {
-            [one] => Wait::Done((*one).clone()),
-            _ => Wait::NotYet(describe(&nodes)),
-        })
-    })
-    .await
+    page.elect_leader(WAIT).await
 }
 
 /// Send a quick operation from the client panel to server `to`.

@@ -95,20 +95,7 @@ fn show(rows: &[Row]) -> String {
 }
 
 async fn elect(page: &Page) -> Outcome<NodeView> {
-    page.press("until-goal").await?;
-    page.poll(
-        "a leader after `until a leader is elected`",
-        WAIT,
-        async || {
-            let nodes = page.nodes().await?;
-            let leaders: Vec<_> = nodes.iter().filter(|n| n.is_leader() && n.up).collect();
-            Ok(match leaders.as_slice() {
-                [one] => Wait::Done((*one).clone()),
-                _ => Wait::NotYet(describe(&nodes)),
-            })
-        },
-    )
-    .await
+    page.elect_leader(WAIT).await
 }
 
 /// Scrolls the log grid into view (for screenshots).

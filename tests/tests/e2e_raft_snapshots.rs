@@ -41,16 +41,7 @@ async fn snapshot_of(page: &Page, id: u32) -> Outcome<Option<(u64, u64)>> {
 }
 
 async fn elect(page: &Page) -> Outcome<NodeView> {
-    page.press("until-goal").await?;
-    page.poll("a leader", WAIT, async || {
-        let nodes = page.nodes().await?;
-        let leaders: Vec<_> = nodes.iter().filter(|n| n.is_leader() && n.up).collect();
-        Ok(match leaders.as_slice() {
-            [one] => Wait::Done((*one).clone()),
-            _ => Wait::NotYet(describe(&nodes)),
-        })
-    })
-    .await
+    page.elect_leader(WAIT).await
 }
 
 /// Client request `seq` (`add x 1`) to `leader`, played until its reply is shown.
