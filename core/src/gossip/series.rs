@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use super::metrics::is_live;
 use super::node::GossipNode;
@@ -95,8 +96,9 @@ struct Holders {
 struct Share {
     up: bool,
     live: bool,
-    /// `(key, version, born, spreading)` for every record the node holds.
-    held: Vec<(Key, Version, Time, bool)>,
+    /// `(key, version, born, spreading)` for every record the node holds (the first inline,
+    /// as in the node's store).
+    held: SmallVec<[(Key, Version, Time, bool); 1]>,
     messages: u64,
     bytes: u64,
     redundant: u64,

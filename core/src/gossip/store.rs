@@ -7,6 +7,7 @@
 //! and every node picks the same winner.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::sim::{NodeId, Time};
 
@@ -81,10 +82,12 @@ pub struct Regression {
 }
 
 /// The store: records sorted by key (a short sorted vector: cheap to clone and to
-/// serialize, and iterated in key order).
+/// serialize, and iterated in key order). The first record lives inside the node itself: most
+/// runs spread one update, and then a node's store costs no allocation of its own and no
+/// separate cache miss, in a step or in a snapshot of 10,000 nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Store {
-    records: Vec<Record>,
+    records: SmallVec<[Record; 1]>,
     /// The first time a version went backwards here, if ever.
     regression: Option<Regression>,
 }

@@ -16,6 +16,7 @@ use super::protocol::{Context, Effects, NodeId, Protocol, TimerOp, Violation};
 use super::report::{DropReason, Event, StepReport};
 use super::rng::SimRng;
 use super::time::Time;
+use super::timers::{ArmedTimer, Timers};
 
 /// Identifies a message in flight for its whole life (the view keys its dot by it).
 #[derive(
@@ -25,7 +26,7 @@ use super::time::Time;
 pub struct MsgId(pub u64);
 
 /// Queue position: time first, then the order of scheduling.
-type Key = (Time, u64);
+pub(super) type QueueKey = (Time, u64);
 
 /// A message on the wire: all the view needs to draw a dot travelling along a link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,15 +40,7 @@ pub struct Envelope<M> {
     /// Decided at send time: the network will lose it on arrival.
     pub lost: bool,
     #[serde(skip)]
-    key: Key,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArmedTimer {
-    pub set_at: Time,
-    pub fires_at: Time,
-    #[serde(skip)]
-    key: Key,
+    key: QueueKey,
 }
 
 /// A node and what the engine keeps for it.
@@ -57,12 +50,12 @@ pub struct NodeSlot<P: Protocol> {
     pub state: P,
     pub up: bool,
     rng: SimRng,
-    timers: BTreeMap<P::Timer, ArmedTimer>,
+    timers: Timers<P::Timer>,
 }
 
 impl<P: Protocol> NodeSlot<P> {
     /// Armed timers of this node, by kind.
-    pub fn timers(&self) -> &BTreeMap<P::Timer, ArmedTimer> {
+    pub fn timers(&self) -> &Timers<P::Timer> {
         &self.timers
     }
 }
@@ -125,8 +118,7 @@ impl std::error::Error for SimError {}
 /// The largest cluster the engine accepts (node ids are `u16`; the views draw far fewer).
 pub const MAX_NODES: usize = 10_000;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(bound = "")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sim<P: Protocol> {
     config: SimConfig,
     now: Time,
@@ -134,11 +126,40 @@ pub struct Sim<P: Protocol> {
     seq: u64,
     next_msg: u64,
     nodes: Vec<NodeSlot<P>>,
-    queue: BTreeMap<Key, Pending<P>>,
+    queue: BTreeMap<QueueKey, Pending<P>>,
     in_flight: InFlight<P::Msg>,
     network: Network,
     audit: P::Audit,
     violations: Vec<Violation>,
+    scratch: Scratch<P>,
+}
+
+/// The buffers a handler writes its effects into, kept from one step to the next so a step
+/// allocates none. Empty between steps: a clone starts with fresh ones, and any two are equal.
+struct Scratch<P: Protocol>(Effects<P>);
+
+impl<P: Protocol> Default for Scratch<P> {
+    fn default() -> Self {
+        Scratch(Effects::default())
+    }
+}
+
+impl<P: Protocol> Clone for Scratch<P> {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl<P: Protocol> PartialEq for Scratch<P> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<P: Protocol> fmt::Debug for Scratch<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 impl<P: Protocol> Sim<P> {
@@ -159,7 +180,7 @@ impl<P: Protocol> Sim<P> {
                 state: P::new(id, n, protocol),
                 up: true,
                 rng: SimRng::new(config.seed, 1 + id.0 as u64),
-                timers: BTreeMap::new(),
+                timers: Timers::default(),
             })
             .collect();
         let mut sim = Sim {
@@ -174,6 +195,7 @@ impl<P: Protocol> Sim<P> {
             in_flight: InFlight::default(),
             audit: P::Audit::default(),
             violations: Vec::new(),
+            scratch: Scratch::default(),
         };
         // Start-up is not a step: what it sends and arms shows in the state itself.
         let mut out = StepOutputs::quiet();
@@ -247,7 +269,7 @@ impl<P: Protocol> Sim<P> {
             })
             .sum();
         nodes
-            + self.queue.len() * size_of::<(Key, Pending<P>)>()
+            + self.queue.len() * size_of::<(QueueKey, Pending<P>)>()
             + self.in_flight.slots.len() * size_of::<Option<Envelope<P::Msg>>>()
             + self.violations.len() * size_of::<Violation>()
     }
@@ -408,7 +430,7 @@ impl<P: Protocol> Sim<P> {
             Action::Crash(id) => {
                 let slot = &mut self.nodes[id.index()];
                 slot.up = false;
-                for (_, armed) in std::mem::take(&mut slot.timers) {
+                for armed in slot.timers.drain() {
                     self.queue.remove(&armed.key);
                 }
                 return Some(id);
@@ -516,20 +538,21 @@ impl<P: Protocol> Sim<P> {
         out: &mut StepOutputs<P>,
         handler: impl FnOnce(&mut P, &mut Context<P>),
     ) {
-        let mut effects = Effects::default();
+        let mut effects = std::mem::take(&mut self.scratch.0);
         let n = self.nodes.len();
         let slot = &mut self.nodes[id.index()];
         handler(
             &mut slot.state,
             &mut Context::new(self.now, id, n, &mut slot.rng, &mut effects, out.record),
         );
-        for op in effects.timers {
+        for op in effects.timers.drain(..) {
             self.schedule_timer(id, op, out);
         }
-        for (to, msg) in effects.sends {
+        for (to, msg) in effects.sends.drain(..) {
             self.send(id, to, msg, out);
         }
-        out.rules.extend(effects.rules);
+        out.rules.append(&mut effects.rules);
+        self.scratch.0 = effects;
     }
 
     fn schedule_timer(&mut self, id: NodeId, op: TimerOp<P::Timer>, out: &mut StepOutputs<P>) {

@@ -5,6 +5,7 @@
 //! - [`protocol`]: the sans-I/O [`Protocol`] trait and the [`Context`] a handler writes into.
 //! - [`network`]: latency, loss, duplication, cut links and partitions.
 //! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
+//! - [`timers`]: the timers one node has armed ([`Timers`]).
 //! - [`input`]: everything that can change a simulation, one [`Input`] per step.
 //! - [`report`]: what one step did, as data ([`StepReport`]).
 //! - [`history`]: step back and forth over a run, and its branches ([`History`]).
@@ -19,8 +20,9 @@ pub mod report;
 pub mod rng;
 pub mod tape;
 pub mod time;
+pub mod timers;
 
-pub use engine::{ArmedTimer, Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
+pub use engine::{Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
 pub use history::{BranchInfo, History, LARGE_RUN_NODES};
 pub use input::{Action, Input};
 pub use network::{NetConfig, Network};
@@ -29,3 +31,4 @@ pub use report::{DropReason, Event, StepReport};
 pub use rng::SimRng;
 pub use tape::{MAX_TAPE_STEPS, Mark, Tape};
 pub use time::{Time, ms};
+pub use timers::{ArmedTimer, Timers};
