@@ -22,9 +22,14 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// A jump forward that describes every step (small clusters) gives up after this many steps,
 /// so a goal that is never reached cannot freeze the page or fill its memory with reports.
 pub const MAX_JUMP_STEPS: usize = 200_000;
-/// A fast-forward runs across frames, this many steps per frame, so the page stays responsive
-/// and shows how far it got (about a tenth of a second of work at 10,000 nodes in a browser).
-pub const FAST_FORWARD_STEPS_PER_FRAME: usize = 50_000;
+/// A fast-forward runs across frames, about this much wall time (ms) of work per frame, so the
+/// page keeps answering the reader.
+const FAST_FORWARD_SLICE_MS: f64 = 100.0;
+/// Within a slice, the clock is read after every this many steps (a few ms at 10,000 nodes).
+const FAST_FORWARD_CHUNK: usize = 2_000;
+/// While a fast-forward runs, the page is drawn again (with the step reached) only this often:
+/// drawing a 10,000-node cluster costs more than a slice's worth of steps.
+const FAST_FORWARD_SHOW_MS: f64 = 500.0;
 /// A fast-forward gives up after this many steps (ten times what 10,000 nodes take to spread
 /// one update); each step still keeps its input and time.
 pub const MAX_FAST_FORWARD_STEPS: usize = 5_000_000;
@@ -54,11 +59,13 @@ pub enum Target<P: Protocol> {
     Step(usize),
 }
 
-/// A fast-forward in progress: where to, and how many steps it has taken.
+/// A fast-forward in progress: where to, how many steps it has taken, and how much wall time
+/// (ms) has passed since the page last showed it.
 #[derive(Clone, Copy)]
 pub struct FastForward<P: Protocol> {
     pub target: Target<P>,
     pub taken: usize,
+    pub unshown_ms: f64,
 }
 
 pub struct PlayerState<P: Protocol> {
@@ -124,28 +131,43 @@ impl<P: Protocol> PlayerState<P> {
 
     /// Start a fast-forward and take its first slice at once.
     fn fast_forward(&mut self, target: Target<P>) {
-        self.forwarding = Some(FastForward { target, taken: 0 });
+        self.forwarding = Some(FastForward {
+            target,
+            taken: 0,
+            unshown_ms: 0.0,
+        });
         self.forward_slice();
     }
 
-    /// One frame's slice of the fast-forward in progress; ends it at its target, at an idle
-    /// run, or at the step limit, describing the step it stops after.
+    /// One frame's slice of the fast-forward in progress (about [`FAST_FORWARD_SLICE_MS`] of
+    /// work); ends it at its target, at an idle run, or at the step limit, describing the step
+    /// it stops after.
     fn forward_slice(&mut self) {
         let Some(mut ff) = self.forwarding.take() else {
             return;
         };
-        let h = &mut self.history;
-        let before = h.position();
-        let budget = FAST_FORWARD_STEPS_PER_FRAME.min(MAX_FAST_FORWARD_STEPS - ff.taken);
-        let result = match ff.target {
-            Target::Until(goal) => h.fast_forward_until(budget, goal),
-            Target::Step(step) => {
-                let more = step.saturating_sub(before).min(budget);
-                h.fast_forward_until(more, |_| false)
-                    .map(|_| h.position() >= step)
+        let start = js_sys::Date::now();
+        let result = loop {
+            let chunk = FAST_FORWARD_CHUNK.min(MAX_FAST_FORWARD_STEPS - ff.taken);
+            let h = &mut self.history;
+            let before = h.position();
+            let result = match ff.target {
+                Target::Until(goal) => h.fast_forward_until(chunk, goal),
+                Target::Step(step) => {
+                    let more = step.saturating_sub(before).min(chunk);
+                    h.fast_forward_until(more, |_| false)
+                        .map(|_| h.position() >= step)
+                }
+            };
+            ff.taken += h.position() - before;
+            let spent = js_sys::Date::now() - start;
+            if !matches!(result, Ok(false))
+                || ff.taken >= MAX_FAST_FORWARD_STEPS
+                || spent >= FAST_FORWARD_SLICE_MS
+            {
+                break result;
             }
         };
-        ff.taken += h.position() - before;
         let outcome = match result {
             Ok(false) if ff.taken < MAX_FAST_FORWARD_STEPS => {
                 self.forwarding = Some(ff);
@@ -351,7 +373,18 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             s.forwarding = None;
         }
         match action {
-            PlayerAction::Tick(_) if s.forwarding.is_some() => s.forward_slice(),
+            PlayerAction::Tick(wall_ms) if s.forwarding.is_some() => {
+                s.forward_slice();
+                if let Some(ff) = &mut s.forwarding {
+                    ff.unshown_ms += wall_ms;
+                    if ff.unshown_ms < FAST_FORWARD_SHOW_MS {
+                        // Still going, and shown recently: the frames go on without a redraw.
+                        drop(s);
+                        return self;
+                    }
+                    ff.unshown_ms = 0.0;
+                }
+            }
             // Frames arrive only while playing; one that races a pause changes nothing.
             PlayerAction::Tick(_) if !s.playing => {
                 drop(s);
