@@ -1,11 +1,11 @@
 //! [`Sim`]: the nodes, the event queue, the network and the messages in flight.
 //!
-//! The queue is ordered by `(time, sequence number)`, so ties are broken by the
-//! order in which events were scheduled and every run is deterministic. A timer
-//! that is re-armed or cancelled is removed from the queue at once, so nothing
-//! stale ever fires and the pending list shows exactly what can happen next.
+//! The queue ([`super::queue`]) is ordered by `(time, sequence number)`, so ties are broken
+//! by the order in which events were scheduled and every run is deterministic. A timer that
+//! is re-armed or cancelled is removed from the queue at once, so nothing stale ever fires
+//! and the pending list shows exactly what can happen next.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{Action, Input};
 use super::network::{NetConfig, Network};
 use super::protocol::{Context, Effects, NodeId, Protocol, TimerOp, Violation};
+use super::queue::Queue;
 use super::report::{DropReason, Event, StepReport};
 use super::rng::SimRng;
 use super::time::Time;
@@ -126,7 +127,7 @@ pub struct Sim<P: Protocol> {
     seq: u64,
     next_msg: u64,
     nodes: Vec<NodeSlot<P>>,
-    queue: BTreeMap<QueueKey, Pending<P>>,
+    queue: Queue<P>,
     in_flight: InFlight<P::Msg>,
     network: Network,
     audit: P::Audit,
@@ -191,7 +192,7 @@ impl<P: Protocol> Sim<P> {
             seq: 0,
             next_msg: 0,
             nodes,
-            queue: BTreeMap::new(),
+            queue: Queue::default(),
             in_flight: InFlight::default(),
             audit: P::Audit::default(),
             violations: Vec::new(),
@@ -251,7 +252,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Everything that can happen next, earliest first, with its time.
     pub fn pending(&self) -> impl Iterator<Item = (Time, &Pending<P>)> {
-        self.queue.iter().map(|(&(t, _), p)| (t, p))
+        self.queue.iter().map(|((t, _), p)| (t, p))
     }
 
     /// About how many bytes a clone of this state copies: the nodes (with what
@@ -275,7 +276,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.keys().next().map(|&(t, _)| t)
+        self.queue.first_time()
     }
 
     /// Handle the earliest pending event.

@@ -5,6 +5,7 @@
 //! - [`protocol`]: the sans-I/O [`Protocol`] trait and the [`Context`] a handler writes into.
 //! - [`network`]: latency, loss, duplication, cut links and partitions.
 //! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
+//! - `queue`: the events waiting to happen, earliest first (a calendar queue).
 //! - [`timers`]: the timers one node has armed ([`Timers`]).
 //! - [`input`]: everything that can change a simulation, one [`Input`] per step.
 //! - [`report`]: what one step did, as data ([`StepReport`]).
@@ -16,6 +17,7 @@ pub mod history;
 pub mod input;
 pub mod network;
 pub mod protocol;
+mod queue;
 pub mod report;
 pub mod rng;
 pub mod tape;
