@@ -48,6 +48,10 @@ pub(super) struct Queue<P: Protocol> {
     /// Non-empty buckets by `time / BUCKET`; the first one is sorted.
     buckets: BTreeMap<Time, Bucket<P>>,
     len: usize,
+    /// The vector of the last bucket emptied, kept for the next new one: a bucket of a busy
+    /// millisecond grows to hundreds of events, and growing a fresh vector each time costs
+    /// reallocations.
+    spare: Vec<(QueueKey, Pending<P>)>,
 }
 
 impl<P: Protocol> Default for Queue<P> {
@@ -55,6 +59,7 @@ impl<P: Protocol> Default for Queue<P> {
         Queue {
             buckets: BTreeMap::new(),
             len: 0,
+            spare: Vec::new(),
         }
     }
 }
@@ -67,10 +72,14 @@ impl<P: Protocol> Queue<P> {
     /// Schedule `event` at `key` (keys are unique: the sequence number).
     pub(super) fn insert(&mut self, key: QueueKey, event: Pending<P>) {
         let first = self.buckets.keys().next().copied();
-        let bucket = self.buckets.entry(key.0 / BUCKET).or_insert(Bucket {
-            events: Vec::new(),
-            sorted: true,
-        });
+        let spare = &mut self.spare;
+        let bucket = self
+            .buckets
+            .entry(key.0 / BUCKET)
+            .or_insert_with(|| Bucket {
+                events: std::mem::take(spare),
+                sorted: true,
+            });
         if bucket.sorted && (bucket.events.is_empty() || first == Some(key.0 / BUCKET)) {
             // Keep the earliest bucket sorted (and a new one, which may be the earliest now).
             let at = bucket.events.partition_point(|e| e.0 > key);
@@ -88,7 +97,7 @@ impl<P: Protocol> Queue<P> {
         let bucket = first.get_mut();
         let event = bucket.events.pop().expect("buckets are never empty");
         if bucket.events.is_empty() {
-            first.remove();
+            self.spare = first.remove().events;
             self.sort_first();
         }
         self.len -= 1;
@@ -106,7 +115,7 @@ impl<P: Protocol> Queue<P> {
             bucket.events.swap_remove(at)
         };
         if bucket.events.is_empty() {
-            self.buckets.remove(&index);
+            self.spare = self.buckets.remove(&index).expect("just found").events;
             self.sort_first();
         }
         self.len -= 1;
