@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use concord_core::gossip::{Command, GossipConfig, GossipNode, Key};
+use concord_core::gossip::{Command, GossipConfig, GossipNode};
 use concord_core::sim::{Action, History, Input, NodeId, Sim, SimConfig, Time, ms};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -56,10 +56,7 @@ fn spread(c: &mut Criterion) {
     group.bench_function("push_pull_fast_forwarded_to_convergence", |b| {
         b.iter(|| {
             let mut history = History::new(cluster());
-            let done = history.fast_forward_until(usize::MAX, |sim| {
-                sim.audit()
-                    .all_hold_latest(|key| matches!(key, Key::Data(_)))
-            });
+            let done = history.fast_forward_until(usize::MAX, |sim| sim.audit().spread_complete());
             history.describe_current();
             black_box(done)
         })

@@ -5,8 +5,8 @@
 mod gossip_common;
 
 use concord_core::gossip::{
-    Command, GossipConfig, GossipNode, KeyRow, Mode, RoundRow, Stop, SwimConfig, metrics, series,
-    theory,
+    Command, GossipConfig, GossipNode, Key, KeyRow, Mode, RoundRow, Stop, SwimConfig, metrics,
+    series, theory,
 };
 use concord_core::sim::{Action, History, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
@@ -332,6 +332,10 @@ fn the_step_that_completes_a_spread_is_noted() {
         let noted = completions.iter().find(|c| c.0 == report.step);
         let after = fresh.audit().all_hold_latest(|_| true);
         assert_eq!(noted.is_some(), after && !before, "step {}", i + 1);
+        let data = fresh
+            .audit()
+            .all_hold_latest(|key| matches!(key, Key::Data(_)));
+        assert_eq!(fresh.audit().spread_complete(), data, "step {}", i + 1);
         if let Some(&(_, time)) = noted {
             assert_eq!(time, report.time);
         }

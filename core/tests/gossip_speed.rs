@@ -12,7 +12,7 @@
 //!
 //! (and `recorded` for the other).
 
-use concord_core::gossip::{Command, GossipConfig, GossipNode, Key};
+use concord_core::gossip::{Command, GossipConfig, GossipNode};
 use concord_core::sim::{Action, History, Input, NodeId, Sim, SimConfig, ms};
 
 #[cfg(target_arch = "wasm32")]
@@ -40,10 +40,7 @@ fn started() -> History<GossipNode> {
 #[ignore = "a measurement: run with --include-ignored and time it"]
 fn ten_thousand_nodes_push_pull_fast_forwarded_to_convergence() {
     let mut history = started();
-    let converged = history.fast_forward_until(5_000_000, |sim| {
-        sim.audit()
-            .all_hold_latest(|key| matches!(key, Key::Data(_)))
-    });
+    let converged = history.fast_forward_until(5_000_000, |sim| sim.audit().spread_complete());
     assert_eq!(converged, Ok(true), "10,000 nodes converge");
     history.describe_current();
     // Stepping back from the end, as a user would.

@@ -29,7 +29,7 @@ const FAST_FORWARD_SLICE_MS: f64 = 100.0;
 const FAST_FORWARD_CHUNK: usize = 2_000;
 /// While a fast-forward runs, the page is drawn again (with the step reached) only this often:
 /// drawing a 10,000-node cluster costs more than a slice's worth of steps.
-const FAST_FORWARD_SHOW_MS: f64 = 500.0;
+const FAST_FORWARD_SHOW_MS: f64 = 1_000.0;
 /// A fast-forward gives up after this many steps (ten times what 10,000 nodes take to spread
 /// one update); each step still keeps its input and time.
 pub const MAX_FAST_FORWARD_STEPS: usize = 5_000_000;

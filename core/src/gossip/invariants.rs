@@ -63,6 +63,13 @@ impl Audit {
         self.series.all_hold_latest(counted)
     }
 
+    /// Whether every live node holds the newest version of every data key, and there is one, as
+    /// of the last step: `all_hold_latest` for the data keys, noted by the per-step hook, so
+    /// asking costs nothing ("until converged" asks after every step).
+    pub fn spread_complete(&self) -> bool {
+        self.series.complete()
+    }
+
     /// Every step (the engine's numbering) after which the spread of the data keys became
     /// complete, where the step before it left it incomplete, with its time.
     pub fn completions(&self) -> &[(u64, Time)] {

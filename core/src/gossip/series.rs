@@ -193,6 +193,11 @@ impl Rounds {
         self.complete = complete;
     }
 
+    /// Whether the spread of the data keys is complete after the last step.
+    pub fn complete(&self) -> bool {
+        self.complete
+    }
+
     /// Every step (the engine's numbering, as `StepReport::step`) after which every live node
     /// held the newest version of every data key, where the step before it did not, with its
     /// time: where the spread of an update completed (again, after a new write or a node that

@@ -80,11 +80,10 @@ pub fn sir_name(lang: Lang, sir: Sir) -> &'static str {
 }
 
 /// Every live node holds the latest version of every data key, and there is one: the update
-/// has reached everyone it can. O(keys), from the audit's running totals, so "until converged"
-/// can ask after every step of a 10,000-node run.
+/// has reached everyone it can. Noted by the audit after every step, so "until converged" can
+/// ask after every step of a 10,000-node run.
 pub fn converged(sim: &Sim<GossipNode>) -> bool {
-    sim.audit()
-        .all_hold_latest(|key| matches!(key, Key::Data(_)))
+    sim.audit().spread_complete()
 }
 
 /// The next event falls in a later round: the current round has run to its end.
