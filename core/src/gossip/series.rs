@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 
 use super::metrics::is_live;
 use super::node::GossipNode;
-use super::store::{Key, Version};
+use super::store::{Key, Value, Version};
 use crate::sim::{NodeId, NodeSlot, Time};
 
 /// At most this many rows are kept (a run this long has long converged; the cap only guards
@@ -96,25 +96,35 @@ struct Holders {
 struct Share {
     up: bool,
     live: bool,
-    /// `(key, version, born, spreading)` for every record the node holds (the first inline,
-    /// as in the node's store).
-    held: SmallVec<[(Key, Version, Time, bool); 1]>,
+    /// Every record the node holds (the first inline, as in the node's store).
+    held: SmallVec<[Held; 1]>,
     messages: u64,
     bytes: u64,
     redundant: u64,
 }
 
+/// One record as a share counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+struct Held {
+    key: Key,
+    version: Version,
+    value: Value,
+    born: Time,
+    /// The node spreads it (infective).
+    hot: bool,
+}
+
 impl Share {
-    /// Whether `node` holds exactly the versions (and spreads exactly the keys) this share says.
+    /// Whether `node` holds exactly the records (and spreads exactly the keys) this share says.
     fn holds_what(&self, node: &GossipNode) -> bool {
         let records = node.store().records();
         records.len() == self.held.len()
-            && records
-                .iter()
-                .zip(&self.held)
-                .all(|(r, &(key, version, _, hot))| {
-                    r.entry.key == key && r.entry.version == version && node.is_hot(key) == hot
-                })
+            && records.iter().zip(&self.held).all(|(r, h)| {
+                r.entry.key == h.key
+                    && r.entry.version == h.version
+                    && r.entry.value == h.value
+                    && node.is_hot(h.key) == h.hot
+            })
     }
 
     fn of(slot: &NodeSlot<GossipNode>) -> Share {
@@ -129,7 +139,13 @@ impl Share {
                 .iter()
                 .map(|r| {
                     let e = r.entry;
-                    (e.key, e.version, e.born, node.is_hot(e.key))
+                    Held {
+                        key: e.key,
+                        version: e.version,
+                        value: e.value,
+                        born: e.born,
+                        hot: node.is_hot(e.key),
+                    }
                 })
                 .collect(),
             messages: meter.messages(),
@@ -175,22 +191,24 @@ fn as_pairs<S: serde::Serializer>(
 impl Rounds {
     /// Account for a step at `now` that happened to `touched`, and note whether it completed
     /// the spread of the data keys. O(keys of that node + keys), plus one row per round closed.
+    /// Returns whether the touched node's records (or whether it is up or live) changed.
     pub(super) fn observe(
         &mut self,
         nodes: &[NodeSlot<GossipNode>],
         touched: Option<NodeId>,
         now: Time,
-    ) {
+    ) -> bool {
         if self.shares.len() != nodes.len() {
             self.start(nodes);
         }
-        self.account(nodes, touched, now);
+        let changed = self.account(nodes, touched, now);
         self.steps += 1;
         let complete = self.all_hold_latest(|key| matches!(key, Key::Data(_)));
         if complete && !self.complete {
             self.completions.push((self.steps, now));
         }
         self.complete = complete;
+        changed
     }
 
     /// Whether the spread of the data keys is complete after the last step.
@@ -206,8 +224,14 @@ impl Rounds {
         &self.completions
     }
 
-    /// Bring the totals and the rows up to a step at `now` that happened to `touched`.
-    fn account(&mut self, nodes: &[NodeSlot<GossipNode>], touched: Option<NodeId>, now: Time) {
+    /// Bring the totals and the rows up to a step at `now` that happened to `touched`; returns
+    /// whether that node's share changed beyond its counters.
+    fn account(
+        &mut self,
+        nodes: &[NodeSlot<GossipNode>],
+        touched: Option<NodeId>,
+        now: Time,
+    ) -> bool {
         let round = now / self.period;
         while self.round < round && self.rows.len() < MAX_ROWS {
             let row = self.row();
@@ -218,7 +242,7 @@ impl Rounds {
         // would otherwise count through billions of rounds one by one.
         self.round = self.round.max(round);
         let Some(slot) = touched.and_then(|id| nodes.get(id.index())) else {
-            return;
+            return false;
         };
         let i = slot.state.id.index();
         let old = &self.shares[i];
@@ -232,13 +256,14 @@ impl Rounds {
             share.messages = meter.messages();
             share.bytes = meter.bytes_sent;
             share.redundant = meter.redundant;
-            return;
+            return false;
         }
         let old = std::mem::replace(&mut self.shares[i], Share::of(slot));
         self.add(&old, false);
         let new = std::mem::take(&mut self.shares[i]);
         self.add(&new, true);
         self.shares[i] = new;
+        true
     }
 
     /// The state before the first step: every node as `GossipNode::new` and `on_start` leave
@@ -273,17 +298,17 @@ impl Rounds {
         sum(&mut self.messages, share.messages);
         sum(&mut self.bytes, share.bytes);
         sum(&mut self.redundant, share.redundant);
-        for &(key, version, born, hot) in &share.held {
-            let versions = self.keys.entry(key).or_default();
-            let h = versions.entry(version).or_default();
-            h.born = born;
+        for held in &share.held {
+            let versions = self.keys.entry(held.key).or_default();
+            let h = versions.entry(held.version).or_default();
+            h.born = held.born;
             sign(&mut h.all, true);
             sign(&mut h.live, share.live);
-            sign(&mut h.hot, share.live && hot);
+            sign(&mut h.hot, share.live && held.hot);
             if h.all == 0 {
-                versions.remove(&version);
+                versions.remove(&held.version);
                 if versions.is_empty() {
-                    self.keys.remove(&key);
+                    self.keys.remove(&held.key);
                 }
             }
         }
