@@ -194,8 +194,8 @@ fn record(seed: u64, steps: usize) -> History<GossipNode> {
 fn fresh_audit_at(history: &History<GossipNode>, seed: u64, k: usize) -> Vec<RoundRow> {
     let config = GossipConfig::rumor(Mode::PushPull, Stop::Coin, 2, false);
     let mut sim = start(40, seed, &config, 0.1);
-    for input in &history.inputs()[..k] {
-        sim.apply(input.clone()).unwrap();
+    for input in history.inputs().iter().take(k) {
+        sim.apply(input).unwrap();
     }
     let mut rows = sim.audit().rounds().to_vec();
     rows.extend(sim.audit().round_now());

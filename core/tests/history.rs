@@ -183,7 +183,7 @@ fn a_fork_keeps_the_old_branch_and_switching_back_restores_it() {
 fn repeating_the_recorded_input_in_the_past_is_not_a_fork() {
     let (mut history, states) = record(10);
     history.seek(10);
-    let recorded = history.inputs()[10].clone();
+    let recorded = history.inputs().get(10).unwrap();
     history.apply(recorded).unwrap();
     assert!(history.branches().is_empty());
     assert_eq!(history.len(), 600);

@@ -28,6 +28,7 @@
 
 use super::engine::{Sim, SimError};
 use super::input::Input;
+use super::inputs::Inputs;
 use super::protocol::Protocol;
 use super::report::StepReport;
 use super::tape::{MAX_TAPE_STEPS, Tape};
@@ -80,7 +81,7 @@ pub struct History<P: Protocol> {
     snapshots: Vec<Snapshot<P>>,
     /// The position at which the next snapshot is taken.
     next_snapshot: usize,
-    inputs: Vec<Input<P>>,
+    inputs: Inputs<P>,
     /// The virtual time of every step (`times[i]` is step `i + 1`), described or not.
     times: Vec<Time>,
     /// Reports of the first `reports.len()` steps; every later step is undescribed.
@@ -93,7 +94,7 @@ pub struct History<P: Protocol> {
     /// How many inputs `current` has applied; less than `inputs.len()` after stepping back.
     position: usize,
     /// Futures left behind by acting in the past, each as the full list of its inputs.
-    branches: Vec<Vec<Input<P>>>,
+    branches: Vec<Inputs<P>>,
 }
 
 /// A branch left behind: where it parts from the current run, and how long it is.
@@ -109,7 +110,7 @@ impl<P: Protocol> History<P> {
         History {
             next_snapshot: first.next(),
             snapshots: vec![first],
-            inputs: Vec::new(),
+            inputs: Inputs::default(),
             times: Vec::new(),
             reports: Vec::new(),
             current_report: None,
@@ -146,7 +147,7 @@ impl<P: Protocol> History<P> {
 
     /// The run as a tape, standing where the history stands.
     pub fn tape(&self) -> Tape<P> {
-        Tape::record(&self.inputs, self.position)
+        Tape::record(self.inputs.iter(), self.position)
     }
 
     /// The state at the current position.
@@ -169,7 +170,7 @@ impl<P: Protocol> History<P> {
     }
 
     /// Every input of the run, in order: with the starting configuration, all it takes to replay it.
-    pub fn inputs(&self) -> &[Input<P>] {
+    pub fn inputs(&self) -> &Inputs<P> {
         &self.inputs
     }
 
@@ -220,7 +221,7 @@ impl<P: Protocol> History<P> {
     /// input differs from the recorded one, the run forks: the old future is kept as a branch
     /// and the run continues from here.
     pub fn apply(&mut self, input: Input<P>) -> Result<&StepReport<P>, SimError> {
-        if self.inputs.get(self.position) == Some(&input) {
+        if self.inputs.get(self.position).as_ref() == Some(&input) {
             self.redo(true);
         } else {
             let report = self.current.apply(input.clone())?;
@@ -336,7 +337,7 @@ impl<P: Protocol> History<P> {
         self.branches
             .iter()
             .map(|b| BranchInfo {
-                fork: common_prefix(b, &self.inputs),
+                fork: b.common_prefix(&self.inputs),
                 len: b.len(),
             })
             .collect()
@@ -349,22 +350,22 @@ impl<P: Protocol> History<P> {
             return Err(SimError::BadConfig(format!("no branch {index}")));
         }
         let target = self.branches.remove(index);
-        let fork = common_prefix(&target, &self.inputs);
+        let fork = target.common_prefix(&self.inputs);
         self.branches.push(std::mem::take(&mut self.inputs));
         // Everything up to the fork is shared; the rest is the target's own.
-        self.inputs = self.branches.last().expect("just pushed")[..fork].to_vec();
+        self.inputs = self.branches.last().expect("just pushed").prefix(fork);
         self.times.truncate(fork);
         self.reports.truncate(fork);
         self.seek(fork);
         self.drop_snapshots_after(fork);
-        for input in &target[fork..] {
+        for input in target.iter().skip(fork) {
             // Steps after an undescribed one stay undescribed (the reports are a prefix).
             if self.reports.len() == self.position {
                 let report = self.current.apply(input.clone())?;
-                self.push(input.clone(), Some(report));
+                self.push(input, Some(report));
             } else {
                 self.current.advance(input.clone())?;
-                self.push(input.clone(), None);
+                self.push(input, None);
             }
         }
         self.seek(fork);
@@ -413,7 +414,7 @@ impl<P: Protocol> History<P> {
     /// Replay the next recorded step. A step whose report is not kept is described only when
     /// `describe` asks for it (the step the position lands on); replays leave it out.
     fn redo(&mut self, describe: bool) {
-        let input = self.inputs[self.position].clone();
+        let input = self.inputs.get(self.position).expect("a recorded step");
         let replayed = if describe && self.position >= self.reports.len() {
             self.current
                 .apply(input)
@@ -468,11 +469,6 @@ fn thin<T>(items: &mut Vec<T>) {
         index += 1;
         keep
     });
-}
-
-/// How many inputs two runs share from the start.
-fn common_prefix<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 #[cfg(test)]
@@ -532,8 +528,8 @@ mod tests {
         for target in [len, len - 1, positions[1], positions[1] - 1, len / 2, 1, 0] {
             history.seek(target);
             let mut fresh = gossip(n);
-            for input in &history.inputs()[..target] {
-                fresh.apply(input.clone()).unwrap();
+            for input in history.inputs().iter().take(target) {
+                fresh.apply(input).unwrap();
             }
             assert!(history.current() == &fresh, "state after step {target}");
         }

@@ -9,12 +9,14 @@
 //! - [`timers`]: the timers one node has armed ([`Timers`]).
 //! - [`input`]: everything that can change a simulation, one [`Input`] per step.
 //! - [`report`]: what one step did, as data ([`StepReport`]).
+//! - [`inputs`]: a run's inputs as a history keeps them ([`Inputs`]).
 //! - [`history`]: step back and forth over a run, and its branches ([`History`]).
 //! - [`tape`]: a run's inputs in compact form, for permalinks ([`Tape`]).
 
 pub mod engine;
 pub mod history;
 pub mod input;
+pub mod inputs;
 pub mod network;
 pub mod protocol;
 mod queue;
@@ -27,6 +29,7 @@ pub mod timers;
 pub use engine::{Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
 pub use history::{BranchInfo, History, LARGE_RUN_NODES};
 pub use input::{Action, Input};
+pub use inputs::Inputs;
 pub use network::{NetConfig, Network};
 pub use protocol::{Context, NodeId, Protocol, Violation};
 pub use report::{DropReason, Event, StepReport};

@@ -31,14 +31,14 @@ pub struct Tape<P: Protocol> {
 }
 
 impl<P: Protocol> Tape<P> {
-    pub fn record(inputs: &[Input<P>], position: usize) -> Self {
+    pub fn record(inputs: impl IntoIterator<Item = Input<P>>, position: usize) -> Self {
         let mut marks = Vec::new();
         let mut plain = 0;
         for input in inputs {
             match input {
                 Input::Next => plain += 1,
                 Input::Act { at, action } => {
-                    marks.push(Mark(plain, *at, action.clone()));
+                    marks.push(Mark(plain, at, action));
                     plain = 0;
                 }
             }
