@@ -62,18 +62,11 @@ impl<T: Ord + Copy> Timers<T> {
         self.armed.iter().map(|(k, _)| k)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&T, &ArmedTimer)> {
-        self.armed.iter().map(|(k, a)| (k, a))
-    }
-
-    /// Arm `kind`, replacing any timer of that kind; returns the one it replaced.
-    pub(super) fn insert(&mut self, kind: T, armed: ArmedTimer) -> Option<ArmedTimer> {
+    /// Arm `kind`, replacing any timer of that kind.
+    pub(super) fn insert(&mut self, kind: T, armed: ArmedTimer) {
         match self.find(&kind) {
-            Ok(i) => Some(std::mem::replace(&mut self.armed[i].1, armed)),
-            Err(i) => {
-                self.armed.insert(i, (kind, armed));
-                None
-            }
+            Ok(i) => self.armed[i].1 = armed,
+            Err(i) => self.armed.insert(i, (kind, armed)),
         }
     }
 
