@@ -28,7 +28,9 @@ const FAST_FORWARD_SLICE_MS: f64 = 100.0;
 /// Within a slice, the clock is read after every this many steps (a few ms at 10,000 nodes).
 const FAST_FORWARD_CHUNK: usize = 2_000;
 /// While a fast-forward runs, the page is drawn again (with the step reached) only this often:
-/// drawing a 10,000-node cluster costs more than a slice's worth of steps.
+/// drawing a 10,000-node cluster costs more than a slice's worth of steps. The first slice, taken
+/// at once when the jump is asked for, runs this long too: a jump that ends within it (10,000
+/// nodes to convergence) is drawn once, when done.
 const FAST_FORWARD_SHOW_MS: f64 = 1_000.0;
 /// A fast-forward gives up after this many steps (ten times what 10,000 nodes take to spread
 /// one update); each step still keeps its input and time.
@@ -136,13 +138,12 @@ impl<P: Protocol> PlayerState<P> {
             taken: 0,
             unshown_ms: 0.0,
         });
-        self.forward_slice();
+        self.forward_slice(FAST_FORWARD_SHOW_MS);
     }
 
-    /// One frame's slice of the fast-forward in progress (about [`FAST_FORWARD_SLICE_MS`] of
-    /// work); ends it at its target, at an idle run, or at the step limit, describing the step
-    /// it stops after.
-    fn forward_slice(&mut self) {
+    /// One slice of the fast-forward in progress, about `budget_ms` of work; ends it at its
+    /// target, at an idle run, or at the step limit, describing the step it stops after.
+    fn forward_slice(&mut self, budget_ms: f64) {
         let Some(mut ff) = self.forwarding.take() else {
             return;
         };
@@ -163,7 +164,7 @@ impl<P: Protocol> PlayerState<P> {
             let spent = js_sys::Date::now() - start;
             if !matches!(result, Ok(false))
                 || ff.taken >= MAX_FAST_FORWARD_STEPS
-                || spent >= FAST_FORWARD_SLICE_MS
+                || spent >= budget_ms
             {
                 break result;
             }
@@ -329,7 +330,7 @@ impl<P: Protocol> Player<P> {
             s.go_to(step);
             // Opening a page is one action: a fast-forward it started finishes here.
             while s.forwarding.is_some() {
-                s.forward_slice();
+                s.forward_slice(FAST_FORWARD_SHOW_MS);
             }
             s.playing = playing;
         }
@@ -374,7 +375,7 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
         }
         match action {
             PlayerAction::Tick(wall_ms) if s.forwarding.is_some() => {
-                s.forward_slice();
+                s.forward_slice(FAST_FORWARD_SLICE_MS);
                 if let Some(ff) = &mut s.forwarding {
                     ff.unshown_ms += wall_ms;
                     if ff.unshown_ms < FAST_FORWARD_SHOW_MS {
