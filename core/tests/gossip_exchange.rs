@@ -69,8 +69,8 @@ fn pull_is_two_messages_digest_then_newer_entries_demers_1_3() {
     match &digests[0].msg {
         concord_core::gossip::Msg::Digest { digest, .. } => {
             assert_eq!(
-                digest,
-                &vec![(Key::Data(2), v(1, 0))],
+                digest.as_slice(),
+                [(Key::Data(2), v(1, 0))],
                 "keys and versions only"
             )
         }
@@ -407,7 +407,7 @@ fn byte_estimate_counts_what_the_message_carries() {
         message::HEADER_BYTES + 2 * message::ENTRY_BYTES
     );
     let digest = concord_core::gossip::Msg::Digest {
-        digest: vec![(Key::Data(1), v(1, 0))],
+        digest: [(Key::Data(1), v(1, 0))].into(),
         full: true,
         push_pull: false,
         gossip: Vec::new(),

@@ -8,7 +8,7 @@
 mod gossip_common;
 
 use concord_core::gossip::{
-    Breaks, Command, GossipConfig, GossipNode, Key, Mode, Model, Stop, SwimConfig, Timer, Version,
+    Breaks, Command, Digest, GossipConfig, GossipNode, Mode, Model, Stop, SwimConfig, Timer,
     invariants, metrics,
 };
 use concord_core::sim::{Action, History, Input, MsgId, NetConfig, NodeId, Sim, SimRng, Time, ms};
@@ -170,10 +170,10 @@ fn versions_never_go_backwards_demers_1_1() {
             };
             config.backup_every = rng.below(3) as u32;
         }
-        let mut seen: Vec<Vec<(Key, Version)>> = Vec::new();
+        let mut seen: Vec<Digest> = Vec::new();
         let sim = chaos(seed, &config, 4_000, 5_000, |sim| {
             if seen.is_empty() {
-                seen = vec![Vec::new(); sim.nodes().len()];
+                seen = vec![Digest::new(); sim.nodes().len()];
             }
             for (i, slot) in sim.nodes().iter().enumerate() {
                 for (key, version) in slot.state.store().digest() {

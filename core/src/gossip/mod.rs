@@ -55,4 +55,4 @@ pub use node::{Command, GossipNode, Persistent, Sir, Timer, Volatile};
 pub use rule::{LossReason, Rule};
 pub use rumor::{Rumor, Rumors};
 pub use series::{KeyRow, RoundRow};
-pub use store::{Entry, Key, Merge, Record, Store, Value, Version};
+pub use store::{Digest, Entry, Key, Merge, Record, Store, Value, Version};

@@ -92,8 +92,10 @@ pub struct Store {
     regression: Option<Regression>,
 }
 
-/// A digest: `(key, version)` of every entry, sorted by key.
-pub type Digest = Vec<(Key, Version)>;
+/// A digest: `(key, version)` of every entry, sorted by key. One pair travels inside the
+/// message: a digest of a one-key store (the common case) allocates nothing when sent, freed or
+/// cloned into a snapshot.
+pub type Digest = SmallVec<[(Key, Version); 1]>;
 
 impl Store {
     pub fn len(&self) -> usize {
