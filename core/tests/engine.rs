@@ -179,6 +179,7 @@ fn fire_runs_a_timer_early_and_rearms_it() {
         1,
         "the old deadline is gone, not left to fire stale"
     );
+    assert_eq!(s.pending_count(), 1);
 }
 
 #[test]

@@ -250,9 +250,15 @@ impl<P: Protocol> Sim<P> {
         &self.violations
     }
 
-    /// Everything that can happen next, earliest first, with its time.
+    /// Everything that can happen next, earliest first, with its time. Lazy: taking the first
+    /// few sorts only the earliest buckets of the queue.
     pub fn pending(&self) -> impl Iterator<Item = (Time, &Pending<P>)> {
         self.queue.iter().map(|((t, _), p)| (t, p))
+    }
+
+    /// How many events are pending. O(1).
+    pub fn pending_count(&self) -> usize {
+        self.queue.len()
     }
 
     /// About how many bytes a clone of this state copies: the nodes (with what

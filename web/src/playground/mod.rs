@@ -354,7 +354,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         NetChange::Heal => Action::Heal,
     });
     let pending = derive::pending(lang, sim, PENDING_ROWS);
-    let pending_count = sim.pending().count();
+    let pending_count = sim.pending_count();
     let on_fire = {
         // The timer is looked up when clicked, in the state the row was drawn from.
         let (on_act, player) = (on_act.clone(), player.clone());
