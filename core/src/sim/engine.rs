@@ -1,9 +1,9 @@
 //! [`Sim`]: the nodes, the event queue, the network and the messages in flight.
 //!
-//! The queue ([`super::queue`]) is ordered by `(time, sequence number)`, so ties are broken
-//! by the order in which events were scheduled and every run is deterministic. A timer that
-//! is re-armed or cancelled is removed from the queue at once, so nothing stale ever fires
-//! and the pending list shows exactly what can happen next.
+//! The queue (`queue.rs`, a calendar queue) is ordered by `(time, sequence number)`, so ties
+//! are broken by the order in which events were scheduled and every run is deterministic. A
+//! timer that is re-armed or cancelled is removed from the queue at once, so nothing stale
+//! ever fires and the pending list shows exactly what can happen next.
 
 use std::collections::VecDeque;
 use std::fmt;
