@@ -203,11 +203,14 @@ impl Rounds {
         }
         let changed = self.account(nodes, touched, now);
         self.steps += 1;
-        let complete = self.all_hold_latest(|key| matches!(key, Key::Data(_)));
-        if complete && !self.complete {
-            self.completions.push((self.steps, now));
+        // Holders and live nodes move only when a node's share does.
+        if changed {
+            let complete = self.all_hold_latest(|key| matches!(key, Key::Data(_)));
+            if complete && !self.complete {
+                self.completions.push((self.steps, now));
+            }
+            self.complete = complete;
         }
-        self.complete = complete;
         changed
     }
 

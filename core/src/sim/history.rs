@@ -147,7 +147,7 @@ impl<P: Protocol> History<P> {
 
     /// The run as a tape, standing where the history stands.
     pub fn tape(&self) -> Tape<P> {
-        Tape::record(self.inputs.iter(), self.position)
+        Tape::record(&self.inputs, self.position)
     }
 
     /// The state at the current position.

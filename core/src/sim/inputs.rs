@@ -77,6 +77,11 @@ impl<P: Protocol> Inputs<P> {
         })
     }
 
+    /// Every input that is not `Input::Next`, with its index, in order.
+    pub fn interventions(&self) -> impl Iterator<Item = (usize, &Input<P>)> {
+        self.acts.iter().map(|(index, input)| (*index, input))
+    }
+
     /// How many inputs two runs share from the start.
     pub fn common_prefix(&self, other: &Self) -> usize {
         let shorter = self.len.min(other.len);

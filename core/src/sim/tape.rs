@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::input::{Action, Input};
+use super::inputs::Inputs;
 use super::protocol::Protocol;
 use super::time::Time;
 
@@ -31,21 +32,19 @@ pub struct Tape<P: Protocol> {
 }
 
 impl<P: Protocol> Tape<P> {
-    pub fn record(inputs: impl IntoIterator<Item = Input<P>>, position: usize) -> Self {
+    pub fn record(inputs: &Inputs<P>, position: usize) -> Self {
         let mut marks = Vec::new();
-        let mut plain = 0;
-        for input in inputs {
-            match input {
-                Input::Next => plain += 1,
-                Input::Act { at, action } => {
-                    marks.push(Mark(plain, at, action));
-                    plain = 0;
-                }
+        // The index just past the last intervention seen.
+        let mut after = 0;
+        for (index, input) in inputs.interventions() {
+            if let Input::Act { at, action } = input {
+                marks.push(Mark((index - after) as u64, *at, action.clone()));
+                after = index + 1;
             }
         }
         Tape {
             marks,
-            tail: plain,
+            tail: (inputs.len() - after) as u64,
             position: position as u64,
         }
     }
