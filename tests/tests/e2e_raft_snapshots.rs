@@ -65,6 +65,30 @@ async fn request(page: &Page, leader: u32, seq: u64) -> Outcome {
     page.pause().await
 }
 
+/// An InstallSnapshot in the list of next events.
+const IN_FLIGHT: &str = "li.pending-msg:has(.install-snapshot)";
+
+/// Opens the InstallSnapshot in flight in the message inspector: its fields carry Figure 13's
+/// names and the snapshot's state machine.
+async fn inspect_install_snapshot(page: &Page) -> Outcome {
+    page.click(&format!("{IN_FLIGHT} button.link")).await?;
+    let fields = page.text("[data-msg-inspector]").await?.unwrap_or_default();
+    ensure!(
+        [
+            "lastIncludedIndex",
+            "lastIncludedTerm",
+            "offset",
+            "done",
+            "x = "
+        ]
+        .iter()
+        .all(|f| fields.contains(f)),
+        "the message inspector should list InstallSnapshot's fields: {fields:?}"
+    );
+    page.screenshot("raft-snapshots-in-flight").await?;
+    Ok(())
+}
+
 async fn catch_up(page: &Page) -> Outcome {
     // The URL's settings are in the panel.
     let ticked = page
@@ -111,13 +135,18 @@ async fn catch_up(page: &Page) -> Outcome {
     );
     page.scroll_to(".log-grid-panel").await?;
     page.screenshot("raft-snapshots-compacted").await?;
+    // The leader may have sent its snapshot while the run played: in flight to the crashed
+    // follower, it arrives after the restart. Otherwise it is sent in one of the steps below.
+    let mut sent = page.exists(IN_FLIGHT).await?;
+    if sent {
+        inspect_install_snapshot(page).await?;
+    }
     // Back up: step until the follower installs the leader's snapshot.
-    // The follower's inspector is still open from the crash; a click would close it.
+    // The follower's inspector may still be open from the crash; a click would close it.
     if !page.exists("[data-action=\"restart\"]").await? {
         page.click_node(follower.id).await?;
     }
     page.press("restart").await?;
-    let mut sent = false;
     let mut installed = false;
     for _ in 0..600 {
         page.press("step").await?;
@@ -125,26 +154,10 @@ async fn catch_up(page: &Page) -> Outcome {
         if !sent && caption.contains("sends it its snapshot") {
             sent = true;
             ensure!(
-                page.exists(".dot.install-snapshot").await?,
+                page.exists(".dots .dot.install-snapshot").await?,
                 "an InstallSnapshot in flight should be drawn as its own dot: {caption}"
             );
-            // Its fields, under Figure 13's names, in the message inspector.
-            page.click("li.pending-msg:has(.install-snapshot) button.link")
-                .await?;
-            let fields = page.text("[data-msg-inspector]").await?.unwrap_or_default();
-            ensure!(
-                [
-                    "lastIncludedIndex",
-                    "lastIncludedTerm",
-                    "offset",
-                    "done",
-                    "x = "
-                ]
-                .iter()
-                .all(|f| fields.contains(f)),
-                "the message inspector should list InstallSnapshot's fields: {fields:?}"
-            );
-            page.screenshot("raft-snapshots-in-flight").await?;
+            inspect_install_snapshot(page).await?;
         }
         if caption.contains("installed") && caption.contains("snapshot") {
             installed = true;
