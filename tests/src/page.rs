@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
@@ -450,6 +451,39 @@ impl Page {
             .click()
             .await
             .map_err(|e| Failure::new(format!("clicking {selector}: {e}")))
+    }
+
+    /// Clicks the first element matching `selector` with a real pointer, `(x, y)` CSS pixels from
+    /// its centre (a cell of a canvas, say). The element is scrolled to the middle of the window
+    /// first: WebDriver measures from the centre of its visible part.
+    pub async fn click_at(&self, selector: &str, x: f64, y: f64) -> Outcome {
+        let shown = self
+            .script(
+                "const e = document.querySelector(arguments[0]);\
+                 if (!e) return false; e.scrollIntoView({ block: 'center' }); return true;",
+                vec![json!(selector)],
+            )
+            .await?;
+        ensure_found(shown, selector)?;
+        let element = self.browser.client.find(Locator::Css(selector)).await?;
+        let pointer = MouseActions::new("pointer".to_owned())
+            .then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.browser
+            .client
+            .perform_actions(pointer)
+            .await
+            .map_err(|e| Failure::new(format!("clicking {selector} at ({x}, {y}): {e}")))
     }
 
     /// Pauses playback: presses `pause` until the control offers `play` again. The press is

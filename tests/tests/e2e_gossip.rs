@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use concord_tests::page::{LOAD_TIMEOUT, Page, Wait};
 use concord_tests::{Outcome, ensure};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Anti-entropy push-pull among twelve nodes: SI always reaches everyone.
 const SPREAD: &str = "/?algo=gossip&nodes=12&model=si&mode=push-pull&seed=3";
@@ -301,6 +301,51 @@ async fn dense(page: &Page) -> Outcome {
     page.press("back").await?;
     page.wait_for_step(at).await?;
     page.screenshot("gossip-dense-converged").await?;
+    // A click on a cell opens that node's inspector, at a desktop's width and at a phone's: the
+    // grid is redrawn to fit its box, shown at its own size (every cell and gap alike).
+    for (width, node) in [(1280, 538), (390, 777)] {
+        page.resize(width, 900).await?;
+        let (w, h) = page
+            .poll("the grid drawn to fit", LOAD_TIMEOUT, async || {
+                let fit = page
+                    .script(
+                        "const c = document.querySelector('[data-dense] canvas');\
+                         const r = c.getBoundingClientRect();\
+                         const shown = parseFloat(getComputedStyle(c).width) * devicePixelRatio;\
+                         const exact = Math.abs(shown - c.width) < 0.01;\
+                         const inside = r.right <= c.parentElement.getBoundingClientRect().right;\
+                         return [exact && inside, c.clientWidth, c.clientHeight];",
+                        vec![],
+                    )
+                    .await?;
+                Ok(match fit.as_array().map(Vec::as_slice) {
+                    Some([Value::Bool(true), w, h]) => {
+                        Wait::Done((w.as_f64().unwrap_or(0.0), h.as_f64().unwrap_or(0.0)))
+                    }
+                    _ => Wait::NotYet(format!("canvas {fit}")),
+                })
+            })
+            .await?;
+        // 1,000 nodes: 32 columns.
+        let cell = w / 32.0;
+        let (col, row) = (f64::from((node - 1) % 32), f64::from((node - 1) / 32));
+        let x = ((col + 0.5) * cell - w / 2.0).round();
+        let y = ((row + 0.5) * cell - h / 2.0).round();
+        page.click_at("[data-dense] canvas", x, y).await?;
+        page.poll(&format!("S{node}'s inspector"), LOAD_TIMEOUT, async || {
+            let open = page.exists(&format!("[data-inspector=\"{node}\"]")).await?;
+            Ok(if open {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!(
+                    "a click at ({x}, {y}) from the centre of a {w}×{h} grid"
+                ))
+            })
+        })
+        .await?;
+    }
+    page.screenshot("gossip-dense-phone").await?;
+    page.resize(1280, 900).await?;
     Ok(())
 }
 

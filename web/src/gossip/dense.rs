@@ -10,7 +10,8 @@ use std::rc::Rc;
 use concord_core::gossip::{GossipNode, Sir};
 use concord_core::sim::Sim;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement};
+use wasm_bindgen::closure::Closure;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, ResizeObserver};
 use yew::prelude::*;
 
 use super::{focus, sir_of};
@@ -18,7 +19,9 @@ use crate::i18n::Lang;
 use crate::i18n::say;
 
 /// The grid's width in CSS pixels at most; cells are square.
-const GRID_WIDTH: u32 = 640;
+const GRID_WIDTH: f64 = 640.0;
+/// A cell's side in CSS pixels at most (small clusters).
+const CELL_MAX: f64 = 40.0;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Cell {
@@ -77,11 +80,18 @@ pub struct DenseProps {
     pub on_select: Callback<usize>,
 }
 
-/// Columns and cell size (device-independent pixels) for `n` cells.
-fn grid(n: usize) -> (usize, u32) {
-    let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
-    let cell = (GRID_WIDTH / cols as u32).clamp(3, 40);
-    (cols, cell)
+/// Columns of the grid of `n` cells: as many as rows, or one more.
+fn columns(n: usize) -> usize {
+    (n as f64).sqrt().ceil().max(1.0) as usize
+}
+
+/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels at `ratio` canvas
+/// pixels per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at
+/// exactly its size, so every cell and every gap between cells looks the same (a scaled
+/// canvas would drop some gaps and double others).
+fn cell_side(cols: usize, width: f64, ratio: f64) -> u32 {
+    let width = width.clamp(1.0, GRID_WIDTH) * ratio;
+    ((width / cols as f64).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
 }
 
 fn fill(cell: Cell) -> &'static str {
@@ -94,14 +104,32 @@ fn fill(cell: Cell) -> &'static str {
     }
 }
 
+/// Sizes the canvas to the width its box offers and draws the cells.
 fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: Option<usize>) {
     let n = cells.len();
-    let (cols, cell) = grid(n);
+    let cols = columns(n);
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio().max(1.0));
+    // The box's width less the canvas's own border.
+    let border = canvas.offset_width() - canvas.client_width();
+    let room = canvas
+        .parent_element()
+        .map(|e| e.client_width() - border)
+        .filter(|&w| w > 0)
+        .map_or(GRID_WIDTH, f64::from);
+    let cell = cell_side(cols, room, ratio);
     let rows = n.div_ceil(cols);
     let (w, h) = (cols as u32 * cell, rows as u32 * cell);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
+        let _ = canvas.set_attribute(
+            "style",
+            &format!(
+                "width: {}px; height: {}px",
+                f64::from(w) / ratio,
+                f64::from(h) / ratio
+            ),
+        );
     }
     let Some(cx) = canvas
         .get_context("2d")
@@ -115,6 +143,8 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
     cx.fill_rect(0.0, 0.0, w as f64, h as f64);
     let size = cell as f64;
     let gap = if cell >= 6 { 1.0 } else { 0.0 };
+    // Lines a whole number of screen pixels wide.
+    let line = ratio.round();
     let at = |i: usize| (((i % cols) as f64) * size, ((i / cols) as f64) * size);
     // One fill style at a time: group the cells by look.
     for look in [
@@ -130,14 +160,15 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
         }
     }
     cx.set_stroke_style_str("#868e96");
-    cx.set_line_width(1.0);
+    cx.set_line_width(line);
     for (i, _) in cells
         .iter()
         .enumerate()
         .filter(|(_, c)| **c == Cell::Outside)
     {
         let (x, y) = at(i);
-        cx.stroke_rect(x + 0.5, y + 0.5, size - gap - 1.0, size - gap - 1.0);
+        let inset = line / 2.0;
+        cx.stroke_rect(x + inset, y + inset, size - gap - line, size - gap - line);
     }
     if cell >= 5 {
         // Crashed: a light cross over the dark cell.
@@ -164,8 +195,8 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
     if let Some(i) = selected.filter(|&i| i < n) {
         let (x, y) = at(i);
         cx.set_stroke_style_str("#1971c2");
-        cx.set_line_width(2.0);
-        cx.stroke_rect(x - 1.0, y - 1.0, size + 1.0, size + 1.0);
+        cx.set_line_width(2.0 * line);
+        cx.stroke_rect(x - line, y - line, size + line, size + line);
     }
 }
 
@@ -173,11 +204,39 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
 pub fn DenseGrid(p: &DenseProps) -> Html {
     let lang = p.lang;
     let canvas = use_node_ref();
+    // The width of the grid's box, watched: a narrower window or embed redraws the grid to fit.
+    let room = use_state(|| 0);
     {
-        // Redrawn when what it shows changed (each frame while the run moves).
+        let (canvas, room) = (canvas.clone(), room.setter());
+        use_effect_with((), move |_| {
+            let observed = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.parent_element());
+            let on_resize = Closure::<dyn FnMut()>::new({
+                let observed = observed.clone();
+                move || {
+                    if let Some(e) = &observed {
+                        room.set(e.client_width());
+                    }
+                }
+            });
+            let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(e)) = (&observer, &observed) {
+                o.observe(e);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_resize);
+            }
+        });
+    }
+    {
+        // Redrawn when what it shows changed (each frame while the run moves) or its box did.
         let canvas = canvas.clone();
-        let shown = (p.cells.clone(), p.incoming.clone(), p.selected);
-        use_effect_with(shown, move |(cells, incoming, selected)| {
+        let shown = (p.cells.clone(), p.incoming.clone(), p.selected, *room);
+        use_effect_with(shown, move |(cells, incoming, selected, _)| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 draw(&c, cells, incoming, *selected);
             }
@@ -197,10 +256,11 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let (cols, cell) = grid(n);
-            let scale = c.width() as f64 / c.client_width().max(1) as f64;
-            let x = (e.offset_x() as f64 * scale / cell as f64) as usize;
-            let y = (e.offset_y() as f64 * scale / cell as f64) as usize;
+            let cols = columns(n);
+            let cell = f64::from((c.width() / cols as u32).max(1));
+            let scale = f64::from(c.width()) / f64::from(c.client_width().max(1));
+            let x = (f64::from(e.offset_x()) * scale / cell) as usize;
+            let y = (f64::from(e.offset_y()) * scale / cell) as usize;
             let i = y * cols + x.min(cols - 1);
             if i < n {
                 on_select.emit(i);
