@@ -289,7 +289,9 @@ impl Browser {
             .await?;
         client
             .update_timeouts(TimeoutConfiguration::new(
-                Some(Duration::from_secs(10)),
+                // A script waits for the page's task in progress: opening a link to a long run
+                // replays it in one task, seconds on a loaded machine.
+                Some(Duration::from_secs(60)),
                 Some(Duration::from_secs(30)),
                 Some(Duration::ZERO),
             ))

@@ -235,18 +235,28 @@ async fn screenshots(page: &Page, name: &str) -> Outcome {
     Ok(())
 }
 
-/// Waits until the page shows a chosen value and the learner has learned it; returns the value.
+/// Waits until the page shows a chosen value, the learner has learned it and the proposer knows
+/// it (each from its own two Accepted, which arrive in either order); returns the value.
 async fn wait_for_chosen_and_learned(page: &Page) -> Outcome<String> {
-    page.poll("a chosen value, learned by S5", RUN_WAIT, async || {
-        let chosen = page.attributes("[data-chosen]", "data-chosen").await?;
-        let learned = page.attributes("tr[data-learner]", "data-learned").await?;
-        Ok(match (chosen.as_slice(), learned.as_slice()) {
-            ([Some(c)], [Some(l)]) if c == l => Wait::Done(c.clone()),
-            _ => Wait::NotYet(format!(
-                "step {}: chosen {chosen:?}, learned {learned:?}",
-                page.status().await?.step
-            )),
-        })
-    })
+    page.poll(
+        "a chosen value, learned by S5, known to S1",
+        RUN_WAIT,
+        async || {
+            let chosen = page.attributes("[data-chosen]", "data-chosen").await?;
+            let learned = page.attributes("tr[data-learner]", "data-learned").await?;
+            let stage = page.attributes("tr[data-proposer]", "data-stage").await?;
+            Ok(
+                match (chosen.as_slice(), learned.as_slice(), stage.as_slice()) {
+                    ([Some(c)], [Some(l)], [Some(s)]) if c == l && s == "done" => {
+                        Wait::Done(c.clone())
+                    }
+                    _ => Wait::NotYet(format!(
+                        "step {}: chosen {chosen:?}, learned {learned:?}, S1's stage {stage:?}",
+                        page.status().await?.step
+                    )),
+                },
+            )
+        },
+    )
     .await
 }
