@@ -3,10 +3,10 @@
 //! member's list; the dense grid at 1,000 nodes; a setting that changes the run. Runs in headless
 //! Chromium against `$CONCORD_DIST`; a failure prints the page's permalink and saves a screenshot.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use concord_tests::page::{LOAD_TIMEOUT, Page, Wait};
-use concord_tests::{Outcome, ensure};
+use concord_tests::{Failure, Outcome, ensure};
 use serde_json::{Value, json};
 
 /// Anti-entropy push-pull among twelve nodes: SI always reaches everyone.
@@ -31,6 +31,67 @@ async fn gossip_an_update_spreads_until_every_node_holds_it() {
     let page = Page::open(SPREAD).await;
     let result = spread(&page).await;
     page.finish("gossip-spread", result).await;
+}
+
+/// At the default 1/64× the first round, a second away, would be a minute of silence: quiet time
+/// passes at real time (the bar says so), so pressing play shows S1's first push within seconds;
+/// the pushes then fly at the chosen speed.
+#[tokio::test]
+async fn gossip_quiet_time_passes_at_real_time_and_messages_at_the_chosen_speed() {
+    let page = Page::open(DEFAULT).await;
+    let result = quiet_time(&page).await;
+    page.finish("gossip-quiet-time", result).await;
+}
+
+async fn quiet_time(page: &Page) -> Outcome {
+    page.wait_for_app().await?;
+    let note = page.text(".controls .speed .quiet").await?;
+    ensure!(
+        note.as_deref() == Some("1× when quiet"),
+        "the speed should say quiet time passes at 1×: {note:?}"
+    );
+    page.press("play").await?;
+    let flying = page
+        .poll(
+            "S1's first push in flight",
+            Duration::from_secs(15),
+            async || {
+                Ok(if page.exists("g.dots .dot").await? {
+                    Wait::Done(page.status().await?)
+                } else {
+                    Wait::NotYet(format!("{:?}", page.status().await?))
+                })
+            },
+        )
+        .await?;
+    ensure!(
+        flying.time >= 1_000_000,
+        "the first round comes after a second of virtual time, not at {} µs",
+        flying.time
+    );
+    // Two readings of the clock with pushes in flight at both and a quarter second apart (well
+    // within the 10 ms × 64 a push takes to arrive): the clock moved at 1/64×, give or take a
+    // frame.
+    for _ in 0..5 {
+        let (t0, s0) = (Instant::now(), page.status().await?);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let s1 = page.status().await?;
+        let wall = t0.elapsed();
+        if wall > Duration::from_millis(500) || !page.exists("g.dots .dot").await? {
+            continue;
+        }
+        let moved = s1.time - s0.time;
+        let bound = (wall.as_micros() as u64 + 100_000) / 64;
+        page.pause().await?;
+        ensure!(
+            moved > 0 && moved <= bound,
+            "with messages in flight the clock should move at 1/64×: {moved} µs in {wall:?}"
+        );
+        return Ok(());
+    }
+    Err(Failure::new(
+        "no two readings a quarter second apart with pushes in flight",
+    ))
 }
 
 #[tokio::test]

@@ -78,6 +78,10 @@ pub struct PlayerState<P: Protocol> {
     pub view_time: f64,
     pub playing: bool,
     pub speed_exp: i32,
+    /// While no message is in flight the clock runs at real time at least, up to the next event
+    /// (see [`tick`](Self::tick)): for protocols whose timers are long beside the network's
+    /// latency.
+    pub quiet_at_real_time: bool,
     /// The last intervention the engine refused, for the status line.
     pub error: Option<String>,
     /// How often the recorded steps were rewritten rather than extended: a fork (acting in the
@@ -94,6 +98,7 @@ impl<P: Protocol> PlayerState<P> {
             forwarding: None,
             playing,
             speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            quiet_at_real_time: false,
             error: None,
             rewrites: 0,
         }
@@ -111,9 +116,21 @@ impl<P: Protocol> PlayerState<P> {
         self.view_time = self.sim().now() as f64;
     }
 
+    /// One frame of `wall_ms` while playing: the view's clock moves by wall time × speed and the
+    /// run follows it. With `quiet_at_real_time`, a frame that starts with nothing on the wire
+    /// moves at real time if that is faster (a gossip round's second of silence at 1/64× would
+    /// take a minute), and stops at the next event, so what that event sends starts its flight
+    /// on screen, at the chosen speed.
     fn tick(&mut self, wall_ms: f64) {
-        let dt = wall_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0 * self.speed();
-        self.view_time += dt;
+        let wall_us = wall_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0;
+        let mut until = self.view_time + wall_us * self.speed();
+        if self.quiet_at_real_time
+            && self.sim().in_flight().next().is_none()
+            && let Some(next) = self.history.next_time()
+        {
+            until = until.max((self.view_time + wall_us).min(next as f64));
+        }
+        self.view_time = until;
         let found = self.sim().violations().len();
         self.history.run_until(self.view_time as Time);
         if let Some(broke) = self.sim().violations().get(found) {
@@ -337,6 +354,13 @@ impl<P: Protocol> Player<P> {
         self
     }
 
+    /// The same player, its clock running at real time at least while no message is in flight
+    /// (see `PlayerState::tick`) if `on`.
+    pub fn quiet_at_real_time(self, on: bool) -> Self {
+        self.state.borrow_mut().quiet_at_real_time = on;
+        self
+    }
+
     /// A player that tells why it could not open what it was asked to.
     pub fn with_error(self, error: String) -> Self {
         self.state.borrow_mut().error = Some(error);
@@ -417,9 +441,11 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
             }
             // In place, so whoever holds the shared state (an embed's API) sees the new run.
             PlayerAction::Load(sim) => {
-                let (speed_exp, rewrites) = (s.speed_exp, s.rewrites + 1);
+                let (speed_exp, rewrites, quiet) =
+                    (s.speed_exp, s.rewrites + 1, s.quiet_at_real_time);
                 *s = PlayerState::new(History::new(*sim), speed_exp, false);
                 s.rewrites = rewrites;
+                s.quiet_at_real_time = quiet;
             }
         }
         drop(s);
@@ -470,5 +496,62 @@ fn delivered_to<P: Protocol>(report: &StepReport<P>, node: NodeId) -> bool {
         Event::Delivered(env) => env.to == node,
         Event::Acted(Action::Deliver(_)) => report.node() == Some(node),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::gossip::GossipNode;
+
+    use super::*;
+    use crate::playground::{Options, ProtocolView, RunConfig};
+
+    /// The Gossip page's default run (16 nodes, S1 writes at the start), at 1/64×.
+    fn gossip(quiet_at_real_time: bool) -> PlayerState<GossipNode> {
+        let run = RunConfig {
+            seed: 1,
+            nodes: 16,
+            options: Options::new(Vec::new()),
+        };
+        let mut state = PlayerState::new(History::new(GossipNode::new_sim(&run)), -6, true);
+        state.quiet_at_real_time = quiet_at_real_time;
+        state
+    }
+
+    /// 60 frames a second, until a message is in flight or `frames` have passed; how many it took.
+    fn frames_until_a_message_flies(state: &mut PlayerState<GossipNode>, frames: usize) -> usize {
+        (1..=frames)
+            .find(|_| {
+                state.tick(1_000.0 / 60.0);
+                state.sim().in_flight().next().is_some()
+            })
+            .unwrap_or(frames)
+    }
+
+    /// Before the first round nothing is on the wire: at 1/64× its ~1 s takes over a minute, with
+    /// the quiet run at real time about a second; the frame that reaches it stops at its time.
+    /// Once messages fly, the clock keeps the chosen speed.
+    #[test]
+    fn quiet_time_passes_at_real_time_and_flights_at_the_chosen_speed() {
+        let mut slow = gossip(false);
+        assert_eq!(frames_until_a_message_flies(&mut slow, 600), 600);
+
+        let mut quiet = gossip(true);
+        let frames = frames_until_a_message_flies(&mut quiet, 600);
+        let round = quiet.sim().now() as f64;
+        assert!(
+            frames < 90,
+            "{frames} frames to the first round at {round} µs"
+        );
+        assert_eq!(quiet.view_time, round, "the frame stops at the round");
+
+        let before = quiet.view_time;
+        quiet.tick(1_000.0 / 60.0);
+        assert!(quiet.sim().in_flight().next().is_some());
+        let moved = quiet.view_time - before;
+        assert!(
+            (moved - 1_000.0 / 60.0 * 1_000.0 / 64.0).abs() < 1e-6,
+            "moved {moved} µs with a message in flight"
+        );
     }
 }

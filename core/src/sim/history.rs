@@ -197,6 +197,15 @@ impl<P: Protocol> History<P> {
         &self.times
     }
 
+    /// When the next step forward happens: the recorded step's time after stepping back, else
+    /// the next event's (`None`: the run is idle).
+    pub fn next_time(&self) -> Option<Time> {
+        match self.times.get(self.position) {
+            Some(&t) => Some(t),
+            None => self.current.next_event_time(),
+        }
+    }
+
     /// The position after the engine's step number `step` (as reports and violations count
     /// them: the engine may have taken steps before the history began).
     pub fn position_after(&self, step: u64) -> usize {
@@ -497,6 +506,23 @@ mod tests {
             net: Default::default(),
         };
         Sim::new(config, &GossipConfig::default()).unwrap()
+    }
+
+    /// The next step's time is the recorded one's after stepping back, the engine's next
+    /// event's at the end of the run.
+    #[test]
+    fn next_time_is_the_recorded_steps_or_the_next_events() {
+        let mut history = History::new(gossip(5));
+        let first = history.next_time().expect("S1's first round is pending");
+        assert_eq!(Some(first), history.current().next_event_time());
+        history.forward().unwrap();
+        history.forward().unwrap();
+        let second = history.times()[1];
+        history.back();
+        assert_eq!(history.next_time(), Some(second));
+        history.back();
+        assert_eq!(history.next_time(), Some(first));
+        assert_eq!(history.times()[0], first);
     }
 
     /// A large state is snapshotted rarely (one step per `BYTES_PER_STEP` bytes), a small one

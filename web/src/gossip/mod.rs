@@ -100,6 +100,7 @@ impl ProtocolView for GossipNode {
     const ALGO: &'static str = "gossip";
     const NODES_RANGE: (usize, usize) = (2, 10_000);
     const DEFAULT_NODES: usize = 16;
+    const QUIET_AT_REAL_TIME: bool = true;
 
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let settings = Settings::from_run(run);

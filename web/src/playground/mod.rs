@@ -99,7 +99,7 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         .as_deref()
         .and_then(permalink::read_fragment::<P>);
     let autoplay = props.autoplay && !reduced_motion;
-    match tape {
+    let player = match tape {
         None if props.start_step > 0 => {
             Player::new(sim, props.speed_exp, autoplay).at_step(props.start_step)
         }
@@ -109,7 +109,8 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
             Err(e) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
         },
         Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
-    }
+    };
+    player.quiet_at_real_time(P::QUIET_AT_REAL_TIME)
 }
 
 /// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
@@ -282,6 +283,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             seed={run.seed} size={P::size_controls(lang, &run, on_run.clone())}
             on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
             on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed}
+            quiet_at_real_time={state.quiet_at_real_time}
             compact={props.compact.as_ref().map(|c| c.controls)} />
     };
     let net = sim.network();

@@ -98,6 +98,11 @@ pub trait ProtocolView: Protocol + 'static {
     /// Options that change only how the run is shown (Raft: `figure2`): the URL keeps them, and
     /// changing one keeps the run on screen instead of starting a new one.
     const VIEW_OPTIONS: &'static [&'static str] = &[];
+    /// While no message is in flight, playing runs the clock at real time at least (up to the next
+    /// event): for timers far longer than a message's flight (Gossip's one-second rounds beside
+    /// 10–20 ms of latency), whose silences the slow speeds that show messages flying would
+    /// stretch to minutes.
+    const QUIET_AT_REAL_TIME: bool = false;
 
     fn new_sim(run: &RunConfig) -> Sim<Self>;
     /// The cluster in one phrase, for screen readers.

@@ -5,7 +5,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say};
 use crate::player::{SPEED_MAX_EXP, SPEED_MIN_EXP, speed_label};
 
 /// The controls an embed shows, as `controls=back,play,step,reset,speed,timeline,link` names
@@ -76,6 +76,9 @@ pub struct ControlsProps {
     pub on_speed: Callback<i32>,
     pub on_seed: Callback<u64>,
     pub on_new_seed: Callback<()>,
+    /// Quiet stretches (nothing in flight) play at real time at least: said beside the speed.
+    #[prop_or_default]
+    pub quiet_at_real_time: bool,
     /// An embed's compact bar with only these controls; the full bar when absent.
     #[prop_or_default]
     pub compact: Option<ControlSet>,
@@ -143,6 +146,13 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     <input type="range" data-control="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()}
                         step="1" value={p.speed_exp.to_string()} oninput={on_speed} />
                     <output>{ speed_label(p.speed_exp) }</output>
+                    if p.quiet_at_real_time && p.speed_exp < 0 {
+                        <small class="quiet" title={say(p.lang,
+                            "While no message is in flight, the clock runs at real time (1×) up to the next event: at 1/64× a gossip round's second of silence would take a minute.",
+                            "没有消息在途时，时钟按真实时间（1×）走到下一个事件：否则在 1/64× 下，两轮 gossip 之间一秒的空闲要等一分多钟。")}>
+                            { say(p.lang, "1× when quiet", "空闲时 1×") }
+                        </small>
+                    }
                 </label>
             }
             if p.compact.is_none() {
