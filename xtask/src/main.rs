@@ -25,7 +25,7 @@ usage: cargo xtask <command>
 commands:
   serve [--open] [args…]  build and serve the app at http://127.0.0.1:8080/ (trunk serve),
                           the sample documentation page at /docs/
-  test                    fmt, clippy, native tests, wasm tests, trunk build, browser tests
+  test                    fmt, clippy, docs, native tests, wasm tests, trunk build, browser tests
   bench [args…]           cargo bench -p concord-core
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
@@ -128,6 +128,10 @@ const STAGES: &[Stage] = &[
         run: stage_clippy,
     },
     Stage {
+        title: "docs",
+        run: stage_docs,
+    },
+    Stage {
         title: "native tests",
         run: stage_native_tests,
     },
@@ -200,6 +204,15 @@ fn stage_clippy(cx: &Ctx) -> Result {
         "-D",
         "warnings",
     ]))
+}
+
+/// The API docs build without warnings: a broken or ambiguous intra-doc link fails.
+fn stage_docs(cx: &Ctx) -> Result {
+    cx.run(
+        cx.cmd("cargo")
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )
 }
 
 fn stage_native_tests(cx: &Ctx) -> Result {

@@ -10,7 +10,7 @@
 //! happened to; only that node can have changed, so [`check_touched`] checks it alone (its
 //! values only when its records changed, which the per-round curves notice anyway): exact, at
 //! the step that causes a violation, in O(its keys). The same hook keeps the per-round
-//! curves ([`Audit::rounds`], see [`series`]). [`check`], the whole-cluster check for callers
+//! curves ([`Audit::rounds`], see [`super::series`]). [`check`], the whole-cluster check for callers
 //! that do not know the node, checks clusters of up to [`FULL_CHECK_MAX`] nodes in full and
 //! larger ones one node every [`CHECK_EVERY`] calls, in rotation; both properties leave a
 //! lasting mark (the store's regression note; the conflicting record), so the rotation still

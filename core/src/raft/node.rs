@@ -2,8 +2,8 @@
 //! each cites the section it implements and explains the rule it fired.
 //!
 //! This file holds the server itself, elections (§5.2, §5.4.1) and the dispatch of
-//! inputs; log replication and commitment are in [`super::replication`], client
-//! requests and the state machine's side in [`super::client`].
+//! inputs; log replication and commitment are in `replication.rs`, client
+//! requests and the state machine's side in `client.rs`.
 
 use serde::{Deserialize, Serialize};
 

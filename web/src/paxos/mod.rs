@@ -7,7 +7,7 @@
 //! - [`inspector`]: the selected node: its state per role; propose, crash, restart.
 //! - [`panel`]: the acceptor table, proposers, learners and the "chosen" banner.
 //! - [`settings`]: counts per role and switches, and how the URL holds them.
-//! - [`text`]: the view's interface words in English and Chinese.
+//! - [`text`](mod@text): the view's interface words in English and Chinese.
 
 mod caption;
 mod inspector;
