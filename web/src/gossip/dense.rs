@@ -205,7 +205,7 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
     let lang = p.lang;
     let canvas = use_node_ref();
     // The width of the grid's box, watched: a narrower window or embed redraws the grid to fit.
-    let room = use_state(|| 0);
+    let room = use_state_eq(|| 0);
     {
         let (canvas, room) = (canvas.clone(), room.setter());
         use_effect_with((), move |_| {
