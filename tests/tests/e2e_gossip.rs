@@ -1,6 +1,7 @@
 //! Gossip in the browser: an update spreads to every node (Demers et al. §1.3) and the page says
 //! so; an update written at a chosen node; a crashed node found dead by SWIM (§3.1, §4.2) in every
-//! member's list; the dense grid at 1,000 nodes; a setting that changes the run. Runs in headless
+//! member's list; the dense grid at 1,000 nodes (a click on a cell, at desktop and phone widths);
+//! a setting that changes the run; quiet time between rounds passing at real time. Runs in headless
 //! Chromium against `$CONCORD_DIST`; a failure prints the page's permalink and saves a screenshot.
 
 use std::time::{Duration, Instant};
