@@ -135,6 +135,11 @@ pub fn TrialsPanel(p: &TrialsProps) -> Html {
                 Lang::En => format!("{count} seeded runs of each mode with this run's model, fan-out, {} nodes and message loss; one node writes at time 0. Mean ± standard deviation.", p.nodes),
                 Lang::Zh => format!("每种方式用本次运行的模型、扇出、{} 个节点和丢包率各跑 {count} 次（不同种子）；一个节点在时刻 0 写入。均值 ± 标准差。", p.nodes),
             } }</p>
+            if p.config.model.is_rumor() {
+                <p class="note" data-contacts-note="">{ say(lang,
+                    "A spreading node's contacts (toward losing interest after k): push counts the exchanges it starts, pull those it answers, push-pull both, so push-pull nodes stop sooner, which can leave more residue.",
+                    "传播者的接触次数（满 k 次失去兴趣）：push 计它发起的交换，pull 计它应答的，push-pull 两者都计，所以 push-pull 的节点停得更早，残留可能更多。") }</p>
+            }
             <button data-action="run-trials" disabled={running} onclick={on_run}>
                 { if running { say(lang, "Running…", "运行中……") } else { say(lang, "Run the trials", "运行试验") } }
             </button>
