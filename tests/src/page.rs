@@ -457,14 +457,7 @@ impl Page {
     /// its centre (a cell of a canvas, say). The element is scrolled to the middle of the window
     /// first: WebDriver measures from the centre of its visible part.
     pub async fn click_at(&self, selector: &str, x: f64, y: f64) -> Outcome {
-        let shown = self
-            .script(
-                "const e = document.querySelector(arguments[0]);\
-                 if (!e) return false; e.scrollIntoView({ block: 'center' }); return true;",
-                vec![json!(selector)],
-            )
-            .await?;
-        ensure_found(shown, selector)?;
+        self.scroll_into_view(selector, "center").await?;
         let element = self.browser.client.find(Locator::Css(selector)).await?;
         let pointer = MouseActions::new("pointer".to_owned())
             .then(PointerAction::MoveToElement {
@@ -578,11 +571,17 @@ impl Page {
     /// Scrolls the first element matching `selector` to the top of the viewport (before a
     /// screenshot of what lies below the fold).
     pub async fn scroll_to(&self, selector: &str) -> Outcome {
+        self.scroll_into_view(selector, "start").await
+    }
+
+    /// Scrolls the first element matching `selector` into view, aligned as `block` says
+    /// (`start`, `center`).
+    async fn scroll_into_view(&self, selector: &str, block: &str) -> Outcome {
         let done = self
             .script(
                 "const e = document.querySelector(arguments[0]);\
-                 if (!e) return false; e.scrollIntoView({ block: 'start' }); return true;",
-                vec![json!(selector)],
+                 if (!e) return false; e.scrollIntoView({ block: arguments[1] }); return true;",
+                vec![json!(selector), json!(block)],
             )
             .await?;
         ensure_found(done, selector)
