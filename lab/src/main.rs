@@ -74,7 +74,7 @@ fn listing() -> String {
     for e in EXPERIMENTS {
         out.push_str(&format!("  {:width$}  {}\n", e.name, e.summary));
     }
-    out.push_str("\n`concord-lab <experiment> --help` lists its parameters.\n");
+    out.push_str("\n`<experiment> --help` lists an experiment's parameters.\n");
     out
 }
 

@@ -23,11 +23,16 @@ pub struct Report {
     /// two trials; rows then differ by one at most).
     pub trials: usize,
     pub done: usize,
-    /// Every parameter with the value used.
+    /// Every parameter with the value used, in the experiment's order (a JSON object).
+    #[serde(serialize_with = "as_map")]
     pub params: Vec<(String, String)>,
     pub tables: Vec<Table>,
     /// What the model does differently from the paper's setup, and what does not reproduce.
     pub notes: Vec<String>,
+}
+
+fn as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// Rows of cells under named columns.
