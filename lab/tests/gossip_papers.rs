@@ -39,7 +39,7 @@ fn rounds_to_convergence_within_10_percent_of_the_phone_call_model_demers_1_3() 
     spread_agrees_with_the_model("100,1000", 20);
 }
 
-/// From n = 30: the mean-field model is a large-n approximation, off by up to about 12 % at
+/// From n = 30: the mean-field model is a large-n approximation, off by 12–15 % at
 /// n = 10 (pull, fan-out 1).
 #[test]
 #[ignore = "n = 30 to 10,000, 20 trials: minutes in release (the 10,000-node trials)"]

@@ -14,7 +14,7 @@ use common::{SMALL, run};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const PINNED_REPORTS_HASH: u64 = 15547025003772765157;
+const PINNED_REPORTS_HASH: u64 = 7984566796748776886;
 
 const CHECKED: [&str; 4] = [
     "raft-figure16",

@@ -211,8 +211,8 @@ impl Experiment for Spread {
              rounds (each node contacts `fanout` distinct random peers per round), with the \
              finishing round from a Poisson tail (core's gossip::theory); Pittel's \
              log2 n + ln n leaves out its O(1). The model is a large-n approximation: from \
-             n = 30 on the means agree within 10 %; at n = 10 it is off by up to about 12 % \
-             (pull, fan-out 1)."
+             n = 30 on the means agree within 10 %; at n = 10 it is off by more than that \
+             (pull, fan-out 1: +12 % to +15 % in our runs)."
                 .into(),
         ];
         if !lockstep {
