@@ -41,10 +41,6 @@ impl Sample {
         self.quantile(0.5)
     }
 
-    pub fn min(&self) -> Option<f64> {
-        self.sorted.first().copied()
-    }
-
     pub fn max(&self) -> Option<f64> {
         self.sorted.last().copied()
     }

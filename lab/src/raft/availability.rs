@@ -13,10 +13,10 @@
 
 use std::collections::BTreeSet;
 
-use concord_core::raft::{RaftConfig, Term};
-use concord_core::sim::{NetConfig, SimConfig, Time, ms};
+use concord_core::raft::{RaftConfig, RaftNode, Term};
+use concord_core::sim::{NetConfig, Sim, SimConfig, Time, ms};
 
-use super::{Guards, check_config, cluster, leader_with_quorum, max_term};
+use super::{Guards, check_config, leader_with_quorum, max_term};
 use crate::experiment::{Experiment, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, count, millis, millis_range, probability, show_millis_range,
@@ -145,7 +145,7 @@ impl Experiment for Availability {
             nodes: self.servers,
             net,
         };
-        let mut sim = cluster(&self.raft_config(guards), sim_config)?;
+        let mut sim = Sim::<RaftNode>::new(sim_config, &self.raft_config(guards))?;
         while step_until(&mut sim, WARM_UP)? {}
         let first_term = max_term(&sim);
         let end = WARM_UP + self.duration;

@@ -8,19 +8,23 @@
 //! point of its heartbeat interval; the time runs "from when the old leader crashed until the
 //! other servers received the new leader's first heartbeat" (thesis §9.3).
 //!
+//! The benchmark also gave the servers logs of different lengths, "so two of the four servers
+//! were not eligible to become leader" (thesis §9.3).
+//!
 //! A trial here does the same in the simulator: five servers, a first leader made by forcing
 //! one server's timeout at time 0 (from a cold start with equal timeouts no election would ever
-//! succeed), one second of heartbeats, then the crash at `beat + U[0, heartbeat)` after one of
-//! the leader's heartbeat rounds, and the run until every other server follows a new leader
-//! (or the cap). Network latency and the disk write are separate knobs; the disk write is not
-//! modelled yet (see [`Figure16::persist`]).
+//! succeed), followers' logs made uneven ([`UnevenLogs`], unless `--logs equal`), a second of
+//! heartbeats, then the crash at `beat + U[0, heartbeat)` after one of the leader's heartbeat
+//! rounds, and the run until every other server follows a new leader (or the cap). Network
+//! latency and the disk write are separate knobs; the disk write is not modelled yet (see
+//! [`Figure16::persist`]).
 
 use std::collections::BTreeSet;
 
 use concord_core::raft::{Command, Msg, Op, RaftConfig, RaftNode, Term, Timer};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
-use super::{check_config, cluster, leader_known_by_all, max_term};
+use super::{check_config, leader_known_by_all, max_term};
 use crate::experiment::{Experiment, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, choice, count, millis, millis_range, show_millis_range,
@@ -99,9 +103,10 @@ const fn paper(
 /// than 10 seconds". The rest is read off the plot: the thesis draws the same LogCabin
 /// measurements (the same four numbers in its §9.3) as a vector graphic
 /// (`leaderelection/benchmarks-randomness.svg` in github.com/ongardie/dissertation), whose
-/// path coordinates give each curve's 50 % and 99 % crossings and its last step; the log axis
-/// maps 100 ms per 72.6 units, so a reading is good to about 1 % of its value — but it is still
-/// a reading of a plot, not a number the authors printed. The readings agree with the text
+/// path coordinates give each curve's 50 % and 99 % crossings and its last step; a decade of
+/// its log time axis spans 72.6 units and a coordinate is good to a fraction of one, so a
+/// reading is good to about 1 % of its value — but it is still a reading of a plot, not a
+/// number the authors printed. The readings agree with the text
 /// where both exist (287 ms; 512 ms against 513 ms). 150–150 ms ran 100 trials, the others
 /// 1,000. The plot of 12–24 ms (Figure 16, bottom) was not read: only the text's mean and
 /// worst case are given.
@@ -357,7 +362,7 @@ impl Experiment for Figure16 {
 
     fn trial(&self, &range: &(Time, Time), seed: u64) -> Result<Outage, TrialError> {
         let config = self.raft_config(range);
-        let mut sim = cluster(&config, self.sim_config(seed))?;
+        let mut sim = Sim::<RaftNode>::new(self.sim_config(seed), &config)?;
         let first = NodeId((seed % self.servers as u64) as u16);
         sim.apply(Input::Act {
             at: 0,

@@ -6,11 +6,9 @@ pub mod availability;
 pub mod figure16;
 pub mod rejoin;
 
-use concord_core::raft::{RaftConfig, RaftNode, Term};
-use concord_core::sim::{NodeId, Sim, SimConfig};
-
-use crate::experiment::TrialError;
 use crate::params::{ParamError, choice};
+use concord_core::raft::{RaftConfig, RaftNode, Term};
+use concord_core::sim::{NodeId, Sim};
 
 /// The leader that every other live server follows in its own term, with that term.
 pub(crate) fn leader_known_by_all(sim: &Sim<RaftNode>) -> Option<(NodeId, Term)> {
@@ -59,11 +57,6 @@ pub(crate) fn max_term(sim: &Sim<RaftNode>) -> Term {
         .map(|s| s.state.term())
         .max()
         .unwrap_or(0)
-}
-
-/// A new cluster; every server starts as a follower at time 0.
-pub(crate) fn cluster(config: &RaftConfig, sim: SimConfig) -> Result<Sim<RaftNode>, TrialError> {
-    Ok(Sim::new(sim, config)?)
 }
 
 /// PreVote and CheckQuorum (thesis §9.6, §6.2 with §4.2.3), each on or off: a row of the

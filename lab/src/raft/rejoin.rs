@@ -11,10 +11,10 @@
 
 use std::collections::BTreeSet;
 
-use concord_core::raft::{RaftConfig, Term};
-use concord_core::sim::{Action, Input, NetConfig, NodeId, SimConfig, Time, ms};
+use concord_core::raft::{RaftConfig, RaftNode, Term};
+use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
-use super::{Guards, check_config, cluster, leader_with_quorum, max_term};
+use super::{Guards, check_config, leader_with_quorum, max_term};
 use crate::experiment::{Experiment, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, count, millis, millis_range, show_millis_range,
@@ -141,7 +141,7 @@ impl Experiment for Rejoin {
             nodes: self.servers,
             net,
         };
-        let mut sim = cluster(&self.raft_config(guards), sim_config)?;
+        let mut sim = Sim::<RaftNode>::new(sim_config, &self.raft_config(guards))?;
         while step_until(&mut sim, WARM_UP)? {}
         let leader = leader_with_quorum(&sim)
             .ok_or_else(|| TrialError("no leader before the partition".into()))?;
