@@ -79,16 +79,23 @@ fn listing() -> String {
 }
 
 fn help(entry: &Entry) -> String {
-    let mut out = format!(
-        "{}: {}\n\n{USAGE}\n\n  --trials N  trials per row (default {})\n  --seed S    trial i runs with seed S + i (default 1)\n",
-        entry.name, entry.title, entry.trials
-    );
-    let width = entry.params.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    for p in entry.params {
-        out.push_str(&format!(
-            "  --{:width$}  {} (default {})\n",
-            p.name, p.help, p.default
-        ));
+    let mut out = format!("{}: {}\n\n{USAGE}\n\n", entry.name, entry.title);
+    let default_trials = entry.trials.to_string();
+    let rows = [
+        ("trials N", "trials per row", default_trials.as_str()),
+        ("seed S", "trial i runs with seed S + i", "1"),
+    ]
+    .into_iter()
+    .chain(entry.params.iter().map(|p| (p.name, p.help, p.default)));
+    let width = entry
+        .params
+        .iter()
+        .map(|p| p.name.len())
+        .chain(["trials N".len()])
+        .max()
+        .unwrap_or(0);
+    for (name, help, default) in rows {
+        out.push_str(&format!("  --{name:width$}  {help} (default {default})\n"));
     }
     out
 }
