@@ -186,7 +186,7 @@ impl Report {
     /// Every table as text, then the notes.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "{} ({}): {} of {} trials per row, seeds {} to {}\n",
+            "{}\n{}: {} of {} trials per row, seeds {} to {}\n",
             self.title,
             self.experiment,
             self.done,
