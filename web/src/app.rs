@@ -2,8 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::playground::{PlaygroundProps, RunConfig};
-use crate::protocols::PROTOCOLS;
+use crate::playground::PlaygroundProps;
+use crate::registry::{self, PROTOCOLS};
+use crate::run::RunConfig;
 use crate::url::UrlState;
 
 #[component]
@@ -15,11 +16,7 @@ pub fn App() -> Html {
     }
     let lang = url.lang;
     let t = lang.text();
-    let run = RunConfig {
-        seed: url.seed,
-        nodes: url.nodes,
-        options: url.options.clone(),
-    };
+    let run = url.run();
     let on_run = {
         let url = url.clone();
         Callback::from(move |run: RunConfig| {
@@ -51,7 +48,8 @@ pub fn App() -> Html {
             })
         })
     };
-    let tabs = PROTOCOLS.iter().map(|&(algo, label)| {
+    let tabs = PROTOCOLS.iter().map(|protocol| {
+        let (algo, label) = (protocol.algo, protocol.label);
         let active = url.algo == algo;
         html! {
             <a class={classes!("tab", active.then_some("active"))} aria-current={active.then_some("page")}
@@ -65,7 +63,7 @@ pub fn App() -> Html {
                 <nav aria-label="protocols">{ for tabs }</nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
-            { crate::protocols::playground(&url.algo, crate::protocols::run_key(&url.algo, &run), PlaygroundProps {
+            { registry::mount(&url.algo, registry::or_default(&url.algo).run_key(&run), PlaygroundProps {
                 lang, run, speed_exp: url.speed_exp, autoplay: url.autoplay,
                 tape: url.tape.clone().map(AttrValue::from), on_run, on_speed,
                 start_step: url.step, compact: None, bridge: None,

@@ -11,11 +11,8 @@ use concord_core::sim::{
 };
 use yew::Reducible;
 
-/// Slowest and fastest speed, as powers of two of real time (1/1024× … 1×).
-pub const SPEED_MIN_EXP: i32 = -10;
-pub const SPEED_MAX_EXP: i32 = 0;
-/// About one second of wall time per hop at the default 10–20 ms latency.
-pub const SPEED_DEFAULT_EXP: i32 = -6;
+use crate::run::{SPEED_MAX_EXP, SPEED_MIN_EXP};
+
 /// A frame never advances more than this much wall time, so a tab that was in
 /// the background does not run minutes of simulation in one go.
 const MAX_FRAME_MS: f64 = 100.0;
@@ -456,15 +453,6 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
     }
 }
 
-/// `1/64×`, `1/2×`, `1×`.
-pub fn speed_label(exp: i32) -> String {
-    if exp >= 0 {
-        format!("{}×", 1u64 << exp)
-    } else {
-        format!("1/{}×", 1u64 << -exp)
-    }
-}
-
 /// How far back a search over states looks: each earlier state is rebuilt from a snapshot.
 const MAX_STATES_BACK: usize = 20_000;
 
@@ -504,7 +492,8 @@ mod tests {
     use concord_core::gossip::GossipNode;
 
     use super::*;
-    use crate::playground::{Options, ProtocolView, RunConfig};
+    use crate::playground::ProtocolView;
+    use crate::run::{Options, RunConfig};
 
     /// The Gossip page's default run (16 nodes, S1 writes at the start), at 1/64×.
     fn gossip(quiet_at_real_time: bool) -> PlayerState<GossipNode> {

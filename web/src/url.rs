@@ -7,9 +7,11 @@
 use web_sys::UrlSearchParams;
 
 use crate::i18n::Lang;
-use crate::player::{SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP};
-use crate::playground::Options;
+use crate::run::{
+    Options, RunConfig, SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP, random_seed,
+};
 use crate::view::controls::ControlSet;
+use crate::{address, registry};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
@@ -43,15 +45,6 @@ const SHELL_KEYS: [&str; 11] = [
     "origin",
 ];
 
-/// A seed for a run whose URL names none: short, so people can read it out.
-pub fn random_seed() -> u64 {
-    let mut bytes = [0u8; 4];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => 1 + u64::from(u32::from_le_bytes(bytes)) % 99_999,
-        Err(_) => 1,
-    }
-}
-
 fn browser_lang() -> Lang {
     web_sys::window()
         .and_then(|w| w.navigator().language())
@@ -61,24 +54,11 @@ fn browser_lang() -> Lang {
 impl UrlState {
     /// Read the page's query string and fragment.
     pub fn read() -> UrlState {
-        let location = web_sys::window().map(|w| w.location());
-        let search = location
-            .as_ref()
-            .and_then(|l| l.search().ok())
-            .unwrap_or_default();
-        let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
-        let mut pairs = Vec::new();
-        let params = UrlSearchParams::new_with_str(&search).ok();
-        if let Some(Ok(Some(entries))) = params.as_ref().map(|p| js_sys::try_iter(p)) {
-            for entry in entries.flatten() {
-                let pair = js_sys::Array::from(&entry);
-                if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
-                {
-                    pairs.push((key, value));
-                }
-            }
-        }
-        UrlState::from_params(&pairs, (!hash.is_empty()).then_some(hash))
+        let hash = address::hash();
+        UrlState::from_params(
+            &address::query_pairs(&address::search()),
+            (!hash.is_empty()).then_some(hash),
+        )
     }
 
     /// The state named by parameters (`("seed", "7")`, in their order) and a permalink's
@@ -102,7 +82,7 @@ impl UrlState {
         UrlState {
             nodes: get("nodes")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| crate::protocols::default_nodes(&algo)),
+                .unwrap_or_else(|| registry::or_default(&algo).default_nodes),
             algo,
             seed: get("seed")
                 .and_then(|v| v.parse().ok())
@@ -148,16 +128,21 @@ impl UrlState {
         format!("?{}", String::from(params.to_string()))
     }
 
-    /// Replace the page's query string and fragment (no new history entry).
+    /// The run these parameters name.
+    pub fn run(&self) -> RunConfig {
+        RunConfig {
+            seed: self.seed,
+            nodes: self.nodes,
+            options: self.options.clone(),
+        }
+    }
+
+    /// Show this state in the address bar (no new history entry).
     pub fn write(&self) {
-        let address = format!(
+        address::replace(&format!(
             "{}{}",
             self.query(),
             self.tape.as_deref().unwrap_or_default()
-        );
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
-        }
+        ));
     }
 }

@@ -26,7 +26,8 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap, say};
-use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
 use crate::view::controls::CountControl;
 use crate::view::legend::Legend;

@@ -20,7 +20,8 @@ use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, 
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap};
-use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::legend::Legend;
 use settings::{ACCEPTORS, Settings, SettingsPanel, SizeControls};

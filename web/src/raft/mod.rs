@@ -16,7 +16,8 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Beside, Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Beside, Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
 use crate::view::legend::Legend;
 use crate::view::message::serde_fields;
@@ -251,10 +252,20 @@ impl ProtocolView for RaftNode {
     }
 }
 
+/// The cluster's leader as the views show it: the up leader of the highest term (after a
+/// partition heals, an old leader may not know yet that it was replaced).
+pub fn current_leader(sim: &Sim<RaftNode>) -> Option<&RaftNode> {
+    sim.nodes()
+        .iter()
+        .filter(|s| s.up && s.state.role() == Role::Leader)
+        .map(|s| &s.state)
+        .max_by_key(|n| n.term())
+}
+
 /// The current leader has entries and has committed all of them: after a client request,
 /// "until" runs to the moment its entry is committed.
 fn newest_entry_committed(sim: &Sim<RaftNode>) -> bool {
-    log_grid::current_leader(sim).is_some_and(|l| {
+    current_leader(sim).is_some_and(|l| {
         let last = l.persistent.last_log_index();
         last > 0 && l.volatile.commit_index >= last
     })

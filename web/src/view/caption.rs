@@ -220,7 +220,6 @@ fn names(ids: &[NodeId]) -> String {
 
 /// A step that fired no rule, in words, unless its event sentence already says it all.
 fn quiet<P: Words>(lang: Lang, report: &StepReport<P>) -> Option<String> {
-    let nothing = || say(lang, "Nothing changed.", "没有变化。").to_owned();
     match &report.event {
         Event::TimerFired(n, timer) | Event::Acted(Action::Fire(n, timer)) => {
             Some(P::timer_quiet(lang, *n, timer))
@@ -233,7 +232,9 @@ fn quiet<P: Words>(lang: Lang, report: &StepReport<P>) -> Option<String> {
             .filter(|_| report.node.is_some())
             .and_then(|env| P::delivery_quiet(lang, &env.msg))
             .map(str::to_owned),
-        Event::Acted(Action::Command(..) | Action::Restart(_)) => Some(nothing()),
+        Event::Acted(Action::Command(..) | Action::Restart(_)) => {
+            Some(say(lang, "Nothing changed.", "没有变化。").to_owned())
+        }
         Event::Dropped(..)
         | Event::Acted(
             Action::Crash(_)
