@@ -4,7 +4,7 @@
 
 mod rules;
 
-use concord_core::raft::{Msg, RaftNode, Rule};
+use concord_core::raft::{Msg, RaftNode, Rule, Timer};
 use concord_core::sim::{NodeId, Time};
 
 use crate::i18n::{Lang, say, tr};
@@ -32,7 +32,7 @@ impl Words for RaftNode {
         rules::rule_text(lang, node, now, rule)
     }
 
-    fn timer_quiet(lang: Lang, node: NodeId, _timer: &concord_core::raft::Timer) -> String {
+    fn timer_quiet(lang: Lang, node: NodeId, _timer: &Timer) -> String {
         tr!(
             lang,
             "{node}'s timer fired; nothing to do in its role.",
@@ -41,7 +41,7 @@ impl Words for RaftNode {
     }
 }
 
-/// A message's kind, as the caption, the legend and the pending list name it.
+/// A message's kind, as captions and message titles name it.
 fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
     match msg {
         Msg::RequestVote { .. } => "RequestVote",
