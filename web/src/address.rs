@@ -20,6 +20,17 @@ pub fn query_pairs(search: &str) -> Vec<(String, String)> {
     pairs
 }
 
+/// A query string (`?a=1&b=x%20y`) of these parameters, in their order.
+pub fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let Ok(params) = UrlSearchParams::new() else {
+        return String::new();
+    };
+    for (key, value) in pairs {
+        params.append(key, value);
+    }
+    format!("?{}", String::from(params.to_string()))
+}
+
 /// This page's query string (`?algo=raft&…`, or empty).
 pub fn search() -> String {
     location(|l| l.search().ok())

@@ -18,8 +18,10 @@ mod registry;
 mod run;
 mod style;
 mod switches;
+mod tour;
 mod url;
 mod view;
+mod welcome;
 
 fn main() {
     panic_banner::install();

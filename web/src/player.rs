@@ -81,6 +81,8 @@ pub struct PlayerState<P: Protocol> {
     pub quiet_at_real_time: bool,
     /// The last intervention the engine refused, for the status line.
     pub error: Option<String>,
+    /// Playing pauses once the run reaches this many steps (a tour step's end), once.
+    pub stop_at: Option<usize>,
     /// How often the recorded steps were rewritten rather than extended: a fork (acting in the
     /// past), a branch switch, a new run. What a view derives from every step (the timeline)
     /// stays valid while this does, and only needs the steps added since.
@@ -97,6 +99,7 @@ impl<P: Protocol> PlayerState<P> {
             speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             quiet_at_real_time: false,
             error: None,
+            stop_at: None,
             rewrites: 0,
         }
     }
@@ -129,7 +132,19 @@ impl<P: Protocol> PlayerState<P> {
         }
         self.view_time = until;
         let found = self.sim().violations().len();
+        let before = self.history.position();
         self.history.run_until(self.view_time as Time);
+        if let Some(stop) = self
+            .stop_at
+            .filter(|&stop| before < stop && self.history.position() >= stop)
+        {
+            // A guided step ends here: the frame may have run further, so go back to it (the
+            // later steps stay recorded), and play on from there only if asked again.
+            self.stop_at = None;
+            self.playing = false;
+            self.history.seek(stop);
+            self.sync_view_to_sim();
+        }
         if let Some(broke) = self.sim().violations().get(found) {
             // Stop where the invariant broke, so the reader sees the step that broke it: one frame
             // may have run further, so go back to it (the later steps stay recorded).
@@ -348,6 +363,12 @@ impl<P: Protocol> Player<P> {
             }
             s.playing = playing;
         }
+        self
+    }
+
+    /// The same player, pausing once the run reaches `stop` steps while playing.
+    pub fn stopping_at(self, stop: Option<usize>) -> Self {
+        self.state.borrow_mut().stop_at = stop;
         self
     }
 

@@ -9,6 +9,8 @@ use yew::prelude::*;
 
 use crate::playground::{Playground, PlaygroundProps, ProtocolView};
 use crate::run::RunConfig;
+use crate::tour::plan::TourProtocol;
+use crate::tour::view::{TourProps, TourView};
 use crate::view::notice::UnknownAlgo;
 
 /// One protocol.
@@ -23,16 +25,19 @@ pub struct Protocol {
     pub view_options: &'static [&'static str],
     /// Its playground for `props`, keyed by `key` (a new key mounts a fresh one).
     pub mount: fn(key: String, props: PlaygroundProps) -> Html,
+    /// A tour of it.
+    pub tour: fn(props: TourProps) -> Html,
 }
 
 impl Protocol {
-    const fn of<P: ProtocolView>(label: &'static str) -> Protocol {
+    const fn of<P: TourProtocol>(label: &'static str) -> Protocol {
         Protocol {
             algo: P::ALGO,
             label,
             default_nodes: P::DEFAULT_NODES,
             view_options: P::VIEW_OPTIONS,
             mount: playground::<P>,
+            tour: tour::<P>,
         }
     }
 
@@ -50,6 +55,10 @@ impl Protocol {
 
 fn playground<P: ProtocolView>(key: String, props: PlaygroundProps) -> Html {
     html! { <Playground<P> {key} ..props /> }
+}
+
+fn tour<P: TourProtocol>(props: TourProps) -> Html {
+    html! { <TourView<P> ..props /> }
 }
 
 /// The protocols, in the order the tabs list them.

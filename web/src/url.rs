@@ -4,8 +4,6 @@
 //! embed adds `embed=1` and its own settings (`controls`, `step`, `origin`); a widget's `data-*`
 //! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
 
-use web_sys::UrlSearchParams;
-
 use crate::i18n::Lang;
 use crate::run::{
     Options, RunConfig, SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP, random_seed,
@@ -28,7 +26,7 @@ pub struct UrlState {
     /// this configuration. A new run drops it.
     pub tape: Option<String>,
     /// Open at this step, replaying the run up to it (`step=12`); a tape's own position wins.
-    /// Read once on opening, never written back.
+    /// Read once on opening, never written back — but in a tour, the tour's step.
     pub step: usize,
     /// Show only the view and a compact control bar, for an iframe (`embed=1`).
     pub embed: bool,
@@ -37,12 +35,19 @@ pub struct UrlState {
     /// The one origin an embed in an iframe takes commands from and posts its events to
     /// (`origin=https://docs.example.org`); any parent page when absent.
     pub origin: Option<String>,
+    /// A guided tour (`tour=raft`): `step` is then the tour's step (1-based), written back as
+    /// the reader moves.
+    pub tour: Option<String>,
+    /// Open the tour at this chapter (`chapter=election`); an embed shows only its steps.
+    pub chapter: Option<String>,
+    /// The address names neither a protocol nor a tour: the welcome page.
+    pub welcome: bool,
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
-const SHELL_KEYS: [&str; 11] = [
+const SHELL_KEYS: [&str; 14] = [
     "algo", "nodes", "seed", "speed", "lang", "autoplay", "tape", "step", "embed", "controls",
-    "origin",
+    "origin", "tour", "chapter", "welcome",
 ];
 
 fn browser_lang() -> Lang {
@@ -78,8 +83,13 @@ impl UrlState {
                 }
             })
         });
+        let tour = get("tour").filter(|t| !t.is_empty());
+        let welcome = get("algo").is_none() && tour.is_none();
         let algo = get("algo").unwrap_or_else(|| "raft".into());
         UrlState {
+            tour,
+            chapter: get("chapter").filter(|c| !c.is_empty()),
+            welcome,
             nodes: get("nodes")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| registry::or_default(&algo).default_nodes),
@@ -111,21 +121,25 @@ impl UrlState {
     /// The query string of the full playground showing this run (`?algo=raft&…`), without the
     /// fragment.
     pub fn query(&self) -> String {
-        let Ok(params) = UrlSearchParams::new() else {
-            return String::new();
-        };
-        params.set("algo", &self.algo);
-        params.set("nodes", &self.nodes.to_string());
-        params.set("seed", &self.seed.to_string());
-        params.set("speed", &self.speed_exp.to_string());
-        params.set("lang", self.lang.code());
-        if self.autoplay {
-            params.set("autoplay", "1");
-        }
-        for (key, value) in self.options.pairs() {
-            params.set(key, value);
-        }
-        format!("?{}", String::from(params.to_string()))
+        let (nodes, seed, speed) = (
+            self.nodes.to_string(),
+            self.seed.to_string(),
+            self.speed_exp.to_string(),
+        );
+        let shell = [
+            ("algo", self.algo.as_str()),
+            ("nodes", nodes.as_str()),
+            ("seed", seed.as_str()),
+            ("speed", speed.as_str()),
+            ("lang", self.lang.code()),
+        ];
+        let autoplay = self.autoplay.then_some(("autoplay", "1"));
+        address::query(
+            shell
+                .into_iter()
+                .chain(autoplay)
+                .chain(self.options.pairs()),
+        )
     }
 
     /// The run these parameters name.
@@ -137,12 +151,29 @@ impl UrlState {
         }
     }
 
+    /// The address of what this state shows: a tour's step, or the playground's run with its
+    /// fragment.
+    pub fn address(&self) -> String {
+        match &self.tour {
+            _ if self.welcome => address::query([("welcome", "1"), ("lang", self.lang.code())]),
+            Some(tour) => {
+                let step = self.step.max(1).to_string();
+                address::query([
+                    ("tour", tour.as_str()),
+                    ("step", step.as_str()),
+                    ("lang", self.lang.code()),
+                ])
+            }
+            None => format!(
+                "{}{}",
+                self.query(),
+                self.tape.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+
     /// Show this state in the address bar (no new history entry).
     pub fn write(&self) {
-        address::replace(&format!(
-            "{}{}",
-            self.query(),
-            self.tape.as_deref().unwrap_or_default()
-        ));
+        address::replace(&self.address());
     }
 }

@@ -182,6 +182,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
             },
             full: full.into(),
         }),
+        guided: None,
         bridge: Some(props.bridge.clone()),
     };
     let host = match props.host {

@@ -19,6 +19,7 @@ mod dense;
 mod inspector;
 mod panel;
 mod settings;
+mod tour;
 mod trials;
 
 use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Timer, Version};

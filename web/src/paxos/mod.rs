@@ -14,6 +14,7 @@ mod inspector;
 mod panel;
 mod settings;
 mod text;
+mod tour;
 
 use concord_core::paxos::{Msg, PaxosNode, Phase, ProposalNum, Roles, Rule, Stage, Timer};
 use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, Violation};

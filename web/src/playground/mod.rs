@@ -20,6 +20,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
+pub use permalink::tape_fragment;
 pub use protocol_view::{Beside, Goal, Milestone, ProtocolView};
 
 use crate::i18n::Lang;
@@ -54,9 +55,51 @@ pub struct PlaygroundProps {
     /// An embed: only the view, the caption and these controls.
     #[prop_or_default]
     pub compact: Option<Compact>,
-    /// An embed's link to its page: commands in, events out.
+    /// A tour step: the view, the caption, the playback controls and the panels it asks for.
+    #[prop_or_default]
+    pub guided: Option<Guided>,
+    /// An embed's link to its page (or a tour's to its step): commands in, events out.
     #[prop_or_default]
     pub bridge: Option<Bridge>,
+}
+
+/// Panels a guided playground shows besides the drawing, the caption and the controls.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Panels(u8);
+
+impl Panels {
+    /// The protocol's state: Raft's logs, Gossip's counts and charts, Paxos' tables.
+    pub const STATE: Panels = Panels(1);
+    /// What acts on the run (Raft's client).
+    pub const SIDE: Panels = Panels(1 << 1);
+    /// The panel beside the drawing (Raft's Figure 2).
+    pub const BESIDE: Panels = Panels(1 << 2);
+    pub const TIMELINE: Panels = Panels(1 << 3);
+    pub const SPACETIME: Panels = Panels(1 << 4);
+    pub const NETWORK: Panels = Panels(1 << 5);
+    pub const SETTINGS: Panels = Panels(1 << 6);
+
+    pub fn with(self, other: Panels) -> Panels {
+        Panels(self.0 | other.0)
+    }
+
+    pub fn has(self, panel: Panels) -> bool {
+        self.0 & panel.0 == panel.0 && panel.0 != 0
+    }
+}
+
+/// How a tour step shows its playground.
+#[derive(Clone, PartialEq, Default)]
+pub struct Guided {
+    pub panels: Panels,
+    /// Nodes (0-based) and a message kind (its class) drawn to catch the eye, and a panel.
+    pub nodes: Vec<usize>,
+    pub message: Option<AttrValue>,
+    pub panel: Panels,
+    /// While set, clicking a node answers the step's question instead of selecting the node.
+    pub on_pick: Option<Callback<usize>>,
+    /// Playing pauses once the run reaches this many steps: where the step ends.
+    pub stop_at: Option<usize>,
 }
 
 /// How an embed shows its playground.
@@ -95,6 +138,12 @@ impl Selection {
 /// of timers, and a frame should not name them all.
 const PENDING_ROWS: usize = 40;
 
+/// The controls a guided playground shows: the playback, not the run's settings.
+const GUIDED_CONTROLS: ControlSet = ControlSet::BACK
+    .with(ControlSet::PLAY)
+    .with(ControlSet::STEP)
+    .with(ControlSet::SPEED);
+
 /// The space-time diagram's default span of virtual time, µs.
 const SPACETIME_WINDOW: f64 = 150_000.0;
 
@@ -118,7 +167,9 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         },
         Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
     };
-    player.quiet_at_real_time(P::QUIET_AT_REAL_TIME)
+    player
+        .quiet_at_real_time(P::QUIET_AT_REAL_TIME)
+        .stopping_at(props.guided.as_ref().and_then(|g| g.stop_at))
 }
 
 /// A playground's player: opened from its props, driven by animation frames while it plays or
@@ -139,6 +190,33 @@ fn use_player<P: ProtocolView>(
     player
 }
 
+/// The intervention a change in the network panel asks for.
+fn net_action<P: ProtocolView>(change: NetChange) -> Action<P> {
+    match change {
+        NetChange::Settings(config) => Action::SetNetwork(config),
+        NetChange::Partition(groups) => Action::Partition(groups),
+        NetChange::Cut(a, b) => Action::Cut(a, b),
+        NetChange::Uncut(a, b) => Action::Uncut(a, b),
+        NetChange::Heal => Action::Heal,
+    }
+}
+
+/// A panel's name, as `data-panel` says it to tests and tours.
+fn panel_name(panel: Panels) -> &'static str {
+    [
+        (Panels::STATE, "state"),
+        (Panels::SIDE, "side"),
+        (Panels::BESIDE, "beside"),
+        (Panels::TIMELINE, "timeline"),
+        (Panels::SPACETIME, "spacetime"),
+        (Panels::NETWORK, "network"),
+        (Panels::SETTINGS, "settings"),
+    ]
+    .into_iter()
+    .find_map(|(p, name)| (p == panel).then_some(name))
+    .unwrap_or_default()
+}
+
 /// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
 /// a fresh one.
 #[component]
@@ -154,7 +232,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     {
         // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
         // with several would scroll to the last one.
-        let (root, full) = (root.clone(), props.compact.is_none());
+        let (root, full) = (
+            root.clone(),
+            props.compact.is_none() && props.guided.is_none(),
+        );
         use_effect_with((), move |_| {
             if let Some(el) = root.cast::<HtmlElement>().filter(|_| full) {
                 // Without scrolling: the header above the playground stays in view.
@@ -204,7 +285,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             })
         })
     };
-    let on_select = toggle.reform(Selection::Node);
+    let on_select = match props.guided.as_ref().and_then(|g| g.on_pick.clone()) {
+        Some(pick) => pick,
+        None => toggle.reform(Selection::Node),
+    };
     let on_select_msg = toggle.reform(|id| Selection::Msg(MsgId(id)));
     let on_act = send.reform(PlayerAction::Act);
     let on_key = {
@@ -298,15 +382,23 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
             on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed}
             quiet_at_real_time={state.quiet_at_real_time}
-            compact={props.compact.as_ref().map(|c| c.controls)} />
+            compact={props.compact.as_ref().map(|c| c.controls).or(props.guided.as_ref().map(|_| GUIDED_CONTROLS))} />
     };
     let net = sim.network();
     let is_dense = dense.is_some();
+    let highlighted = |i: usize| props.guided.as_ref().is_some_and(|g| g.nodes.contains(&i));
     let cluster = dense.unwrap_or_else(|| {
         let nodes = sim
             .nodes()
             .iter()
-            .map(|slot| P::node_view(lang, sim, slot, now))
+            .enumerate()
+            .map(|(i, slot)| {
+                let mut view = P::node_view(lang, sim, slot, now);
+                if highlighted(i) {
+                    view.class = format!("{} highlight", view.class).into();
+                }
+                view
+            })
             .collect::<Vec<_>>();
         let cuts = net
             .cuts()
@@ -344,6 +436,71 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         }
     };
 
+    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
+    let spacetime = |window: f64| {
+        if is_dense {
+            return html! { <p class="note">{ t.spacetime_dense }</p> };
+        }
+        let (arrows, events) = derive::spacetime(lang, history, now, window);
+        let labels = (0..sim.nodes().len())
+            .map(|i| AttrValue::from(NodeId(i as u16).to_string()))
+            .collect::<Vec<_>>();
+        html! {
+            <SpaceTime {labels} {arrows} {events} {now} {window}
+                {selected_msg} on_select_msg={on_select_msg.clone()} />
+        }
+    };
+    if let Some(guided) = &props.guided {
+        let shown = |panel: Panels, html: Html| {
+            guided.panels.has(panel).then(|| {
+                let lit = guided.panel.has(panel).then_some("highlight");
+                html! { <div class={classes!("guided-panel", lit)} data-panel={panel_name(panel)}>{ html }</div> }
+            })
+        };
+        let beside = guided.panels.has(Panels::BESIDE).then(|| {
+            P::beside_cluster(Beside {
+                lang,
+                sim,
+                reports: history.reports_so_far(),
+                selected: selected_node.map(|i| NodeId(i as u16)),
+                run: &run,
+                on_run: on_run.clone(),
+            })
+        });
+        let message = guided
+            .message
+            .as_ref()
+            .map(|kind| format!("highlight-{kind}"));
+        let net = shown(Panels::NETWORK, {
+            let on_net = on_act.reform(net_action);
+            html! { <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
+            groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} /> }
+        });
+        return html! {
+            <div class={classes!("playground", "guided", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
+                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
+                { for violation }
+                <div class="stage-row">
+                    <div class={classes!("stage", message)}>
+                        { cluster }
+                        if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
+                    </div>
+                    { for beside }
+                </div>
+                { caption }
+                { for error }
+                <div class="bar">{ controls }</div>
+                { for shown(Panels::STATE, P::state_panel(lang, sim, history.reports_so_far())) }
+                { for shown(Panels::SIDE, P::side_panel(lang, sim, on_act.clone())) }
+                { for shown(Panels::TIMELINE, timeline(false)) }
+                { for shown(Panels::SPACETIME, spacetime(*window)) }
+                { for net }
+                { for shown(Panels::SETTINGS, P::settings_panel(lang, sim, &run, on_run.clone())) }
+                { for help_overlay }
+            </div>
+        };
+    }
+
     if let Some(compact) = &props.compact {
         let timeline = compact
             .controls
@@ -371,13 +528,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         };
     }
 
-    let on_net = on_act.reform(|change| match change {
-        NetChange::Settings(config) => Action::SetNetwork(config),
-        NetChange::Partition(groups) => Action::Partition(groups),
-        NetChange::Cut(a, b) => Action::Cut(a, b),
-        NetChange::Uncut(a, b) => Action::Uncut(a, b),
-        NetChange::Heal => Action::Heal,
-    });
+    let on_net = on_act.reform(net_action);
     let on_fire = {
         // The timer is looked up when clicked, in the state the row was drawn from.
         let (on_act, player) = (on_act.clone(), player.clone());
@@ -393,17 +544,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
-    let spacetime = (!is_dense).then(|| {
-        let (arrows, events) = derive::spacetime(lang, history, now, *window);
-        let labels = (0..sim.nodes().len())
-            .map(|i| AttrValue::from(NodeId(i as u16).to_string()))
-            .collect::<Vec<_>>();
-        html! {
-            <SpaceTime {labels} {arrows} {events} {now} window={*window}
-                {selected_msg} on_select_msg={on_select_msg.clone()} />
-        }
-    });
     let zoom = |factor: f64| {
         let window = window.clone();
         Callback::from(move |_: MouseEvent| {
@@ -434,7 +574,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                             <button class="small" aria-label={t.zoom_out} onclick={zoom(2.0)}>{ "−" }</button>
                             <span class="note">{ format!("{:.0} ms", *window / 1000.0) }</span>
                         </div>
-                        { spacetime.unwrap_or_else(|| html! { <p class="note">{ t.spacetime_dense }</p> }) }
+                        { spacetime(*window) }
                     </details>
                 </div>
                 <aside class="side">

@@ -15,7 +15,12 @@ const KEY: &str = "tape=";
 
 /// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
 pub fn fragment<P: Protocol>(history: &History<P>) -> String {
-    let json = serde_json::to_string(&history.tape()).unwrap_or_default();
+    tape_fragment(&history.tape())
+}
+
+/// The fragment (`#tape=…`) of a tape.
+pub fn tape_fragment<P: Protocol>(tape: &Tape<P>) -> String {
+    let json = serde_json::to_string(tape).unwrap_or_default();
     format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
 }
 

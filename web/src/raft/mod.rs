@@ -10,6 +10,7 @@ mod membership;
 pub mod settings;
 mod snapshot_view;
 mod text;
+mod tour;
 
 use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
@@ -132,25 +133,7 @@ impl ProtocolView for RaftNode {
             .flat_map(|s| s.state.replies.iter().cloned())
             .collect();
         replies.sort_by_key(|r| (r.replied_at, r.seq));
-        let in_logs = sim.nodes().iter().flat_map(|s| {
-            s.state
-                .persistent
-                .log
-                .stored()
-                .iter()
-                .filter_map(|e| e.request())
-                .filter(|(c, _)| *c == client::CLIENT)
-                .map(|(_, seq)| seq)
-                // Requests whose entries a snapshot replaced live on in the sessions (§7).
-                .chain([s.state.volatile.state_machine.last_seq(client::CLIENT)])
-        });
-        let max_seq_seen = replies
-            .iter()
-            .filter(|r| r.client == client::CLIENT)
-            .map(|r| r.seq)
-            .chain(in_logs)
-            .max()
-            .unwrap_or(0);
+        let max_seq_seen = client::max_seq_seen(sim);
         let default_read = sim
             .nodes()
             .first()

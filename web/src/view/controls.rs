@@ -50,6 +50,10 @@ impl ControlSet {
         self.0 & control.0 == control.0
     }
 
+    pub const fn with(self, control: ControlSet) -> ControlSet {
+        ControlSet(self.0 | control.0)
+    }
+
     pub fn without(self, control: ControlSet) -> ControlSet {
         ControlSet(self.0 & !control.0)
     }
