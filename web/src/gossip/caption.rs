@@ -11,9 +11,9 @@ use concord_core::gossip::{
 use concord_core::sim::{NodeId, Time};
 
 use crate::i18n::{Lang, say, tr};
-use crate::view::caption::Words;
+use crate::view::caption::CaptionWords;
 
-impl Words for GossipNode {
+impl CaptionWords for GossipNode {
     const RULES_SHOWN: usize = 4;
 
     fn msg_name(lang: Lang, msg: &Msg) -> String {

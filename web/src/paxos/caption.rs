@@ -19,9 +19,9 @@ use concord_core::sim::{NodeId, Time};
 
 use super::num;
 use crate::i18n::{Lang, say, tr};
-use crate::view::caption::Words;
+use crate::view::caption::CaptionWords;
 
-impl Words for PaxosNode {
+impl CaptionWords for PaxosNode {
     fn msg_name(lang: Lang, msg: &Msg) -> String {
         msg_name(lang, msg)
     }

@@ -8,9 +8,9 @@ use concord_core::raft::{Msg, RaftNode, Rule, Timer};
 use concord_core::sim::{NodeId, Time};
 
 use crate::i18n::{Lang, say, tr};
-use crate::view::caption::Words;
+use crate::view::caption::CaptionWords;
 
-impl Words for RaftNode {
+impl CaptionWords for RaftNode {
     fn msg_name(lang: Lang, msg: &Msg) -> String {
         msg_name(lang, msg).to_owned()
     }

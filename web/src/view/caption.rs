@@ -2,7 +2,8 @@
 //! then one sentence per rule it fired, or, when none fired, what the protocol says of a quiet
 //! step. The event sentences every protocol words alike live here, once: a message received or
 //! stopped on its way, a message delivered, dropped, duplicated or delayed by hand, a crash, and
-//! every change to the network. A protocol supplies only its own words, through [`Words`].
+//! every change to the network. A protocol supplies only its own words, through
+//! [`CaptionWords`].
 //!
 //! Every match here over `Event` and `Action` names each variant: a new one fails to compile
 //! until it is captioned.
@@ -14,7 +15,7 @@ use concord_core::sim::{
 use crate::i18n::{Lang, gap, say, tr};
 
 /// What a protocol words its own way in a caption.
-pub trait Words: Protocol {
+pub trait CaptionWords: Protocol {
     /// How many rule sentences a caption shows; the rest are counted (a Gossip welcome can teach
     /// dozens of membership changes).
     const RULES_SHOWN: usize = usize::MAX;
@@ -46,7 +47,7 @@ pub trait Words: Protocol {
 }
 
 /// The caption of one step: the event's sentence, then the rules' or the quiet step's.
-pub fn caption<P: Words>(lang: Lang, report: &StepReport<P>) -> String {
+pub fn caption<P: CaptionWords>(lang: Lang, report: &StepReport<P>) -> String {
     let node = report.node().unwrap_or_default();
     let mut parts = event(lang, report);
     let shown = report.rules.iter().take(P::RULES_SHOWN);
@@ -67,7 +68,7 @@ pub fn caption<P: Words>(lang: Lang, report: &StepReport<P>) -> String {
 
 /// A message in one line, for tooltips and lists: `Prepare(1.1) S1→S3`,
 /// `heartbeat S1→S2 · term 2`.
-pub fn title<P: Words>(lang: Lang, env: &Envelope<P::Msg>) -> String {
+pub fn title<P: CaptionWords>(lang: Lang, env: &Envelope<P::Msg>) -> String {
     let context = P::msg_context(lang, &env.msg)
         .map(|c| format!(" · {c}"))
         .unwrap_or_default();
@@ -89,7 +90,7 @@ struct Named {
 }
 
 impl Named {
-    fn new<P: Words>(lang: Lang, env: &Envelope<P::Msg>) -> Named {
+    fn new<P: CaptionWords>(lang: Lang, env: &Envelope<P::Msg>) -> Named {
         Named {
             name: P::msg_name(lang, &env.msg),
             context: P::msg_context(lang, &env.msg)
@@ -102,7 +103,7 @@ impl Named {
 }
 
 /// The event's sentences: what arrived, what was lost, what the reader did.
-fn event<P: Words>(lang: Lang, report: &StepReport<P>) -> Vec<String> {
+fn event<P: CaptionWords>(lang: Lang, report: &StepReport<P>) -> Vec<String> {
     match &report.event {
         Event::Delivered(env) => vec![told(lang, Fate::Received, &Named::new::<P>(lang, env))],
         Event::Dropped(env, reason) => {
@@ -128,7 +129,7 @@ fn with(sentence: String, then: Option<&str>) -> Vec<String> {
 }
 
 /// The sentences of a reader's action.
-fn acted<P: Words>(lang: Lang, action: &Action<P>, report: &StepReport<P>) -> Vec<String> {
+fn acted<P: CaptionWords>(lang: Lang, action: &Action<P>, report: &StepReport<P>) -> Vec<String> {
     let in_hand = |MsgId(id), fate: Fate| match &report.message {
         Some(env) => told(lang, fate, &Named::new::<P>(lang, env)),
         // The engine reports the message of every hand action; this only keeps the caption.
@@ -219,7 +220,7 @@ fn names(ids: &[NodeId]) -> String {
 }
 
 /// A step that fired no rule, in words, unless its event sentence already says it all.
-fn quiet<P: Words>(lang: Lang, report: &StepReport<P>) -> Option<String> {
+fn quiet<P: CaptionWords>(lang: Lang, report: &StepReport<P>) -> Option<String> {
     match &report.event {
         Event::TimerFired(n, timer) | Event::Acted(Action::Fire(n, timer)) => {
             Some(P::timer_quiet(lang, *n, timer))
@@ -350,7 +351,7 @@ mod tests {
     const NOTHING: [&str; 2] = ["Nothing changed.", "没有变化。"];
 
     /// A fresh run of `nodes` nodes, stepped until a message is in flight.
-    fn run_with_a_message<P: Words>(config: &P::Config, nodes: usize) -> Sim<P> {
+    fn run_with_a_message<P: CaptionWords>(config: &P::Config, nodes: usize) -> Sim<P> {
         let sim_config = SimConfig {
             seed: 5,
             nodes,
@@ -365,7 +366,7 @@ mod tests {
 
     /// Both captions of `action` applied to `sim`, checked to be written in their language and
     /// to be more than "Nothing changed.".
-    fn captions<P: Words>(mut sim: Sim<P>, action: Action<P>) -> [String; 2] {
+    fn captions<P: CaptionWords>(mut sim: Sim<P>, action: Action<P>) -> [String; 2] {
         let what = format!("{action:?}");
         let at = sim.now();
         let report = sim.apply(Input::Act { at, action }).unwrap();
@@ -389,7 +390,7 @@ mod tests {
     /// Every action a reader takes on a run of `nodes` nodes is captioned in both languages with
     /// what it names: the network changes, a crash and the restart after it, a timer fired by
     /// hand, and each hand action on the message in flight (its name, sender and receiver).
-    fn assert_actions_captioned<P: Words>(config: &P::Config, nodes: usize) {
+    fn assert_actions_captioned<P: CaptionWords>(config: &P::Config, nodes: usize) {
         let (s1, s2) = (NodeId(0), NodeId(1));
         let net = NetConfig {
             loss: 0.1,
@@ -480,7 +481,11 @@ mod tests {
     /// Every step of a run with loss, duplication and a partition, up to `steps` or until it
     /// rests, has a caption in both languages, and none says "Nothing changed.": only a command
     /// that fired no rule may.
-    fn assert_every_step_captioned<P: Words>(config: &P::Config, nodes: usize, steps: usize) {
+    fn assert_every_step_captioned<P: CaptionWords>(
+        config: &P::Config,
+        nodes: usize,
+        steps: usize,
+    ) {
         let net = NetConfig {
             loss: 0.2,
             duplicate: 0.2,
