@@ -154,7 +154,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     /// The fields under the names of seed 001's table, numbers as `round.proposer`.
@@ -196,7 +196,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     /// Where the roles stand, whether proposers start on their own, and how to go on.

@@ -65,7 +65,7 @@ impl ProtocolView for RaftNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     fn msg_fields(lang: Lang, msg: &Msg) -> Vec<(String, String)> {
@@ -73,7 +73,7 @@ impl ProtocolView for RaftNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     fn start_caption(lang: Lang, _sim: &Sim<Self>) -> String {
