@@ -4,6 +4,7 @@
 
 mod raft_common;
 
+use concord_core::raft::message::{AppendEntries, AppendEntriesReply};
 use concord_core::raft::{
     DenyReason, Entry, EntryKind, Msg, Op, Outcome, Progress, RaftConfig, Role, Rule,
 };
@@ -49,7 +50,7 @@ fn new_leader_appends_a_noop_at_the_start_of_its_term_8() {
     let carried: Vec<usize> = in_flight(&sim, is_append)
         .iter()
         .map(|e| match &e.msg {
-            Msg::AppendEntries { entries, .. } => entries.len(),
+            Msg::AppendEntries(AppendEntries { entries, .. }) => entries.len(),
             _ => unreachable!(),
         })
         .collect();
@@ -111,13 +112,13 @@ fn leader_appends_a_client_command_and_sends_it_to_every_follower_5_3() {
         }
     );
     for env in in_flight(&sim, is_append) {
-        let Msg::AppendEntries {
+        let Msg::AppendEntries(AppendEntries {
             prev_log_index,
             prev_log_term,
             entries,
             leader_commit,
             ..
-        } = env.msg
+        }) = env.msg
         else {
             unreachable!()
         };
@@ -150,11 +151,11 @@ fn follower_refuses_entries_that_do_not_follow_its_log_5_3() {
     let reply = in_flight(&sim, |e| e.from == NodeId(2)).remove(0);
     assert!(matches!(
         reply.msg,
-        Msg::AppendEntriesReply {
+        Msg::AppendEntriesReply(AppendEntriesReply {
             success: false,
             rejection: Some(_),
             ..
-        }
+        })
     ));
     // The leader probes from just past what S3 is known to hold, then catches it up.
     let rules = stabilize(&mut sim);
@@ -212,10 +213,10 @@ fn repeated_or_late_append_entries_change_nothing_5_3() {
     .find(|e| {
         matches!(
             &e.msg,
-            Msg::AppendEntries {
+            Msg::AppendEntries(AppendEntries {
                 prev_log_index: 2,
                 ..
-            }
+            })
         )
     })
     .unwrap();

@@ -2,6 +2,10 @@
 //! embedding API read messages through serde, so a change to how a message is declared must
 //! not change the JSON it writes or reads.
 
+use concord_core::raft::message::{
+    AppendEntries, AppendEntriesReply, ClientRead, ClientRequest, InstallSnapshot,
+    InstallSnapshotReply, PreVote, PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow,
+};
 use concord_core::raft::{
     Command, Configuration, Entry, EntryKind, Msg, Op, ReadMode, Rejection, Snapshot, Timer,
 };
@@ -21,23 +25,23 @@ fn snapshot() -> Snapshot {
 fn messages() -> Vec<Msg> {
     let set: Op = "set x 3".parse().unwrap();
     vec![
-        Msg::RequestVote {
+        Msg::RequestVote(RequestVote {
             term: 3,
             last_log_index: 5,
             last_log_term: 2,
             transfer: false,
-        },
-        Msg::RequestVote {
+        }),
+        Msg::RequestVote(RequestVote {
             term: 3,
             last_log_index: 5,
             last_log_term: 2,
             transfer: true,
-        },
-        Msg::RequestVoteReply {
+        }),
+        Msg::RequestVoteReply(RequestVoteReply {
             term: 3,
             granted: true,
-        },
-        Msg::AppendEntries {
+        }),
+        Msg::AppendEntries(AppendEntries {
             term: 2,
             prev_log_index: 1,
             prev_log_term: 1,
@@ -51,23 +55,23 @@ fn messages() -> Vec<Msg> {
             ],
             leader_commit: 1,
             round: 0,
-        },
-        Msg::AppendEntries {
+        }),
+        Msg::AppendEntries(AppendEntries {
             term: 2,
             prev_log_index: 4,
             prev_log_term: 2,
             entries: vec![],
             leader_commit: 4,
             round: 9,
-        },
-        Msg::AppendEntriesReply {
+        }),
+        Msg::AppendEntriesReply(AppendEntriesReply {
             term: 2,
             success: true,
             match_index: 4,
             rejection: None,
             round: 0,
-        },
-        Msg::AppendEntriesReply {
+        }),
+        Msg::AppendEntriesReply(AppendEntriesReply {
             term: 2,
             success: false,
             match_index: 0,
@@ -77,24 +81,24 @@ fn messages() -> Vec<Msg> {
                 conflict_index: Some(2),
             }),
             round: 9,
-        },
-        Msg::InstallSnapshot {
+        }),
+        Msg::InstallSnapshot(InstallSnapshot {
             term: 2,
             snapshot: snapshot(),
-        },
-        Msg::InstallSnapshotReply {
+        }),
+        Msg::InstallSnapshotReply(InstallSnapshotReply {
             term: 2,
             last_included_index: 4,
-        },
-        Msg::ClientRequest {
+        }),
+        Msg::ClientRequest(ClientRequest {
             term: 2,
             client: 7,
             seq: 1,
             op: set,
             requested_at: 1_500,
             hops: 1,
-        },
-        Msg::ClientRead {
+        }),
+        Msg::ClientRead(ClientRead {
             term: 2,
             client: 7,
             seq: 2,
@@ -102,17 +106,17 @@ fn messages() -> Vec<Msg> {
             mode: ReadMode::ReadIndex,
             requested_at: 2_500,
             hops: 1,
-        },
-        Msg::PreVote {
+        }),
+        Msg::PreVote(PreVote {
             term: 4,
             last_log_index: 5,
             last_log_term: 2,
-        },
-        Msg::PreVoteReply {
+        }),
+        Msg::PreVoteReply(PreVoteReply {
             term: 3,
             granted: false,
-        },
-        Msg::TimeoutNow { term: 3 },
+        }),
+        Msg::TimeoutNow(TimeoutNow { term: 3 }),
     ]
 }
 

@@ -11,7 +11,7 @@ use super::config::RaftConfig;
 use super::invariants::{self, Audit};
 use super::kv::{ClientId, ClientReply, Op};
 use super::membership::{Change, Membership};
-use super::message::Msg;
+use super::message::{ClientRead, ClientRequest, Msg, RequestVote, RequestVoteReply};
 use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
@@ -164,12 +164,12 @@ impl RaftNode {
         cx.explain(Rule::StartElection { term, forced });
         self.reset_election_timer(cx);
         // Thesis §4.1: the candidate's own configuration decides whose votes count.
-        let request = Msg::RequestVote {
+        let request = Msg::RequestVote(RequestVote {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
             transfer,
-        };
+        });
         self.send_to_voters(&request, cx);
         // A cluster of one is its own majority.
         self.maybe_become_leader(cx);
@@ -195,14 +195,13 @@ impl RaftNode {
     }
 
     /// RequestVote receiver (Figure 2, §5.2, §5.4.1).
-    fn on_request_vote(
-        &mut self,
-        candidate: NodeId,
-        term: Term,
-        last_log_index: u64,
-        last_log_term: Term,
-        cx: &mut Cx,
-    ) {
+    fn on_request_vote(&mut self, candidate: NodeId, request: RequestVote, cx: &mut Cx) {
+        let RequestVote {
+            term,
+            last_log_index,
+            last_log_term,
+            ..
+        } = request;
         let current = self.term();
         let breaks = &self.config.breaks;
         let deny = if term < current {
@@ -237,13 +236,11 @@ impl RaftNode {
                 self.reset_election_timer(cx);
             }
         }
-        cx.send(
-            candidate,
-            Msg::RequestVoteReply {
-                term: self.term(),
-                granted: deny.is_none(),
-            },
-        );
+        let reply = RequestVoteReply {
+            term: self.term(),
+            granted: deny.is_none(),
+        };
+        cx.send(candidate, Msg::RequestVoteReply(reply));
     }
 
     /// §5.4.1: "If the logs have last entries with different terms, then the log with the later
@@ -266,7 +263,8 @@ impl RaftNode {
         });
     }
 
-    fn on_request_vote_reply(&mut self, from: NodeId, term: Term, granted: bool, cx: &mut Cx) {
+    fn on_request_vote_reply(&mut self, from: NodeId, reply: RequestVoteReply, cx: &mut Cx) {
+        let RequestVoteReply { term, granted } = reply;
         if self.volatile.role != Role::Candidate || term < self.term() {
             cx.explain(Rule::IgnoreStale { from, term });
             return;
@@ -320,67 +318,17 @@ impl Protocol for RaftNode {
             self.observe_term(msg.term(), cx);
         }
         match msg {
-            Msg::RequestVote {
-                term,
-                last_log_index,
-                last_log_term,
-                ..
-            } => self.on_request_vote(from, term, last_log_index, last_log_term, cx),
-            Msg::RequestVoteReply { term, granted } => {
-                self.on_request_vote_reply(from, term, granted, cx)
-            }
-            Msg::AppendEntries {
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                round,
-            } => {
-                let prev = (prev_log_index, prev_log_term);
-                self.on_append_entries(from, term, prev, entries, leader_commit, round, cx)
-            }
-            Msg::AppendEntriesReply {
-                term,
-                success,
-                match_index,
-                rejection,
-                round,
-            } => {
-                let reply = (success, match_index, rejection);
-                self.on_append_entries_reply(from, term, reply, round, cx)
-            }
-            Msg::InstallSnapshot { term, snapshot } => {
-                self.on_install_snapshot(from, term, snapshot, cx)
-            }
-            Msg::InstallSnapshotReply {
-                term,
-                last_included_index,
-            } => self.on_install_snapshot_reply(from, term, last_included_index, cx),
-            Msg::ClientRequest {
-                client,
-                seq,
-                op,
-                requested_at,
-                hops,
-                ..
-            } => self.on_client_request(client, seq, op, requested_at, hops, cx),
-            Msg::ClientRead {
-                client,
-                seq,
-                key,
-                mode,
-                requested_at,
-                hops,
-                ..
-            } => self.on_read(client, seq, key, mode, requested_at, hops, cx),
-            Msg::PreVote {
-                term,
-                last_log_index,
-                last_log_term,
-            } => self.on_pre_vote(from, term, last_log_index, last_log_term, cx),
-            Msg::PreVoteReply { term, granted } => self.on_pre_vote_reply(from, term, granted, cx),
-            Msg::TimeoutNow { term } => self.on_timeout_now(from, term, cx),
+            Msg::RequestVote(m) => self.on_request_vote(from, m, cx),
+            Msg::RequestVoteReply(m) => self.on_request_vote_reply(from, m, cx),
+            Msg::AppendEntries(m) => self.on_append_entries(from, m, cx),
+            Msg::AppendEntriesReply(m) => self.on_append_entries_reply(from, m, cx),
+            Msg::InstallSnapshot(m) => self.on_install_snapshot(from, m, cx),
+            Msg::InstallSnapshotReply(m) => self.on_install_snapshot_reply(from, m, cx),
+            Msg::ClientRequest(m) => self.on_client_request(m, cx),
+            Msg::ClientRead(m) => self.on_read(m, cx),
+            Msg::PreVote(m) => self.on_pre_vote(from, m, cx),
+            Msg::PreVoteReply(m) => self.on_pre_vote_reply(from, m, cx),
+            Msg::TimeoutNow(m) => self.on_timeout_now(from, m, cx),
         }
     }
 
@@ -417,13 +365,33 @@ impl Protocol for RaftNode {
                 change,
             } => self.on_change_request(client, seq, change, cx),
             Command::Client { client, seq, op } => {
-                let now = cx.now();
+                let (term, now) = (self.term(), cx.now());
                 self.record_invocation(client, seq, op.clone(), now);
                 match op {
                     Op::Get { key } if self.config.read != ReadMode::Log => {
-                        self.on_read(client, seq, key, self.config.read, now, 0, cx)
+                        let mode = self.config.read;
+                        let read = ClientRead {
+                            term,
+                            client,
+                            seq,
+                            key,
+                            mode,
+                            requested_at: now,
+                            hops: 0,
+                        };
+                        self.on_read(read, cx)
                     }
-                    op => self.on_client_request(client, seq, op, now, 0, cx),
+                    op => {
+                        let request = ClientRequest {
+                            term,
+                            client,
+                            seq,
+                            op,
+                            requested_at: now,
+                            hops: 0,
+                        };
+                        self.on_client_request(request, cx)
+                    }
                 }
             }
             Command::Read {
@@ -432,9 +400,18 @@ impl Protocol for RaftNode {
                 key,
                 mode,
             } => {
-                let now = cx.now();
+                let (term, now) = (self.term(), cx.now());
                 self.record_invocation(client, seq, Op::Get { key: key.clone() }, now);
-                self.on_read(client, seq, key, mode, now, 0, cx)
+                let read = ClientRead {
+                    term,
+                    client,
+                    seq,
+                    key,
+                    mode,
+                    requested_at: now,
+                    hops: 0,
+                };
+                self.on_read(read, cx)
             }
             Command::Transfer { to } => self.transfer_leadership(to, cx),
         }
