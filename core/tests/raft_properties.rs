@@ -186,7 +186,7 @@ fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
 /// The correct protocol under the schedule that finds Figure 8 when the commit rule is broken
 /// (leaders cut off right after taking requests), with and without the no-op: no violation.
 #[test]
-fn figure_3_invariants_hold_when_leaders_are_hunted_over_5000_seeds() {
+fn figure_3_invariants_hold_when_leaders_are_hunted_with_and_without_noop_over_2000_seeds() {
     let plan = Plan {
         max_nodes: 5,
         chaos_ms: 3_000,
