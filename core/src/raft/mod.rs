@@ -15,6 +15,8 @@
 //! - [`membership`]: configurations in the log, learners and one-server changes (thesis
 //!   chapter 4).
 //! - [`snapshot`]: log compaction (§7): snapshots and InstallSnapshot (Figure 13).
+//! - `persist`: writes to stable storage that take time (Figure 2), when configured: replies
+//!   wait for the write, a crash loses what was not written.
 //! - [`invariants`]: the safety properties checked after every step (Figure 3), and
 //!   [`linearizability`]: the clients' histories checked against a sequential store.
 //! - [`read`]: reads without the log (ReadIndex, leases, and stale follower reads, thesis §6.4);
@@ -31,6 +33,7 @@ pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
+mod persist;
 pub mod progress;
 pub mod read;
 mod replication;
@@ -49,6 +52,6 @@ pub use message::{Entry, EntryKind, Msg, Rejection};
 pub use node::{Command, Invocation, RaftNode, Timer};
 pub use progress::{PeerProgress, Progress};
 pub use read::{PendingRead, ReadMode, Reads};
-pub use rule::{DenyReason, Rule};
+pub use rule::{DenyReason, Rule, Stored};
 pub use snapshot::Snapshot;
 pub use state::{LeaderState, Persistent, Role, Term, Volatile, Waiting};

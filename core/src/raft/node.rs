@@ -15,7 +15,7 @@ use super::message::{ClientRead, ClientRequest, Msg, RequestVote, RequestVoteRep
 use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
+use crate::sim::{Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -25,6 +25,8 @@ pub enum Timer {
     Heartbeat,
     /// Take a snapshot now: the applied entries reached the threshold (§7).
     Snapshot,
+    /// The write to stable storage under way completes (Figure 2), when writes take time.
+    Persist,
 }
 
 /// What a user can ask a server to do.
@@ -82,6 +84,10 @@ pub struct RaftNode {
     pub replies: Vec<ClientReply>,
     /// Every client request given to this server directly, in order: the clients' record too.
     pub invocations: Vec<Invocation>,
+    /// Stable storage when writes take time (`persist_delay_max` > 0): what is on disk, the
+    /// write under way and the messages waiting for it. `None`: writes are instantaneous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<Disk<Persistent, Msg>>,
 }
 
 pub(super) type Cx<'a> = Context<'a, RaftNode>;
@@ -97,6 +103,18 @@ impl RaftNode {
 
     pub fn is_leader(&self) -> bool {
         self.volatile.role == Role::Leader
+    }
+
+    /// The write to stable storage under way, if any: when it started and completes, the state
+    /// it writes, and the messages waiting for it. Always `None` when writes take no time.
+    pub fn writing(&self) -> Option<&Write<Persistent, Msg>> {
+        self.disk.as_ref()?.write()
+    }
+
+    /// The persistent state a crash now would leave: what is on disk. The same as
+    /// `persistent` when writes take no time.
+    pub fn durable(&self) -> &Persistent {
+        self.disk.as_ref().map_or(&self.persistent, |d| d.durable())
     }
 
     /// Votes (and replicas) needed: a majority of the voters of the configuration in use
@@ -291,7 +309,7 @@ impl Protocol for RaftNode {
     type Audit = Audit;
 
     fn new(id: NodeId, cluster: usize, config: &RaftConfig) -> Self {
-        RaftNode {
+        let mut node = RaftNode {
             id,
             cluster,
             config: config.clone(),
@@ -300,7 +318,10 @@ impl Protocol for RaftNode {
             membership: Membership::initial(cluster, config.spare),
             replies: Vec::new(),
             invocations: Vec::new(),
-        }
+            disk: None,
+        };
+        node.disk = node.new_disk();
+        node
     }
 
     /// §5.2: "When servers start up, they begin as followers."
@@ -309,6 +330,46 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        self.handle_message(from, msg, cx);
+        self.sync_disk(cx);
+    }
+
+    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+        self.handle_timer(timer, cx);
+        self.sync_disk(cx);
+    }
+
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.handle_command(cmd, cx);
+        self.sync_disk(cx);
+    }
+
+    /// Figure 2: currentTerm, votedFor and log are persistent (as on disk: a write under way
+    /// is lost); everything else starts afresh:
+    /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
+    /// applying the committed entries again as the server learns the commit index. With a
+    /// snapshot (also persistent, §7), the state machine starts from it instead.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        self.reload_from_disk(cx);
+        self.volatile = Volatile::default();
+        // Thesis §4.1: the configuration is the latest one in the log.
+        self.reread_configuration();
+        self.membership.changing = None;
+        cx.explain(Rule::Restart { term: self.term() });
+        self.restore_snapshot(cx);
+        self.reset_election_timer(cx);
+        self.after_restart(cx);
+    }
+
+    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
+        invariants::check(audit, nodes)
+    }
+}
+
+/// Dispatch: each input to the handler of the rule it falls under. The [`Protocol`] methods
+/// above wrap these with the write to stable storage.
+impl RaftNode {
+    fn handle_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
         // Thesis §4.2.3 (with CheckQuorum): a RequestVote that arrives while a leader is heard
         // from is dropped before its term is looked at.
         if self.ignores_vote_request(from, &msg, cx) {
@@ -332,7 +393,7 @@ impl Protocol for RaftNode {
         }
     }
 
-    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+    fn handle_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
             (Timer::Election, Role::Follower | Role::Candidate) if self.may_campaign() => {
                 self.election_timeout(false, cx)
@@ -344,12 +405,13 @@ impl Protocol for RaftNode {
                 self.catch_up(cx);
             }
             (Timer::Snapshot, _) => self.take_snapshot(cx),
+            (Timer::Persist, _) => self.write_done(cx),
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
     }
 
-    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+    fn handle_command(&mut self, cmd: Command, cx: &mut Cx) {
         match cmd {
             Command::Timeout if !self.may_campaign() => {
                 cx.explain(Rule::NotVoter { term: self.term() })
@@ -415,24 +477,5 @@ impl Protocol for RaftNode {
             }
             Command::Transfer { to } => self.transfer_leadership(to, cx),
         }
-    }
-
-    /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh:
-    /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
-    /// applying the committed entries again as the server learns the commit index. With a
-    /// snapshot (also persistent, §7), the state machine starts from it instead.
-    fn on_restart(&mut self, cx: &mut Cx) {
-        self.volatile = Volatile::default();
-        // Thesis §4.1: the configuration is the latest one in the log.
-        self.reread_configuration();
-        self.membership.changing = None;
-        cx.explain(Rule::Restart { term: self.term() });
-        self.restore_snapshot(cx);
-        self.reset_election_timer(cx);
-        self.after_restart(cx);
-    }
-
-    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
-        invariants::check(audit, nodes)
     }
 }

@@ -440,7 +440,7 @@ impl RaftNode {
             .map(|(_, p)| p.match_index)
             .collect();
         if config.is_voter(self.id) {
-            matched.push(self.persistent.last_log_index());
+            matched.push(self.own_match());
         }
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // The highest index stored by a majority.
