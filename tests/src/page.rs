@@ -537,18 +537,17 @@ impl Page {
         Ok(text.as_str().map(str::to_owned))
     }
 
-    /// Whether the checkbox `input[data-control="<control>"]` is ticked.
-    pub async fn is_checked(&self, control: &str) -> Outcome<bool> {
+    /// Whether the checkbox `selector` names (`input[data-switch="vote-twice"]`) is ticked.
+    pub async fn is_checked(&self, selector: &str) -> Outcome<bool> {
         let checked = self
             .script(
-                "const i = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
-                 return i ? i.checked : null;",
-                vec![json!(control)],
+                "const i = document.querySelector(arguments[0]); return i ? i.checked : null;",
+                vec![json!(selector)],
             )
             .await?;
         checked
             .as_bool()
-            .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
+            .ok_or_else(|| Failure::new(format!("no checkbox {selector}")))
     }
 
     /// Types `text` into `input[data-control="<control>"]`, replacing what it held, and fires

@@ -6,8 +6,9 @@ use wasm_bindgen::JsValue;
 use web_sys::Node;
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
-const SHEETS: [&str; 5] = [
+const SHEETS: [&str; 6] = [
     include_str!("../style.css"),
+    include_str!("../tour.css"),
     include_str!("../raft.css"),
     include_str!("../raft-membership.css"),
     include_str!("../gossip.css"),

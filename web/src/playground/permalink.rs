@@ -8,13 +8,19 @@ use concord_core::sim::{History, Protocol, Tape};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use super::RunConfig;
+use crate::address;
+use crate::run::RunConfig;
 
 const KEY: &str = "tape=";
 
 /// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
 pub fn fragment<P: Protocol>(history: &History<P>) -> String {
-    let json = serde_json::to_string(&history.tape()).unwrap_or_default();
+    tape_fragment(&history.tape())
+}
+
+/// The fragment (`#tape=…`) of a tape.
+pub fn tape_fragment<P: Protocol>(tape: &Tape<P>) -> String {
+    let json = serde_json::to_string(tape).unwrap_or_default();
     format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
 }
 
@@ -31,37 +37,28 @@ pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, String>>
 
 /// The page's address with the run's fragment: what "Copy link" copies.
 pub fn permalink<P: Protocol>(history: &History<P>) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .and_then(|l| {
-            Some(format!(
-                "{}{}{}",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                l.search().ok()?
-            ))
-        })
-        .unwrap_or_default();
-    format!("{base}{}", fragment(history))
+    format!(
+        "{}{}{}",
+        address::base(),
+        address::search(),
+        fragment(history)
+    )
 }
 
 /// What "Copy embed code" copies: an iframe of this page with `embed=1`, showing the run as it
 /// stands (the configuration in the query, the run in the fragment), for another page to include.
 pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>) -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
+    let Ok(query) = web_sys::UrlSearchParams::new_with_str(&address::search()) else {
         return String::new();
     };
-    let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
-        .unwrap_or_else(|_| web_sys::UrlSearchParams::new().expect("an empty query"));
     // The fragment holds the step; a frame that played by itself would leave the moment.
     for key in ["embed", "autoplay", "step"] {
         query.delete(key);
     }
     let seed = query.get("seed").unwrap_or_default();
     let src = format!(
-        "{}{}?embed=1&{}{}",
-        location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default(),
+        "{}?embed=1&{}{}",
+        address::base(),
         String::from(query.to_string()),
         fragment(history)
     );
@@ -139,19 +136,4 @@ pub fn address_of(text: &str, lang: &str) -> Result<String, String> {
         String::from(params.to_string()),
         URL_SAFE_NO_PAD.encode(tape)
     ))
-}
-
-/// Open a run file's address: a new query loads a new page; the same query with a new
-/// fragment needs a reload to replay it.
-pub fn open_address(address: &str) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return;
-    };
-    let same_query = location
-        .search()
-        .is_ok_and(|search| address.starts_with(&format!("{search}#")));
-    let _ = location.set_href(address);
-    if same_query {
-        let _ = location.reload();
-    }
 }
