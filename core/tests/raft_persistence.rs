@@ -5,7 +5,7 @@
 //! loses the change. Rule tests by hand, then properties over many seeds with crashes in the
 //! middle of writes; and Figure 16's setup with no delay, exactly as before.
 
-use concord_core::raft::message::{AppendEntries, RequestVoteReply};
+use concord_core::raft::message::RequestVoteReply;
 use concord_core::raft::{Entry, Msg, RaftConfig, RaftNode, Role, Rule, Stored, Timer};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, ms};
 use raft_common::chaos::{Plan, converged, first_violation, run_counting_lost_writes};
@@ -24,6 +24,17 @@ fn slow_disk() -> RaftConfig {
 
 fn persist(sim: &mut Sim<RaftNode>, node: u16) -> Vec<Rule> {
     act(sim, Action::Fire(NodeId(node), Timer::Persist)).rules
+}
+
+/// S1 times out and wins in a cluster of three, each write completed as soon as it starts
+/// (the leader's no-op is being written).
+fn elect_writing(sim: &mut Sim<RaftNode>) {
+    timeout(sim, 0);
+    persist(sim, 0);
+    deliver(sim, is_vote_request);
+    persist(sim, 1);
+    persist(sim, 2);
+    deliver(sim, is_vote_reply);
 }
 
 fn votes_from(sim: &Sim<RaftNode>, node: u16) -> Vec<bool> {
@@ -53,26 +64,21 @@ fn a_candidate_asks_for_votes_only_once_its_term_and_vote_are_durable_fig2() {
     let write = n.writing().expect("a write is under way");
     assert_eq!(write.done_at, sim.now() + ms(5));
     assert_eq!(write.held.len(), 2, "the two RequestVotes wait for it");
+    let state = Stored {
+        term: 1,
+        voted_for: Some(NodeId(0)),
+        last_log_index: 0,
+    };
+    let done_at = sim.now() + ms(5);
     assert!(rules.contains(&Rule::WriteStarted {
-        state: Stored {
-            term: 1,
-            voted_for: Some(NodeId(0)),
-            last_log_index: 0
-        },
+        state,
         held: 2,
-        done_at: sim.now() + ms(5),
+        done_at
     }));
     assert_eq!(n.durable().current_term, 0, "the disk still says term 0");
 
     let rules = persist(&mut sim, 0);
-    assert!(rules.contains(&Rule::Persisted {
-        state: Stored {
-            term: 1,
-            voted_for: Some(NodeId(0)),
-            last_log_index: 0
-        },
-        released: 2,
-    }));
+    assert!(rules.contains(&Rule::Persisted { state, released: 2 }));
     assert!(node(&sim, 0).writing().is_none());
     assert_eq!(in_flight(&sim, is_vote_request).len(), 2);
 }
@@ -163,12 +169,7 @@ fn a_crash_mid_write_forgets_the_vote_and_term_and_the_server_may_vote_again_fig
 #[test]
 fn an_append_entries_ack_waits_for_the_write_and_a_crash_loses_the_entries_fig2() {
     let mut sim = cluster(3, slow_disk());
-    timeout(&mut sim, 0);
-    persist(&mut sim, 0);
-    deliver(&mut sim, is_vote_request);
-    persist(&mut sim, 1);
-    persist(&mut sim, 2);
-    deliver(&mut sim, is_vote_reply);
+    elect_writing(&mut sim);
     assert_eq!(role(&sim, 0), Role::Leader);
     // The leader's no-op and heartbeats wait for its own write of the entry.
     assert!(in_flight(&sim, is_append).is_empty());
@@ -269,12 +270,7 @@ fn changes_during_a_write_go_into_the_next_write() {
 #[test]
 fn the_leader_sends_new_entries_after_writing_them() {
     let mut sim = cluster(3, slow_disk());
-    timeout(&mut sim, 0);
-    persist(&mut sim, 0);
-    deliver(&mut sim, is_vote_request);
-    persist(&mut sim, 1);
-    persist(&mut sim, 2);
-    deliver(&mut sim, is_vote_reply);
+    elect_writing(&mut sim);
     persist(&mut sim, 0);
     stabilize(&mut sim);
     persist(&mut sim, 1);
@@ -283,14 +279,7 @@ fn the_leader_sends_new_entries_after_writing_them() {
     request(&mut sim, 0, 1, 1, "set x 1");
     assert!(in_flight(&sim, is_append).is_empty());
     persist(&mut sim, 0);
-    let carried: Vec<usize> = in_flight(&sim, is_append)
-        .iter()
-        .map(|e| match &e.msg {
-            Msg::AppendEntries(AppendEntries { entries, .. }) => entries.len(),
-            _ => unreachable!(),
-        })
-        .collect();
-    assert_eq!(carried, [1, 1]);
+    assert_eq!(entries_carried(&sim), [1, 1]);
 }
 
 /// Figure 16's setup (§9.3): five servers, election timeouts 150–300 ms, one-way latency
@@ -345,8 +334,7 @@ fn figure_16_elections(seed: u64, config: &RaftConfig) -> [(u16, u64, u64); 2] {
     let net = NetConfig {
         latency_min: ms(2),
         latency_max: ms(3),
-        loss: 0.0,
-        duplicate: 0.0,
+        ..NetConfig::default()
     };
     let sim_config = SimConfig {
         seed,

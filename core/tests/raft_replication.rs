@@ -47,14 +47,7 @@ fn new_leader_appends_a_noop_at_the_start_of_its_term_8() {
     let rules = elect(&mut sim, 0);
     assert!(rules.contains(&Rule::AppendNoop { index: 1, term: 1 }));
     assert_eq!(log(&sim, 0), [Entry::noop(1)]);
-    let carried: Vec<usize> = in_flight(&sim, is_append)
-        .iter()
-        .map(|e| match &e.msg {
-            Msg::AppendEntries(AppendEntries { entries, .. }) => entries.len(),
-            _ => unreachable!(),
-        })
-        .collect();
-    assert_eq!(carried, [1, 1]);
+    assert_eq!(entries_carried(&sim), [1, 1]);
     let rules = stabilize(&mut sim);
     assert!(rules.contains(&Rule::AdvanceCommit {
         index: 1,

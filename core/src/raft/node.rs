@@ -426,35 +426,35 @@ impl RaftNode {
                 seq,
                 change,
             } => self.on_change_request(client, seq, change, cx),
+            // A `get` given as a command is a read, answered as the read mode says.
+            Command::Client {
+                client,
+                seq,
+                op: Op::Get { key },
+            } if self.config.read != ReadMode::Log => {
+                let mode = self.config.read;
+                self.handle_command(
+                    Command::Read {
+                        client,
+                        seq,
+                        key,
+                        mode,
+                    },
+                    cx,
+                )
+            }
             Command::Client { client, seq, op } => {
-                let (term, now) = (self.term(), cx.now());
+                let now = cx.now();
                 self.record_invocation(client, seq, op.clone(), now);
-                match op {
-                    Op::Get { key } if self.config.read != ReadMode::Log => {
-                        let mode = self.config.read;
-                        let read = ClientRead {
-                            term,
-                            client,
-                            seq,
-                            key,
-                            mode,
-                            requested_at: now,
-                            hops: 0,
-                        };
-                        self.on_read(read, cx)
-                    }
-                    op => {
-                        let request = ClientRequest {
-                            term,
-                            client,
-                            seq,
-                            op,
-                            requested_at: now,
-                            hops: 0,
-                        };
-                        self.on_client_request(request, cx)
-                    }
-                }
+                let request = ClientRequest {
+                    term: self.term(),
+                    client,
+                    seq,
+                    op,
+                    requested_at: now,
+                    hops: 0,
+                };
+                self.on_client_request(request, cx)
             }
             Command::Read {
                 client,
@@ -462,10 +462,10 @@ impl RaftNode {
                 key,
                 mode,
             } => {
-                let (term, now) = (self.term(), cx.now());
+                let now = cx.now();
                 self.record_invocation(client, seq, Op::Get { key: key.clone() }, now);
                 let read = ClientRead {
-                    term,
+                    term: self.term(),
                     client,
                     seq,
                     key,

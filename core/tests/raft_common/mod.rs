@@ -99,6 +99,17 @@ pub fn is_append(e: &Envelope<Msg>) -> bool {
     matches!(e.msg, Msg::AppendEntries(_))
 }
 
+/// How many entries each AppendEntries in flight carries, in id order.
+pub fn entries_carried(sim: &Sim<RaftNode>) -> Vec<usize> {
+    in_flight(sim, is_append)
+        .iter()
+        .map(|e| match &e.msg {
+            Msg::AppendEntries(append) => append.entries.len(),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
 pub fn to(node: u16) -> impl Fn(&Envelope<Msg>) -> bool {
     move |e| e.to == NodeId(node)
 }
