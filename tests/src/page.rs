@@ -592,6 +592,21 @@ impl Page {
         Ok(())
     }
 
+    /// Sizes the window so that the page itself (the viewport) is `width` × `height`, as on a
+    /// screen of that size without browser chrome.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> Outcome {
+        self.resize(width, height).await?;
+        let inner = self
+            .script("return [window.innerWidth, window.innerHeight];", vec![])
+            .await?;
+        let (w, h) = (
+            inner[0].as_u64().unwrap_or(width.into()) as u32,
+            inner[1].as_u64().unwrap_or(height.into()) as u32,
+        );
+        self.resize(2 * width - w.min(2 * width), 2 * height - h.min(2 * height))
+            .await
+    }
+
     /// Clicks node `id`'s drawing (which opens its node menu).
     pub async fn click_node(&self, id: u32) -> Outcome {
         let selector = format!("g[data-node=\"{id}\"]");

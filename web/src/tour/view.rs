@@ -156,25 +156,6 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
         }
         _ => None,
     };
-    let guided = Guided {
-        panels: panels(&step.panels),
-        nodes: step.highlight.nodes.iter().map(|n| n - 1).collect(),
-        message: step.highlight.message.clone().map(AttrValue::from),
-        panel: step
-            .highlight
-            .panel
-            .map_or(Panels::default(), |p| panels(&[p])),
-        on_pick,
-        stop_at: Some(plan.end),
-    };
-    let fragment = crate::playground::tape_fragment(&plan.tape);
-    let playground = html! {
-        <Playground<P> {lang} run={plan.run.clone()} speed_exp={*speed}
-            autoplay={step.wait != Condition::Continue && step.predict.is_none()}
-            tape={Some(AttrValue::from(fragment))} on_run={Callback::noop()}
-            on_speed={{ let speed = speed.clone(); Callback::from(move |s| speed.set(s)) }}
-            guided={Some(guided)} bridge={Some((*bridge).clone())} />
-    };
     let go = |to: usize| p.on_step.reform(move |_: MouseEvent| to);
     let back = (p.step > p.first).then(|| {
         html! { <button data-action="tour-back" onclick={go(p.step - 1)}>{ say(lang, "← Back", "← 上一步") }</button> }
@@ -197,31 +178,50 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
     let chapter_title = p.tour.chapters[chapter].title.get(lang);
     let total = p.last - p.first + 1;
     let at = p.step - p.first + 1;
+    let card = html! {
+        <section class="tour-card" aria-label={p.tour.title.get(lang).to_owned()}>
+            <div class="tour-head">
+                <span class="chapter">{ chapter_title }</span>
+                <span class="count" data-tour-count="">{ format!("{at} / {total}") }</span>
+            </div>
+            <progress class="tour-progress" max={total.to_string()} value={at.to_string()}
+                aria-label={say(lang, "Progress through the tour", "导览进度")} />
+            <p class="tour-caption" data-tour-caption="" aria-live="polite">{ rich(step.caption.get(lang)) }</p>
+            { for step.predict.as_ref().map(|predict| question(lang, predict, plan.right, *guess, *reached, &answer)) }
+            <nav class="tour-nav">
+                { for back }
+                { next }
+                <button class="link" data-action="try-it" onclick={try_it}
+                    title={say(lang, "Open this exact state in the full playground", "在完整的演练场中打开当前状态")}>
+                    { say(lang, "Try it yourself ↗", "自己动手试试 ↗") }</button>
+            </nav>
+            if !p.embedded {
+                { step_list(lang, &p.tour, p.step, &p.on_step) }
+            }
+        </section>
+    };
+    let guided = Guided {
+        card,
+        panels: panels(&step.panels),
+        nodes: step.highlight.nodes.iter().map(|n| n - 1).collect(),
+        message: step.highlight.message.clone().map(AttrValue::from),
+        panel: step
+            .highlight
+            .panel
+            .map_or(Panels::default(), |p| panels(&[p])),
+        on_pick,
+        stop_at: Some(plan.end),
+    };
+    let fragment = crate::playground::tape_fragment(&plan.tape);
     html! {
         <div class={classes!("tour", P::ALGO, p.embedded.then_some("embedded"))} data-tour={p.name}
             data-step={(p.step + 1).to_string()} data-steps={p.tour.len().to_string()}
             data-reached={reached.to_string()}>
-            <section class="tour-card" aria-label={p.tour.title.get(lang).to_owned()}>
-                <div class="tour-head">
-                    <span class="chapter">{ chapter_title }</span>
-                    <span class="count" data-tour-count="">{ format!("{at} / {total}") }</span>
-                </div>
-                <progress class="tour-progress" max={total.to_string()} value={at.to_string()}
-                    aria-label={say(lang, "Progress through the tour", "导览进度")} />
-                <p class="tour-caption" data-tour-caption="" aria-live="polite">{ rich(step.caption.get(lang)) }</p>
-                { for step.predict.as_ref().map(|predict| question(lang, predict, plan.right, *guess, *reached, &answer)) }
-                <nav class="tour-nav">
-                    { for back }
-                    { next }
-                    <button class="link" data-action="try-it" onclick={try_it}
-                        title={say(lang, "Open this exact state in the full playground", "在完整的演练场中打开当前状态")}>
-                        { say(lang, "Try it yourself ↗", "自己动手试试 ↗") }</button>
-                </nav>
-                if !p.embedded {
-                    { step_list(lang, &p.tour, p.step, &p.on_step) }
-                }
-            </section>
-            <div class="tour-stage">{ playground }</div>
+            <Playground<P> {lang} run={plan.run.clone()} speed_exp={*speed}
+                autoplay={step.wait != Condition::Continue && step.predict.is_none()}
+                tape={Some(AttrValue::from(fragment))} on_run={Callback::noop()}
+                on_speed={{ let speed = speed.clone(); Callback::from(move |s| speed.set(s)) }}
+                guided={Some(guided)} bridge={Some((*bridge).clone())} />
         </div>
     }
 }
