@@ -14,7 +14,7 @@
 //! | 6 | 2 | acceptor | if n >= minProposal then acceptedProposal = minProposal = n, acceptedValue = value; reply (minProposal) |
 //! | 7 | 2 | proposer | on a majority of replies: a rejection (result > n) starts again at row 1, else the value is chosen |
 
-use concord_core::paxos::{Msg, PaxosNode, Phase, Proposal, Rule, Stage, Timer};
+use concord_core::paxos::{Msg, PaxosNode, Persistent, Phase, Proposal, Rule, Stage, Timer};
 use concord_core::sim::{NodeId, Time};
 
 use super::num;
@@ -104,6 +104,31 @@ fn phase_request(phase: Phase) -> &'static str {
 fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
     let s = rule.section();
     match rule {
+        // Stable storage: an acceptor remembers what it promised and accepted across crashes.
+        Rule::WriteStarted { state, held, .. } => {
+            let what = kept(lang, state);
+            tr!(
+                lang,
+                "{me} writes {what} to disk; {held} message(s) wait until the write is done ({s}:                  an acceptor must remember this even if it fails and restarts).",
+                "{me} 把{what}写入磁盘；{held} 条消息要等写完才发出（{s}：acceptor 崩溃重启后也必须记得这些）。"
+            )
+        }
+        Rule::Persisted { state, released } => {
+            let what = kept(lang, state);
+            tr!(
+                lang,
+                "{me}'s write is done: {what} is on disk, and {released} waiting message(s) leave                  ({s}).",
+                "{me} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{s}）。"
+            )
+        }
+        Rule::WriteLost { kept: before, lost } => {
+            let (before, lost) = (kept(lang, before), kept(lang, lost));
+            tr!(
+                lang,
+                "{me} crashed before its write finished: it comes back with {before}; {lost} and                  the messages waiting for it are gone ({s}).",
+                "{me} 在写盘完成前宕机：重启后是{before}；{lost}以及等它的消息都丢了（{s}）。"
+            )
+        }
         Rule::Propose { value } => tr!(
             lang,
             "{me} was asked to propose {value}; it drops any attempt in progress and starts over \
@@ -349,6 +374,16 @@ fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
 }
 
 /// A duration in milliseconds, to a tenth.
+/// What a Paxos node keeps on disk, as a clause, under the seed table's names.
+fn kept(lang: Lang, p: &Persistent) -> String {
+    let (min, accepted, round) = (num(p.min_proposal), pair(&p.accepted), p.round);
+    tr!(
+        lang,
+        "minProposal {min}, (acceptedProposal, acceptedValue) = {accepted}, round {round}",
+        "minProposal {min}、(acceptedProposal, acceptedValue) = {accepted}、轮次 {round}"
+    )
+}
+
 fn ms(duration: Time) -> String {
     format!("{:.1}", duration as f64 / 1000.0)
 }

@@ -35,6 +35,8 @@ impl ProtocolView for PaxosNode {
             (Lang::En, Timer::Retry) => "retry (back-off)",
             (Lang::Zh, Timer::Timeout) => "阶段超时",
             (Lang::Zh, Timer::Retry) => "重试（退避）",
+            (Lang::En, Timer::Persist) => "write to disk",
+            (Lang::Zh, Timer::Persist) => "写盘",
         }
         .to_owned()
     }

@@ -44,22 +44,20 @@ impl CaptionWords for RaftNode {
 /// A message's kind, as captions and message titles name it.
 fn msg_name(lang: Lang, msg: &Msg) -> &'static str {
     match msg {
-        Msg::RequestVote { .. } => "RequestVote",
-        Msg::RequestVoteReply { granted: true, .. } => say(lang, "vote granted", "同意投票"),
-        Msg::RequestVoteReply { granted: false, .. } => say(lang, "vote denied", "拒绝投票"),
-        Msg::AppendEntries { entries, .. } if entries.is_empty() => say(lang, "heartbeat", "心跳"),
-        Msg::AppendEntries { .. } => "AppendEntries",
-        Msg::AppendEntriesReply { .. } => say(lang, "AppendEntries reply", "AppendEntries 回复"),
-        Msg::ClientRequest { .. } => say(lang, "client request", "客户端请求"),
-        Msg::InstallSnapshot { .. } => "InstallSnapshot",
-        Msg::InstallSnapshotReply { .. } => {
-            say(lang, "InstallSnapshot reply", "InstallSnapshot 回复")
-        }
-        Msg::ClientRead { .. } => say(lang, "client read", "客户端读请求"),
-        Msg::PreVote { .. } => "PreVote",
-        Msg::PreVoteReply { granted: true, .. } => say(lang, "pre-vote granted", "同意预投票"),
-        Msg::PreVoteReply { granted: false, .. } => say(lang, "pre-vote denied", "拒绝预投票"),
-        Msg::TimeoutNow { .. } => "TimeoutNow",
+        Msg::RequestVote(_) => "RequestVote",
+        Msg::RequestVoteReply(r) if r.granted => say(lang, "vote granted", "同意投票"),
+        Msg::RequestVoteReply(_) => say(lang, "vote denied", "拒绝投票"),
+        Msg::AppendEntries(a) if a.entries.is_empty() => say(lang, "heartbeat", "心跳"),
+        Msg::AppendEntries(_) => "AppendEntries",
+        Msg::AppendEntriesReply(_) => say(lang, "AppendEntries reply", "AppendEntries 回复"),
+        Msg::ClientRequest(_) => say(lang, "client request", "客户端请求"),
+        Msg::InstallSnapshot(_) => "InstallSnapshot",
+        Msg::InstallSnapshotReply(_) => say(lang, "InstallSnapshot reply", "InstallSnapshot 回复"),
+        Msg::ClientRead(_) => say(lang, "client read", "客户端读请求"),
+        Msg::PreVote(_) => "PreVote",
+        Msg::PreVoteReply(r) if r.granted => say(lang, "pre-vote granted", "同意预投票"),
+        Msg::PreVoteReply(_) => say(lang, "pre-vote denied", "拒绝预投票"),
+        Msg::TimeoutNow(_) => "TimeoutNow",
     }
 }
 

@@ -3,7 +3,7 @@
 //! thesis's (membership chapter 4, reads §6.4, PreVote §9.6, CheckQuorum §6.2, leadership
 //! transfer §3.10). Each sentence ends with the rule's section.
 
-use concord_core::raft::{DenyReason, Role, Rule};
+use concord_core::raft::{DenyReason, Role, Rule, Stored};
 use concord_core::sim::{NodeId, Time};
 
 use super::super::membership::{change_text, refusal_text};
@@ -13,6 +13,35 @@ use crate::i18n::{Lang, say, tr};
 pub fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
     let s = rule.section();
     match rule {
+        // Stable storage (Figure 2: "updated on stable storage before responding to RPCs").
+        Rule::WriteStarted {
+            state,
+            held,
+            done_at,
+        } => {
+            let (what, wait) = (stored(lang, state), ms(done_at.saturating_sub(now)));
+            tr!(
+                lang,
+                "{n} writes {what} to disk; {held} message(s) wait until the write is done, in                  {wait} ms ({s}: state is made durable before the server answers).",
+                "{n} 把{what}写入磁盘；{held} 条消息要等写完（还需 {wait} 毫秒）才发出（{s}：先持久化，再回复）。"
+            )
+        }
+        Rule::Persisted { state, released } => {
+            let what = stored(lang, state);
+            tr!(
+                lang,
+                "{n}'s write is done: {what} is on disk, and {released} waiting message(s) leave                  ({s}).",
+                "{n} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{s}）。"
+            )
+        }
+        Rule::WriteLost { kept, lost } => {
+            let (kept, lost) = (stored(lang, kept), stored(lang, lost));
+            tr!(
+                lang,
+                "{n} crashed before its write finished: it comes back with {kept}; {lost} and the                  messages waiting for it are gone ({s}).",
+                "{n} 在写盘完成前宕机：重启后是{kept}；{lost}以及等它的消息都丢了（{s}）。"
+            )
+        }
         // Elections (§5.1, §5.2).
         Rule::StartElection { term, forced } => {
             let why = timed_out(lang, *forced);
@@ -809,6 +838,17 @@ fn range_text(lang: Lang, first: u64, last: u64) -> String {
 }
 
 /// A duration in milliseconds, as people read them.
+/// What a server keeps on disk, as a clause: `term 3, vote S2, log to index 7`.
+fn stored(lang: Lang, state: &Stored) -> String {
+    let (term, index) = (state.term, state.last_log_index);
+    match (lang, state.voted_for) {
+        (Lang::En, Some(v)) => format!("term {term}, vote {v}, log to index {index}"),
+        (Lang::En, None) => format!("term {term}, no vote, log to index {index}"),
+        (Lang::Zh, Some(v)) => format!("任期 {term}、投票 {v}、到索引 {index} 的日志"),
+        (Lang::Zh, None) => format!("任期 {term}、未投票、到索引 {index} 的日志"),
+    }
+}
+
 fn ms(duration: Time) -> String {
     format!("{:.1}", duration as f64 / 1000.0)
 }
