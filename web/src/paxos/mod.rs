@@ -35,6 +35,8 @@ impl ProtocolView for PaxosNode {
             (Lang::En, Timer::Retry) => "retry (back-off)",
             (Lang::Zh, Timer::Timeout) => "阶段超时",
             (Lang::Zh, Timer::Retry) => "重试（退避）",
+            (Lang::En, Timer::Persist) => "write to disk",
+            (Lang::Zh, Timer::Persist) => "写盘",
         }
         .to_owned()
     }
@@ -154,7 +156,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     /// The fields under the names of seed 001's table, numbers as `round.proposer`.
@@ -196,7 +198,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     /// Where the roles stand, whether proposers start on their own, and how to go on.
