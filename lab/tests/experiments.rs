@@ -85,6 +85,21 @@ fn the_persistence_delay_is_refused_until_it_is_modelled() {
     assert!(ok.params.contains(&("persist".into(), "0".into())));
 }
 
+/// §5.6's timing requirement broken (12–24 ms timeouts over 8–12 ms of latency): the servers
+/// never settle on a leader, and the trials say so instead of failing or measuring nonsense.
+#[test]
+fn figure16_reports_clusters_that_never_settle_on_a_leader_5_6() {
+    let report = run(
+        "raft-figure16",
+        &[("ranges", "12-24"), ("latency", "8-12")],
+        1,
+        3,
+    );
+    let t = report.table("summary").unwrap();
+    assert_eq!(num(t, &["12-24"], "unsettled"), 3.0);
+    assert!(text(t, &["12-24"], "verdict").starts_with("not measured"));
+}
+
 /// Thesis §9.6: without PreVote the follower cut off alone raises its term at every timeout
 /// and, once back, deposes the leader; with PreVote its term stays and nothing happens.
 #[test]

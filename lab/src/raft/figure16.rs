@@ -42,11 +42,10 @@ pub struct Figure16 {
     /// The time a server takes to write its term, vote or entries to stable storage before it
     /// answers, drawn from `(min, max)` for each write.
     ///
-    /// NOT MODELLED YET: on this branch the core's Raft changes persistent state instantly, so
-    /// the only delay is the network's. [`Figure16::from_params`] refuses a non-zero value
-    /// rather than ignore it. Once the core has `RaftConfig::persist_delay_min` /
-    /// `persist_delay_max` (µs, default 0), set them from this field in
-    /// [`Figure16::raft_config`] and drop the refusal.
+    /// NOT WIRED YET: this experiment leaves the core's `RaftConfig::persist_delay_min` /
+    /// `persist_delay_max` at 0, so the only delay is the network's, and
+    /// [`Figure16::from_params`] refuses a non-zero value rather than ignore it. To wire it, set
+    /// both from this field in [`Figure16::raft_config`] and drop the refusal.
     pub persist: (Time, Time),
     pub servers: usize,
     /// Give the followers logs of different lengths at the crash, as the paper's benchmark did
@@ -67,6 +66,35 @@ pub struct Outage {
     /// Elections after the crash that ended without a leader: split votes, and candidates
     /// whose logs were behind a majority's.
     pub failed_elections: u64,
+    /// Whether every server followed one leader before the crash. Not when the timeouts are
+    /// too short for the latency (§5.6's timing requirement): then nothing is measured.
+    pub settled: bool,
+}
+
+impl Outage {
+    const UNSETTLED: Outage = Outage {
+        downtime: None,
+        elected: None,
+        failed_elections: 0,
+        settled: false,
+    };
+}
+
+/// Step with `step` until every server follows one leader (that leader and its term), or until
+/// `limit` (none).
+fn settle(
+    sim: &mut Sim<RaftNode>,
+    limit: Time,
+    step: &impl Fn(&mut Sim<RaftNode>, Time) -> Result<bool, TrialError>,
+) -> Result<Option<(NodeId, Term)>, TrialError> {
+    loop {
+        if let Some(leader) = leader_known_by_all(sim) {
+            return Ok(Some(leader));
+        }
+        if !step(sim, limit)? {
+            return Ok(None);
+        }
+    }
 }
 
 /// The paper's Figure 16 (top) and its text, per timeout range. Numbers in milliseconds.
@@ -221,10 +249,9 @@ pub struct UnevenLogs {
 impl UnevenLogs {
     fn write(
         sim: &mut Sim<RaftNode>,
+        leader: NodeId,
         rng: &mut concord_core::sim::SimRng,
     ) -> Result<UnevenLogs, TrialError> {
-        let (leader, _) = leader_known_by_all(sim)
-            .ok_or_else(|| TrialError("no settled leader to take the writes".into()))?;
         let n = sim.nodes().len();
         let base = sim.nodes()[leader.index()]
             .state
@@ -263,16 +290,12 @@ impl UnevenLogs {
         let lost: Vec<_> = sim
             .in_flight()
             .filter(|e| match &e.msg {
-                Msg::AppendEntries {
-                    prev_log_index,
-                    entries,
-                    ..
-                } => {
+                Msg::AppendEntries(m) => {
                     e.from == self.leader
-                        && !entries.is_empty()
-                        && prev_log_index + entries.len() as u64 > self.last_index[e.to.index()]
+                        && !m.entries.is_empty()
+                        && m.prev_log_index + m.entries.len() as u64 > self.last_index[e.to.index()]
                 }
-                Msg::AppendEntriesReply { success, .. } => e.to == self.leader && !success,
+                Msg::AppendEntriesReply(m) => e.to == self.leader && !m.success,
                 _ => false,
             })
             .map(|e| e.id)
@@ -333,8 +356,8 @@ impl Experiment for Figure16 {
         let persist = p.get("persist", millis_range)?;
         if persist != (0, 0) {
             return Err(ParamError(
-                "--persist: the disk write is not modelled yet (the core's Raft writes stable \
-                 storage instantly), so only 0 is accepted"
+                "--persist: the disk write is not modelled yet in this experiment, so only 0 \
+                 is accepted"
                     .into(),
             ));
         }
@@ -369,12 +392,14 @@ impl Experiment for Figure16 {
             action: Action::Command(first, Command::Timeout),
         })?;
         let mut rng = crate::lab_rng(seed);
-        let uneven = if self.uneven_logs {
+        let mut uneven = None;
+        if self.uneven_logs {
             while step_until(&mut sim, WARM_UP / 2)? {}
-            Some(UnevenLogs::write(&mut sim, &mut rng)?)
-        } else {
-            None
-        };
+            let Some((leader, _)) = settle(&mut sim, WARM_UP, &step_until)? else {
+                return Ok(Outage::UNSETTLED);
+            };
+            uneven = Some(UnevenLogs::write(&mut sim, leader, &mut rng)?);
+        }
         let step = |sim: &mut Sim<RaftNode>, until: Time| -> Result<bool, TrialError> {
             let stepped = step_until(sim, until)?;
             if let Some(uneven) = &uneven {
@@ -383,8 +408,9 @@ impl Experiment for Figure16 {
             Ok(stepped)
         };
         while step(&mut sim, WARM_UP)? {}
-        let (leader, crash_term) = leader_known_by_all(&sim)
-            .ok_or_else(|| TrialError("no settled leader before the crash".into()))?;
+        let Some((leader, crash_term)) = settle(&mut sim, 2 * WARM_UP, &step)? else {
+            return Ok(Outage::UNSETTLED);
+        };
         // The leader's next heartbeat round restarts every follower's timer at about the
         // same time; the crash falls somewhere in the interval that follows.
         let beat = sim.nodes()[leader.index()]
@@ -422,6 +448,7 @@ impl Experiment for Figure16 {
             downtime: known.map(|(t, _)| t),
             elected,
             failed_elections: elections - won,
+            settled: true,
         })
     }
 
@@ -432,6 +459,7 @@ impl Experiment for Figure16 {
             &[
                 col("range_ms", "timeouts (ms)"),
                 col("trials", "trials"),
+                col("unsettled", "no settled leader before the crash"),
                 col("no_leader", "no leader in cap"),
                 col("median_ms", "median (ms)"),
                 col("p99_ms", "p99 (ms)"),
@@ -460,13 +488,20 @@ impl Experiment for Figure16 {
         for (range, trials) in results {
             let downtimes = Sample::new(trials.iter().filter_map(|t| t.downtime).map(to_ms));
             let elected = Sample::new(trials.iter().filter_map(|t| t.elected).map(to_ms));
-            let failed = Sample::new(trials.iter().map(|t| t.failed_elections as f64));
+            let failed = Sample::new(
+                trials
+                    .iter()
+                    .filter(|t| t.settled)
+                    .map(|t| t.failed_elections as f64),
+            );
             let paper = paper_row(*range);
             let from_paper = |f: fn(&Paper) -> Option<f64>| Cell::opt(paper.and_then(f));
-            let n = trials.len();
+            let measured: Vec<&Outage> = trials.iter().filter(|t| t.settled).collect();
+            let n = measured.len();
             summary.push(vec![
                 Cell::text(show_millis_range(*range)),
-                Cell::int(n as u64),
+                Cell::int(trials.len() as u64),
+                Cell::int((trials.len() - n) as u64),
                 Cell::int((n - downtimes.len()) as u64),
                 Cell::opt(downtimes.median()),
                 Cell::opt(downtimes.quantile(0.99)),
@@ -478,7 +513,13 @@ impl Experiment for Figure16 {
                 from_paper(|p| p.p99),
                 from_paper(|p| p.max),
                 from_paper(|p| p.mean),
-                Cell::text(verdict(paper, n, &downtimes, self.cap, self.latency)),
+                Cell::text(if n == 0 && !trials.is_empty() {
+                    "not measured: the servers never settled on a leader (timeouts too short \
+                     for the latency)"
+                        .to_owned()
+                } else {
+                    verdict(paper, n, &downtimes, self.cap, self.latency)
+                }),
             ]);
             if n > 0 {
                 for x in log_grid(10.0, to_ms(self.cap)) {
