@@ -413,10 +413,20 @@ fn node_view(lang: Lang, sim: &Sim<PaxosNode>, slot: &NodeSlot<PaxosNode>, now: 
             }
         }
     };
-    let caption = if slot.up {
-        caption
-    } else {
-        lang.text().down.to_owned()
+    // An acceptor writing what it promised or accepted holds back its answers until it is on
+    // disk (§2.2: it must remember them through a crash).
+    let writing = slot.up && node.writing().is_some();
+    if writing {
+        class.push("writing");
+    }
+    data.push(("data-writing", writing.to_string()));
+    let caption = match (slot.up, writing) {
+        (false, _) => lang.text().down.to_owned(),
+        (true, true) => format!(
+            "{caption} · {}",
+            crate::i18n::say(lang, "writing", "写盘中")
+        ),
+        (true, false) => caption,
     };
     // Several roles: say which (colocated servers are `PAL` or `AL`).
     let label = if node.roles.0.count_ones() > 1 {

@@ -324,16 +324,32 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
             ((armed.fires_at as f64 - now) / span, class)
         })
     });
+    // Figure 2's stable storage: a server writing its state holds back what depends on it.
+    let writing = slot.up && node.writing().is_some();
+    let caption = match writing {
+        true => format!(
+            "{caption} · {}",
+            crate::i18n::say(lang, "writing", "写盘中")
+        ),
+        false => caption,
+    };
     NodeView {
         id: node.id.0 + 1,
         label: node.id.to_string().into(),
         center: node.term().to_string().into(),
         caption: caption.into(),
-        class: format!("{} {}", role_class(role), member.node_class()).into(),
+        class: format!(
+            "{} {}{}",
+            role_class(role),
+            member.node_class(),
+            if writing { " writing" } else { "" }
+        )
+        .into(),
         data: vec![
             ("data-role", role_class(role).to_owned()),
             ("data-term", node.term().to_string()),
             ("data-member", member.key().to_owned()),
+            ("data-writing", writing.to_string()),
         ],
         up: slot.up,
         timer,
