@@ -14,7 +14,7 @@ use common::{SMALL, run};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const PINNED_REPORTS_HASH: u64 = 8078813818145544585;
+const PINNED_REPORTS_HASH: u64 = 12345823951327152124;
 
 const CHECKED: [&str; 4] = [
     "raft-figure16",

@@ -1,6 +1,7 @@
 //! Raft experiments: Figure 16's time to replace a crashed leader ([`figure16`]), leader
-//! availability under message loss ([`availability`]) and the disruption a partitioned server
-//! causes when it rejoins ([`rejoin`]); and what they share: who leads, and stepping a run.
+//! availability under message loss ([`availability`]) and the disruption a partitioned server,
+//! or one removed while cut off, causes when the network heals ([`rejoin`]); and what they share:
+//! who leads, and stepping a run.
 
 pub mod availability;
 pub mod figure16;

@@ -1,29 +1,38 @@
-//! The disruption a partitioned server causes when it rejoins (thesis §9.6, and §4.2.3 for the
-//! rule CheckQuorum brings): cut one follower off alone, let its election timer fire again and
-//! again, heal, and count what it does to the cluster.
+//! The disruption a server causes when it comes back (thesis §9.6, and §4.2.3 for the rule
+//! CheckQuorum brings): cut one follower off alone, let its election timer fire again and again,
+//! heal, and count what it does to the cluster. Two kinds of server ([`Kind`]):
 //!
-//! Without PreVote, every timeout in its partition raises the isolated server's term; when the
-//! network heals, its answers carry that term and the leader steps down (§5.1), though the
-//! server missed nothing the cluster did. With PreVote it asks before it raises its term, nobody
-//! answers in its partition, and it rejoins as a follower. CheckQuorum alone does not help here:
-//! the others ignore the server's RequestVote while they hear the leader (§4.2.3), but the
-//! leader itself adopts the higher term from the server's answer to its AppendEntries.
+//! - **partitioned**: still a member. Without PreVote, every timeout in its partition raises its
+//!   term; when the network heals, its answers carry that term and the leader steps down (§5.1),
+//!   though the server missed nothing the cluster did. With PreVote it asks before it raises its
+//!   term, nobody answers in its partition, and it rejoins as a follower. CheckQuorum alone does
+//!   not help here: the others ignore the server's RequestVote while they hear the leader
+//!   (§4.2.3), but the leader itself adopts the higher term from the server's answer to its
+//!   AppendEntries.
+//! - **removed**: the leader removes it from the configuration while it is cut off, so it never
+//!   learns of its removal (§4.2.3: "removed servers … will not receive heartbeats, so they will
+//!   time out and start new elections"). Once the network heals, the old leader may still reach
+//!   it once (it had not received the change), but every later leader's configuration leaves it
+//!   out: it times out again and again, and without a guard each RequestVote deposes the leader.
+//!   CheckQuorum's rule for voters stops that, and so does PreVote (whose voters refuse while they
+//!   hear a leader).
 
 use std::collections::BTreeSet;
 
-use concord_core::raft::{RaftConfig, RaftNode, Term};
+use concord_core::raft::{Change, Command, RaftConfig, RaftNode, Term};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
 use super::{Guards, check_config, leader_with_quorum, max_term};
 use crate::experiment::{Experiment, TrialError, step_until};
 use crate::params::{
-    ParamError, ParamSpec, Reader, count, millis, millis_range, show_millis_range,
+    ParamError, ParamSpec, Reader, choice, count, millis, millis_range, show_millis_range,
 };
 use crate::report::{Cell, Table, col};
 use crate::stats::Sample;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejoin {
+    pub kinds: Vec<Kind>,
     pub guards: Vec<Guards>,
     pub servers: usize,
     pub timeouts: (Time, Time),
@@ -35,6 +44,33 @@ pub struct Rejoin {
     pub after: Time,
 }
 
+/// What the server that comes back is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Still in the configuration: cut off, then healed.
+    Partitioned,
+    /// Removed from the configuration while cut off, then healed (thesis §4.2.3).
+    Removed,
+}
+
+impl Kind {
+    const ALL: [(&'static str, Kind); 2] = [
+        ("partitioned", Kind::Partitioned),
+        ("removed", Kind::Removed),
+    ];
+
+    fn parse(s: &str) -> Result<Kind, String> {
+        choice(s, &Kind::ALL)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Partitioned => "partitioned",
+            Kind::Removed => "removed",
+        }
+    }
+}
+
 /// What one trial measured.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Disruption {
@@ -42,10 +78,22 @@ pub struct Disruption {
     pub isolated_term_rise: u64,
     /// Leaders elected after the heal.
     pub elections_after: u64,
-    /// How far the highest term rose after the heal.
+    /// How far the highest term of the others (every server but the one cut off) rose after the
+    /// heal.
     pub term_rise_after: u64,
     /// Time without a leader that can commit, after the heal.
     pub outage: Time,
+}
+
+/// Whether every server but `removed` uses a committed configuration without it.
+fn removal_committed(sim: &Sim<RaftNode>, removed: NodeId) -> bool {
+    sim.nodes()
+        .iter()
+        .filter(|s| s.up && s.state.id != removed)
+        .all(|s| {
+            !s.state.configuration().is_member(removed)
+                && s.state.membership.index <= s.state.volatile.commit_index
+        })
 }
 
 /// Before the cut: the first election and a settled leader.
@@ -64,9 +112,14 @@ impl Rejoin {
 
 impl Experiment for Rejoin {
     const NAME: &'static str = "raft-rejoin";
-    const TITLE: &'static str = "Raft: a partitioned server rejoins";
-    const SUMMARY: &'static str = "term rises, elections and lost time a partitioned server causes when it rejoins, PreVote and CheckQuorum on and off (thesis §9.6, §4.2.3)";
+    const TITLE: &'static str = "Raft: a partitioned or removed server comes back";
+    const SUMMARY: &'static str = "term rises, elections and lost time a partitioned server, or one removed while cut off, causes when the network heals, PreVote and CheckQuorum on and off (thesis §9.6, §4.2.3)";
     const PARAMS: &'static [ParamSpec] = &[
+        ParamSpec {
+            name: "kinds",
+            default: "partitioned,removed",
+            help: "partitioned (cut off, then healed) or removed (removed from the configuration while cut off, then healed)",
+        },
         ParamSpec {
             name: "guards",
             default: "plain,prevote,checkquorum,both",
@@ -105,11 +158,12 @@ impl Experiment for Rejoin {
     ];
     const TRIALS: usize = 200;
 
-    type Row = Guards;
+    type Row = (Kind, Guards);
     type Trial = Disruption;
 
     fn from_params(p: &Reader) -> Result<Self, ParamError> {
         let experiment = Rejoin {
+            kinds: p.list("kinds", Kind::parse)?,
             guards: p.list("guards", Guards::parse)?,
             servers: p.get("servers", count)? as usize,
             timeouts: p.get("timeouts", millis_range)?,
@@ -125,11 +179,17 @@ impl Experiment for Rejoin {
         Ok(experiment)
     }
 
-    fn rows(&self) -> Vec<Guards> {
-        self.guards.clone()
+    fn rows(&self) -> Vec<(Kind, Guards)> {
+        let mut rows = Vec::new();
+        for &kind in &self.kinds {
+            for &guards in &self.guards {
+                rows.push((kind, guards));
+            }
+        }
+        rows
     }
 
-    fn trial(&self, &guards: &Guards, seed: u64) -> Result<Disruption, TrialError> {
+    fn trial(&self, &(kind, guards): &(Kind, Guards), seed: u64) -> Result<Disruption, TrialError> {
         let net = NetConfig {
             latency_min: self.latency.0,
             latency_max: self.latency.1,
@@ -154,20 +214,39 @@ impl Experiment for Rejoin {
             at: cut_at,
             action: Action::Partition(vec![vec![isolated]]),
         })?;
+        if kind == Kind::Removed {
+            let change = Command::Change {
+                client: 1,
+                seq: 1,
+                change: Change::Remove(isolated),
+            };
+            sim.apply(Input::Act {
+                at: cut_at,
+                action: Action::Command(leader, change),
+            })?;
+        }
         let heal_at = cut_at + self.partition;
         while step_until(&mut sim, heal_at)? {}
+        if kind == Kind::Removed && !removal_committed(&sim, isolated) {
+            return Err(TrialError(format!(
+                "the removal of {isolated:?} did not commit while it was cut off"
+            )));
+        }
         sim.apply(Input::Act {
             at: heal_at,
             action: Action::Heal,
         })?;
         let isolated_term = sim.nodes()[isolated.index()].state.term();
-        let heal_term = sim
-            .nodes()
-            .iter()
-            .filter(|s| s.state.id != isolated)
-            .map(|s| s.state.term())
-            .max()
-            .unwrap_or(0);
+        // The others' highest term: a removed server's own term is not the cluster's.
+        let others_term = |sim: &Sim<RaftNode>| {
+            sim.nodes()
+                .iter()
+                .filter(|s| s.state.id != isolated)
+                .map(|s| s.state.term())
+                .max()
+                .unwrap_or(0)
+        };
+        let heal_term = others_term(&sim);
 
         let end = heal_at + self.after;
         let mut led: BTreeSet<Term> = BTreeSet::new();
@@ -189,29 +268,31 @@ impl Experiment for Rejoin {
         Ok(Disruption {
             isolated_term_rise: isolated_term.saturating_sub(cut_term),
             elections_after: led.range(heal_term + 1..).count() as u64,
-            term_rise_after: max_term(&sim).saturating_sub(heal_term),
+            term_rise_after: others_term(&sim).saturating_sub(heal_term),
             outage,
         })
     }
 
-    fn report(&self, results: &[(Guards, Vec<Disruption>)]) -> (Vec<Table>, Vec<String>) {
+    fn report(&self, results: &[((Kind, Guards), Vec<Disruption>)]) -> (Vec<Table>, Vec<String>) {
         let mut table = Table::new(
             "summary",
-            "What a partitioned follower does when it rejoins",
+            "What a follower cut off (and perhaps removed) does when the network heals",
             &[
+                col("kind", "server"),
                 col("guards", "guards"),
                 col("trials", "trials"),
                 col("isolated_term_rise", "its term rise while cut off"),
                 col("deposed_share", "trials with a new election after the heal"),
                 col("elections_after", "leaders elected after the heal"),
-                col("term_rise_after", "cluster term rise after the heal"),
+                col("term_rise_after", "the others' term rise after the heal"),
                 col("outage_ms", "time without a leader after the heal (ms)"),
             ],
         );
-        for (guards, trials) in results {
+        for ((kind, guards), trials) in results {
             let mean_of = |f: fn(&Disruption) -> f64| Sample::new(trials.iter().map(f)).mean();
             let disrupted = trials.iter().filter(|t| t.elections_after > 0).count();
             table.push(vec![
+                Cell::text(kind.name()),
                 Cell::text(guards.name()),
                 Cell::int(trials.len() as u64),
                 Cell::opt(mean_of(|t| t.isolated_term_rise as f64)),
@@ -226,7 +307,9 @@ impl Experiment for Rejoin {
                 "Setup: {} servers, election timeouts {} ms, heartbeats every {} ms, one-way \
                  latency {} ms, no loss; after {} s one follower (chosen by the seed) is cut off \
                  alone for {} ms, then the network heals and the run goes on for {} ms. No client \
-                 writes: the isolated server misses nothing the cluster does.",
+                 writes: a partitioned server misses nothing the cluster does. A removed one is \
+                 removed by the leader just after the cut, and the change commits among the \
+                 others while it is away.",
                 self.servers,
                 show_millis_range(self.timeouts),
                 crate::params::show_millis(self.heartbeat),
@@ -235,10 +318,17 @@ impl Experiment for Rejoin {
                 crate::params::show_millis(self.partition),
                 crate::params::show_millis(self.after)
             ),
-            "Thesis §9.6: with PreVote the isolated server never raises its term, so it cannot \
-             depose the leader. CheckQuorum's rule for voters (§4.2.3) makes the others ignore \
-             its RequestVote, but not the leader's reaction to the higher term in its answers \
-             (§5.1); the thesis pairs the two."
+            "Partitioned (thesis §9.6): with PreVote the isolated server never raises its term, \
+             so it cannot depose the leader. CheckQuorum's rule for voters (§4.2.3) makes the \
+             others ignore its RequestVote, but not the leader's reaction to the higher term in \
+             its answers (§5.1); the thesis pairs the two."
+                .into(),
+            "Removed (thesis §4.2.3): no leader after the first sends the removed server \
+             anything, so it times out again and again for as long as the run goes on. Without \
+             a guard each of its RequestVotes deposes the leader; with CheckQuorum the others \
+             (and the leader) ignore them while a leader is heard, so at most the first leader, \
+             which still replicates to it, adopts its higher term; with PreVote its term never \
+             rises."
                 .into(),
         ];
         (vec![table], notes)
