@@ -4,6 +4,7 @@
 //! - [`browser`]: chromedriver launched on a free port and a WebDriver session in headless
 //!   Chromium, with screenshots saved to `target/screenshots/`.
 //! - [`page`]: the playground's DOM contract (nodes, controls, status, caption) as async helpers.
+//! - [`lab`]: the Lab tab's (setup, run, progress, tables, downloads).
 //!
 //! A suite starts everything with [`browser::Browser::launch`], writes its scenario as an
 //! `async fn(&Page) -> Outcome`, and hands the result to [`page::Page::finish`], which on failure
@@ -12,6 +13,7 @@
 //! Run the suites with `cargo xtask test`: it builds `dist/` with trunk and sets `CONCORD_DIST`.
 
 pub mod browser;
+pub mod lab;
 pub mod page;
 pub mod server;
 

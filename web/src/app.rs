@@ -1,5 +1,5 @@
-//! The shell: header, protocol tabs, tours, language, and what the URL names — the welcome page,
-//! a tour's step, or a protocol's playground. The URL is the shell's state: every change is
+//! The shell: header, protocol tabs, tours, the Lab, language, and what the URL names — the
+//! welcome page, a tour's step, an experiment of the Lab, or a protocol's playground. The URL is the shell's state: every change is
 //! written back to the address bar, and remembered so a returning reader lands where they left
 //! off.
 
@@ -8,6 +8,7 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, say};
+use crate::lab::Lab;
 use crate::playground::PlaygroundProps;
 use crate::registry::{self, PROTOCOLS, TourMount};
 use crate::run::RunConfig;
@@ -82,17 +83,20 @@ pub fn App() -> Html {
     };
     let tabs = PROTOCOLS.iter().map(|protocol| {
         let (algo, label) = (protocol.algo, protocol.label);
-        let active = !url.welcome && url.tour.is_none() && url.algo == algo;
+        let active = !url.welcome && url.tour.is_none() && url.lab.is_none() && url.algo == algo;
         html! {
             <a class={classes!("tab", active.then_some("active"))} aria-current={active.then_some("page")}
                 href={format!("?algo={algo}&lang={}", lang.code())}>{ label }</a>
         }
     });
     let tours_active = url.welcome || url.tour.is_some();
+    let lab_active = url.lab.is_some();
     let body = if url.welcome {
         html! { <Welcome {lang} /> }
     } else if let Some(name) = &url.tour {
         tour(&url, name)
+    } else if let Some(name) = &url.lab {
+        lab(&url, name)
     } else {
         playground(&url)
     };
@@ -104,6 +108,8 @@ pub fn App() -> Html {
                     <a class={classes!("tab", "tours", tours_active.then_some("active"))}
                         href={format!("?welcome=1&lang={}", lang.code())}>{ say(lang, "Tours", "导览") }</a>
                     { for tabs }
+                    <a class={classes!("tab", "lab-tab", lab_active.then_some("active"))} aria-current={lab_active.then_some("page")}
+                        href={format!("?lab=&lang={}", lang.code())}>{ say(lang, "Lab", "实验") }</a>
                 </nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
@@ -160,6 +166,23 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
             bridge: None,
         },
     )
+}
+
+/// The Lab: the experiment the URL names, with its setup, or the list.
+fn lab(url: &UseStateHandle<UrlState>, name: &str) -> Html {
+    let on_setup = {
+        let url = url.clone();
+        Callback::from(move |(options, seed)| {
+            url.set(UrlState {
+                options,
+                seed,
+                ..(*url).clone()
+            })
+        })
+    };
+    html! {
+        <Lab lang={url.lang} name={name.to_owned()} options={url.options.clone()} seed={url.seed} {on_setup} />
+    }
 }
 
 /// The tour the URL names, at its step (or its chapter's first).

@@ -6,9 +6,11 @@
 
 mod address;
 mod app;
+mod download;
 mod embed;
 mod gossip;
 mod i18n;
+mod lab;
 mod panic_banner;
 mod paxos;
 mod player;

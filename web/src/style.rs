@@ -6,12 +6,13 @@ use wasm_bindgen::JsValue;
 use web_sys::Node;
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
-const SHEETS: [&str; 6] = [
+const SHEETS: [&str; 7] = [
     include_str!("../style.css"),
     include_str!("../raft.css"),
     include_str!("../raft-membership.css"),
     include_str!("../gossip.css"),
     include_str!("../paxos.css"),
+    include_str!("../lab.css"),
     // Last: a tour's guided layout overrides the protocols' own.
     include_str!("../tour.css"),
 ];

@@ -2,7 +2,9 @@
 //! author saw. Parameters the shell does not know are the protocol's [`Options`], kept in their
 //! order (Paxos: `?algo=paxos&nodes=3&proposers=2&learners=1&breaks=small_quorum&seed=7`). An
 //! embed adds `embed=1` and its own settings (`controls`, `step`, `origin`); a widget's `data-*`
-//! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
+//! attributes are the same parameters, read by the same code ([`UrlState::from_params`]). The
+//! Lab is `?lab=raft-figure16&seed=1&trials=100&latency=5-8`: the experiment, its first seed, and
+//! as options its trials and parameters (`?lab=` alone lists the experiments).
 
 use crate::i18n::Lang;
 use crate::run::{
@@ -40,14 +42,17 @@ pub struct UrlState {
     pub tour: Option<String>,
     /// Open the tour at this chapter (`chapter=election`); an embed shows only its steps.
     pub chapter: Option<String>,
-    /// The address names neither a protocol nor a tour: the welcome page.
+    /// The Lab (`lab=raft-figure16`): `seed` is then the first trial's seed (1 when the address
+    /// gives none) and the options are the experiment's; empty (`lab=`): the list of experiments.
+    pub lab: Option<String>,
+    /// The address names neither a protocol, a tour nor the Lab: the welcome page.
     pub welcome: bool,
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
-const SHELL_KEYS: [&str; 14] = [
+pub const SHELL_KEYS: [&str; 15] = [
     "algo", "nodes", "seed", "speed", "lang", "autoplay", "tape", "step", "embed", "controls",
-    "origin", "tour", "chapter", "welcome",
+    "origin", "tour", "chapter", "lab", "welcome",
 ];
 
 fn browser_lang() -> Lang {
@@ -84,7 +89,8 @@ impl UrlState {
             })
         });
         let tour = get("tour").filter(|t| !t.is_empty());
-        let welcome = get("algo").is_none() && tour.is_none();
+        let lab = get("lab");
+        let welcome = get("algo").is_none() && tour.is_none() && lab.is_none();
         let algo = get("algo").unwrap_or_else(|| "raft".into());
         UrlState {
             tour,
@@ -94,9 +100,10 @@ impl UrlState {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| registry::or_default(&algo).default_nodes),
             algo,
+            // The Lab's runs start at seed 1 unless told otherwise, as `cargo xtask lab` does.
             seed: get("seed")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or_else(random_seed),
+                .unwrap_or_else(|| if lab.is_some() { 1 } else { random_seed() }),
             speed_exp: get("speed")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(SPEED_DEFAULT_EXP)
@@ -115,6 +122,7 @@ impl UrlState {
             embed: flag("embed"),
             controls: get("controls").map_or(ControlSet::EMBED_DEFAULT, |c| ControlSet::parse(&c)),
             origin: get("origin").filter(|o| !o.is_empty()),
+            lab,
         }
     }
 
@@ -151,17 +159,32 @@ impl UrlState {
         }
     }
 
-    /// The address of what this state shows: a tour's step, or the playground's run with its
-    /// fragment.
+    /// The address of what this state shows: a tour's step, the Lab's experiment with its seed
+    /// and options, or the playground's run with its fragment.
     pub fn address(&self) -> String {
+        let lang = self.lang.code();
+        if self.welcome {
+            return address::query([("welcome", "1"), ("lang", lang)]);
+        }
+        if let Some(lab) = &self.lab {
+            if lab.is_empty() {
+                return address::query([("lab", ""), ("lang", lang)]);
+            }
+            let seed = self.seed.to_string();
+            let shell = [
+                ("lab", lab.as_str()),
+                ("lang", lang),
+                ("seed", seed.as_str()),
+            ];
+            return address::query(shell.into_iter().chain(self.options.pairs()));
+        }
         match &self.tour {
-            _ if self.welcome => address::query([("welcome", "1"), ("lang", self.lang.code())]),
             Some(tour) => {
                 let step = self.step.max(1).to_string();
                 address::query([
                     ("tour", tour.as_str()),
                     ("step", step.as_str()),
-                    ("lang", self.lang.code()),
+                    ("lang", lang),
                 ])
             }
             None => format!(

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::caption::{key_name, mode_name};
 use crate::i18n::{Lang, say};
-use crate::view::chart::{Chart, Line};
+use crate::view::chart::{Chart, Line, Stroke};
 
 /// The prediction is drawn this many rounds out at most.
 const THEORY_ROUNDS: usize = 200;
@@ -84,26 +84,26 @@ pub fn charts(lang: Lang, sim: &Sim<GossipNode>, key: Key) -> Html {
             label: format!("{} {}", say(lang, "measured", "实测"), key_name(key)).into(),
             class: "c1",
             points: measured,
-            dashed: false,
+            stroke: Stroke::Solid,
         },
         Line {
             label: theory_label(lang, &config).into(),
             class: "c2",
             points: predicted,
-            dashed: true,
+            stroke: Stroke::Dashed,
         },
     ];
     let messages = vec![Line {
         label: say(lang, "messages sent", "发送的消息").into(),
         class: "c3",
         points: at_now(series::per_round(&rows, |r| r.messages)),
-        dashed: false,
+        stroke: Stroke::Solid,
     }];
     let redundant = vec![Line {
         label: say(lang, "redundant receipts", "冗余接收").into(),
         class: "c4",
         points: at_now(series::per_round(&rows, |r| r.redundant)),
-        dashed: false,
+        stroke: Stroke::Solid,
     }];
     let round = say(lang, "round", "轮");
     html! {

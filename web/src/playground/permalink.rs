@@ -6,7 +6,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use concord_core::sim::{History, Protocol, Tape};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
 
 use crate::address;
 use crate::run::RunConfig;
@@ -99,24 +98,8 @@ pub fn export<P: Protocol>(
         tape: serde_json::to_value(history.tape()).map_err(|e| e.to_string())?,
     };
     let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    let parts = js_sys::Array::of1(&json.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
-        .unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(&format!("concord-{algo}-seed{}.json", run.seed));
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url).map_err(|e| format!("{e:?}"))?;
-    Ok(())
+    let name = format!("concord-{algo}-seed{}.json", run.seed);
+    crate::download::offer(&name, "application/json", &json)
 }
 
 /// The address that opens a run file: its configuration as the query, its tape as the fragment.

@@ -1,6 +1,6 @@
-//! A line chart in SVG for any series of `(x, y)` points: axes with round-number ticks, a
-//! legend, an optional "now" marker, dashed lines for predictions. It knows nothing of the
-//! protocol that feeds it.
+//! A line chart in SVG for any series of `(x, y)` points: axes with round-number ticks, linear
+//! or logarithmic, a legend, an optional "now" marker, dashed lines for predictions and dots for
+//! single published figures. It knows nothing of the protocol or experiment that feeds it.
 //!
 //! The drawing scales with its container (a `viewBox`, width 100 %). Each line's data points
 //! are in its `data-points` attribute (`x,y x,y …`, the values, not screen coordinates); the
@@ -21,8 +21,37 @@ pub struct Line {
     pub class: &'static str,
     /// Points in drawing order (x ascending for a curve over time).
     pub points: Rc<[(f64, f64)]>,
-    /// Drawn dashed: a prediction rather than a measurement.
-    pub dashed: bool,
+    pub stroke: Stroke,
+}
+
+/// How a line is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    /// A measurement.
+    Solid,
+    /// A prediction.
+    Dashed,
+    /// Points not joined: figures read from a paper, between which nothing is known.
+    Dots,
+}
+
+impl Stroke {
+    fn class(self) -> Option<&'static str> {
+        match self {
+            Stroke::Solid => None,
+            Stroke::Dashed => Some("dashed"),
+            Stroke::Dots => Some("dots"),
+        }
+    }
+}
+
+/// How an axis maps values to positions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scale {
+    #[default]
+    Linear,
+    /// Powers of ten equally spaced; values at or below zero are left out.
+    Log,
 }
 
 #[derive(Properties, PartialEq)]
@@ -47,6 +76,10 @@ pub struct ChartProps {
     pub whole_x: bool,
     #[prop_or_default]
     pub whole_y: bool,
+    #[prop_or_default]
+    pub x_scale: Scale,
+    #[prop_or_default]
+    pub y_scale: Scale,
 }
 
 /// Drawing size in `viewBox` units, and the margins that hold the axes' labels.
@@ -63,68 +96,94 @@ const TICKS_Y: usize = 5;
 
 #[component]
 pub fn Chart(p: &ChartProps) -> Html {
-    let points = || p.lines.iter().flat_map(|l| l.points.iter());
-    let x_hi = p
-        .x_max
-        .unwrap_or_else(|| points().map(|&(x, _)| x).chain(p.now).fold(0.0, f64::max));
-    let y_hi = p
-        .y_max
-        .unwrap_or_else(|| points().map(|&(_, y)| y).fold(0.0, f64::max));
-    let x_lo = points().map(|&(x, _)| x).fold(0.0, f64::min);
-    let y_lo = points().map(|&(_, y)| y).fold(0.0, f64::min);
-    let whole = |axis: Axis, whole: bool| if whole { axis.whole() } else { axis };
-    let xs = whole(Axis::new(x_lo, x_hi, TICKS_X), p.whole_x);
-    let ys = whole(Axis::new(y_lo, y_hi, TICKS_Y), p.whole_y);
+    // The points an axis can show: a log axis has no place for zero or less.
+    let shown = |&&(x, y): &&(f64, f64)| {
+        x.is_finite()
+            && y.is_finite()
+            && (p.x_scale == Scale::Linear || x > 0.0)
+            && (p.y_scale == Scale::Linear || y > 0.0)
+    };
+    let points = || p.lines.iter().flat_map(|l| l.points.iter()).filter(shown);
+    let xs = Ticks::fit(
+        p.x_scale,
+        points().map(|&(x, _)| x).chain(p.now),
+        p.x_max,
+        TICKS_X,
+        p.whole_x,
+    );
+    let ys = Ticks::fit(
+        p.y_scale,
+        points().map(|&(_, y)| y),
+        p.y_max,
+        TICKS_Y,
+        p.whole_y,
+    );
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let sx = |x: f64| LEFT + xs.fraction(x) * plot_w;
     let sy = |y: f64| TOP + (1.0 - ys.fraction(y)) * plot_h;
     let bottom = TOP + plot_h;
 
-    let x_ticks = xs.ticks().into_iter().map(|v| {
+    let x_ticks = xs.labelled().into_iter().map(|(v, label)| {
         let x = f(sx(v));
         html! {
             <g class="tick">
                 <line x1={x.clone()} x2={x.clone()} y1={f(TOP)} y2={f(bottom + 4.0)} />
-                <text x={x} y={f(bottom + 16.0)} text-anchor="middle">{ format_tick(v, xs.step) }</text>
+                <text x={x} y={f(bottom + 16.0)} text-anchor="middle">{ label }</text>
             </g>
         }
     });
-    let y_ticks = ys.ticks().into_iter().map(|v| {
+    let y_ticks = ys.labelled().into_iter().map(|(v, label)| {
         let y = f(sy(v));
         html! {
             <g class="tick">
                 <line x1={f(LEFT - 4.0)} x2={f(WIDTH - RIGHT)} y1={y.clone()} y2={y.clone()} />
-                <text x={f(LEFT - 7.0)} y={y} dy="0.32em" text-anchor="end">{ format_tick(v, ys.step) }</text>
+                <text x={f(LEFT - 7.0)} y={y} dy="0.32em" text-anchor="end">{ label }</text>
             </g>
         }
     });
     let lines = p.lines.iter().map(|line| {
-        let drawn: Vec<String> = line
+        let drawn: Vec<(f64, f64)> = line
             .points
             .iter()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|&(x, y)| format!("{:.1},{:.1}", sx(x), sy(y)))
+            .filter(shown)
+            .map(|&(x, y)| (sx(x), sy(y)))
             .collect();
-        html! {
-            <polyline
-                class={classes!("line", line.class, line.dashed.then_some("dashed"))}
-                points={drawn.join(" ")}
-                data-label={line.label.clone()}
-                data-points={data_points(&line.points)}
-            />
+        let class = classes!("line", line.class, line.stroke.class());
+        let data_points = data_points(&line.points);
+        match line.stroke {
+            Stroke::Dots => html! {
+                <g {class} data-label={line.label.clone()} data-points={data_points}>
+                    { for drawn.iter().map(|&(x, y)| html! { <circle cx={f(x)} cy={f(y)} r="3.5" /> }) }
+                </g>
+            },
+            Stroke::Solid | Stroke::Dashed => {
+                let drawn: Vec<String> = drawn
+                    .iter()
+                    .map(|&(x, y)| format!("{x:.1},{y:.1}"))
+                    .collect();
+                html! {
+                    <polyline {class} points={drawn.join(" ")}
+                        data-label={line.label.clone()} data-points={data_points} />
+                }
+            }
         }
     });
     let now = p.now.filter(|x| x.is_finite()).map(|x| {
-        let x = f(sx(x.clamp(xs.lo, xs.hi)));
+        let x = f(sx(x.clamp(xs.lo(), xs.hi())));
         html! { <line class="now" x1={x.clone()} x2={x} y1={f(TOP)} y2={f(bottom)} /> }
     });
     let legend = p.lines.iter().map(|line| {
+        let class = classes!("line", line.class, line.stroke.class());
+        let swatch = match line.stroke {
+            Stroke::Dots => html! { <g {class}><circle cx="12" cy="5" r="3.5" /></g> },
+            Stroke::Solid | Stroke::Dashed => {
+                html! { <line {class} x1="1" x2="23" y1="5" y2="5" /> }
+            }
+        };
         html! {
             <li>
-                <svg viewBox="0 0 24 10" class="swatch" aria-hidden="true">
-                    <line class={classes!("line", line.class, line.dashed.then_some("dashed"))} x1="1" x2="23" y1="5" y2="5" />
-                </svg>
+                <svg viewBox="0 0 24 10" class="swatch" aria-hidden="true">{ swatch }</svg>
                 { line.label.clone() }
             </li>
         }
@@ -149,6 +208,123 @@ pub fn Chart(p: &ChartProps) -> Html {
 
 fn f(v: f64) -> String {
     format!("{v:.1}")
+}
+
+/// An axis's ticks on its scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Ticks {
+    Linear(Axis),
+    Log(LogAxis),
+}
+
+impl Ticks {
+    /// Ticks covering `values` (and zero, on a linear axis), up to `max` when it is given.
+    fn fit(
+        scale: Scale,
+        values: impl Iterator<Item = f64> + Clone,
+        max: Option<f64>,
+        count: usize,
+        whole: bool,
+    ) -> Ticks {
+        let hi = max.unwrap_or_else(|| values.clone().fold(0.0, f64::max));
+        match scale {
+            Scale::Linear => {
+                let axis = Axis::new(values.fold(0.0, f64::min), hi, count);
+                Ticks::Linear(if whole { axis.whole() } else { axis })
+            }
+            Scale::Log => Ticks::Log(LogAxis::new(values.fold(f64::INFINITY, f64::min), hi)),
+        }
+    }
+
+    fn lo(&self) -> f64 {
+        match self {
+            Ticks::Linear(a) => a.lo,
+            Ticks::Log(a) => a.lo,
+        }
+    }
+
+    fn hi(&self) -> f64 {
+        match self {
+            Ticks::Linear(a) => a.hi,
+            Ticks::Log(a) => a.hi,
+        }
+    }
+
+    fn fraction(&self, v: f64) -> f64 {
+        match self {
+            Ticks::Linear(a) => a.fraction(v),
+            Ticks::Log(a) => a.fraction(v),
+        }
+    }
+
+    /// Every tick with its label.
+    fn labelled(&self) -> Vec<(f64, String)> {
+        match self {
+            Ticks::Linear(a) => a
+                .ticks()
+                .into_iter()
+                .map(|v| (v, format_tick(v, a.step)))
+                .collect(),
+            Ticks::Log(a) => a
+                .ticks()
+                .into_iter()
+                .map(|v| (v, format_log_tick(v)))
+                .collect(),
+        }
+    }
+}
+
+/// A logarithmic axis from one power of ten to another.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogAxis {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl LogAxis {
+    /// The powers of ten around `lo..=hi` (both above zero); anything else becomes 1 to 10.
+    pub fn new(lo: f64, hi: f64) -> LogAxis {
+        let (lo, hi) = if lo.is_finite() && lo > 0.0 && hi.is_finite() && hi >= lo {
+            (lo, hi)
+        } else {
+            (1.0, 10.0)
+        };
+        let lo = 10f64.powf((lo.log10() + 1e-9).floor());
+        let hi = 10f64.powf((hi.log10() - 1e-9).ceil()).max(lo * 10.0);
+        LogAxis { lo, hi }
+    }
+
+    pub fn fraction(&self, v: f64) -> f64 {
+        (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
+    }
+
+    /// Each power of ten; with three decades or fewer, 2 and 5 times each as well.
+    pub fn ticks(&self) -> Vec<f64> {
+        let decades = (self.hi / self.lo).log10().round() as i32;
+        let steps: &[f64] = if decades <= 3 {
+            &[1.0, 2.0, 5.0]
+        } else {
+            &[1.0]
+        };
+        (0..=decades)
+            .flat_map(|d| {
+                let decade = self.lo * 10f64.powi(d);
+                steps.iter().map(move |m| m * decade)
+            })
+            .filter(|&v| v <= self.hi * (1.0 + 1e-9))
+            .collect()
+    }
+}
+
+/// A log axis's tick: `0.01`, `2`, `500`, `10k`, `1M`.
+pub fn format_log_tick(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{}M", format_value(v / 1e6))
+    } else if v >= 1e3 {
+        format!("{}k", format_value(v / 1e3))
+    } else {
+        format_value(v)
+    }
 }
 
 /// One axis: a range widened to round numbers, and the step between its ticks.
@@ -335,12 +511,35 @@ mod tests {
     }
 
     #[test]
+    fn a_log_axis_runs_between_powers_of_ten() {
+        let a = LogAxis::new(12.0, 8_000.0);
+        assert_eq!((a.lo, a.hi), (10.0, 10_000.0));
+        assert_eq!(
+            a.ticks(),
+            vec![10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4]
+        );
+        assert!((a.fraction(100.0) - 1.0 / 3.0).abs() < 1e-12);
+        // Exact powers stay the ends; five decades get a tick per decade only.
+        let b = LogAxis::new(10.0, 1e6);
+        assert_eq!((b.lo, b.hi), (10.0, 1e6));
+        assert_eq!(b.ticks(), vec![10.0, 100.0, 1e3, 1e4, 1e5, 1e6]);
+        // Nothing to show: one decade.
+        assert_eq!(
+            LogAxis::new(f64::INFINITY, 0.0),
+            LogAxis { lo: 1.0, hi: 10.0 }
+        );
+        assert_eq!(format_log_tick(0.001), "0.001");
+        assert_eq!(format_log_tick(2_000.0), "2k");
+        assert_eq!(format_log_tick(1e6), "1M");
+    }
+
+    #[test]
     fn the_text_alternative_reads_each_lines_last_point() {
         let line = |label: &'static str, points: &[(f64, f64)]| Line {
             label: label.into(),
             class: "c1",
             points: points.into(),
-            dashed: false,
+            stroke: Stroke::Solid,
         };
         let lines = [
             line("key 1", &[(1.0, 0.01), (2.0, 0.5)]),
