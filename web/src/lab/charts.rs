@@ -12,8 +12,9 @@ use yew::prelude::*;
 use crate::i18n::{Lang, say, tr};
 use crate::view::chart::{Chart, Line, Scale, Stroke};
 
-/// The colour classes, in order.
-const COLOURS: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
+/// The colour classes, in order: near-black (`c7`) before sky blue (`c6`), which beside blue
+/// (`c1`) is told apart only from seven lines on (Figure 16's six ranges from 150 ms).
+const COLOURS: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c7", "c6", "c8"];
 
 fn colour(i: usize) -> &'static str {
     COLOURS[i % COLOURS.len()]
