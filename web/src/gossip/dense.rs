@@ -85,13 +85,23 @@ fn columns(n: usize) -> usize {
     (n as f64).sqrt().ceil().max(1.0) as usize
 }
 
-/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels at `ratio` canvas
-/// pixels per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at
-/// exactly its size, so every cell and every gap between cells looks the same (a scaled
-/// canvas would drop some gaps and double others).
-fn cell_side(cols: usize, width: f64, ratio: f64) -> u32 {
-    let width = width.clamp(1.0, GRID_WIDTH) * ratio;
-    ((width / cols as f64).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
+/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels and `rows` rows in
+/// `height` CSS pixels at most (if the grid's style caps its height), at `ratio` canvas pixels
+/// per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at exactly
+/// its size, so every cell and every gap between cells looks the same (a scaled canvas would
+/// drop some gaps and double others).
+fn cell_side(cols: usize, rows: usize, width: f64, height: Option<f64>, ratio: f64) -> u32 {
+    let across = width.clamp(1.0, GRID_WIDTH) * ratio / cols as f64;
+    let down = height.map_or(f64::INFINITY, |h| h.max(1.0) * ratio / rows.max(1) as f64);
+    (across.min(down).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
+}
+
+/// The height the canvas's style allows it, in CSS pixels, if it caps it: a guided tour's
+/// drawing shares the window with the tour's card and the controls.
+fn max_height(canvas: &HtmlCanvasElement) -> Option<f64> {
+    let style = web_sys::window()?.get_computed_style(canvas).ok()??;
+    let value = style.get_property_value("max-height").ok()?;
+    value.strip_suffix("px")?.parse().ok()
 }
 
 fn fill(cell: Cell) -> &'static str {
@@ -116,8 +126,8 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
         .map(|e| e.client_width() - border)
         .filter(|&w| w > 0)
         .map_or(GRID_WIDTH, f64::from);
-    let cell = cell_side(cols, room, ratio);
     let rows = n.div_ceil(cols);
+    let cell = cell_side(cols, rows, room, max_height(canvas), ratio);
     let (w, h) = (cols as u32 * cell, rows as u32 * cell);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
@@ -204,19 +214,26 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
 pub fn DenseGrid(p: &DenseProps) -> Html {
     let lang = p.lang;
     let canvas = use_node_ref();
-    // The width of the grid's box, watched: a narrower window or embed redraws the grid to fit.
-    let room = use_state_eq(|| 0);
+    // The width of the grid's box and the window's height (which a guided tour's cap on the
+    // grid's height depends on), watched: a narrower box or a lower window redraws it to fit.
+    let room = use_state_eq(|| (0, 0));
     {
         let (canvas, room) = (canvas.clone(), room.setter());
         use_effect_with((), move |_| {
             let observed = canvas
                 .cast::<HtmlCanvasElement>()
                 .and_then(|c| c.parent_element());
+            let window = web_sys::window();
             let on_resize = Closure::<dyn FnMut()>::new({
-                let observed = observed.clone();
+                let (observed, window) = (observed.clone(), window.clone());
                 move || {
                     if let Some(e) = &observed {
-                        room.set(e.client_width());
+                        let height = window
+                            .as_ref()
+                            .and_then(|w| w.inner_height().ok())
+                            .and_then(|h| h.as_f64())
+                            .unwrap_or(0.0);
+                        room.set((e.client_width(), height as i32));
                     }
                 }
             });
@@ -224,9 +241,19 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
             if let (Some(o), Some(e)) = (&observer, &observed) {
                 o.observe(e);
             }
+            let callback: &js_sys::Function = on_resize.as_ref().unchecked_ref();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("resize", callback);
+            }
             move || {
                 if let Some(o) = observer {
                     o.disconnect();
+                }
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        on_resize.as_ref().unchecked_ref(),
+                    );
                 }
                 drop(on_resize);
             }

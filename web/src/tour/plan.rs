@@ -228,7 +228,13 @@ fn holds_in<P: TourProtocol>(
         | Condition::OpCommitted(_)
         | Condition::Chosen
         | Condition::ChosenValue(_)
-        | Condition::Converged => P::holds(condition, sim)?,
+        | Condition::Converged
+        | Condition::RoundOver(_)
+        | Condition::ConvergedIn(_)
+        | Condition::Holding(_)
+        | Condition::SpreadStopped
+        | Condition::Suspected(_)
+        | Condition::KnownDead(_) => P::holds(condition, sim)?,
     })
 }
 
