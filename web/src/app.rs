@@ -3,13 +3,14 @@
 //! written back to the address bar, and remembered so a returning reader lands where they left
 //! off.
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, say};
 use crate::playground::PlaygroundProps;
-use crate::registry::{self, PROTOCOLS};
+use crate::registry::{self, PROTOCOLS, TourMount};
 use crate::run::RunConfig;
-use crate::tour::view::TourProps;
 use crate::url::UrlState;
 use crate::welcome::{self, Welcome};
 
@@ -42,6 +43,29 @@ pub fn App() -> Html {
             url.write();
             if !url.welcome {
                 welcome::remember(&url.address());
+            }
+        });
+    }
+    {
+        // A link that differs from the address only in its fragment (a permalink pasted over
+        // the same page) loads nothing: read the address again when the fragment changes.
+        let url = url.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || url.set(UrlState::read()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
             }
         });
     }
@@ -113,9 +137,15 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
             })
         })
     };
+    // A new permalink on the same run (its fragment changed) opens a fresh playground too.
+    let key = format!(
+        "{}{}",
+        registry::or_default(&url.algo).run_key(&run),
+        url.tape.as_deref().unwrap_or_default()
+    );
     registry::mount(
         &url.algo,
-        registry::or_default(&url.algo).run_key(&run),
+        key,
         PlaygroundProps {
             lang: url.lang,
             run,
@@ -134,26 +164,6 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
 
 /// The tour the URL names, at its step (or its chapter's first).
 fn tour(url: &UseStateHandle<UrlState>, name: &str) -> Html {
-    let lang = url.lang;
-    let read = crate::tour::find(name).map(|file| (file, crate::tour::load(file)));
-    let (file, tour) = match read {
-        Some((file, Ok(tour))) => (file, tour),
-        Some((_, Err(e))) => {
-            return html! { <div class="notice" role="alert" data-tour-error="">{ e.to_string() }</div> };
-        }
-        None => {
-            return html! {
-                <div class="notice" role="status" data-unknown-tour={name.to_owned()}>{ say(lang,
-                    "There is no such tour. The tours are raft, gossip and paxos.",
-                    "没有这个导览。可选的导览有 raft、gossip 和 paxos。") }</div>
-            };
-        }
-    };
-    let chapter_start = url.chapter.as_deref().and_then(|c| tour.chapter_start(c));
-    let step = match (url.step, chapter_start) {
-        (0, Some(start)) => start,
-        (step, _) => step.saturating_sub(1),
-    };
     let on_step = {
         let url = url.clone();
         Callback::from(move |step: usize| {
@@ -164,16 +174,14 @@ fn tour(url: &UseStateHandle<UrlState>, name: &str) -> Html {
             })
         })
     };
-    let Some(protocol) = registry::find(&tour.algo) else {
-        return html! { <div class="notice" role="alert">{ format!("{}: no protocol {:?}", file.file, tour.algo) }</div> };
-    };
-    (protocol.tour)(TourProps {
-        file,
-        tour,
-        lang,
-        step,
-        chapter: None,
+    let mount = TourMount {
+        lang: url.lang,
+        chapter: url.chapter.clone(),
+        step: url.step,
+        only_chapter: false,
         on_step,
         embedded: false,
-    })
+        bridge: None,
+    };
+    registry::mount_tour(name, mount).0
 }

@@ -8,11 +8,12 @@ use web_sys::Node;
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
 const SHEETS: [&str; 6] = [
     include_str!("../style.css"),
-    include_str!("../tour.css"),
     include_str!("../raft.css"),
     include_str!("../raft-membership.css"),
     include_str!("../gossip.css"),
     include_str!("../paxos.css"),
+    // Last: a tour's guided layout overrides the protocols' own.
+    include_str!("../tour.css"),
 ];
 
 /// Appends a `<style>` with Concord's stylesheets to `parent` (a head or a shadow root).

@@ -91,6 +91,8 @@ impl Panels {
 /// How a tour step shows its playground.
 #[derive(Clone, PartialEq, Default)]
 pub struct Guided {
+    /// What tells the story, drawn beside the run (above it on a phone).
+    pub card: Html,
     pub panels: Panels,
     /// Nodes (0-based) and a message kind (its class) drawn to catch the eye, and a panel.
     pub nodes: Vec<usize>,
@@ -479,23 +481,30 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         return html! {
             <div class={classes!("playground", "guided", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
                 role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
-                { for violation }
-                <div class="stage-row">
-                    <div class={classes!("stage", message)}>
-                        { cluster }
-                        if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
+                <div class="guided-side">
+                    { guided.card.clone() }
+                    <div class="guided-panels">
+                        { for shown(Panels::STATE, P::state_panel(lang, sim, history.reports_so_far())) }
+                        { for shown(Panels::SIDE, P::side_panel(lang, sim, on_act.clone())) }
+                        { for shown(Panels::TIMELINE, timeline(false)) }
+                        { for shown(Panels::SPACETIME, spacetime(*window)) }
+                        { for net }
+                        { for shown(Panels::SETTINGS, P::settings_panel(lang, sim, &run, on_run.clone())) }
                     </div>
-                    { for beside }
                 </div>
-                { caption }
-                { for error }
-                <div class="bar">{ controls }</div>
-                { for shown(Panels::STATE, P::state_panel(lang, sim, history.reports_so_far())) }
-                { for shown(Panels::SIDE, P::side_panel(lang, sim, on_act.clone())) }
-                { for shown(Panels::TIMELINE, timeline(false)) }
-                { for shown(Panels::SPACETIME, spacetime(*window)) }
-                { for net }
-                { for shown(Panels::SETTINGS, P::settings_panel(lang, sim, &run, on_run.clone())) }
+                <div class="guided-main">
+                    { for violation }
+                    <div class="stage-row">
+                        <div class={classes!("stage", message)}>
+                            { cluster }
+                            if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
+                        </div>
+                        { for beside }
+                    </div>
+                    { caption }
+                    { for error }
+                    <div class="bar">{ controls }</div>
+                </div>
                 { for help_overlay }
             </div>
         };

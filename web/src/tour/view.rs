@@ -2,6 +2,7 @@
 //! of steps, progress) beside a guided playground running the step's exact state. The shell owns
 //! which step is shown (it is in the URL); each step mounts a fresh playground from its tape.
 
+use std::ops::RangeInclusive;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -18,16 +19,18 @@ pub struct TourProps {
     pub file: &'static TourFile,
     pub tour: Rc<Tour>,
     pub lang: Lang,
-    /// The step shown (0-based, across chapters).
+    /// The step shown (0-based, across chapters), within `range`.
     pub step: usize,
-    /// Only this chapter's steps (an embed of one chapter).
-    #[prop_or_default]
-    pub chapter: Option<usize>,
+    /// The steps the reader may move between (an embed of one chapter has its steps only).
+    pub range: RangeInclusive<usize>,
     /// The reader moves to another step.
     pub on_step: Callback<usize>,
-    /// The tour sits in another page: no step list, no "try it yourself" in a new tab.
+    /// The tour sits in another page: no step list.
     #[prop_or_default]
     pub embedded: bool,
+    /// An embed's link to its page: the playground of each step attaches to it.
+    #[prop_or_default]
+    pub bridge: Option<Bridge>,
 }
 
 /// A planned tour, compared by identity (planning is done once per tour and page).
@@ -60,15 +63,12 @@ pub fn TourView<P: TourProtocol>(props: &TourProps) -> Html {
             };
         }
     };
-    let range = match props.chapter {
-        Some(c) => props.tour.chapter_steps(c),
-        None => 0..props.tour.len(),
-    };
-    let step = props.step.clamp(range.start, range.end.saturating_sub(1));
+    let (first, last) = (*props.range.start(), *props.range.end());
+    let step = props.step.clamp(first, last);
     html! {
         <TourStep<P> key={step} tour={props.tour.clone()} name={props.file.name} {steps} {step}
-            first={range.start} last={range.end - 1} lang={props.lang} on_step={props.on_step.clone()}
-            embedded={props.embedded} />
+            {first} {last} lang={props.lang} on_step={props.on_step.clone()}
+            embedded={props.embedded} bridge={props.bridge.clone()} />
     }
 }
 
@@ -84,6 +84,7 @@ struct TourStepProps<P: TourProtocol> {
     lang: Lang,
     on_step: Callback<usize>,
     embedded: bool,
+    bridge: Option<Bridge>,
 }
 
 impl<P: TourProtocol> PartialEq for TourStepProps<P> {
@@ -94,6 +95,7 @@ impl<P: TourProtocol> PartialEq for TourStepProps<P> {
             && self.lang == o.lang
             && self.on_step == o.on_step
             && self.embedded == o.embedded
+            && self.bridge == o.bridge
     }
 }
 
@@ -121,7 +123,10 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
     else {
         return Html::default();
     };
-    let bridge = use_memo((), |_| Bridge::default());
+    // The embed's bridge if there is one, so its page commands each step's playground.
+    let bridge = use_memo(p.bridge.clone(), |bridge| {
+        bridge.clone().unwrap_or_default()
+    });
     let guess = use_state(|| None::<Guess>);
     let reached = use_state(|| plan.start == plan.end);
     let speed = use_state(|| plan.speed);
@@ -156,25 +161,6 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
         }
         _ => None,
     };
-    let guided = Guided {
-        panels: panels(&step.panels),
-        nodes: step.highlight.nodes.iter().map(|n| n - 1).collect(),
-        message: step.highlight.message.clone().map(AttrValue::from),
-        panel: step
-            .highlight
-            .panel
-            .map_or(Panels::default(), |p| panels(&[p])),
-        on_pick,
-        stop_at: Some(plan.end),
-    };
-    let fragment = crate::playground::tape_fragment(&plan.tape);
-    let playground = html! {
-        <Playground<P> {lang} run={plan.run.clone()} speed_exp={*speed}
-            autoplay={step.wait != Condition::Continue && step.predict.is_none()}
-            tape={Some(AttrValue::from(fragment))} on_run={Callback::noop()}
-            on_speed={{ let speed = speed.clone(); Callback::from(move |s| speed.set(s)) }}
-            guided={Some(guided)} bridge={Some((*bridge).clone())} />
-    };
     let go = |to: usize| p.on_step.reform(move |_: MouseEvent| to);
     let back = (p.step > p.first).then(|| {
         html! { <button data-action="tour-back" onclick={go(p.step - 1)}>{ say(lang, "← Back", "← 上一步") }</button> }
@@ -197,31 +183,50 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
     let chapter_title = p.tour.chapters[chapter].title.get(lang);
     let total = p.last - p.first + 1;
     let at = p.step - p.first + 1;
+    let card = html! {
+        <section class="tour-card" aria-label={p.tour.title.get(lang).to_owned()}>
+            <div class="tour-head">
+                <span class="chapter">{ chapter_title }</span>
+                <span class="count" data-tour-count="">{ format!("{at} / {total}") }</span>
+            </div>
+            <progress class="tour-progress" max={total.to_string()} value={at.to_string()}
+                aria-label={say(lang, "Progress through the tour", "导览进度")} />
+            <p class="tour-caption" data-tour-caption="" aria-live="polite">{ rich(step.caption.get(lang)) }</p>
+            { for step.predict.as_ref().map(|predict| question(lang, predict, plan.right, *guess, *reached, &answer)) }
+            <nav class="tour-nav">
+                { for back }
+                { next }
+                <button class="link" data-action="try-it" onclick={try_it}
+                    title={say(lang, "Open this exact state in the full playground", "在完整的演练场中打开当前状态")}>
+                    { say(lang, "Try it yourself ↗", "自己动手试试 ↗") }</button>
+            </nav>
+            if !p.embedded {
+                { step_list(lang, &p.tour, p.step, &p.on_step) }
+            }
+        </section>
+    };
+    let guided = Guided {
+        card,
+        panels: panels(&step.panels),
+        nodes: step.highlight.nodes.iter().map(|n| n - 1).collect(),
+        message: step.highlight.message.clone().map(AttrValue::from),
+        panel: step
+            .highlight
+            .panel
+            .map_or(Panels::default(), |p| panels(&[p])),
+        on_pick,
+        stop_at: Some(plan.end),
+    };
+    let fragment = crate::playground::tape_fragment(&plan.tape);
     html! {
         <div class={classes!("tour", P::ALGO, p.embedded.then_some("embedded"))} data-tour={p.name}
             data-step={(p.step + 1).to_string()} data-steps={p.tour.len().to_string()}
             data-reached={reached.to_string()}>
-            <section class="tour-card" aria-label={p.tour.title.get(lang).to_owned()}>
-                <div class="tour-head">
-                    <span class="chapter">{ chapter_title }</span>
-                    <span class="count" data-tour-count="">{ format!("{at} / {total}") }</span>
-                </div>
-                <progress class="tour-progress" max={total.to_string()} value={at.to_string()}
-                    aria-label={say(lang, "Progress through the tour", "导览进度")} />
-                <p class="tour-caption" data-tour-caption="" aria-live="polite">{ rich(step.caption.get(lang)) }</p>
-                { for step.predict.as_ref().map(|predict| question(lang, predict, plan.right, *guess, *reached, &answer)) }
-                <nav class="tour-nav">
-                    { for back }
-                    { next }
-                    <button class="link" data-action="try-it" onclick={try_it}
-                        title={say(lang, "Open this exact state in the full playground", "在完整的演练场中打开当前状态")}>
-                        { say(lang, "Try it yourself ↗", "自己动手试试 ↗") }</button>
-                </nav>
-                if !p.embedded {
-                    { step_list(lang, &p.tour, p.step, &p.on_step) }
-                }
-            </section>
-            <div class="tour-stage">{ playground }</div>
+            <Playground<P> {lang} run={plan.run.clone()} speed_exp={*speed}
+                autoplay={step.wait != Condition::Continue && step.predict.is_none()}
+                tape={Some(AttrValue::from(fragment))} on_run={Callback::noop()}
+                on_speed={{ let speed = speed.clone(); Callback::from(move |s| speed.set(s)) }}
+                guided={Some(guided)} bridge={Some((*bridge).clone())} />
         </div>
     }
 }
