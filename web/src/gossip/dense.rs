@@ -85,8 +85,8 @@ fn columns(n: usize) -> usize {
     (n as f64).sqrt().ceil().max(1.0) as usize
 }
 
-/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels and `rows` rows in
-/// `height` CSS pixels at most (if the grid's style caps its height), at `ratio` canvas pixels
+/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels and, if the grid
+/// must fit its box's height too, `rows` rows in `height` CSS pixels, at `ratio` canvas pixels
 /// per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at exactly
 /// its size, so every cell and every gap between cells looks the same (a scaled canvas would
 /// drop some gaps and double others).
@@ -96,12 +96,25 @@ fn cell_side(cols: usize, rows: usize, width: f64, height: Option<f64>, ratio: f
     (across.min(down).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
 }
 
-/// The height the canvas's style allows it, in CSS pixels, if it caps it: a guided tour's
-/// drawing shares the window with the tour's card and the controls.
-fn max_height(canvas: &HtmlCanvasElement) -> Option<f64> {
-    let style = web_sys::window()?.get_computed_style(canvas).ok()??;
-    let value = style.get_property_value("max-height").ok()?;
-    value.strip_suffix("px")?.parse().ok()
+/// The height left for the canvas in its box, in CSS pixels, when the box's style says the grid
+/// fits it (`--grid-fit: box`, a guided tour's stage, whose height the window sets); otherwise
+/// none, and the grid's width alone sets its size.
+fn height_room(canvas: &HtmlCanvasElement, border: i32) -> Option<f64> {
+    let parent = canvas.parent_element()?;
+    let style = web_sys::window()?.get_computed_style(&parent).ok()??;
+    if style.get_property_value("--grid-fit").ok()?.trim() != "box" {
+        return None;
+    }
+    let me: &web_sys::Element = canvas.as_ref();
+    let children = parent.children();
+    let others: i32 = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .filter(|e| e != me)
+        .map(|e| e.client_height())
+        .sum();
+    // The gap between the canvas and the bar under it.
+    const GAP: i32 = 8;
+    Some(f64::from(parent.client_height() - others - border - GAP))
 }
 
 fn fill(cell: Cell) -> &'static str {
@@ -114,7 +127,7 @@ fn fill(cell: Cell) -> &'static str {
     }
 }
 
-/// Sizes the canvas to the width its box offers and draws the cells.
+/// Sizes the canvas to the room its box offers and draws the cells.
 fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: Option<usize>) {
     let n = cells.len();
     let cols = columns(n);
@@ -127,7 +140,7 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
         .filter(|&w| w > 0)
         .map_or(GRID_WIDTH, f64::from);
     let rows = n.div_ceil(cols);
-    let cell = cell_side(cols, rows, room, max_height(canvas), ratio);
+    let cell = cell_side(cols, rows, room, height_room(canvas, border), ratio);
     let (w, h) = (cols as u32 * cell, rows as u32 * cell);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
@@ -214,8 +227,8 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
 pub fn DenseGrid(p: &DenseProps) -> Html {
     let lang = p.lang;
     let canvas = use_node_ref();
-    // The width of the grid's box and the window's height (which a guided tour's cap on the
-    // grid's height depends on), watched: a narrower box or a lower window redraws it to fit.
+    // The size of the grid's box, watched: a narrower (or, in a tour, lower) box redraws the
+    // grid to fit.
     let room = use_state_eq(|| (0, 0));
     {
         let (canvas, room) = (canvas.clone(), room.setter());
@@ -223,17 +236,11 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
             let observed = canvas
                 .cast::<HtmlCanvasElement>()
                 .and_then(|c| c.parent_element());
-            let window = web_sys::window();
             let on_resize = Closure::<dyn FnMut()>::new({
-                let (observed, window) = (observed.clone(), window.clone());
+                let observed = observed.clone();
                 move || {
                     if let Some(e) = &observed {
-                        let height = window
-                            .as_ref()
-                            .and_then(|w| w.inner_height().ok())
-                            .and_then(|h| h.as_f64())
-                            .unwrap_or(0.0);
-                        room.set((e.client_width(), height as i32));
+                        room.set((e.client_width(), e.client_height()));
                     }
                 }
             });
@@ -241,19 +248,9 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
             if let (Some(o), Some(e)) = (&observer, &observed) {
                 o.observe(e);
             }
-            let callback: &js_sys::Function = on_resize.as_ref().unchecked_ref();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", callback);
-            }
             move || {
                 if let Some(o) = observer {
                     o.disconnect();
-                }
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        on_resize.as_ref().unchecked_ref(),
-                    );
                 }
                 drop(on_resize);
             }
