@@ -44,8 +44,13 @@ impl Drop for Follow {
 pub fn follow(target: Element, host: Element) -> Option<Follow> {
     let window = web_sys::window()?;
     let document = window.document()?;
+    // Written only when it changes: the full page's target is `<html>` itself, which is watched,
+    // and every write would wake the watcher again.
     let apply = move || {
-        let _ = target.set_attribute(ATTRIBUTE, resolve(&host));
+        let theme = resolve(&host);
+        if target.get_attribute(ATTRIBUTE).as_deref() != Some(theme) {
+            let _ = target.set_attribute(ATTRIBUTE, theme);
+        }
     };
     apply();
     let on_change = Closure::<dyn FnMut()>::new(apply);
