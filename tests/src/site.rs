@@ -101,6 +101,29 @@ impl Workspace {
     }
 }
 
+const MDBOOK_TOOLS: &str = "mdBook 0.5 and the preprocessor are needed: `cargo install mdbook \
+                            --version 0.5.4 --locked --no-default-features` and `cargo build -p \
+                            mdbook-concord` (cargo xtask test does both and sets MDBOOK and \
+                            MDBOOK_CONCORD)";
+
+/// Builds the book in `book` (a copy of a fixture whose `book.toml` ends with the
+/// `[preprocessor.concord]` table) with `mdbook` (`$MDBOOK`) and the preprocessor
+/// (`$MDBOOK_CONCORD`), around the bundle in `dist`. The book's output directory.
+pub fn mdbook_build(book: &Workspace, dist: &Path) -> Outcome<PathBuf> {
+    let mdbook = tool("MDBOOK", "mdbook").ok_or(MDBOOK_TOOLS)?;
+    let preprocessor = tool("MDBOOK_CONCORD", "mdbook-concord").ok_or(MDBOOK_TOOLS)?;
+    let config = book.path().join("book.toml");
+    let mut toml = fs::read_to_string(&config)?;
+    toml.push_str(&format!(
+        "bundle = '{}'\ncommand = '{}'\n",
+        dist.display(),
+        preprocessor.display()
+    ));
+    fs::write(&config, toml)?;
+    book.run(Command::new(&mdbook).arg("build"))?;
+    Ok(book.path().join("book"))
+}
+
 /// How many times `needle` occurs in the file at `path`.
 pub fn count_in(path: &Path, needle: &str) -> Outcome<usize> {
     let text = fs::read_to_string(path)

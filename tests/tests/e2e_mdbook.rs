@@ -12,7 +12,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use concord_tests::page::{Page, Scope, Wait};
@@ -22,10 +21,6 @@ use concord_tests::{Failure, Outcome, ensure};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
-
-const TOOLS: &str = "mdBook 0.5 and the preprocessor are needed: `cargo install mdbook --version \
-                     0.5.4 --locked --no-default-features` and `cargo build -p mdbook-concord` \
-                     (cargo xtask test does both and sets MDBOOK and MDBOOK_CONCORD)";
 
 /// The book's own text and furniture, measured with and without Concord on the page.
 const BOOK_TEXT: [&str; 8] = [
@@ -50,19 +45,8 @@ const WIDGET_INSIDE: [&str; 4] = [
 /// Builds the fixture book around `$CONCORD_DIST`; the workspace and the book's output.
 fn build_book() -> Outcome<(Workspace, PathBuf)> {
     let dist = concord_tests::dist_dir()?;
-    let mdbook = site::tool("MDBOOK", "mdbook").ok_or(TOOLS)?;
-    let preprocessor = site::tool("MDBOOK_CONCORD", "mdbook-concord").ok_or(TOOLS)?;
     let book = Workspace::from_fixture("book")?;
-    let config = book.path().join("book.toml");
-    let mut toml = fs::read_to_string(&config)?;
-    toml.push_str(&format!(
-        "bundle = '{}'\ncommand = '{}'\n",
-        dist.display(),
-        preprocessor.display()
-    ));
-    fs::write(&config, toml)?;
-    book.run(Command::new(&mdbook).arg("build"))?;
-    let out = book.path().join("book");
+    let out = site::mdbook_build(&book, &dist)?;
     check_output(&out)?;
     Ok((book, out))
 }

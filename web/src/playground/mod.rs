@@ -27,6 +27,7 @@ use crate::view::network::{NetChange, NetworkPanel};
 use crate::view::pending::PendingPanel;
 use crate::view::spacetime::SpaceTime;
 use crate::view::timeline::Timeline;
+use permalink::EmbedForm;
 
 #[derive(Properties, PartialEq)]
 pub struct PlaygroundProps {
@@ -405,9 +406,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             href
         })
     };
-    let embed_code = {
+    let embed_code = |form| {
         let player = player.clone();
-        Callback::from(move |_| permalink::embed_code(P::ALGO, &player.state().history))
+        Callback::from(move |_| permalink::embed_code(P::ALGO, &player.state().history, form))
     };
     let on_export = {
         let (player, send, run) = (player.clone(), send.clone(), run.clone());
@@ -520,7 +521,11 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     <div class="panel share">
                         <CopyButton action="copy-link" labels={[t.copy_link, t.link_copied, t.copy_failed]} text={link} />
                         <CopyButton action="copy-embed" labels={[t.copy_embed, t.embed_copied, t.embed_copy_failed]}
-                            text={embed_code} show=true />
+                            text={embed_code(EmbedForm::Iframe)} show=true />
+                        <CopyButton action="copy-widget" labels={[t.copy_widget, t.widget_copied, t.embed_copy_failed]}
+                            text={embed_code(EmbedForm::Widget)} show=true />
+                        <CopyButton action="copy-mdbook" labels={[t.copy_mdbook, t.mdbook_copied, t.embed_copy_failed]}
+                            text={embed_code(EmbedForm::Mdbook)} show=true />
                         <button data-action="export" onclick={on_export}>{ t.export_run }</button>
                         <label class="import">
                             <span>{ t.import_run }</span>

@@ -45,31 +45,106 @@ pub fn permalink<P: Protocol>(history: &History<P>) -> String {
     format!("{base}{}", fragment(history))
 }
 
-/// What "Copy embed code" copies: an iframe of this page with `embed=1`, showing the run as it
-/// stands (the configuration in the query, the run in the fragment), for another page to include.
-pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>) -> String {
+/// The forms "Copy embed code" comes in, each showing the run as it stands (the configuration,
+/// the interventions and the step) in another page.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum EmbedForm {
+    /// An iframe of this page with `embed=1`, for pages that run no scripts of their own.
+    Iframe,
+    /// The widget loader's script tag and a `<div data-concord …>` (web/embed/concord.js).
+    Widget,
+    /// `{{#concord raft seed=7 … tape=…}}`, for a chapter of a book built with mdbook-concord.
+    Mdbook,
+}
+
+/// What "Copy embed code" copies in `form`: the page's query (less what would move the run on:
+/// `embed`, `autoplay`, `step`, which the tape replaces) and the run's tape.
+pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>, form: EmbedForm) -> String {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return String::new();
     };
     let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
         .unwrap_or_else(|_| web_sys::UrlSearchParams::new().expect("an empty query"));
-    // The fragment holds the step; a frame that played by itself would leave the moment.
     for key in ["embed", "autoplay", "step"] {
         query.delete(key);
     }
-    let seed = query.get("seed").unwrap_or_default();
-    let src = format!(
-        "{}{}?embed=1&{}{}",
-        location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default(),
-        String::from(query.to_string()),
-        fragment(history)
-    );
-    format!(
-        "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
-         title=\"Concord: {algo}, seed {seed}\"></iframe>",
-        src.replace('&', "&amp;").replace('"', "&quot;")
-    )
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    let tape = fragment(history);
+    // Settings as `data-*` attributes or directive words: the protocol first, then the query's
+    // other parameters (names of any other shape could not be written there).
+    let settings = || {
+        let named = |key: &str| {
+            !key.is_empty()
+                && key != "algo"
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        };
+        pairs(&query).into_iter().filter(move |(key, _)| named(key))
+    };
+    let tape_value = tape.trim_start_matches('#').trim_start_matches(KEY);
+    match form {
+        EmbedForm::Iframe => {
+            let seed = query.get("seed").unwrap_or_default();
+            let src = format!(
+                "{origin}{path}?embed=1&{}{tape}",
+                String::from(query.to_string())
+            );
+            format!(
+                "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
+                 title=\"Concord: {algo}, seed {seed}\"></iframe>",
+                escape_attribute(&src)
+            )
+        }
+        EmbedForm::Widget => {
+            // The loader beside this page, which the full playground was built with.
+            let directory = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+            let mut div = format!("<div data-concord=\"{}\"", escape_attribute(algo));
+            for (key, value) in settings() {
+                div.push_str(&format!(" data-{key}=\"{}\"", escape_attribute(&value)));
+            }
+            format!(
+                "<script type=\"module\" src=\"{}\"></script>\n{div} data-tape=\"{tape_value}\"></div>",
+                escape_attribute(&format!("{origin}{directory}concord.js"))
+            )
+        }
+        EmbedForm::Mdbook => {
+            let mut words = format!("{{{{#concord {algo}");
+            for (key, value) in settings() {
+                if value.contains('"') || value.contains("}}") {
+                    continue;
+                }
+                if value.is_empty() || value.contains(char::is_whitespace) {
+                    words.push_str(&format!(" {key}=\"{value}\""));
+                } else {
+                    words.push_str(&format!(" {key}={value}"));
+                }
+            }
+            format!("{words} tape={tape_value}}}}}")
+        }
+    }
+}
+
+/// A query's parameters in order.
+fn pairs(query: &web_sys::UrlSearchParams) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(query) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+            Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// Text for an HTML attribute value between double quotes.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A run saved to a file: what the URL's query and fragment hold, as one JSON document.
