@@ -552,18 +552,17 @@ impl Page {
         Ok(text.as_str().map(str::to_owned))
     }
 
-    /// Whether the checkbox `input[data-control="<control>"]` is ticked.
-    pub async fn is_checked(&self, control: &str) -> Outcome<bool> {
+    /// Whether the checkbox `selector` names (`input[data-switch="vote-twice"]`) is ticked.
+    pub async fn is_checked(&self, selector: &str) -> Outcome<bool> {
         let checked = self
             .script(
-                "const i = document.querySelector(`input[data-control=\"${arguments[0]}\"]`);\
-                 return i ? i.checked : null;",
-                vec![json!(control)],
+                "const i = document.querySelector(arguments[0]); return i ? i.checked : null;",
+                vec![json!(selector)],
             )
             .await?;
         checked
             .as_bool()
-            .ok_or_else(|| Failure::new(format!("no input[data-control=\"{control}\"]")))
+            .ok_or_else(|| Failure::new(format!("no checkbox {selector}")))
     }
 
     /// Types `text` into `input[data-control="<control>"]`, replacing what it held, and fires
@@ -606,6 +605,21 @@ impl Page {
     pub async fn resize(&self, width: u32, height: u32) -> Outcome {
         self.browser.client.set_window_size(width, height).await?;
         Ok(())
+    }
+
+    /// Sizes the window so that the page itself (the viewport) is `width` × `height`, as on a
+    /// screen of that size without browser chrome.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> Outcome {
+        self.resize(width, height).await?;
+        let inner = self
+            .script("return [window.innerWidth, window.innerHeight];", vec![])
+            .await?;
+        let (w, h) = (
+            inner[0].as_u64().unwrap_or(width.into()) as u32,
+            inner[1].as_u64().unwrap_or(height.into()) as u32,
+        );
+        self.resize(2 * width - w.min(2 * width), 2 * height - h.min(2 * height))
+            .await
     }
 
     /// Clicks node `id`'s drawing (which opens its node menu).

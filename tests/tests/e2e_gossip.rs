@@ -294,7 +294,7 @@ async fn written_at_s5(page: &Page) -> Outcome {
 
 async fn detection(page: &Page) -> Outcome {
     ensure!(
-        page.is_checked("swim").await?,
+        page.is_checked(r#"input[data-control="swim"]"#).await?,
         "swim=on should tick its switch"
     );
     // Let the cluster settle for a moment, then crash S3 from its inspector.

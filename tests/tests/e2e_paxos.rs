@@ -174,8 +174,9 @@ async fn step_by_step(page: &Page) -> Outcome {
 async fn broken(page: &Page) -> Outcome {
     // The switch is held in the URL, so the link reproduces the run.
     ensure!(
-        page.is_checked("ignore_accepted").await?,
-        "breaks=ignore_accepted should tick its switch"
+        page.is_checked(r#"input[data-switch="ignore-accepted"]"#)
+            .await?,
+        "the older spelling breaks=ignore_accepted should tick its switch"
     );
     page.set_range_to_max("speed").await?;
     page.press("play").await?;

@@ -1,25 +1,96 @@
-//! The shell: header, protocol tabs, language, and the protocol view named by the URL.
+//! The shell: header, protocol tabs, tours, language, and what the URL names — the welcome page,
+//! a tour's step, or a protocol's playground. The URL is the shell's state: every change is
+//! written back to the address bar, and remembered so a returning reader lands where they left
+//! off.
 
 use yew::prelude::*;
 
-use crate::playground::{PlaygroundProps, RunConfig};
-use crate::protocols::PROTOCOLS;
+use crate::i18n::{Lang, say};
+use crate::playground::PlaygroundProps;
+use crate::registry::{self, PROTOCOLS};
+use crate::run::RunConfig;
+use crate::tour::view::TourProps;
 use crate::url::UrlState;
+use crate::welcome::{self, Welcome};
+
+/// The state the page opens in: the URL's, or for an address naming nothing, where this reader
+/// left off last time.
+fn opening() -> UrlState {
+    let url = UrlState::read();
+    // `?welcome=1` asks for the welcome page itself.
+    let asked = crate::address::query_pairs(&crate::address::search())
+        .iter()
+        .any(|(key, _)| key == "welcome");
+    match welcome::last_address().filter(|_| url.welcome && !asked) {
+        Some(last) => {
+            let (query, fragment) = match last.split_once('#') {
+                Some((q, f)) => (q.to_owned(), Some(format!("#{f}"))),
+                None => (last, None),
+            };
+            UrlState::from_params(&crate::address::query_pairs(&query), fragment)
+        }
+        None => url,
+    }
+}
 
 #[component]
 pub fn App() -> Html {
-    let url = use_state(UrlState::read);
+    let url = use_state(opening);
     {
         let url = (*url).clone();
-        use_effect_with(url, |url| url.write());
+        use_effect_with(url, |url| {
+            url.write();
+            if !url.welcome {
+                welcome::remember(&url.address());
+            }
+        });
     }
     let lang = url.lang;
     let t = lang.text();
-    let run = RunConfig {
-        seed: url.seed,
-        nodes: url.nodes,
-        options: url.options.clone(),
+    let on_lang = {
+        let url = url.clone();
+        Callback::from(move |_: MouseEvent| {
+            url.set(UrlState {
+                lang: url.lang.other(),
+                ..(*url).clone()
+            })
+        })
     };
+    let tabs = PROTOCOLS.iter().map(|protocol| {
+        let (algo, label) = (protocol.algo, protocol.label);
+        let active = !url.welcome && url.tour.is_none() && url.algo == algo;
+        html! {
+            <a class={classes!("tab", active.then_some("active"))} aria-current={active.then_some("page")}
+                href={format!("?algo={algo}&lang={}", lang.code())}>{ label }</a>
+        }
+    });
+    let tours_active = url.welcome || url.tour.is_some();
+    let body = if url.welcome {
+        html! { <Welcome {lang} /> }
+    } else if let Some(name) = &url.tour {
+        tour(&url, name)
+    } else {
+        playground(&url)
+    };
+    html! {
+        <div class={classes!("concord", tours_active.then_some("touring"))} lang={if lang == Lang::Zh { "zh-CN" } else { "en" }}>
+            <header class="topbar">
+                <h1><a href={format!("?welcome=1&lang={}", lang.code())} data-action="home">{ "Concord" }</a><small>{ t.tagline }</small></h1>
+                <nav aria-label="protocols">
+                    <a class={classes!("tab", "tours", tours_active.then_some("active"))}
+                        href={format!("?welcome=1&lang={}", lang.code())}>{ say(lang, "Tours", "导览") }</a>
+                    { for tabs }
+                </nav>
+                <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
+            </header>
+            { body }
+        </div>
+    }
+}
+
+/// The playground the URL names.
+fn playground(url: &UseStateHandle<UrlState>) -> Html {
+    let run = url.run();
     let on_run = {
         let url = url.clone();
         Callback::from(move |run: RunConfig| {
@@ -42,34 +113,67 @@ pub fn App() -> Html {
             })
         })
     };
-    let on_lang = {
+    registry::mount(
+        &url.algo,
+        registry::or_default(&url.algo).run_key(&run),
+        PlaygroundProps {
+            lang: url.lang,
+            run,
+            speed_exp: url.speed_exp,
+            autoplay: url.autoplay,
+            tape: url.tape.clone().map(AttrValue::from),
+            on_run,
+            on_speed,
+            start_step: url.step,
+            compact: None,
+            guided: None,
+            bridge: None,
+        },
+    )
+}
+
+/// The tour the URL names, at its step (or its chapter's first).
+fn tour(url: &UseStateHandle<UrlState>, name: &str) -> Html {
+    let lang = url.lang;
+    let read = crate::tour::find(name).map(|file| (file, crate::tour::load(file)));
+    let (file, tour) = match read {
+        Some((file, Ok(tour))) => (file, tour),
+        Some((_, Err(e))) => {
+            return html! { <div class="notice" role="alert" data-tour-error="">{ e.to_string() }</div> };
+        }
+        None => {
+            return html! {
+                <div class="notice" role="status" data-unknown-tour={name.to_owned()}>{ say(lang,
+                    "There is no such tour. The tours are raft, gossip and paxos.",
+                    "没有这个导览。可选的导览有 raft、gossip 和 paxos。") }</div>
+            };
+        }
+    };
+    let chapter_start = url.chapter.as_deref().and_then(|c| tour.chapter_start(c));
+    let step = match (url.step, chapter_start) {
+        (0, Some(start)) => start,
+        (step, _) => step.saturating_sub(1),
+    };
+    let on_step = {
         let url = url.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |step: usize| {
             url.set(UrlState {
-                lang: url.lang.other(),
+                step: step + 1,
+                chapter: None,
                 ..(*url).clone()
             })
         })
     };
-    let tabs = PROTOCOLS.iter().map(|&(algo, label)| {
-        let active = url.algo == algo;
-        html! {
-            <a class={classes!("tab", active.then_some("active"))} aria-current={active.then_some("page")}
-                href={format!("?algo={algo}&lang={}", lang.code())}>{ label }</a>
-        }
-    });
-    html! {
-        <div class="concord" lang={if lang == crate::i18n::Lang::Zh { "zh-CN" } else { "en" }}>
-            <header class="topbar">
-                <h1>{ "Concord" }<small>{ t.tagline }</small></h1>
-                <nav aria-label="protocols">{ for tabs }</nav>
-                <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
-            </header>
-            { crate::protocols::playground(&url.algo, crate::protocols::run_key(&url.algo, &run), PlaygroundProps {
-                lang, run, speed_exp: url.speed_exp, autoplay: url.autoplay,
-                tape: url.tape.clone().map(AttrValue::from), on_run, on_speed,
-                start_step: url.step, compact: None, bridge: None,
-            }) }
-        </div>
-    }
+    let Some(protocol) = registry::find(&tour.algo) else {
+        return html! { <div class="notice" role="alert">{ format!("{}: no protocol {:?}", file.file, tour.algo) }</div> };
+    };
+    (protocol.tour)(TourProps {
+        file,
+        tour,
+        lang,
+        step,
+        chapter: None,
+        on_step,
+        embedded: false,
+    })
 }

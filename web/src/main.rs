@@ -4,6 +4,7 @@
 //! same page with `?embed=1`) and widgets in other pages, which the loader script mounts through
 //! [`embed::widget::mount`].
 
+mod address;
 mod app;
 mod embed;
 mod gossip;
@@ -12,12 +13,16 @@ mod panic_banner;
 mod paxos;
 mod player;
 mod playground;
-mod protocols;
 mod raft;
+mod registry;
+mod run;
 mod style;
+mod switches;
 mod theme;
+mod tour;
 mod url;
 mod view;
+mod welcome;
 
 fn main() {
     panic_banner::install();

@@ -11,11 +11,8 @@ use concord_core::sim::{
 };
 use yew::Reducible;
 
-/// Slowest and fastest speed, as powers of two of real time (1/1024× … 1×).
-pub const SPEED_MIN_EXP: i32 = -10;
-pub const SPEED_MAX_EXP: i32 = 0;
-/// About one second of wall time per hop at the default 10–20 ms latency.
-pub const SPEED_DEFAULT_EXP: i32 = -6;
+use crate::run::{SPEED_MAX_EXP, SPEED_MIN_EXP};
+
 /// A frame never advances more than this much wall time, so a tab that was in
 /// the background does not run minutes of simulation in one go.
 const MAX_FRAME_MS: f64 = 100.0;
@@ -84,6 +81,8 @@ pub struct PlayerState<P: Protocol> {
     pub quiet_at_real_time: bool,
     /// The last intervention the engine refused, for the status line.
     pub error: Option<String>,
+    /// Playing pauses once the run reaches this many steps (a tour step's end), once.
+    pub stop_at: Option<usize>,
     /// How often the recorded steps were rewritten rather than extended: a fork (acting in the
     /// past), a branch switch, a new run. What a view derives from every step (the timeline)
     /// stays valid while this does, and only needs the steps added since.
@@ -100,6 +99,7 @@ impl<P: Protocol> PlayerState<P> {
             speed_exp: speed_exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             quiet_at_real_time: false,
             error: None,
+            stop_at: None,
             rewrites: 0,
         }
     }
@@ -132,7 +132,19 @@ impl<P: Protocol> PlayerState<P> {
         }
         self.view_time = until;
         let found = self.sim().violations().len();
+        let before = self.history.position();
         self.history.run_until(self.view_time as Time);
+        if let Some(stop) = self
+            .stop_at
+            .filter(|&stop| before < stop && self.history.position() >= stop)
+        {
+            // A guided step ends here: the frame may have run further, so go back to it (the
+            // later steps stay recorded), and play on from there only if asked again.
+            self.stop_at = None;
+            self.playing = false;
+            self.history.seek(stop);
+            self.sync_view_to_sim();
+        }
         if let Some(broke) = self.sim().violations().get(found) {
             // Stop where the invariant broke, so the reader sees the step that broke it: one frame
             // may have run further, so go back to it (the later steps stay recorded).
@@ -354,6 +366,12 @@ impl<P: Protocol> Player<P> {
         self
     }
 
+    /// The same player, pausing once the run reaches `stop` steps while playing.
+    pub fn stopping_at(self, stop: Option<usize>) -> Self {
+        self.state.borrow_mut().stop_at = stop;
+        self
+    }
+
     /// The same player, its clock running at real time at least while no message is in flight
     /// (see `PlayerState::tick`) if `on`.
     pub fn quiet_at_real_time(self, on: bool) -> Self {
@@ -456,15 +474,6 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
     }
 }
 
-/// `1/64×`, `1/2×`, `1×`.
-pub fn speed_label(exp: i32) -> String {
-    if exp >= 0 {
-        format!("{}×", 1u64 << exp)
-    } else {
-        format!("1/{}×", 1u64 << -exp)
-    }
-}
-
 /// How far back a search over states looks: each earlier state is rebuilt from a snapshot.
 const MAX_STATES_BACK: usize = 20_000;
 
@@ -504,7 +513,8 @@ mod tests {
     use concord_core::gossip::GossipNode;
 
     use super::*;
-    use crate::playground::{Options, ProtocolView, RunConfig};
+    use crate::playground::ProtocolView;
+    use crate::run::{Options, RunConfig};
 
     /// The Gossip page's default run (16 nodes, S1 writes at the start), at 1/64×.
     fn gossip(quiet_at_real_time: bool) -> PlayerState<GossipNode> {

@@ -12,12 +12,14 @@ use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Document, ShadowRoot};
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
-const SHEETS: [&str; 5] = [
+const SHEETS: [&str; 6] = [
     include_str!("../style.css"),
     include_str!("../raft.css"),
     include_str!("../raft-membership.css"),
     include_str!("../gossip.css"),
     include_str!("../paxos.css"),
+    // Last: a tour's guided layout overrides the protocols' own.
+    include_str!("../tour.css"),
 ];
 
 thread_local! {

@@ -4,12 +4,12 @@
 //! embed adds `embed=1` and its own settings (`controls`, `step`, `origin`); a widget's `data-*`
 //! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
 
-use web_sys::UrlSearchParams;
-
 use crate::i18n::Lang;
-use crate::player::{SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP};
-use crate::playground::Options;
+use crate::run::{
+    Options, RunConfig, SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP, random_seed,
+};
 use crate::view::controls::ControlSet;
+use crate::{address, registry};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
@@ -26,7 +26,7 @@ pub struct UrlState {
     /// this configuration. A new run drops it.
     pub tape: Option<String>,
     /// Open at this step, replaying the run up to it (`step=12`); a tape's own position wins.
-    /// Read once on opening, never written back.
+    /// Read once on opening, never written back — but in a tour, the tour's step.
     pub step: usize,
     /// Show only the view and a compact control bar, for an iframe (`embed=1`).
     pub embed: bool,
@@ -35,22 +35,20 @@ pub struct UrlState {
     /// The one origin an embed in an iframe takes commands from and posts its events to
     /// (`origin=https://docs.example.org`); any parent page when absent.
     pub origin: Option<String>,
+    /// A guided tour (`tour=raft`): `step` is then the tour's step (1-based), written back as
+    /// the reader moves.
+    pub tour: Option<String>,
+    /// Open the tour at this chapter (`chapter=election`); an embed shows only its steps.
+    pub chapter: Option<String>,
+    /// The address names neither a protocol nor a tour: the welcome page.
+    pub welcome: bool,
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
-const SHELL_KEYS: [&str; 11] = [
+const SHELL_KEYS: [&str; 14] = [
     "algo", "nodes", "seed", "speed", "lang", "autoplay", "tape", "step", "embed", "controls",
-    "origin",
+    "origin", "tour", "chapter", "welcome",
 ];
-
-/// A seed for a run whose URL names none: short, so people can read it out.
-pub fn random_seed() -> u64 {
-    let mut bytes = [0u8; 4];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => 1 + u64::from(u32::from_le_bytes(bytes)) % 99_999,
-        Err(_) => 1,
-    }
-}
 
 fn browser_lang() -> Lang {
     web_sys::window()
@@ -61,24 +59,11 @@ fn browser_lang() -> Lang {
 impl UrlState {
     /// Read the page's query string and fragment.
     pub fn read() -> UrlState {
-        let location = web_sys::window().map(|w| w.location());
-        let search = location
-            .as_ref()
-            .and_then(|l| l.search().ok())
-            .unwrap_or_default();
-        let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
-        let mut pairs = Vec::new();
-        let params = UrlSearchParams::new_with_str(&search).ok();
-        if let Some(Ok(Some(entries))) = params.as_ref().map(|p| js_sys::try_iter(p)) {
-            for entry in entries.flatten() {
-                let pair = js_sys::Array::from(&entry);
-                if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
-                {
-                    pairs.push((key, value));
-                }
-            }
-        }
-        UrlState::from_params(&pairs, (!hash.is_empty()).then_some(hash))
+        let hash = address::hash();
+        UrlState::from_params(
+            &address::query_pairs(&address::search()),
+            (!hash.is_empty()).then_some(hash),
+        )
     }
 
     /// The state named by parameters (`("seed", "7")`, in their order) and a permalink's
@@ -98,11 +83,16 @@ impl UrlState {
                 }
             })
         });
+        let tour = get("tour").filter(|t| !t.is_empty());
+        let welcome = get("algo").is_none() && tour.is_none();
         let algo = get("algo").unwrap_or_else(|| "raft".into());
         UrlState {
+            tour,
+            chapter: get("chapter").filter(|c| !c.is_empty()),
+            welcome,
             nodes: get("nodes")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| crate::protocols::default_nodes(&algo)),
+                .unwrap_or_else(|| registry::or_default(&algo).default_nodes),
             algo,
             seed: get("seed")
                 .and_then(|v| v.parse().ok())
@@ -131,33 +121,59 @@ impl UrlState {
     /// The query string of the full playground showing this run (`?algo=raft&…`), without the
     /// fragment.
     pub fn query(&self) -> String {
-        let Ok(params) = UrlSearchParams::new() else {
-            return String::new();
-        };
-        params.set("algo", &self.algo);
-        params.set("nodes", &self.nodes.to_string());
-        params.set("seed", &self.seed.to_string());
-        params.set("speed", &self.speed_exp.to_string());
-        params.set("lang", self.lang.code());
-        if self.autoplay {
-            params.set("autoplay", "1");
-        }
-        for (key, value) in self.options.pairs() {
-            params.set(key, value);
-        }
-        format!("?{}", String::from(params.to_string()))
+        let (nodes, seed, speed) = (
+            self.nodes.to_string(),
+            self.seed.to_string(),
+            self.speed_exp.to_string(),
+        );
+        let shell = [
+            ("algo", self.algo.as_str()),
+            ("nodes", nodes.as_str()),
+            ("seed", seed.as_str()),
+            ("speed", speed.as_str()),
+            ("lang", self.lang.code()),
+        ];
+        let autoplay = self.autoplay.then_some(("autoplay", "1"));
+        address::query(
+            shell
+                .into_iter()
+                .chain(autoplay)
+                .chain(self.options.pairs()),
+        )
     }
 
-    /// Replace the page's query string and fragment (no new history entry).
-    pub fn write(&self) {
-        let address = format!(
-            "{}{}",
-            self.query(),
-            self.tape.as_deref().unwrap_or_default()
-        );
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    /// The run these parameters name.
+    pub fn run(&self) -> RunConfig {
+        RunConfig {
+            seed: self.seed,
+            nodes: self.nodes,
+            options: self.options.clone(),
         }
+    }
+
+    /// The address of what this state shows: a tour's step, or the playground's run with its
+    /// fragment.
+    pub fn address(&self) -> String {
+        match &self.tour {
+            _ if self.welcome => address::query([("welcome", "1"), ("lang", self.lang.code())]),
+            Some(tour) => {
+                let step = self.step.max(1).to_string();
+                address::query([
+                    ("tour", tour.as_str()),
+                    ("step", step.as_str()),
+                    ("lang", self.lang.code()),
+                ])
+            }
+            None => format!(
+                "{}{}",
+                self.query(),
+                self.tape.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Show this state in the address bar (no new history entry).
+    pub fn write(&self) {
+        address::replace(&self.address());
     }
 }

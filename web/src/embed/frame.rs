@@ -13,9 +13,10 @@ use std::rc::Rc;
 use serde_json::Value;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, MessageEvent, UrlSearchParams};
+use web_sys::{Element, MessageEvent};
 
-use super::{Embed, EmbedProps, Host, Params};
+use super::{Embed, EmbedProps, Host};
+use crate::address;
 use crate::playground::{Bridge, Command};
 
 /// Mounts the embed on `root`, fills the window with it and connects it to the parent page.
@@ -27,39 +28,23 @@ pub fn start(root: Element) {
         // The stylesheet sizes this document to the iframe and hides its scrollbars.
         let _ = html.class_list().add_1("concord-frame");
     }
-    let location = window.location();
-    let params = query_params(&location.search().unwrap_or_default());
+    let params = super::params(address::query_pairs(&address::search()));
     let origin = params.get("origin").filter(|o| !o.is_empty()).cloned();
     let bridge = Bridge::default();
     let parent = window.parent().ok().flatten().filter(|p| p != &window);
     if let Some(parent) = parent {
         connect(&window, parent, origin, &bridge);
     }
-    let hash = location.hash().unwrap_or_default();
+    let hash = address::hash();
     let props = EmbedProps {
         params: Rc::new(params),
         fragment: (!hash.is_empty()).then_some(hash),
         bridge,
         // The full playground is this page without `embed=1`.
-        full_page: Some(location.pathname().unwrap_or_default().into()),
+        full_page: Some(address::path().into()),
         host: Host::Frame,
     };
     yew::Renderer::<Embed>::with_root_and_props(root, props).render();
-}
-
-/// Every parameter of a query string, the last one winning.
-fn query_params(search: &str) -> Params {
-    let mut params = Params::new();
-    let entries = UrlSearchParams::new_with_str(search)
-        .ok()
-        .and_then(|p| js_sys::try_iter(&p).ok().flatten());
-    for entry in entries.into_iter().flatten().flatten() {
-        let pair = js_sys::Array::from(&entry);
-        if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-            params.insert(key, value);
-        }
-    }
-    params
 }
 
 fn connect(

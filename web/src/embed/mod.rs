@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Bridge, Command, Compact, PlaygroundProps, RunConfig};
+use crate::playground::{Bridge, Command, Compact, PlaygroundProps};
 use crate::url::UrlState;
 use crate::view::controls::ControlSet;
 
@@ -27,6 +27,16 @@ pub type Params = BTreeMap<String, String>;
 
 /// Parameters a `load` keeps unless it names them: how the embed looks, not what it runs.
 const PRESENTATION: [&str; 5] = ["lang", "controls", "speed", "origin", "playground"];
+
+/// Parameters from the URL's pairs or a widget's attributes, the first of a repeated key winning
+/// as it does on the full page ([`UrlState::from_params`]).
+pub fn params(pairs: impl IntoIterator<Item = (String, String)>) -> Params {
+    let mut params = Params::new();
+    for (key, value) in pairs {
+        params.entry(key).or_insert(value);
+    }
+    params
+}
 
 /// Parameters from a JavaScript object (`{ seed: 7, autoplay: true }`): numbers and flags as
 /// the URL would spell them.
@@ -87,7 +97,7 @@ impl Scenario {
     fn new(mut params: Params, fragment: Option<String>, generation: u32) -> Scenario {
         params
             .entry("seed".into())
-            .or_insert_with(|| crate::url::random_seed().to_string());
+            .or_insert_with(|| crate::run::random_seed().to_string());
         Scenario {
             params: Rc::new(params),
             fragment,
@@ -150,11 +160,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
         .as_ref()
         .map(|page| format!("{page}{}", url.query()))
         .unwrap_or_default();
-    let run = RunConfig {
-        seed: url.seed,
-        nodes: url.nodes,
-        options: url.options.clone(),
-    };
+    let run = url.run();
     let playground = PlaygroundProps {
         lang: url.lang,
         run,
@@ -176,6 +182,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
             },
             full: full.into(),
         }),
+        guided: None,
         bridge: Some(props.bridge.clone()),
     };
     let host = match props.host {
@@ -184,7 +191,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
     };
     html! {
         <div class={classes!("concord", "embed", host)} lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
-            { crate::protocols::playground(&url.algo, scenario.generation.to_string(), playground) }
+            { crate::registry::mount(&url.algo, scenario.generation.to_string(), playground) }
         </div>
     }
 }

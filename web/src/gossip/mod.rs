@@ -19,6 +19,7 @@ mod dense;
 mod inspector;
 mod panel;
 mod settings;
+mod tour;
 mod trials;
 
 use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Timer, Version};
@@ -26,7 +27,8 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap, say};
-use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
 use crate::view::controls::CountControl;
 use crate::view::legend::Legend;

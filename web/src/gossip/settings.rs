@@ -13,10 +13,12 @@
 //! - `health=off|2000` — Consul-style health checks, every this many ms;
 //! - `members=n` — only the first `n` nodes are members at start; the others can join;
 //! - `update=start|none` — whether S1 writes `x1 = 1` as the run starts;
-//! - `breaks=accept-stale,volatile-store` — the "break it" switches.
+//! - `switches=accept-stale,volatile-store` — the "break it" switches, one row each in
+//!   [`SWITCHES`] (the older `breaks=` still opens).
 //!
 //! A missing or malformed value takes its default, so any URL opens a run.
 
+use concord_core::gossip::invariants::{SAME_VERSION_SAME_VALUE, VERSIONS_MONOTONE};
 use concord_core::gossip::{Breaks, GossipConfig, Mode, Model, PeerSelection, Stop, SwimConfig};
 use concord_core::sim::{Time, ms};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -24,7 +26,46 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::i18n::say;
-use crate::playground::{Options, RunConfig};
+use crate::run::{Options, RunConfig};
+use crate::switches::{self, Effect, Switch};
+
+/// Gossip's break-it switches, in the order the `switches` list writes them.
+pub const SWITCHES: [Switch<GossipConfig>; 2] = [
+    Switch {
+        key: "accept-stale",
+        aliases: &[],
+        label: [
+            "last arrival wins (not the newer version)",
+            "后到者胜（而不是新版本胜）",
+        ],
+        help: [
+            "A node applies every entry it receives, even an older version than its own (Demers et al. §1.3: the newer timestamp wins). Versions can then go backwards.",
+            "节点接受收到的每个条目，即使版本比自己的旧（Demers 等 §1.3：时间戳新的胜出）。版本于是可能倒退。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[VERSIONS_MONOTONE],
+        },
+        get: |c| c.breaks.accept_stale,
+        set: |c, on| c.breaks.accept_stale = on,
+    },
+    Switch {
+        key: "volatile-store",
+        aliases: &[],
+        label: [
+            "store in memory only (a crash wipes it)",
+            "存储只在内存中（崩溃即清空）",
+        ],
+        help: [
+            "A crash wipes the store: a restarted node holds older versions than before, and its next write of a key reuses a version it already gave another value.",
+            "崩溃会清空存储：重启的节点持有比之前旧的版本，下次写同一个键时会重复使用已经对应另一个值的版本号。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[VERSIONS_MONOTONE, SAME_VERSION_SAME_VALUE],
+        },
+        get: |c| c.breaks.volatile_store,
+        set: |c, on| c.breaks.volatile_store = on,
+    },
+];
 
 pub const FANOUT: (u32, u32) = (1, 10);
 pub const K: (u32, u32) = (1, 10);
@@ -131,15 +172,8 @@ impl Settings {
             .and_then(|v| v.parse::<usize>().ok())
             .filter(|&m| m < n)
             .map(|m| m.max(1) as u16);
-        let mut breaks = Breaks::default();
-        for name in o.get("breaks").unwrap_or_default().split(',') {
-            match name.trim() {
-                "accept-stale" => breaks.accept_stale = true,
-                "volatile-store" => breaks.volatile_store = true,
-                _ => {}
-            }
-        }
-        c.breaks = breaks;
+        c.breaks = Breaks::default();
+        switches::read(&SWITCHES, o, &mut c);
         Settings {
             config: c,
             update_at_start: o.get("update") != Some("none"),
@@ -202,23 +236,18 @@ impl Settings {
         if let Some(m) = c.initial_members {
             pairs.push(("members", m.to_string()));
         }
-        let breaks: Vec<&str> = [
-            (c.breaks.accept_stale, "accept-stale"),
-            (c.breaks.volatile_store, "volatile-store"),
-        ]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect();
-        if !breaks.is_empty() {
-            pairs.push(("breaks", breaks.join(",")));
-        }
         if !self.update_at_start {
             pairs.push(("update", "none".into()));
         }
         RunConfig {
             seed,
             nodes,
-            options: Options::new(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            options: switches::write(
+                &SWITCHES,
+                &Options::of(pairs),
+                c,
+                &GossipConfig::seed_notes(),
+            ),
         }
     }
 }
@@ -245,6 +274,16 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         Callback::from(move |value: String| {
             let mut next = settings.clone();
             apply(&mut next, value);
+            on_run.emit(next.to_run(seed, nodes));
+        })
+    };
+    let on_breaks = {
+        let (settings, on_run) = (settings.clone(), p.on_run.clone());
+        Callback::from(move |config| {
+            let next = Settings {
+                config,
+                ..settings.clone()
+            };
             on_run.emit(next.to_run(seed, nodes));
         })
     };
@@ -390,12 +429,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     s.config.health_interval = on.then_some(ms(2_000));
                 }) }
             </fieldset>
-            <fieldset class="breaks">
-                <legend>{ say(lang, "Break it", "破坏它") }</legend>
-                <p class="note">{ say(lang, "Each switch turns off one rule; the invariant checker then reports what breaks.", "每个开关关掉一条规则；不变量检查器会报告被破坏的性质。") }</p>
-                { toggle("accept-stale", say(lang, "last arrival wins (not the newer version)", "后到者胜（而不是新版本胜）"), c.breaks.accept_stale, |s, on| s.config.breaks.accept_stale = on) }
-                { toggle("volatile-store", say(lang, "store in memory only (a crash wipes it)", "存储只在内存中（崩溃即清空）"), c.breaks.volatile_store, |s, on| s.config.breaks.volatile_store = on) }
-            </fieldset>
+            { crate::view::switches::breaks(lang, &SWITCHES, &c, on_breaks) }
             <p class="note">{ say(lang, "Changing a setting starts a new run.", "修改设置会开始新的运行。") }</p>
         </details>
     }

@@ -14,13 +14,15 @@ mod inspector;
 mod panel;
 mod settings;
 mod text;
+mod tour;
 
 use concord_core::paxos::{Msg, PaxosNode, Phase, ProposalNum, Roles, Rule, Stage, Timer};
 use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap};
-use crate::playground::{Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::legend::Legend;
 use settings::{ACCEPTORS, Settings, SettingsPanel, SizeControls};

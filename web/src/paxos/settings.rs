@@ -5,17 +5,19 @@
 //! - `roles=separate|colocated` ([`PaxosConfig::separate`] or [`PaxosConfig::colocated`]);
 //! - `start=auto|manual`: proposers propose their own value at the start, or wait for the user;
 //! - `backoff=random|fixed`: the retry wait (§2.4);
-//! - `breaks=ignore_accepted,accept_below_promise,small_quorum`: the "break it" switches.
+//! - `switches=ignore-accepted,accept-below-promise,small-quorum`: the "break it" switches, one
+//!   row each in [`SWITCHES`] (the older `breaks=ignore_accepted,…` still opens).
 //!
 //! A missing or malformed value takes its default, so any URL opens a run.
 
-use concord_core::paxos::{Breaks, PaxosConfig};
+use concord_core::paxos::{AGREEMENT, Breaks, LEARN_ONLY_CHOSEN, PaxosConfig};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::text::text;
 use crate::i18n::Lang;
-use crate::playground::{Options, RunConfig};
+use crate::run::{Options, RunConfig};
+use crate::switches::{self, Effect, Switch};
 use crate::view::controls::CountControl;
 
 pub const PROPOSERS: (usize, usize) = (1, 3);
@@ -34,18 +36,61 @@ pub struct Settings {
     pub breaks: Breaks,
 }
 
-/// The switches' names in `breaks=`, in the order a URL lists them.
-const BREAK_NAMES: [&str; 3] = ["ignore_accepted", "accept_below_promise", "small_quorum"];
-
-/// The switch called `name` in the URL.
-fn break_switch<'a>(breaks: &'a mut Breaks, name: &str) -> Option<&'a mut bool> {
-    match name {
-        "ignore_accepted" => Some(&mut breaks.ignore_accepted),
-        "accept_below_promise" => Some(&mut breaks.accept_below_promise),
-        "small_quorum" => Some(&mut breaks.small_quorum),
-        _ => None,
-    }
-}
+/// Paxos' break-it switches, in the order the `switches` list writes them. Each breaks one
+/// condition of "Paxos Made Simple" §2.2, so two values can be chosen.
+pub const SWITCHES: [Switch<Breaks>; 3] = [
+    Switch {
+        key: "ignore-accepted",
+        aliases: &["ignore_accepted"],
+        label: [
+            "Proposers ignore accepted values (table row 4, P2c)",
+            "proposer 忽略已接受的值（表格第 4 行，P2c）",
+        ],
+        help: [
+            "After phase 1 a proposer sends its own value even when an acceptor reported one it accepted (§2.2, P2c). A second value can be chosen over the first.",
+            "第一阶段之后，即使有 acceptor 报告了已接受的值，proposer 仍发送自己的值（§2.2，P2c）。第二个值可能覆盖已选定的第一个值。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[AGREEMENT],
+        },
+        get: |b| b.ignore_accepted,
+        set: |b, on| b.ignore_accepted = on,
+    },
+    Switch {
+        key: "accept-below-promise",
+        aliases: &["accept_below_promise"],
+        label: [
+            "Acceptors accept below their promise (table row 6, P1a)",
+            "acceptor 接受低于承诺的提案（表格第 6 行，P1a）",
+        ],
+        help: [
+            "An acceptor accepts Accept(n, v) after promising a higher number (§2.2, P1a). A proposer whose promises came first can then overwrite a value being chosen.",
+            "acceptor 在承诺了更大的编号之后仍接受 Accept(n, v)（§2.2，P1a）。先拿到承诺的 proposer 可能覆盖正在被选定的值。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[AGREEMENT],
+        },
+        get: |b| b.accept_below_promise,
+        set: |b, on| b.accept_below_promise = on,
+    },
+    Switch {
+        key: "small-quorum",
+        aliases: &["small_quorum"],
+        label: [
+            "Quorums one short of a majority (§2.2)",
+            "法定人数比多数派少一个（§2.2）",
+        ],
+        help: [
+            "Proposers and learners count one acceptor fewer than a majority as enough (§2.2). Two such quorums need not share an acceptor.",
+            "proposer 和 learner 把比多数派少一个的 acceptor 当作足够（§2.2）。两个这样的法定人数不一定有共同的 acceptor。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[AGREEMENT, LEARN_ONLY_CHOSEN],
+        },
+        get: |b| b.small_quorum,
+        set: |b, on| b.small_quorum = on,
+    },
+];
 
 impl Settings {
     pub fn from_run(run: &RunConfig) -> Settings {
@@ -57,11 +102,7 @@ impl Settings {
                 .clamp(min, max)
         };
         let mut breaks = Breaks::default();
-        for name in o.get("breaks").unwrap_or_default().split(',') {
-            if let Some(on) = break_switch(&mut breaks, name.trim()) {
-                *on = true;
-            }
-        }
+        switches::read(&SWITCHES, o, &mut breaks);
         Settings {
             proposers: count("proposers", PROPOSERS, 2),
             acceptors: run.nodes.clamp(ACCEPTORS.0, ACCEPTORS.1),
@@ -75,7 +116,7 @@ impl Settings {
 
     /// The run these settings make, keeping `seed`.
     pub fn to_run(&self, seed: u64) -> RunConfig {
-        let mut pairs = vec![
+        let pairs = vec![
             ("proposers", self.proposers.to_string()),
             ("learners", self.learners.to_string()),
             (
@@ -106,18 +147,15 @@ impl Settings {
                 .into(),
             ),
         ];
-        let mut breaks = self.breaks.clone();
-        let on: Vec<&str> = BREAK_NAMES
-            .into_iter()
-            .filter(|name| break_switch(&mut breaks, name).is_some_and(|on| *on))
-            .collect();
-        if !on.is_empty() {
-            pairs.push(("breaks", on.join(",")));
-        }
         RunConfig {
             seed,
             nodes: self.acceptors,
-            options: Options::new(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            options: switches::write(
+                &SWITCHES,
+                &Options::of(pairs),
+                &self.breaks,
+                &Breaks::default(),
+            ),
         }
     }
 
@@ -188,6 +226,18 @@ pub fn SettingsPanel(p: &SizeProps) -> Html {
             <label class="switch"><input type="checkbox" data-control={name} {checked} {onchange} />{ label }</label>
         }
     };
+    let on_breaks = {
+        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
+        Callback::from(move |breaks| {
+            on_run.emit(
+                Settings {
+                    breaks,
+                    ..settings.clone()
+                }
+                .to_run(seed),
+            )
+        })
+    };
     let on_roles = {
         let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
         Callback::from(move |e: Event| {
@@ -211,13 +261,7 @@ pub fn SettingsPanel(p: &SizeProps) -> Html {
                 { toggle("start", x.start_on_their_own, |s| &mut s.propose_at_start) }
                 { toggle("backoff", x.randomized_backoff, |s| &mut s.randomized_backoff) }
             </div>
-            <fieldset class="breaks">
-                <legend>{ x.break_it }</legend>
-                <p class="note">{ x.break_help }</p>
-                { toggle("ignore_accepted", x.ignore_accepted, |s| &mut s.breaks.ignore_accepted) }
-                { toggle("accept_below_promise", x.accept_below_promise, |s| &mut s.breaks.accept_below_promise) }
-                { toggle("small_quorum", x.small_quorum, |s| &mut s.breaks.small_quorum) }
-            </fieldset>
+            { crate::view::switches::breaks(p.lang, &SWITCHES, &settings.breaks, on_breaks) }
             <p class="note">{ x.new_run_note }</p>
         </details>
     }
@@ -243,6 +287,23 @@ mod tests {
         }
     }
 
+    /// Links shared before the protocols shared one spelling keep their switches.
+    #[test]
+    fn the_older_breaks_spelling_still_opens() {
+        let old = Settings::from_run(&run(
+            &[("breaks", "ignore_accepted,accept_below_promise")],
+            3,
+            1,
+        ));
+        let new = Settings::from_run(&run(
+            &[("switches", "ignore-accepted,accept-below-promise")],
+            3,
+            1,
+        ));
+        assert!(old.breaks.ignore_accepted && old.breaks.accept_below_promise);
+        assert_eq!(old, new);
+    }
+
     #[test]
     fn a_url_without_options_is_the_default_layout() {
         let s = Settings::from_run(&run(&[], 3, 1));
@@ -266,8 +327,8 @@ mod tests {
         };
         let run = s.to_run(9);
         assert_eq!(
-            run.options.get("breaks"),
-            Some("ignore_accepted,small_quorum")
+            run.options.get("switches"),
+            Some("ignore-accepted,small-quorum")
         );
         assert_eq!(Settings::from_run(&run), s);
     }

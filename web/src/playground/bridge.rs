@@ -45,6 +45,8 @@ struct Attached {
     token: u32,
     commands: Callback<Command>,
     state: Rc<dyn Fn() -> Value>,
+    /// The run as a permalink fragment (`#tape=…`), standing where the reader stands.
+    fragment: Rc<dyn Fn() -> String>,
 }
 
 #[derive(Default)]
@@ -88,6 +90,17 @@ impl Bridge {
         }
     }
 
+    /// The run on screen as a permalink fragment (`#tape=…`), if a playground is attached.
+    pub fn fragment(&self) -> Option<String> {
+        let reader = self
+            .0
+            .borrow()
+            .playground
+            .as_ref()
+            .map(|a| a.fragment.clone());
+        reader.map(|read| read())
+    }
+
     /// Calls `listener` with every event from now on; the id unsubscribes it.
     pub fn subscribe(&self, listener: Listener) -> u32 {
         let mut links = self.0.borrow_mut();
@@ -125,7 +138,12 @@ impl Bridge {
         self.drain();
     }
 
-    fn attach(&self, commands: Callback<Command>, state: Rc<dyn Fn() -> Value>) -> u32 {
+    fn attach(
+        &self,
+        commands: Callback<Command>,
+        state: Rc<dyn Fn() -> Value>,
+        fragment: Rc<dyn Fn() -> String>,
+    ) -> u32 {
         {
             let mut links = self.0.borrow_mut();
             links.next_id += 1;
@@ -134,6 +152,7 @@ impl Bridge {
                 token,
                 commands,
                 state,
+                fragment,
             });
         }
         self.drain();
@@ -306,8 +325,11 @@ pub fn use_bridge<P: ProtocolView>(
                     })
                 });
                 let shared = player.shared();
+                let for_fragment = shared.clone();
                 let state = Rc::new(move || state_of(&shared.borrow(), &run, lang));
-                (bridge.clone(), bridge.attach(commands, state))
+                let fragment =
+                    Rc::new(move || super::permalink::fragment(&for_fragment.borrow().history));
+                (bridge.clone(), bridge.attach(commands, state, fragment))
             });
             move || {
                 if let Some((bridge, token)) = attached {

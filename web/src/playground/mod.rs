@@ -1,25 +1,33 @@
-//! The playground every protocol shares: one [`Player`], the cluster ring, the caption, the
-//! controls, the timeline, the space-time diagram, the pending events, the message inspector
-//! and the network panel. A protocol plugs in through [`ProtocolView`]. Embeds show the same
-//! component compact: the cluster, the caption and the controls their author chose.
+//! The playground every protocol shares: one [`Player`], the cluster, the caption, the controls,
+//! the timeline, the space-time diagram, the pending events, the message inspector and the
+//! network panel. A protocol plugs in through [`ProtocolView`]. Embeds show the same component
+//! compact: the cluster, the caption and the controls their author chose.
+//!
+//! The component owns its player through [`use_player`]; the pieces around it are small:
+//! [`keys`] (the shortcut table behind both the key handler and the help overlay), [`jumps`]
+//! (the jump bar), [`share`] (the share card), and the views in [`crate::view`].
 
 mod bridge;
 mod derive;
+mod jumps;
+mod keys;
 mod permalink;
 mod protocol_view;
+mod share;
 
 use concord_core::sim::{Action, History, MsgId, NodeId};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use protocol_view::{Beside, Goal, Milestone, Options, ProtocolView, RunConfig};
+pub use permalink::tape_fragment;
+pub use protocol_view::{Beside, Goal, Milestone, ProtocolView};
 
 use crate::i18n::Lang;
 use crate::player::{Jump, Player, PlayerAction};
+use crate::run::RunConfig;
 use crate::view::cluster::Cluster;
 use crate::view::controls::{ControlSet, Controls};
-use crate::view::copy::CopyButton;
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
 use crate::view::full_link::FullLink;
 use crate::view::message::{MessageInspector, MsgCommand, MsgView};
@@ -27,7 +35,7 @@ use crate::view::network::{NetChange, NetworkPanel};
 use crate::view::pending::PendingPanel;
 use crate::view::spacetime::SpaceTime;
 use crate::view::timeline::Timeline;
-use permalink::EmbedForm;
+use keys::{HelpOverlay, KeyCommand};
 
 #[derive(Properties, PartialEq)]
 pub struct PlaygroundProps {
@@ -47,9 +55,53 @@ pub struct PlaygroundProps {
     /// An embed: only the view, the caption and these controls.
     #[prop_or_default]
     pub compact: Option<Compact>,
-    /// An embed's link to its page: commands in, events out.
+    /// A tour step: the view, the caption, the playback controls and the panels it asks for.
+    #[prop_or_default]
+    pub guided: Option<Guided>,
+    /// An embed's link to its page (or a tour's to its step): commands in, events out.
     #[prop_or_default]
     pub bridge: Option<Bridge>,
+}
+
+/// Panels a guided playground shows besides the drawing, the caption and the controls.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Panels(u8);
+
+impl Panels {
+    /// The protocol's state: Raft's logs, Gossip's counts and charts, Paxos' tables.
+    pub const STATE: Panels = Panels(1);
+    /// What acts on the run (Raft's client).
+    pub const SIDE: Panels = Panels(1 << 1);
+    /// The panel beside the drawing (Raft's Figure 2).
+    pub const BESIDE: Panels = Panels(1 << 2);
+    pub const TIMELINE: Panels = Panels(1 << 3);
+    pub const SPACETIME: Panels = Panels(1 << 4);
+    pub const NETWORK: Panels = Panels(1 << 5);
+    pub const SETTINGS: Panels = Panels(1 << 6);
+
+    pub fn with(self, other: Panels) -> Panels {
+        Panels(self.0 | other.0)
+    }
+
+    pub fn has(self, panel: Panels) -> bool {
+        self.0 & panel.0 == panel.0 && panel.0 != 0
+    }
+}
+
+/// How a tour step shows its playground.
+#[derive(Clone, PartialEq, Default)]
+pub struct Guided {
+    /// What tells the story, drawn beside the run (above it on a phone).
+    pub card: Html,
+    pub panels: Panels,
+    /// Nodes (0-based) and a message kind (its class) drawn to catch the eye, and a panel.
+    pub nodes: Vec<usize>,
+    pub message: Option<AttrValue>,
+    pub panel: Panels,
+    /// While set, clicking a node answers the step's question instead of selecting the node.
+    pub on_pick: Option<Callback<usize>>,
+    /// Playing pauses once the run reaches this many steps: where the step ends.
+    pub stop_at: Option<usize>,
 }
 
 /// How an embed shows its playground.
@@ -88,6 +140,12 @@ impl Selection {
 /// of timers, and a frame should not name them all.
 const PENDING_ROWS: usize = 40;
 
+/// The controls a guided playground shows: the playback, not the run's settings.
+const GUIDED_CONTROLS: ControlSet = ControlSet::BACK
+    .with(ControlSet::PLAY)
+    .with(ControlSet::STEP)
+    .with(ControlSet::SPEED);
+
 /// The space-time diagram's default span of virtual time, µs.
 const SPACETIME_WINDOW: f64 = 150_000.0;
 
@@ -111,7 +169,54 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         },
         Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
     };
-    player.quiet_at_real_time(P::QUIET_AT_REAL_TIME)
+    player
+        .quiet_at_real_time(P::QUIET_AT_REAL_TIME)
+        .stopping_at(props.guided.as_ref().and_then(|g| g.stop_at))
+}
+
+/// A playground's player: opened from its props, driven by animation frames while it plays or
+/// fast-forwards, and attached to its embed's bridge if it has one.
+#[hook]
+fn use_player<P: ProtocolView>(
+    props: &PlaygroundProps,
+    reduced_motion: bool,
+) -> UseReducerHandle<Player<P>> {
+    let player = use_reducer(|| open::<P>(props, reduced_motion));
+    bridge::use_bridge(props.bridge.clone(), &player, props.run.clone(), props.lang);
+    let active = player.state().playing || player.state().forwarding.is_some();
+    let send = player.dispatcher();
+    use_animation_frames(
+        active,
+        Callback::from(move |dt| send.dispatch(PlayerAction::Tick(dt))),
+    );
+    player
+}
+
+/// The intervention a change in the network panel asks for.
+fn net_action<P: ProtocolView>(change: NetChange) -> Action<P> {
+    match change {
+        NetChange::Settings(config) => Action::SetNetwork(config),
+        NetChange::Partition(groups) => Action::Partition(groups),
+        NetChange::Cut(a, b) => Action::Cut(a, b),
+        NetChange::Uncut(a, b) => Action::Uncut(a, b),
+        NetChange::Heal => Action::Heal,
+    }
+}
+
+/// A panel's name, as `data-panel` says it to tests and tours.
+fn panel_name(panel: Panels) -> &'static str {
+    [
+        (Panels::STATE, "state"),
+        (Panels::SIDE, "side"),
+        (Panels::BESIDE, "beside"),
+        (Panels::TIMELINE, "timeline"),
+        (Panels::SPACETIME, "spacetime"),
+        (Panels::NETWORK, "network"),
+        (Panels::SETTINGS, "settings"),
+    ]
+    .into_iter()
+    .find_map(|(p, name)| (p == panel).then_some(name))
+    .unwrap_or_default()
 }
 
 /// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
@@ -120,17 +225,19 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
 pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let run = props.run.clone();
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
-    let player = use_reducer(|| open::<P>(props, reduced_motion));
+    let player = use_player::<P>(props, reduced_motion);
     let selected = use_state(|| None::<Selection>);
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let root = use_node_ref();
     let timeline_cache = use_mut_ref(derive::TimelineCache::default);
-
     {
         // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
         // with several would scroll to the last one.
-        let (root, full) = (root.clone(), props.compact.is_none());
+        let (root, full) = (
+            root.clone(),
+            props.compact.is_none() && props.guided.is_none(),
+        );
         use_effect_with((), move |_| {
             if let Some(el) = root.cast::<HtmlElement>().filter(|_| full) {
                 // Without scrolling: the header above the playground stays in view.
@@ -139,16 +246,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 let _ = el.focus_with_options(&options);
             }
         });
-    }
-    bridge::use_bridge(props.bridge.clone(), &player, run.clone(), props.lang);
-    // Frames drive playback, and a fast-forward's slices.
-    let active = player.state().playing || player.state().forwarding.is_some();
-    {
-        let player = player.dispatcher();
-        use_animation_frames(
-            active,
-            Callback::from(move |dt| player.dispatch(PlayerAction::Tick(dt))),
-        );
     }
 
     let lang = props.lang;
@@ -172,7 +269,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let on_new_seed = {
         let run = run.clone();
         on_run.reform(move |_| RunConfig {
-            seed: crate::url::random_seed(),
+            seed: crate::run::random_seed(),
             ..run.clone()
         })
     };
@@ -190,41 +287,42 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             })
         })
     };
-    let on_select = toggle.reform(Selection::Node);
+    let on_select = match props.guided.as_ref().and_then(|g| g.on_pick.clone()) {
+        Some(pick) => pick,
+        None => toggle.reform(Selection::Node),
+    };
     let on_select_msg = toggle.reform(|id| Selection::Msg(MsgId(id)));
     let on_act = send.reform(PlayerAction::Act);
     let on_key = {
         let (send, selected, help) = (send.clone(), selected.clone(), help.clone());
         Callback::from(move |e: KeyboardEvent| {
-            // Keys typed into a field, or Space on a button, belong to that control.
-            let tag = e
-                .target_dyn_into::<HtmlElement>()
-                .map(|el| el.tag_name())
-                .unwrap_or_default();
-            if tag == "INPUT" || tag == "SELECT" || (tag == "BUTTON" && e.key() == " ") {
+            let Some(command) = keys::command(&e) else {
                 return;
-            }
-            let action = match e.key().as_str() {
-                " " => PlayerAction::TogglePlay,
-                "ArrowRight" => PlayerAction::Step,
-                "ArrowLeft" => PlayerAction::Back,
-                "]" => PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, true)),
-                "[" => PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, false)),
-                "d" | "D" => match selected.and_then(Selection::msg) {
+            };
+            let action = match command {
+                KeyCommand::TogglePlay => PlayerAction::TogglePlay,
+                KeyCommand::Step => PlayerAction::Step,
+                KeyCommand::Back => PlayerAction::Back,
+                KeyCommand::NextMark => {
+                    PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, true))
+                }
+                KeyCommand::PrevMark => {
+                    PlayerAction::Jump(Jump::Mark(derive::is_marked::<P>, false))
+                }
+                KeyCommand::Drop => match selected.and_then(Selection::msg) {
                     Some(id) => PlayerAction::Act(Action::Drop(id)),
                     None => return,
                 },
-                "?" => {
+                KeyCommand::Help => {
                     help.set(!*help);
                     e.prevent_default();
                     return;
                 }
-                "Escape" => {
+                KeyCommand::Escape => {
                     help.set(false);
                     selected.set(None);
                     return;
                 }
-                _ => return,
             };
             e.prevent_default();
             send.emit(action);
@@ -242,6 +340,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         state.view_time
     };
     let selected_node = selected.and_then(Selection::node);
+    let selected_msg = selected.and_then(Selection::msg).map(|m| m.0);
     let dense = P::dense_view(lang, sim, selected_node, on_select.clone());
     let caption_text = match (&state.forwarding, history.last_report()) {
         (Some(_), _) => format!("{} {}", t.fast_forwarding, history.position()),
@@ -285,26 +384,32 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
             on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed}
             quiet_at_real_time={state.quiet_at_real_time}
-            compact={props.compact.as_ref().map(|c| c.controls)} />
+            compact={props.compact.as_ref().map(|c| c.controls).or(props.guided.as_ref().map(|_| GUIDED_CONTROLS))} />
     };
     let net = sim.network();
-    let groups = net.groups().to_vec();
-    let cuts = net
-        .cuts()
-        .map(|(a, b)| (a.index(), b.index()))
-        .collect::<Vec<_>>();
     let is_dense = dense.is_some();
+    let highlighted = |i: usize| props.guided.as_ref().is_some_and(|g| g.nodes.contains(&i));
     let cluster = dense.unwrap_or_else(|| {
         let nodes = sim
             .nodes()
             .iter()
-            .map(|slot| P::node_view(lang, sim, slot, now))
+            .enumerate()
+            .map(|(i, slot)| {
+                let mut view = P::node_view(lang, sim, slot, now);
+                if highlighted(i) {
+                    view.class = format!("{} highlight", view.class).into();
+                }
+                view
+            })
             .collect::<Vec<_>>();
-        let dots = derive::dots(lang, sim, now);
+        let cuts = net
+            .cuts()
+            .map(|(a, b)| (a.index(), b.index()))
+            .collect::<Vec<_>>();
         html! {
-            <Cluster layout={P::layout(lang, sim)} {nodes} {dots} {on_select} on_select_msg={on_select_msg.clone()}
-                selected={selected_node} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
-                groups={groups} {cuts} aria_label={P::describe(lang, sim)} />
+            <Cluster layout={P::layout(lang, sim)} {nodes} dots={derive::dots(lang, sim, now)} {on_select}
+                on_select_msg={on_select_msg.clone()} selected={selected_node} {selected_msg}
+                groups={net.groups().to_vec()} {cuts} aria_label={P::describe(lang, sim)} />
         }
     });
     // Read out as it changes when the reader steps; while playing it would talk over itself.
@@ -318,16 +423,98 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         let help = help.clone();
         html! { <HelpOverlay {lang} on_close={Callback::from(move |_| help.set(false))} /> }
     });
-    if let Some(compact) = &props.compact {
-        let timeline = compact.controls.has(ControlSet::TIMELINE).then(|| {
-            let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
-            let marks = derive::with_state_marks(marks, history);
-            html! {
-                <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
-                    band_name={P::band_name(lang)} branches={Vec::new()}
-                    on_seek={send.reform(PlayerAction::Seek)} on_switch={Callback::noop()} />
-            }
+    let timeline = |branches: bool| {
+        let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
+        let marks = derive::with_state_marks(marks, history);
+        let branches = if branches {
+            history.branches().iter().map(|b| (b.fork, b.len)).collect()
+        } else {
+            Vec::new()
+        };
+        html! {
+            <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
+                band_name={P::band_name(lang)} {branches}
+                on_seek={send.reform(PlayerAction::Seek)} on_switch={send.reform(PlayerAction::SwitchBranch)} />
+        }
+    };
+
+    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
+    let spacetime = |window: f64| {
+        if is_dense {
+            return html! { <p class="note">{ t.spacetime_dense }</p> };
+        }
+        let (arrows, events) = derive::spacetime(lang, history, now, window);
+        let labels = (0..sim.nodes().len())
+            .map(|i| AttrValue::from(NodeId(i as u16).to_string()))
+            .collect::<Vec<_>>();
+        html! {
+            <SpaceTime {labels} {arrows} {events} {now} {window}
+                {selected_msg} on_select_msg={on_select_msg.clone()} />
+        }
+    };
+    if let Some(guided) = &props.guided {
+        let shown = |panel: Panels, html: Html| {
+            guided.panels.has(panel).then(|| {
+                let lit = guided.panel.has(panel).then_some("highlight");
+                html! { <div class={classes!("guided-panel", lit)} data-panel={panel_name(panel)}>{ html }</div> }
+            })
+        };
+        let beside = guided.panels.has(Panels::BESIDE).then(|| {
+            P::beside_cluster(Beside {
+                lang,
+                sim,
+                reports: history.reports_so_far(),
+                selected: selected_node.map(|i| NodeId(i as u16)),
+                run: &run,
+                on_run: on_run.clone(),
+            })
         });
+        let message = guided
+            .message
+            .as_ref()
+            .map(|kind| format!("highlight-{kind}"));
+        let net = shown(Panels::NETWORK, {
+            let on_net = on_act.reform(net_action);
+            html! { <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
+            groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} /> }
+        });
+        return html! {
+            <div class={classes!("playground", "guided", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
+                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
+                <div class="guided-side">
+                    { guided.card.clone() }
+                    <div class="guided-panels">
+                        { for shown(Panels::STATE, P::state_panel(lang, sim, history.reports_so_far())) }
+                        { for shown(Panels::SIDE, P::side_panel(lang, sim, on_act.clone())) }
+                        { for shown(Panels::TIMELINE, timeline(false)) }
+                        { for shown(Panels::SPACETIME, spacetime(*window)) }
+                        { for net }
+                        { for shown(Panels::SETTINGS, P::settings_panel(lang, sim, &run, on_run.clone())) }
+                    </div>
+                </div>
+                <div class="guided-main">
+                    { for violation }
+                    <div class="stage-row">
+                        <div class={classes!("stage", message)}>
+                            { cluster }
+                            if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
+                        </div>
+                        { for beside }
+                    </div>
+                    { caption }
+                    { for error }
+                    <div class="bar">{ controls }</div>
+                </div>
+                { for help_overlay }
+            </div>
+        };
+    }
+
+    if let Some(compact) = &props.compact {
+        let timeline = compact
+            .controls
+            .has(ControlSet::TIMELINE)
+            .then(|| timeline(false));
         let full_link = compact.controls.has(ControlSet::LINK).then(|| {
             let player = player.clone();
             let fragment = Callback::from(move |_| permalink::fragment(&player.state().history));
@@ -335,7 +522,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         });
         return html! {
             <div class={classes!("playground", "compact", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
-                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts="Space ArrowRight ArrowLeft">
+                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
                 { for violation }
                 <div class="stage">
                     { cluster }
@@ -349,15 +536,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             </div>
         };
     }
-    let on_net = on_act.reform(|change| match change {
-        NetChange::Settings(config) => Action::SetNetwork(config),
-        NetChange::Partition(groups) => Action::Partition(groups),
-        NetChange::Cut(a, b) => Action::Cut(a, b),
-        NetChange::Uncut(a, b) => Action::Uncut(a, b),
-        NetChange::Heal => Action::Heal,
-    });
-    let pending = derive::pending(lang, sim, PENDING_ROWS);
-    let pending_count = sim.pending_count();
+
+    let on_net = on_act.reform(net_action);
     let on_fire = {
         // The timer is looked up when clicked, in the state the row was drawn from.
         let (on_act, player) = (on_act.clone(), player.clone());
@@ -373,97 +553,12 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
-    let marks = derive::with_state_marks(marks, history);
-    let branches = history
-        .branches()
-        .iter()
-        .map(|b| (b.fork, b.len))
-        .collect::<Vec<_>>();
-    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
-    let spacetime = (!is_dense).then(|| {
-        let (arrows, events) = derive::spacetime(lang, history, now, *window);
-        let labels = sim
-            .nodes()
-            .iter()
-            .enumerate()
-            .map(|(i, _)| AttrValue::from(NodeId(i as u16).to_string()))
-            .collect::<Vec<_>>();
-        html! {
-            <SpaceTime {labels} {arrows} {events} {now} window={*window}
-                selected_msg={selected.and_then(Selection::msg).map(|m| m.0)} on_select_msg={on_select_msg.clone()} />
-        }
-    });
-    // The link also goes to the address bar, where a reader whose clipboard is barred finds it.
-    let link = {
-        let player = player.clone();
-        Callback::from(move |_| {
-            let href = permalink::permalink(&player.state().history);
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ =
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-            }
-            href
-        })
-    };
-    let embed_code = |form| {
-        let player = player.clone();
-        Callback::from(move |_| permalink::embed_code(P::ALGO, &player.state().history, form))
-    };
-    let on_export = {
-        let (player, send, run) = (player.clone(), send.clone(), run.clone());
-        Callback::from(move |_: MouseEvent| {
-            let exported = permalink::export(P::ALGO, &run, &player.state().history);
-            if let Err(e) = exported {
-                send.emit(PlayerAction::Fail(format!("export: {e}")));
-            }
-        })
-    };
-    let on_import = {
-        let send = send.clone();
-        Callback::from(move |e: Event| {
-            let Some(file) = e
-                .target_dyn_into::<web_sys::HtmlInputElement>()
-                .and_then(|input| input.files())
-                .and_then(|files| files.get(0))
-            else {
-                return;
-            };
-            let send = send.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                let address = text
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .ok_or_else(|| "the file could not be read".to_owned())
-                    .and_then(|t| permalink::address_of(&t, lang.code()));
-                match address {
-                    Ok(address) => permalink::open_address(&address),
-                    Err(e) => send.emit(PlayerAction::Fail(format!("import: {e}"))),
-                }
-            });
-        })
-    };
     let zoom = |factor: f64| {
         let window = window.clone();
         Callback::from(move |_: MouseEvent| {
             window.set((*window * factor).clamp(20_000.0, 20_000_000.0))
         })
     };
-    let jump = |make: fn() -> Jump<P>| send.reform(move |_: MouseEvent| PlayerAction::Jump(make()));
-    let goals = P::goals().into_iter().map(|goal| {
-        let (reached, label) = (goal.reached, (goal.label)(lang));
-        html! {
-            <span class="goal">
-                <button class="small" data-action="since-goal" title={format!("{} {label}", t.back_to_when)}
-                    aria-label={format!("{} {label}", t.back_to_when)}
-                    onclick={send.reform(move |_| PlayerAction::Jump(Jump::SinceBack(reached)))}>{ "◀" }</button>
-                <button class="small" data-action="until-goal" onclick={send.reform(move |_| PlayerAction::Jump(Jump::Until(reached)))}>
-                    { format!("{} {label}", t.until) }
-                </button>
-            </span>
-        }
-    });
 
     html! {
         <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}>
@@ -479,24 +574,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                     { for error }
                     { P::state_panel(lang, sim, history.reports_so_far()) }
                     { controls }
-                    <div class="jumps" role="group" aria-label={t.step_by}>
-                        <span class="note">{ t.step_by }</span>
-                        <button class="small" data-action="back-10ms" onclick={jump(|| Jump::Time(-10_000))}>{ "−10 ms" }</button>
-                        <button class="small" data-action="forward-10ms" onclick={jump(|| Jump::Time(10_000))}>{ "+10 ms" }</button>
-                        if let Some(i) = selected_node {
-                            <button class="small" data-action="prev-delivery"
-                                onclick={send.reform(move |_| PlayerAction::Jump(Jump::DeliveryTo(NodeId(i as u16), false)))}>
-                                { format!("◀ {} {}", t.delivery_to, NodeId(i as u16)) }</button>
-                            <button class="small" data-action="next-delivery"
-                                onclick={send.reform(move |_| PlayerAction::Jump(Jump::DeliveryTo(NodeId(i as u16), true)))}>
-                                { format!("{} {} ▶", t.delivery_to, NodeId(i as u16)) }</button>
-                        }
-                        { for goals }
-                        <button class="small" data-action="until-violation" onclick={jump(|| Jump::Violation)}>{ t.until_violation }</button>
-                    </div>
-                    <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
-                        band_name={P::band_name(lang)} {branches}
-                        on_seek={send.reform(PlayerAction::Seek)} on_switch={send.reform(PlayerAction::SwitchBranch)} />
+                    { jumps::jump_bar::<P>(lang, &send, selected_node) }
+                    { timeline(true) }
                     <details class="panel spacetime-panel" open=true>
                         <summary>{ t.spacetime }</summary>
                         <div class="zoom">
@@ -504,7 +583,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                             <button class="small" aria-label={t.zoom_out} onclick={zoom(2.0)}>{ "−" }</button>
                             <span class="note">{ format!("{:.0} ms", *window / 1000.0) }</span>
                         </div>
-                        { spacetime.unwrap_or_else(|| html! { <p class="note">{ t.spacetime_dense }</p> }) }
+                        { spacetime(*window) }
                     </details>
                 </div>
                 <aside class="side">
@@ -513,61 +592,17 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                         <p class="hint">{ P::click_hint(lang) }</p>
                     }
                     { P::settings_panel(lang, sim, &run, on_run.clone()) }
-                    <PendingPanel {lang} rows={pending} total={pending_count} selected_msg={selected.and_then(Selection::msg).map(|m| m.0)}
-                        on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))} on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
+                    <PendingPanel {lang} rows={derive::pending(lang, sim, PENDING_ROWS)} total={sim.pending_count()}
+                        {selected_msg} on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))}
+                        on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
                         on_select_msg={on_select_msg.clone()} {on_fire} />
                     <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
                         groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} />
-                    <div class="panel share">
-                        <CopyButton action="copy-link" labels={[t.copy_link, t.link_copied, t.copy_failed]} text={link} />
-                        <CopyButton action="copy-embed" labels={[t.copy_embed, t.embed_copied, t.embed_copy_failed]}
-                            text={embed_code(EmbedForm::Iframe)} show=true />
-                        <CopyButton action="copy-widget" labels={[t.copy_widget, t.widget_copied, t.embed_copy_failed]}
-                            text={embed_code(EmbedForm::Widget)} show=true />
-                        <CopyButton action="copy-mdbook" labels={[t.copy_mdbook, t.mdbook_copied, t.embed_copy_failed]}
-                            text={embed_code(EmbedForm::Mdbook)} show=true />
-                        <button data-action="export" onclick={on_export}>{ t.export_run }</button>
-                        <label class="import">
-                            <span>{ t.import_run }</span>
-                            <input type="file" accept=".json,application/json" data-control="import" onchange={on_import} />
-                        </label>
-                    </div>
+                    { share::share_card(lang, P::ALGO, &run, &player) }
                     { P::legend(lang) }
                 </aside>
             </div>
             { for help_overlay }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct HelpProps {
-    lang: Lang,
-    on_close: Callback<()>,
-}
-
-/// Every keyboard shortcut, opened with `?`.
-#[component]
-fn HelpOverlay(p: &HelpProps) -> Html {
-    let t = p.lang.text();
-    let keys = [
-        ("Space", t.key_play),
-        ("→", t.key_step),
-        ("←", t.key_back),
-        ("]", t.key_next_mark),
-        ("[", t.key_prev_mark),
-        ("D", t.key_drop),
-        ("Esc", t.key_escape),
-        ("?", t.key_help),
-    ];
-    let close = p.on_close.reform(|_: MouseEvent| ());
-    html! {
-        <div class="help" role="dialog" aria-modal="true" aria-label={t.shortcuts} data-help="">
-            <div class="card">
-                <h2>{ t.shortcuts }</h2>
-                <dl>{ for keys.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
-                <button data-action="close-help" onclick={close}>{ t.close }</button>
-            </div>
         </div>
     }
 }

@@ -8,13 +8,19 @@ use concord_core::sim::{History, Protocol, Tape};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use super::RunConfig;
+use crate::address;
+use crate::run::RunConfig;
 
 const KEY: &str = "tape=";
 
 /// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
 pub fn fragment<P: Protocol>(history: &History<P>) -> String {
-    let json = serde_json::to_string(&history.tape()).unwrap_or_default();
+    tape_fragment(&history.tape())
+}
+
+/// The fragment (`#tape=…`) of a tape.
+pub fn tape_fragment<P: Protocol>(tape: &Tape<P>) -> String {
+    let json = serde_json::to_string(tape).unwrap_or_default();
     format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
 }
 
@@ -31,18 +37,12 @@ pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, String>>
 
 /// The page's address with the run's fragment: what "Copy link" copies.
 pub fn permalink<P: Protocol>(history: &History<P>) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .and_then(|l| {
-            Some(format!(
-                "{}{}{}",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                l.search().ok()?
-            ))
-        })
-        .unwrap_or_default();
-    format!("{base}{}", fragment(history))
+    format!(
+        "{}{}{}",
+        address::base(),
+        address::search(),
+        fragment(history)
+    )
 }
 
 /// The forms "Copy embed code" comes in, each showing the run as it stands (the configuration,
@@ -60,36 +60,34 @@ pub enum EmbedForm {
 /// What "Copy embed code" copies in `form`: the page's query (less what would move the run on:
 /// `embed`, `autoplay`, `step`, which the tape replaces) and the run's tape.
 pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>, form: EmbedForm) -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return String::new();
-    };
-    let query = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
-        .unwrap_or_else(|_| web_sys::UrlSearchParams::new().expect("an empty query"));
-    for key in ["embed", "autoplay", "step"] {
-        query.delete(key);
-    }
-    let origin = location.origin().unwrap_or_default();
-    let path = location.pathname().unwrap_or_default();
+    let pairs: Vec<(String, String)> = address::query_pairs(&address::search())
+        .into_iter()
+        .filter(|(key, _)| !["embed", "autoplay", "step"].contains(&key.as_str()))
+        .collect();
     let tape = fragment(history);
-    // Settings as `data-*` attributes or directive words: the protocol first, then the query's
-    // other parameters (names of any other shape could not be written there).
+    // Settings as `data-*` attributes or directive words, after the protocol (names of any other
+    // shape could not be written there).
     let settings = || {
-        let named = |key: &str| {
+        pairs.iter().filter(|(key, _)| {
             !key.is_empty()
                 && key != "algo"
                 && key
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        };
-        pairs(&query).into_iter().filter(move |(key, _)| named(key))
+        })
     };
     let tape_value = tape.trim_start_matches('#').trim_start_matches(KEY);
     match form {
         EmbedForm::Iframe => {
-            let seed = query.get("seed").unwrap_or_default();
+            let seed = pairs
+                .iter()
+                .find(|(key, _)| key == "seed")
+                .map_or("", |(_, seed)| seed.as_str());
+            let query = address::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             let src = format!(
-                "{origin}{path}?embed=1&{}{tape}",
-                String::from(query.to_string())
+                "{}?embed=1&{}{tape}",
+                address::base(),
+                query.trim_start_matches('?')
             );
             format!(
                 "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
@@ -99,14 +97,15 @@ pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>, form: EmbedForm
         }
         EmbedForm::Widget => {
             // The loader beside this page, which the full playground was built with.
-            let directory = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+            let base = address::base();
+            let directory = &base[..base.rfind('/').map_or(0, |i| i + 1)];
             let mut div = format!("<div data-concord=\"{}\"", escape_attribute(algo));
             for (key, value) in settings() {
-                div.push_str(&format!(" data-{key}=\"{}\"", escape_attribute(&value)));
+                div.push_str(&format!(" data-{key}=\"{}\"", escape_attribute(value)));
             }
             format!(
                 "<script type=\"module\" src=\"{}\"></script>\n{div} data-tape=\"{tape_value}\"></div>",
-                escape_attribute(&format!("{origin}{directory}concord.js"))
+                escape_attribute(&format!("{directory}concord.js"))
             )
         }
         EmbedForm::Mdbook => {
@@ -124,19 +123,6 @@ pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>, form: EmbedForm
             format!("{words} tape={tape_value}}}}}")
         }
     }
-}
-
-/// A query's parameters in order.
-fn pairs(query: &web_sys::UrlSearchParams) -> Vec<(String, String)> {
-    let Ok(Some(entries)) = js_sys::try_iter(query) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| {
-            let entry: js_sys::Array = entry.ok()?.dyn_into().ok()?;
-            Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
-        })
-        .collect()
 }
 
 /// Text for an HTML attribute value between double quotes.
@@ -214,19 +200,4 @@ pub fn address_of(text: &str, lang: &str) -> Result<String, String> {
         String::from(params.to_string()),
         URL_SAFE_NO_PAD.encode(tape)
     ))
-}
-
-/// Open a run file's address: a new query loads a new page; the same query with a new
-/// fragment needs a reload to replay it.
-pub fn open_address(address: &str) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return;
-    };
-    let same_query = location
-        .search()
-        .is_ok_and(|search| address.starts_with(&format!("{search}#")));
-    let _ = location.set_href(address);
-    if same_query {
-        let _ = location.reload();
-    }
 }

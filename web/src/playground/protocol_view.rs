@@ -1,47 +1,13 @@
 //! How a protocol plugs into the [`Playground`](super::Playground).
 
-use std::rc::Rc;
-
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Protocol, Sim, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::controls::CountControl;
 use crate::view::message::serde_fields;
-
-/// What a run is made from; the URL holds it.
-#[derive(Clone, PartialEq, Debug)]
-pub struct RunConfig {
-    pub seed: u64,
-    /// The cluster's main count, as the protocol reads it: servers for Raft, acceptors for Paxos
-    /// (which counts its other roles in its [`Options`]).
-    pub nodes: usize,
-    pub options: Options,
-}
-
-/// A protocol's own settings, as the `key=value` pairs of the URL the shell does not read
-/// itself (Paxos: `proposers=2&learners=1&breaks=small_quorum`). Only the protocol interprets
-/// them; a missing or malformed one takes its default, as every URL parameter does.
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Options(Rc<[(String, String)]>);
-
-impl Options {
-    pub fn new(pairs: Vec<(String, String)>) -> Self {
-        Options(pairs.into())
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-}
 
 /// A moment worth announcing: the timeline marks it and the JavaScript API sends it to
 /// subscribers as an event `{ type: kind, step, time, node, …details }`.

@@ -6,7 +6,7 @@
 //! ReadIndex, lease, or stale from whichever server it is sent to.
 
 use concord_core::raft::{ClientId, ClientReply, Command, Op, Outcome, RaftNode, ReadMode, Role};
-use concord_core::sim::{Action, NodeId};
+use concord_core::sim::{Action, NodeId, Sim};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -49,8 +49,37 @@ struct Sent {
     mode: Option<ReadMode>,
 }
 
+/// The highest sequence number of [`CLIENT`] anywhere in the cluster — logs, snapshots
+/// sessions, replies — so a new request never reuses one, even in a replayed run.
+pub fn max_seq_seen(sim: &Sim<RaftNode>) -> u64 {
+    sim.nodes()
+        .iter()
+        .flat_map(|s| {
+            let replies = s
+                .state
+                .replies
+                .iter()
+                .filter(|r| r.client == CLIENT)
+                .map(|r| r.seq);
+            let in_log = s
+                .state
+                .persistent
+                .log
+                .stored()
+                .iter()
+                .filter_map(|e| e.request())
+                .filter(|(c, _)| *c == CLIENT)
+                .map(|(_, seq)| seq);
+            // Requests whose entries a snapshot replaced live on in the sessions (§7).
+            let in_sessions = s.state.volatile.state_machine.last_seq(CLIENT);
+            replies.chain(in_log).chain([in_sessions])
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// What to tell the server: a `get` is a read in `mode`, anything else a command.
-fn command(seq: u64, op: &Op, mode: ReadMode) -> Command {
+pub fn command(seq: u64, op: &Op, mode: ReadMode) -> Command {
     match op {
         Op::Get { key } => Command::Read {
             client: CLIENT,

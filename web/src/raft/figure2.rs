@@ -13,7 +13,8 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Beside, Options, RunConfig};
+use crate::playground::Beside;
+use crate::run::{Options, RunConfig};
 
 /// The URL option that shows the panel.
 pub const OPTION: &str = "figure2";

@@ -43,17 +43,8 @@ pub struct RowView {
     pub progress: Option<PeerProgress>,
 }
 
-/// The leader the grid shows progress for: the up leader of the highest term.
-pub fn current_leader(sim: &Sim<RaftNode>) -> Option<&RaftNode> {
-    sim.nodes()
-        .iter()
-        .filter(|s| s.up && s.state.role() == Role::Leader)
-        .map(|s| &s.state)
-        .max_by_key(|n| n.term())
-}
-
 pub fn rows(sim: &Sim<RaftNode>) -> Vec<RowView> {
-    let leader = current_leader(sim);
+    let leader = super::current_leader(sim);
     sim.nodes()
         .iter()
         .map(|slot| {

@@ -9,7 +9,7 @@ use concord_core::raft::{
 use concord_core::sim::{Action, NodeId, Sim};
 use yew::prelude::*;
 
-use super::log_grid::current_leader;
+use super::current_leader;
 use crate::i18n::Lang;
 
 /// The client the membership panel plays (the client panel is client 1).
@@ -104,10 +104,6 @@ pub struct MemberText {
     pub spare: &'static str,
     pub spare_help: &'static str,
     pub membership: &'static str,
-    pub opt_catch_up: &'static str,
-    pub opt_catch_up_help: &'static str,
-    pub concurrent: &'static str,
-    pub concurrent_help: &'static str,
 }
 
 pub const EN: MemberText = MemberText {
@@ -133,10 +129,6 @@ pub const EN: MemberText = MemberText {
     spare: "spare slots",
     spare_help: "Slots that start outside the configuration, idle until added (thesis §4.1).",
     membership: "Membership",
-    opt_catch_up: "add as learner first",
-    opt_catch_up_help: "A server added as voter joins as learner and is promoted once a round of replication takes less than an election timeout (thesis §4.2.1).",
-    concurrent: "concurrent changes",
-    concurrent_help: "The leader takes a new membership change while the previous one is uncommitted (thesis §4.1 forbids it). Old and new majorities may then not overlap (Figure 4.2).",
 };
 
 pub const ZH: MemberText = MemberText {
@@ -162,10 +154,6 @@ pub const ZH: MemberText = MemberText {
     spare: "备用位置",
     spare_help: "一开始不在配置中的位置，被加入之前保持空闲（论文 §4.1）。",
     membership: "成员变更",
-    opt_catch_up: "先以 learner 加入",
-    opt_catch_up_help: "以 voter 身份加入的新节点先成为 learner；当一轮复制用时少于一个 election timeout 时，leader 把它提升为 voter（论文 §4.2.1）。",
-    concurrent: "并发变更",
-    concurrent_help: "上一次成员变更尚未提交，leader 就接受新的变更（论文 §4.1 禁止这样做）。新旧配置的多数派可能不再相交（图 4.2）。",
 };
 
 pub fn member_text(lang: Lang) -> &'static MemberText {

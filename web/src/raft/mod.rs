@@ -10,13 +10,15 @@ mod membership;
 pub mod settings;
 mod snapshot_view;
 mod text;
+mod tour;
 
 use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
 use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::playground::{Beside, Goal, Milestone, ProtocolView, RunConfig};
+use crate::playground::{Beside, Goal, Milestone, ProtocolView};
+use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
 use crate::view::legend::Legend;
 use crate::view::message::serde_fields;
@@ -131,25 +133,7 @@ impl ProtocolView for RaftNode {
             .flat_map(|s| s.state.replies.iter().cloned())
             .collect();
         replies.sort_by_key(|r| (r.replied_at, r.seq));
-        let in_logs = sim.nodes().iter().flat_map(|s| {
-            s.state
-                .persistent
-                .log
-                .stored()
-                .iter()
-                .filter_map(|e| e.request())
-                .filter(|(c, _)| *c == client::CLIENT)
-                .map(|(_, seq)| seq)
-                // Requests whose entries a snapshot replaced live on in the sessions (§7).
-                .chain([s.state.volatile.state_machine.last_seq(client::CLIENT)])
-        });
-        let max_seq_seen = replies
-            .iter()
-            .filter(|r| r.client == client::CLIENT)
-            .map(|r| r.seq)
-            .chain(in_logs)
-            .max()
-            .unwrap_or(0);
+        let max_seq_seen = client::max_seq_seen(sim);
         let default_read = sim
             .nodes()
             .first()
@@ -251,10 +235,20 @@ impl ProtocolView for RaftNode {
     }
 }
 
+/// The cluster's leader as the views show it: the up leader of the highest term (after a
+/// partition heals, an old leader may not know yet that it was replaced).
+pub fn current_leader(sim: &Sim<RaftNode>) -> Option<&RaftNode> {
+    sim.nodes()
+        .iter()
+        .filter(|s| s.up && s.state.role() == Role::Leader)
+        .map(|s| &s.state)
+        .max_by_key(|n| n.term())
+}
+
 /// The current leader has entries and has committed all of them: after a client request,
 /// "until" runs to the moment its entry is committed.
 fn newest_entry_committed(sim: &Sim<RaftNode>) -> bool {
-    log_grid::current_leader(sim).is_some_and(|l| {
+    current_leader(sim).is_some_and(|l| {
         let last = l.persistent.last_log_index();
         last > 0 && l.volatile.commit_index >= last
     })

@@ -1,14 +1,7 @@
 //! Raft's settings in the URL, and the panel that changes them.
 //!
-//! - `switches=noop,hint,vote-twice,…` — the complete list of switches that are on (absent: the
-//!   defaults, which is `noop` alone; empty: all off). Options: `noop` (no-op on election),
-//!   `hint` (conflict hint), `pre-vote` (thesis §9.6), `check-quorum` (CheckQuorum: a leader
-//!   steps down without a majority, thesis §6.2, and servers ignore RequestVote while they hear
-//!   from a leader, §4.2.3; the older key `vote-guard` turns it on too), `catch-up` (add new
-//!   servers as learners first, thesis §4.2.1). Break-it switches: `vote-twice`,
-//!   `skip-up-to-date`, `commit-previous`, `no-truncate`, `concurrent-changes`,
-//!   `snapshot-uncommitted`, `slow-clock` (a leader clock that breaks the lease's drift bound,
-//!   thesis §6.4.1).
+//! - `switches=noop,hint,vote-twice,…` — the switches that are on, one row each in [`SWITCHES`]
+//!   (see [`crate::switches`]; absent: the defaults, which is `noop` alone; empty: all off).
 //! - `read=read-index|lease|stale|log` — how `get` is answered (thesis §6.4); absent: through
 //!   the log. The client panel starts with this mode and can change it per read.
 //! - `spare=2` — slots beyond `nodes` that start outside the configuration (thesis §4.1);
@@ -20,6 +13,11 @@
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
 
+use concord_core::raft::invariants::{
+    ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY,
+};
+use concord_core::raft::linearizability::LINEARIZABILITY;
+use concord_core::raft::membership::ONE_CHANGE_AT_A_TIME;
 use concord_core::raft::{RaftConfig, ReadMode};
 use concord_core::sim::{NetConfig, Time, ms};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -29,50 +27,185 @@ use super::leadership_text::{self, mode_name};
 use super::membership::member_text;
 use super::text::text;
 use crate::i18n::Lang;
-use crate::playground::Options;
+use crate::run::Options;
+use crate::switches::{self, Effect, Switch};
+use crate::view::switches as view_switches;
 
-/// A switch: its name in the URL, how it reads and sets the config.
-pub struct Switch {
-    pub key: &'static str,
-    pub get: fn(&RaftConfig) -> bool,
-    pub set: fn(&mut RaftConfig, bool),
-}
-
-pub const OPTIONS: [Switch; 5] = [
+/// Every Raft switch: the options first, then the break-it switches, in the order the `switches`
+/// list writes them.
+pub const SWITCHES: [Switch<RaftConfig>; 12] = [
     Switch {
         key: "noop",
+        aliases: &[],
+        label: ["no-op on election", "当选后追加空操作"],
+        help: [
+            "A new leader appends a no-op entry so that entries of earlier terms get committed through it (§8).",
+            "新 leader 追加一个空操作条目，借此提交之前任期的条目（§8）。",
+        ],
+        effect: Effect::Feature,
         get: |c| c.noop_on_election,
         set: |c, on| c.noop_on_election = on,
     },
     Switch {
         key: "hint",
+        aliases: &[],
+        label: ["conflict hint", "冲突提示"],
+        help: [
+            "A follower that refuses AppendEntries says where its log diverges, so the leader skips a whole term per round trip (§5.3).",
+            "拒绝 AppendEntries 的 follower 告诉 leader 日志从哪里开始分叉，leader 每次往返可跳过整个任期（§5.3）。",
+        ],
+        effect: Effect::Feature,
         get: |c| c.conflict_hint,
         set: |c, on| c.conflict_hint = on,
     },
     Switch {
         key: "pre-vote",
+        aliases: &[],
+        label: ["PreVote", "PreVote（预投票）"],
+        help: [
+            "Before an election a server asks whether a majority would vote for it, keeping its term; a server cut off alone no longer comes back with a huge term that deposes the leader (thesis §9.6).",
+            "选举前先询问多数派是否会投票给自己，任期保持不变；被单独隔离的节点回来时不再带着很大的任期把 leader 赶下台（论文 §9.6）。",
+        ],
+        effect: Effect::Feature,
         get: |c| c.pre_vote,
         set: |c, on| c.pre_vote = on,
     },
     Switch {
         key: "check-quorum",
+        // From when §4.2.3's rule was a membership option of its own.
+        aliases: &["vote-guard"],
+        label: ["CheckQuorum", "CheckQuorum（法定人数检查）"],
+        help: [
+            "A leader that has not heard from a majority within an election timeout steps down (thesis §6.2); a server that heard from a leader within the minimum election timeout ignores RequestVote (§4.2.3), so neither a removed server nor a partitioned one can depose the leader. Lease reads need it.",
+            "leader 在一个 election timeout 内没有收到多数派的回应就主动下台（论文 §6.2）；节点在最小 election timeout 内收到过 leader 的消息时忽略 RequestVote（§4.2.3），被移除或被隔离的节点就无法推翻 leader。租约读需要它。",
+        ],
+        effect: Effect::Feature,
         get: |c| c.check_quorum,
         set: |c, on| c.check_quorum = on,
     },
     Switch {
         key: "catch-up",
+        aliases: &[],
+        label: ["add as learner first", "先以 learner 加入"],
+        help: [
+            "A server added as voter joins as learner and is promoted once a round of replication takes less than an election timeout (thesis §4.2.1).",
+            "以 voter 身份加入的新节点先成为 learner；当一轮复制用时少于一个 election timeout 时，leader 把它提升为 voter（论文 §4.2.1）。",
+        ],
+        effect: Effect::Feature,
         get: |c| c.catch_up_first,
         set: |c, on| c.catch_up_first = on,
     },
+    Switch {
+        key: "vote-twice",
+        aliases: &[],
+        label: ["vote twice", "重复投票"],
+        help: [
+            "Servers grant every RequestVote of their term, even after voting (§5.2). Two candidates of one term can both win.",
+            "节点同意本任期的每个 RequestVote，即使已经投过票（§5.2）。同一任期的两个候选人可能都当选。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[ELECTION_SAFETY],
+        },
+        get: |c| c.breaks.vote_twice,
+        set: |c, on| c.breaks.vote_twice = on,
+    },
+    Switch {
+        key: "skip-up-to-date",
+        aliases: &[],
+        label: ["skip up-to-date check", "跳过日志新旧检查"],
+        help: [
+            "Voters no longer check that the candidate's log is at least as up-to-date as theirs (§5.4.1). A server missing committed entries can win and overwrite them.",
+            "投票者不再检查候选人的日志是否至少和自己一样新（§5.4.1）。缺少已提交条目的节点可能当选并覆盖它们。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[LEADER_COMPLETENESS],
+        },
+        get: |c| c.breaks.skip_up_to_date_check,
+        set: |c, on| c.breaks.skip_up_to_date_check = on,
+    },
+    Switch {
+        key: "commit-previous",
+        aliases: &[],
+        label: ["commit previous terms", "提交之前任期"],
+        help: [
+            "A leader counts replicas of entries from earlier terms to commit them (§5.4.2, Figure 8). An entry counted committed can later be overwritten.",
+            "leader 按副本数提交之前任期的条目（§5.4.2，图 8）。被视为已提交的条目之后可能被覆盖。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
+        },
+        get: |c| c.breaks.commit_previous_terms,
+        set: |c, on| c.breaks.commit_previous_terms = on,
+    },
+    Switch {
+        key: "no-truncate",
+        aliases: &[],
+        label: ["no truncate", "不截断"],
+        help: [
+            "On a conflict, a follower overwrites entries in place but keeps what follows them (§5.3). Two logs then share an entry yet differ before it.",
+            "发生冲突时，follower 原地覆盖条目但保留其后的条目（§5.3）。两份日志共享一个条目，之前却不同。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[LOG_MATCHING],
+        },
+        get: |c| c.breaks.no_truncate,
+        set: |c, on| c.breaks.no_truncate = on,
+    },
+    Switch {
+        key: "concurrent-changes",
+        aliases: &[],
+        label: ["concurrent changes", "并发变更"],
+        help: [
+            "The leader takes a new membership change while the previous one is uncommitted (thesis §4.1 forbids it). Old and new majorities may then not overlap (Figure 4.2).",
+            "上一次成员变更尚未提交，leader 就接受新的变更（论文 §4.1 禁止这样做）。新旧配置的多数派可能不再相交（图 4.2）。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[ONE_CHANGE_AT_A_TIME],
+        },
+        get: |c| c.breaks.concurrent_changes,
+        set: |c, on| c.breaks.concurrent_changes = on,
+    },
+    Switch {
+        key: "snapshot-uncommitted",
+        aliases: &[],
+        label: ["snapshot uncommitted entries", "快照包含未提交条目"],
+        help: [
+            "A snapshot covers the whole log, entries not yet committed included, instead of just the committed ones (§7). Needs snapshots on.",
+            "快照覆盖整个日志，包括尚未提交的条目，而不是只覆盖已提交的条目（§7）。需先开启快照。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[SNAPSHOT_COMMITTED],
+        },
+        get: |c| c.breaks.snapshot_uncommitted,
+        set: |c, on| c.breaks.snapshot_uncommitted = on,
+    },
+    Switch {
+        key: "slow-clock",
+        aliases: &[],
+        label: ["slow leader clock", "leader 时钟变慢"],
+        help: [
+            "The leader's clock runs at half speed while it times its lease and CheckQuorum: the lease outlives the leader, breaking §6.4.1's drift bound. Try it with lease reads and a partitioned leader.",
+            "leader 计算租约和 CheckQuorum 时时钟只走一半速度：租约比 leader 的任期活得更久，违反 §6.4.1 的时钟漂移界限。配合租约读和被隔离的 leader 试试。",
+        ],
+        effect: Effect::Breaks {
+            caught_by: &[LINEARIZABILITY],
+        },
+        get: |c| c.breaks.slow_leader_clock,
+        set: |c, on| c.breaks.slow_leader_clock = on,
+    },
 ];
 
-/// An older name of `check-quorum`, from when the §4.2.3 rule was a membership option of its
-/// own: links that carry it still turn CheckQuorum on.
-const CHECK_QUORUM_ALIAS: &str = "vote-guard";
-
-/// Snapshots on or off (the checkbox; the URL holds the threshold, `snapshot=N`).
-pub const SNAPSHOTS: Switch = Switch {
+/// Snapshots on or off: a checkbox, not in the `switches` list (the URL holds the threshold,
+/// `snapshot=N`).
+pub const SNAPSHOTS: Switch<RaftConfig> = Switch {
     key: "snapshot",
+    aliases: &[],
+    label: ["snapshots", "快照（日志压缩）"],
+    help: [
+        "Each server replaces the entries it has applied by a snapshot of its state machine once they reach the threshold; a follower missing compacted entries gets the leader's snapshot by InstallSnapshot (§7, Figure 13).",
+        "每台服务器在已应用条目达到阈值后，用状态机快照取代这些条目；缺少已压缩条目的 follower 通过 InstallSnapshot 接收 leader 的快照（§7，图 13）。",
+    ],
+    effect: Effect::Feature,
     get: |c| c.snapshot_threshold > 0,
     set: |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
 };
@@ -80,79 +213,22 @@ pub const SNAPSHOTS: Switch = Switch {
 /// The threshold snapshots start with when switched on: low, so compaction shows soon.
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
 
-pub const BREAKS: [Switch; 7] = [
-    Switch {
-        key: "vote-twice",
-        get: |c| c.breaks.vote_twice,
-        set: |c, on| c.breaks.vote_twice = on,
-    },
-    Switch {
-        key: "skip-up-to-date",
-        get: |c| c.breaks.skip_up_to_date_check,
-        set: |c, on| c.breaks.skip_up_to_date_check = on,
-    },
-    Switch {
-        key: "commit-previous",
-        get: |c| c.breaks.commit_previous_terms,
-        set: |c, on| c.breaks.commit_previous_terms = on,
-    },
-    Switch {
-        key: "no-truncate",
-        get: |c| c.breaks.no_truncate,
-        set: |c, on| c.breaks.no_truncate = on,
-    },
-    Switch {
-        key: "concurrent-changes",
-        get: |c| c.breaks.concurrent_changes,
-        set: |c, on| c.breaks.concurrent_changes = on,
-    },
-    Switch {
-        key: "snapshot-uncommitted",
-        get: |c| c.breaks.snapshot_uncommitted,
-        set: |c, on| c.breaks.snapshot_uncommitted = on,
-    },
-    Switch {
-        key: "slow-clock",
-        get: |c| c.breaks.slow_leader_clock,
-        set: |c, on| c.breaks.slow_leader_clock = on,
-    },
-];
-
-/// The `snapshot` parameter: a threshold of applied entries, 0 or absent for none.
-pub fn parse_snapshot(value: Option<&str>) -> u64 {
-    value
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(0, |n| n.min(10_000))
-}
-
-/// The settings a query string names; anything malformed keeps its default, and settings that
-/// cannot work together fall back to the defaults.
-pub fn parse(
-    switches: Option<&str>,
-    batch: Option<&str>,
-    election: Option<&str>,
-    heartbeat: Option<&str>,
-) -> RaftConfig {
+/// The settings a run's options name; anything malformed keeps its default, and timing that
+/// cannot work (`RaftConfig::problem`) falls back to the default timing.
+pub fn from_options(options: &Options) -> RaftConfig {
     let mut config = RaftConfig::default();
-    if let Some(list) = switches {
-        let on: Vec<&str> = list.split(',').map(str::trim).collect();
-        for switch in OPTIONS.iter().chain(&BREAKS) {
-            (switch.set)(&mut config, on.contains(&switch.key));
-        }
-        if on.contains(&CHECK_QUORUM_ALIAS) {
-            config.check_quorum = true;
-        }
-    }
-    if let Some(b) = batch.and_then(|b| b.parse::<u64>().ok()) {
+    switches::read(&SWITCHES, options, &mut config);
+    let number = |key: &str| options.get(key).and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(b) = number("batch") {
         config.max_batch = b.clamp(1, 64);
     }
-    if let Some((lo, hi)) = election.and_then(|e| e.split_once('-'))
+    if let Some((lo, hi)) = options.get("election").and_then(|e| e.split_once('-'))
         && let (Ok(lo), Ok(hi)) = (lo.trim().parse::<u64>(), hi.trim().parse::<u64>())
     {
         config.election_timeout_min = ms(lo.clamp(1, 10_000));
         config.election_timeout_max = ms(hi.clamp(1, 10_000));
     }
-    if let Some(h) = heartbeat.and_then(|h| h.parse::<u64>().ok()) {
+    if let Some(h) = number("heartbeat") {
         config.heartbeat_interval = ms(h.clamp(1, 10_000));
     }
     if config.problem().is_some() {
@@ -161,93 +237,59 @@ pub fn parse(
         config.election_timeout_max = default.election_timeout_max;
         config.heartbeat_interval = default.heartbeat_interval;
     }
-    config
-}
-
-/// The settings a run's options name.
-pub fn from_options(options: &Options) -> RaftConfig {
-    let mut config = parse(
-        options.get("switches"),
-        options.get("batch"),
-        options.get("election"),
-        options.get("heartbeat"),
-    );
-    if let Some(spare) = options.get("spare").and_then(|s| s.parse::<usize>().ok()) {
-        config.spare = spare.min(8);
+    if let Some(spare) = number("spare") {
+        config.spare = spare.min(8) as usize;
     }
-    config.snapshot_threshold = parse_snapshot(options.get("snapshot"));
+    config.snapshot_threshold = number("snapshot").map_or(0, |n| n.min(10_000));
     if let Some(mode) = options.get("read").and_then(ReadMode::from_key) {
         config.read = mode;
     }
     config
 }
 
-/// The `switches` value for `config`.
-pub fn switches_param(config: &RaftConfig) -> String {
-    OPTIONS
-        .iter()
-        .chain(&BREAKS)
-        .filter(|s| (s.get)(config))
-        .map(|s| s.key)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// The run's options with `config`'s settings in place of the old ones; a setting at its
 /// default is left out, so links stay short.
 pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
+    fn differs<T: PartialEq>(a: T, b: T) -> Option<()> {
+        (a != b).then_some(())
+    }
     let default = RaftConfig::default();
-    let switches = switches_param(config);
-    let settings = [
-        (
-            "switches",
-            (switches != switches_param(&default)).then_some(switches),
-        ),
-        (
+    let timing = differs(
+        (config.election_timeout_min, config.election_timeout_max),
+        (default.election_timeout_min, default.election_timeout_max),
+    );
+    switches::write(&SWITCHES, options, config, &default)
+        .with(
             "read",
-            (config.read != default.read).then(|| config.read.key().to_owned()),
-        ),
-        (
+            differs(config.read, default.read).map(|_| config.read.key().to_owned()),
+        )
+        .with(
             "batch",
-            (config.max_batch != default.max_batch).then(|| config.max_batch.to_string()),
-        ),
-        (
+            differs(config.max_batch, default.max_batch).map(|_| config.max_batch.to_string()),
+        )
+        .with(
             "election",
-            (config.election_timeout_min != default.election_timeout_min
-                || config.election_timeout_max != default.election_timeout_max)
-                .then(|| {
-                    format!(
-                        "{}-{}",
-                        config.election_timeout_min / 1000,
-                        config.election_timeout_max / 1000
-                    )
-                }),
-        ),
-        (
+            timing.map(|_| {
+                format!(
+                    "{}-{}",
+                    config.election_timeout_min / 1000,
+                    config.election_timeout_max / 1000
+                )
+            }),
+        )
+        .with(
             "heartbeat",
-            (config.heartbeat_interval != default.heartbeat_interval)
-                .then(|| (config.heartbeat_interval / 1000).to_string()),
-        ),
-        (
+            differs(config.heartbeat_interval, default.heartbeat_interval)
+                .map(|_| (config.heartbeat_interval / 1000).to_string()),
+        )
+        .with(
             "spare",
-            (config.spare != default.spare).then(|| config.spare.to_string()),
-        ),
-        (
+            differs(config.spare, default.spare).map(|_| config.spare.to_string()),
+        )
+        .with(
             "snapshot",
             (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
-        ),
-    ];
-    let mut pairs: Vec<(String, String)> = options
-        .pairs()
-        .filter(|(k, _)| !settings.iter().any(|(key, _)| key == k))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    pairs.extend(
-        settings
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
-    );
-    Options::new(pairs)
+        )
 }
 
 /// How likely followers are to start elections while the leader is alive (§5.6).
@@ -272,19 +314,6 @@ pub fn margin(config: &RaftConfig, net: &NetConfig) -> Margin {
     }
 }
 
-/// The invariant each break-it switch should trip.
-pub fn caught_by(key: &str) -> &'static str {
-    match key {
-        "vote-twice" => "election-safety",
-        "skip-up-to-date" => "leader-completeness",
-        "commit-previous" => "leader-completeness, state-machine-safety",
-        "concurrent-changes" => "one-change-at-a-time",
-        "snapshot-uncommitted" => "snapshot-committed",
-        "slow-clock" => "linearizability",
-        _ => "log-matching",
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
     pub lang: Lang,
@@ -300,29 +329,10 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
     let rt = text(p.lang);
     let mt = member_text(p.lang);
     let lt = leadership_text::text(p.lang);
-    let broken = BREAKS.iter().any(|s| (s.get)(&p.config));
-    let checkbox = |switch: &'static Switch,
-                    label: &'static str,
-                    help: &'static str,
-                    extra: Html| {
-        let (config, on_change) = (p.config.clone(), p.on_change.clone());
-        let onchange = Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let mut next = config.clone();
-            (switch.set)(&mut next, input.checked());
-            on_change.emit(next);
-        });
-        html! {
-            <li>
-                <label title={help}>
-                    <input type="checkbox" data-switch={switch.key} checked={(switch.get)(&p.config)} {onchange} />
-                    { label }
-                </label>
-                <span class="note">{ help }{ extra }</span>
-            </li>
-        }
+    let broken = view_switches::broken(&SWITCHES, &p.config);
+    let checkbox = |key: &str| {
+        switches::find(&SWITCHES, key)
+            .map(|switch| view_switches::checkbox(p.lang, switch, &p.config, p.on_change.clone()))
     };
     let number = |control: &'static str,
                   label: &'static str,
@@ -348,20 +358,6 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
             </label>
         }
     };
-    let labels = [
-        (rt.vote_twice, rt.vote_twice_help),
-        (rt.skip_up_to_date, rt.skip_up_to_date_help),
-        (rt.commit_previous, rt.commit_previous_help),
-        (rt.no_truncate, rt.no_truncate_help),
-        (mt.concurrent, mt.concurrent_help),
-        (rt.snapshot_uncommitted, rt.snapshot_uncommitted_help),
-        (lt.slow_clock, lt.slow_clock_help),
-    ];
-    let breaks = BREAKS.iter().zip(labels).map(|(s, (label, help))| {
-        let extra =
-            html! { <>{ " " }<em>{ format!("({} {})", rt.caught_by, caught_by(s.key)) }</em></> };
-        checkbox(s, label, help, extra)
-    });
     let warning = match margin(&p.config, &p.net) {
         Margin::Ok => None,
         Margin::Thin => Some(("thin", rt.spurious_thin)),
@@ -383,12 +379,11 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
         })
     };
     html! {
-        <details class="panel raft-settings" open={broken || warning.is_some()} data-raft-settings="">
+        <details class="panel raft-settings" open={broken.is_some() || warning.is_some()} data-raft-settings="">
             <summary>
                 { rt.settings }
-                if broken {
-                    <span class="broken-badge">{ format!("{}: {}", rt.broken_banner,
-                        BREAKS.iter().filter(|s| (s.get)(c)).map(|s| s.key).collect::<Vec<_>>().join(", ")) }</span>
+                if let Some(broken) = broken {
+                    <span class="broken-badge">{ format!("{}: {broken}", rt.broken_banner) }</span>
                 }
             </summary>
             <p class="note">{ rt.settings_note }</p>
@@ -396,10 +391,10 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                 <fieldset>
                     <legend>{ rt.options }</legend>
                     <ul>
-                        { checkbox(&OPTIONS[0], rt.opt_noop, rt.opt_noop_help, Html::default()) }
-                        { checkbox(&OPTIONS[1], rt.opt_hint, rt.opt_hint_help, Html::default()) }
-                        { checkbox(&OPTIONS[2], lt.opt_pre_vote, lt.opt_pre_vote_help, Html::default()) }
-                        { checkbox(&OPTIONS[3], lt.opt_check_quorum, lt.opt_check_quorum_help, Html::default()) }
+                        { for checkbox("noop") }
+                        { for checkbox("hint") }
+                        { for checkbox("pre-vote") }
+                        { for checkbox("check-quorum") }
                     </ul>
                     <label title={lt.reads_help}>{ lt.reads }
                         <select data-control="read" onchange={on_read}>
@@ -411,7 +406,7 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     <p class="note">{ lt.reads_help }</p>
                     { number("batch", rt.batch, c.max_batch, |c, v| c.max_batch = v.clamp(1, 64)) }
                     <ul>
-                        { checkbox(&SNAPSHOTS, rt.opt_snapshot, rt.opt_snapshot_help, Html::default()) }
+                        { view_switches::checkbox(p.lang, &SNAPSHOTS, c, p.on_change.clone()) }
                     </ul>
                     if c.snapshot_threshold > 0 {
                         { number("snapshot", rt.snapshot_threshold, c.snapshot_threshold, |c, v| c.snapshot_threshold = v.clamp(1, 10_000)) }
@@ -429,17 +424,13 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                 <fieldset>
                     <legend>{ mt.membership }</legend>
                     <ul>
-                        { checkbox(&OPTIONS[4], mt.opt_catch_up, mt.opt_catch_up_help, Html::default()) }
+                        { for checkbox("catch-up") }
                     </ul>
                     <span title={mt.spare_help}>
                         { number("spare", mt.spare, c.spare as u64, |c, v| c.spare = v.min(8) as usize) }
                     </span>
                 </fieldset>
-                <fieldset class="breaks">
-                    <legend>{ rt.break_it }</legend>
-                    <p class="note">{ rt.break_note }</p>
-                    <ul>{ for breaks }</ul>
-                </fieldset>
+                { view_switches::breaks(p.lang, &SWITCHES, c, p.on_change.clone()) }
             </div>
         </details>
     }
@@ -449,26 +440,35 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
 mod tests {
     use super::*;
 
+    fn options(pairs: &[(&str, &str)]) -> Options {
+        Options::new(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
     #[test]
     fn absent_parameters_are_the_defaults() {
-        assert_eq!(parse(None, None, None, None), RaftConfig::default());
+        assert_eq!(from_options(&options(&[])), RaftConfig::default());
     }
 
     #[test]
     fn the_older_vote_guard_key_turns_check_quorum_on() {
-        let c = parse(Some("noop,vote-guard"), None, None, None);
+        let c = from_options(&options(&[("switches", "noop,vote-guard")]));
         assert!(c.check_quorum);
-        assert_eq!(switches_param(&c), "noop,check-quorum");
+        assert_eq!(switches::list(&SWITCHES, &c), "noop,check-quorum");
     }
 
     #[test]
-    fn switches_round_trip() {
-        let c = parse(
-            Some("hint,vote-twice,no-truncate"),
-            Some("2"),
-            Some("200-400"),
-            Some("40"),
-        );
+    fn settings_round_trip() {
+        let c = from_options(&options(&[
+            ("switches", "hint,vote-twice,no-truncate"),
+            ("batch", "2"),
+            ("election", "200-400"),
+            ("heartbeat", "40"),
+        ]));
         assert!(!c.noop_on_election && c.conflict_hint);
         assert!(c.breaks.vote_twice && c.breaks.no_truncate);
         assert!(!c.breaks.skip_up_to_date_check && !c.breaks.commit_previous_terms);
@@ -478,27 +478,31 @@ mod tests {
             (ms(200), ms(400))
         );
         assert_eq!(c.heartbeat_interval, ms(40));
-        assert_eq!(switches_param(&c), "hint,vote-twice,no-truncate");
-        assert_eq!(switches_param(&RaftConfig::default()), "noop");
+        let written = with_settings(&options(&[]), &c);
+        assert_eq!(written.get("switches"), Some("hint,vote-twice,no-truncate"));
+        assert_eq!(from_options(&written), c);
+        assert_eq!(switches::list(&SWITCHES, &RaftConfig::default()), "noop");
+        // An empty list turns every switch off, the default no-op included.
+        assert!(!from_options(&options(&[("switches", "")])).noop_on_election);
     }
 
     #[test]
     fn snapshot_settings_round_trip_through_the_url() {
-        let on = Options::new(vec![
-            ("snapshot".into(), "3".into()),
-            ("switches".into(), "noop,snapshot-uncommitted".into()),
-        ]);
+        let on = options(&[("snapshot", "3"), ("switches", "noop,snapshot-uncommitted")]);
         let c = from_options(&on);
         assert_eq!(c.snapshot_threshold, 3);
         assert!(c.breaks.snapshot_uncommitted);
-        let back = with_settings(&Options::new(Vec::new()), &c);
+        let back = with_settings(&options(&[]), &c);
         assert_eq!(back.get("snapshot"), Some("3"));
         assert_eq!(from_options(&back), c);
         // Off: no parameter at all, and the defaults.
         let off = with_settings(&back, &RaftConfig::default());
         assert_eq!(off.get("snapshot"), None);
         assert_eq!(from_options(&off), RaftConfig::default());
-        assert_eq!(parse_snapshot(Some("x")), 0);
+        assert_eq!(
+            from_options(&options(&[("snapshot", "x")])).snapshot_threshold,
+            0
+        );
         // The checkbox turns snapshots on at the default threshold.
         let mut c = RaftConfig::default();
         (SNAPSHOTS.set)(&mut c, true);
@@ -507,7 +511,10 @@ mod tests {
 
     #[test]
     fn impossible_timing_falls_back_to_defaults() {
-        let c = parse(Some("vote-twice"), None, Some("300-100"), None);
+        let c = from_options(&options(&[
+            ("switches", "vote-twice"),
+            ("election", "300-100"),
+        ]));
         assert_eq!(
             c.election_timeout_min,
             RaftConfig::default().election_timeout_min
@@ -516,12 +523,31 @@ mod tests {
     }
 
     #[test]
+    fn every_break_names_an_invariant_and_every_feature_none() {
+        for switch in &SWITCHES {
+            assert_eq!(
+                switch.is_break(),
+                !switch.caught_by().is_empty(),
+                "{}",
+                switch.key
+            );
+        }
+    }
+
+    #[test]
     fn margin_follows_section_5_6() {
         let net = NetConfig::default();
         assert_eq!(margin(&RaftConfig::default(), &net), Margin::Ok);
-        let tight = parse(None, None, Some("60-120"), Some("50"));
-        assert_eq!(margin(&tight, &net), Margin::SpuriousLikely);
-        let thin = parse(None, None, Some("100-200"), Some("50"));
-        assert_eq!(margin(&thin, &net), Margin::Thin);
+        let timing = |election, heartbeat| {
+            from_options(&options(&[
+                ("election", election),
+                ("heartbeat", heartbeat),
+            ]))
+        };
+        assert_eq!(
+            margin(&timing("60-120", "50"), &net),
+            Margin::SpuriousLikely
+        );
+        assert_eq!(margin(&timing("100-200", "50"), &net), Margin::Thin);
     }
 }

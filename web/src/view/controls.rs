@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, say};
-use crate::player::{SPEED_MAX_EXP, SPEED_MIN_EXP, speed_label};
+use crate::run::{SPEED_MAX_EXP, SPEED_MIN_EXP, speed_label};
 
 /// The controls an embed shows, as `controls=back,play,step,reset,speed,timeline,link` names
 /// them (`link`: "open in full playground").
@@ -48,6 +48,10 @@ impl ControlSet {
 
     pub fn has(self, control: ControlSet) -> bool {
         self.0 & control.0 == control.0
+    }
+
+    pub const fn with(self, control: ControlSet) -> ControlSet {
+        ControlSet(self.0 | control.0)
     }
 
     pub fn without(self, control: ControlSet) -> ControlSet {

@@ -1,0 +1,130 @@
+//! The keyboard: one table of shortcuts, read both by the key handler and by the help overlay
+//! (`?`), so a shortcut cannot work without being listed, nor be listed without working.
+
+use yew::prelude::*;
+
+use crate::i18n::{Lang, Text};
+
+/// What a shortcut does.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum KeyCommand {
+    TogglePlay,
+    Step,
+    Back,
+    NextMark,
+    PrevMark,
+    /// Drop the selected message.
+    Drop,
+    /// Close the help and the selection.
+    Escape,
+    Help,
+}
+
+pub struct Shortcut {
+    /// The `KeyboardEvent.key` values that press it.
+    keys: &'static [&'static str],
+    /// How the help overlay shows the key.
+    pub shown: &'static str,
+    pub label: fn(&Text) -> &'static str,
+    pub command: KeyCommand,
+}
+
+pub const SHORTCUTS: [Shortcut; 8] = [
+    Shortcut {
+        keys: &[" "],
+        shown: "Space",
+        label: |t| t.key_play,
+        command: KeyCommand::TogglePlay,
+    },
+    Shortcut {
+        keys: &["ArrowRight"],
+        shown: "→",
+        label: |t| t.key_step,
+        command: KeyCommand::Step,
+    },
+    Shortcut {
+        keys: &["ArrowLeft"],
+        shown: "←",
+        label: |t| t.key_back,
+        command: KeyCommand::Back,
+    },
+    Shortcut {
+        keys: &["]"],
+        shown: "]",
+        label: |t| t.key_next_mark,
+        command: KeyCommand::NextMark,
+    },
+    Shortcut {
+        keys: &["["],
+        shown: "[",
+        label: |t| t.key_prev_mark,
+        command: KeyCommand::PrevMark,
+    },
+    Shortcut {
+        keys: &["d", "D"],
+        shown: "D",
+        label: |t| t.key_drop,
+        command: KeyCommand::Drop,
+    },
+    Shortcut {
+        keys: &["Escape"],
+        shown: "Esc",
+        label: |t| t.key_escape,
+        command: KeyCommand::Escape,
+    },
+    Shortcut {
+        keys: &["?"],
+        shown: "?",
+        label: |t| t.key_help,
+        command: KeyCommand::Help,
+    },
+];
+
+/// The command a key press means, unless it belongs to the control it was typed into (a field,
+/// a menu, Space on a button).
+pub fn command(e: &KeyboardEvent) -> Option<KeyCommand> {
+    let tag = e
+        .target_dyn_into::<web_sys::HtmlElement>()
+        .map(|el| el.tag_name())
+        .unwrap_or_default();
+    let key = e.key();
+    if tag == "INPUT" || tag == "SELECT" || (tag == "BUTTON" && key == " ") {
+        return None;
+    }
+    SHORTCUTS
+        .iter()
+        .find(|s| s.keys.contains(&key.as_str()))
+        .map(|s| s.command)
+}
+
+/// The keys the playground answers, for `aria-keyshortcuts`.
+pub fn aria_shortcuts() -> String {
+    SHORTCUTS
+        .iter()
+        .flat_map(|s| s.keys.first())
+        .map(|k| if *k == " " { "Space" } else { k })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    pub lang: Lang,
+    pub on_close: Callback<()>,
+}
+
+/// Every keyboard shortcut, opened with `?`.
+#[component]
+pub fn HelpOverlay(p: &HelpProps) -> Html {
+    let t = p.lang.text();
+    let close = p.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="help" role="dialog" aria-modal="true" aria-label={t.shortcuts} data-help="">
+            <div class="card">
+                <h2>{ t.shortcuts }</h2>
+                <dl>{ for SHORTCUTS.iter().map(|s| html! { <><dt><kbd>{ s.shown }</kbd></dt><dd>{ (s.label)(t) }</dd></> }) }</dl>
+                <button data-action="close-help" onclick={close}>{ t.close }</button>
+            </div>
+        </div>
+    }
+}
