@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use concord_tests::page::{NodeView, Page, Wait};
+use concord_tests::page::{NodeView, Page, Scope, Wait};
 use concord_tests::{Outcome, ensure, repo_root};
 use serde_json::{Value, json};
 
@@ -226,10 +226,13 @@ async fn tour_step_list_and_deep_links_open_step_n() {
         page.browser()
             .goto("/?tour=raft&chapter=partition&lang=en")
             .await?;
-        let first = captions
-            .iter()
-            .position(|c| c.starts_with("A fresh cluster with leader S4"))
-            .ok_or("the partition chapter's first caption")?;
+        let first: usize = raft["chapters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take_while(|c| c["id"] != "partition")
+            .map(|c| c["steps"].as_array().map_or(0, Vec::len))
+            .sum();
         at_step(&page, first + 1).await?;
         Ok(())
     }
@@ -409,4 +412,127 @@ async fn welcome_page_on_a_first_visit_and_the_last_place_on_a_return() {
     }
     .await;
     page.finish("welcome", result).await;
+}
+
+/// The step a tour embedded in `scope` shows (1-based), 0 while it is not drawn.
+async fn embedded_step(page: &Page, scope: &Scope) -> Outcome<usize> {
+    let v = page
+        .script(
+            &format!(
+                "const root = {}; const t = root && root.querySelector('[data-tour]');\
+                 return t ? t.getAttribute('data-step') : null;",
+                scope.js()
+            ),
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0))
+}
+
+async fn embedded_at(page: &Page, scope: &Scope, step: usize) -> Outcome {
+    page.poll(
+        &format!("the embedded tour at step {step}"),
+        WAIT,
+        async || {
+            let at = embedded_step(page, scope).await?;
+            Ok(if at == step {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("step {at}"))
+            })
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_tour_chapter_embeds_in_the_docs_page_and_answers_its_api() {
+    let raft = tour("raft");
+    let election = raft["chapters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take_while(|c| c["id"] != "election")
+        .map(|c| c["steps"].as_array().map_or(0, Vec::len))
+        .sum::<usize>();
+    let steps = raft["chapters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == "election")
+        .and_then(|c| c["steps"].as_array())
+        .map_or(0, Vec::len);
+    let (first, last) = (election + 1, election + steps);
+    let page = Page::open_page("/docs/", &[]).await;
+    let scope = Scope::Widget("tour-raft".into());
+    let result = async {
+        embedded_at(&page, &scope, first).await?;
+        // Events from the API: every step the tour moves to.
+        page.script(
+            "window.tourSteps = []; const el = document.getElementById('tour-raft');\
+             el.concord.subscribe(e => { if (e.type === 'tour-step') window.tourSteps.push(e.step); });",
+            vec![],
+        )
+        .await?;
+        page.script("document.getElementById('tour-raft').concord.tour.next();", vec![])
+            .await?;
+        embedded_at(&page, &scope, first + 1).await?;
+        page.script(&format!("document.getElementById('tour-raft').concord.tour.goto({last});"), vec![])
+            .await?;
+        embedded_at(&page, &scope, last).await?;
+        // The chapter ends here: Continue is gone, next() stays.
+        page.script("document.getElementById('tour-raft').concord.tour.next();", vec![])
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        ensure!(embedded_step(&page, &scope).await? == last, "next() past the chapter's end stays");
+        page.script("document.getElementById('tour-raft').concord.tour.back();", vec![])
+            .await?;
+        embedded_at(&page, &scope, last - 1).await?;
+        let seen = page.script("return window.tourSteps;", vec![]).await?;
+        ensure!(
+            seen == json!([first + 1, last, last - 1]),
+            "tour-step events for each move: {seen}"
+        );
+        // The page's commands reach the step's playground too.
+        page.script("document.getElementById('tour-raft').concord.step();", vec![])
+            .await?;
+        let nodes = page.nodes_in(&scope).await?;
+        ensure!(nodes.len() == 5, "the chapter's five servers are drawn: {nodes:?}");
+        page.scroll_to("#tour-raft").await?;
+        page.screenshot("tour-embedded-docs").await?;
+        Ok(())
+    }
+    .await;
+    page.finish("tour-embedded-docs", result).await;
+}
+
+#[tokio::test]
+async fn a_tour_chapter_in_an_iframe_stays_within_its_chapter() {
+    let page = Page::open_page("/?embed=1&tour=raft&chapter=crash&lang=zh", &[]).await;
+    let result = async {
+        page.poll("the embedded tour", WAIT, async || {
+            let (at, _) = tour_step(&page).await?;
+            Ok(if at > 0 {
+                Wait::Done(())
+            } else {
+                Wait::NotYet("loading".into())
+            })
+        })
+        .await?;
+        let (first, _) = tour_step(&page).await?;
+        ensure!(
+            !page.exists(r#"[data-action="tour-back"]"#).await?,
+            "no Back before the chapter's first step"
+        );
+        for (width, height) in [(640, 480), (360, 560)] {
+            page.set_viewport(width, height).await?;
+            fits(&page, &format!("an iframe of {width}×{height}")).await?;
+            page.screenshot(&format!("tour-iframe-{width}")).await?;
+        }
+        page.press("tour-continue").await?;
+        at_step(&page, first + 1).await?;
+        Ok(())
+    }
+    .await;
+    page.finish("tour-iframe", result).await;
 }

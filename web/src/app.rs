@@ -7,9 +7,8 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, say};
 use crate::playground::PlaygroundProps;
-use crate::registry::{self, PROTOCOLS};
+use crate::registry::{self, PROTOCOLS, TourMount};
 use crate::run::RunConfig;
-use crate::tour::view::TourProps;
 use crate::url::UrlState;
 use crate::welcome::{self, Welcome};
 
@@ -134,26 +133,6 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
 
 /// The tour the URL names, at its step (or its chapter's first).
 fn tour(url: &UseStateHandle<UrlState>, name: &str) -> Html {
-    let lang = url.lang;
-    let read = crate::tour::find(name).map(|file| (file, crate::tour::load(file)));
-    let (file, tour) = match read {
-        Some((file, Ok(tour))) => (file, tour),
-        Some((_, Err(e))) => {
-            return html! { <div class="notice" role="alert" data-tour-error="">{ e.to_string() }</div> };
-        }
-        None => {
-            return html! {
-                <div class="notice" role="status" data-unknown-tour={name.to_owned()}>{ say(lang,
-                    "There is no such tour. The tours are raft, gossip and paxos.",
-                    "没有这个导览。可选的导览有 raft、gossip 和 paxos。") }</div>
-            };
-        }
-    };
-    let chapter_start = url.chapter.as_deref().and_then(|c| tour.chapter_start(c));
-    let step = match (url.step, chapter_start) {
-        (0, Some(start)) => start,
-        (step, _) => step.saturating_sub(1),
-    };
     let on_step = {
         let url = url.clone();
         Callback::from(move |step: usize| {
@@ -164,16 +143,14 @@ fn tour(url: &UseStateHandle<UrlState>, name: &str) -> Html {
             })
         })
     };
-    let Some(protocol) = registry::find(&tour.algo) else {
-        return html! { <div class="notice" role="alert">{ format!("{}: no protocol {:?}", file.file, tour.algo) }</div> };
-    };
-    (protocol.tour)(TourProps {
-        file,
-        tour,
-        lang,
-        step,
-        chapter: None,
+    let mount = TourMount {
+        lang: url.lang,
+        chapter: url.chapter.clone(),
+        step: url.step,
+        only_chapter: false,
         on_step,
         embedded: false,
-    })
+        bridge: None,
+    };
+    registry::mount_tour(name, mount).0
 }

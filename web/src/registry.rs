@@ -7,7 +7,8 @@ use concord_core::paxos::PaxosNode;
 use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
-use crate::playground::{Playground, PlaygroundProps, ProtocolView};
+use crate::i18n::Lang;
+use crate::playground::{Bridge, Playground, PlaygroundProps, ProtocolView};
 use crate::run::RunConfig;
 use crate::tour::plan::TourProtocol;
 use crate::tour::view::{TourProps, TourView};
@@ -79,6 +80,90 @@ pub fn mount(algo: &str, key: String, props: PlaygroundProps) -> Html {
         Some(protocol) => (protocol.mount)(key, props),
         None => html! { <UnknownAlgo algo={algo.to_owned()} lang={props.lang} /> },
     }
+}
+
+/// Where a tour stands: its step and the steps it may move between (0-based, across the tour).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TourAt {
+    pub step: usize,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// What mounting a tour needs besides the tour's name.
+pub struct TourMount {
+    pub lang: Lang,
+    /// Open at this chapter; an embed shows only its steps.
+    pub chapter: Option<String>,
+    /// The step asked for (1-based; 0: the chapter's first, or the tour's).
+    pub step: usize,
+    /// Only the chapter's steps.
+    pub only_chapter: bool,
+    pub on_step: Callback<usize>,
+    pub embedded: bool,
+    pub bridge: Option<Bridge>,
+}
+
+/// The tour called `name` at the step `mount` asks for, and where it stands; or a notice saying
+/// why there is none (no such tour, a tour file that does not read).
+pub fn mount_tour(name: &str, mount: TourMount) -> (Html, Option<TourAt>) {
+    let lang = mount.lang;
+    let Some(file) = crate::tour::find(name) else {
+        let names = crate::tour::TOURS.map(|t| t.name).join(", ");
+        let text = match lang {
+            Lang::En => format!("There is no tour {name:?}. The tours are {names}."),
+            Lang::Zh => format!("没有名为 {name:?} 的导览。可选的导览有 {names}。"),
+        };
+        return (
+            html! { <div class="notice" role="status" data-unknown-tour={name.to_owned()}>{ text }</div> },
+            None,
+        );
+    };
+    let tour = match crate::tour::load(file) {
+        Ok(tour) => tour,
+        Err(e) => {
+            return (
+                html! { <div class="notice" role="alert" data-tour-error="">{ e.to_string() }</div> },
+                None,
+            );
+        }
+    };
+    let Some(protocol) = find(&tour.algo) else {
+        let text = format!("{}: there is no protocol {:?}", file.file, tour.algo);
+        return (
+            html! { <div class="notice" role="alert" data-tour-error="">{ text }</div> },
+            None,
+        );
+    };
+    let chapter = mount
+        .chapter
+        .as_deref()
+        .and_then(|id| tour.chapters.iter().position(|c| c.id == id));
+    let range = match chapter.filter(|_| mount.only_chapter) {
+        Some(c) => tour.chapter_steps(c),
+        None => 0..tour.len(),
+    };
+    let step = match (mount.step, chapter) {
+        (0, Some(c)) => tour.chapter_steps(c).start,
+        (step, _) => step.saturating_sub(1),
+    }
+    .clamp(range.start, range.end.saturating_sub(1));
+    let at = TourAt {
+        step,
+        first: range.start,
+        last: range.end.saturating_sub(1),
+    };
+    let view = (protocol.tour)(TourProps {
+        file,
+        tour,
+        lang,
+        step,
+        range: at.first..=at.last,
+        on_step: mount.on_step,
+        embedded: mount.embedded,
+        bridge: mount.bridge,
+    });
+    (view, Some(at))
 }
 
 /// The protocol a run names, or the first (Raft) for a name that is none: the URL code uses it

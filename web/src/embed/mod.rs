@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::playground::{Bridge, Command, Compact, PlaygroundProps};
+use crate::registry::{self, TourAt, TourMount};
 use crate::url::UrlState;
 use crate::view::controls::ControlSet;
 
@@ -89,6 +90,8 @@ struct Scenario {
 enum ScenarioAction {
     Load(Params),
     Speed(i32),
+    /// A tour embed moves to this step (0-based, across the tour).
+    TourStep(usize),
 }
 
 impl Scenario {
@@ -106,6 +109,19 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The same scenario with one parameter changed (how it is shown, not what it runs).
+    fn with(&self, key: &str, value: String) -> Scenario {
+        let mut params = (*self.params).clone();
+        params.insert(key.into(), value);
+        Scenario {
+            params: Rc::new(params),
+            fragment: self.fragment.clone(),
+            generation: self.generation,
+        }
+    }
+}
+
 impl Reducible for Scenario {
     type Action = ScenarioAction;
 
@@ -119,15 +135,8 @@ impl Reducible for Scenario {
                 }
                 Scenario::new(params, None, self.generation + 1)
             }
-            ScenarioAction::Speed(exp) => {
-                let mut params = (*self.params).clone();
-                params.insert("speed".into(), exp.to_string());
-                Scenario {
-                    params: Rc::new(params),
-                    fragment: self.fragment.clone(),
-                    generation: self.generation,
-                }
-            }
+            ScenarioAction::Speed(exp) => self.with("speed", exp.to_string()),
+            ScenarioAction::TourStep(step) => self.with("step", (step + 1).to_string()),
         })
     }
 }
@@ -136,14 +145,34 @@ impl Reducible for Scenario {
 pub fn Embed(props: &EmbedProps) -> Html {
     let scenario =
         use_reducer(|| Scenario::new((*props.params).clone(), props.fragment.clone(), 0));
+    // Where a tour embed stands, for the commands that move it.
+    let tour_at = use_mut_ref(|| None::<TourAt>);
     {
-        // `load` replaces the scenario.
-        let send = scenario.dispatcher();
+        // `load` replaces the scenario; a tour's commands move its step.
+        let (send, tour_at) = (scenario.dispatcher(), tour_at.clone());
         use_effect_with(props.bridge.clone(), move |bridge| {
-            bridge.set_shell(Some(Callback::from(move |command| {
-                if let Command::Load { options } = command {
+            bridge.set_shell(Some(Callback::from(move |command| match command {
+                Command::Load { options } => {
                     send.dispatch(ScenarioAction::Load(params_from_json(options)));
+                    true
                 }
+                Command::TourNext | Command::TourBack | Command::TourGoto { .. } => {
+                    let Some(at) = *tour_at.borrow() else {
+                        return false;
+                    };
+                    let to = match command {
+                        Command::TourNext => at.step + 1,
+                        Command::TourBack => at.step.saturating_sub(1),
+                        Command::TourGoto { step } => step.saturating_sub(1),
+                        _ => at.step,
+                    }
+                    .clamp(at.first, at.last);
+                    if to != at.step {
+                        send.dispatch(ScenarioAction::TourStep(to));
+                    }
+                    to != at.step
+                }
+                _ => false,
             })));
             let bridge = bridge.clone();
             move || bridge.set_shell(None)
@@ -189,9 +218,49 @@ pub fn Embed(props: &EmbedProps) -> Html {
         Host::Frame => "frame",
         Host::Widget => "widget",
     };
+    let (view, at) = match &url.tour {
+        Some(name) => {
+            let mount = TourMount {
+                lang: url.lang,
+                chapter: url.chapter.clone(),
+                step: url.step,
+                only_chapter: true,
+                on_step: scenario
+                    .dispatcher()
+                    .to_callback()
+                    .reform(ScenarioAction::TourStep),
+                embedded: true,
+                bridge: Some(props.bridge.clone()),
+            };
+            registry::mount_tour(name, mount)
+        }
+        None => (
+            registry::mount(&url.algo, scenario.generation.to_string(), playground),
+            None,
+        ),
+    };
+    *tour_at.borrow_mut() = at;
+    {
+        // Every step the tour shows is announced: `{ type: "tour-step", tour, step, first, last }`.
+        let (bridge, tour) = (props.bridge.clone(), url.tour.clone());
+        use_effect_with((tour, at, scenario.generation), move |(tour, at, _)| {
+            if let (Some(tour), Some(at)) = (tour, at) {
+                let fields = serde_json::json!({
+                    "tour": tour,
+                    "step": at.step + 1,
+                    "first": at.first + 1,
+                    "last": at.last + 1,
+                });
+                if let Value::Object(fields) = fields {
+                    bridge.announce("tour-step", fields);
+                }
+            }
+        });
+    }
     html! {
-        <div class={classes!("concord", "embed", host)} lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
-            { crate::registry::mount(&url.algo, scenario.generation.to_string(), playground) }
+        <div class={classes!("concord", "embed", host, url.tour.is_some().then_some("touring"))}
+            lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
+            { view }
         </div>
     }
 }

@@ -194,6 +194,15 @@ impl Concord {
         self.bridge.unsubscribe(id);
     }
 
+    /// The tour this widget shows (`data-tour`): `next()`, `back()`, `goto(step)`. Each step
+    /// it moves to is announced to subscribers as a `tour-step` event.
+    #[wasm_bindgen(getter)]
+    pub fn tour(&self) -> TourHandle {
+        TourHandle {
+            bridge: self.bridge.clone(),
+        }
+    }
+
     /// Stops the simulation and empties the element's shadow root; `mount` may be called again.
     pub fn destroy(self) {
         self.app.destroy();
@@ -201,5 +210,29 @@ impl Concord {
         let _ = self
             .shadow
             .remove_event_listener_with_callback("keydown", self.keys.as_ref().unchecked_ref());
+    }
+}
+
+/// A widget's tour, as `element.concord.tour`.
+#[wasm_bindgen]
+pub struct TourHandle {
+    bridge: Bridge,
+}
+
+#[wasm_bindgen]
+impl TourHandle {
+    /// The next step (the last one stays).
+    pub fn next(&self) {
+        self.bridge.send(Command::TourNext);
+    }
+
+    /// The previous step (the first one stays).
+    pub fn back(&self) {
+        self.bridge.send(Command::TourBack);
+    }
+
+    /// Step `step` of the tour (1-based, as links count them), within the widget's chapter.
+    pub fn goto(&self, step: usize) {
+        self.bridge.send(Command::TourGoto { step });
     }
 }

@@ -34,8 +34,35 @@ pub enum Command {
     Load {
         options: Map<String, Value>,
     },
+    /// A tour's next step.
+    TourNext,
+    /// A tour's previous step.
+    TourBack,
+    /// A tour's step `step` (1-based, across the tour).
+    TourGoto {
+        step: usize,
+    },
     /// Answer with a `state` event (`postMessage` has no return value).
     State,
+}
+
+impl Command {
+    /// Whether the embed around the playground answers it, rather than the playground.
+    fn for_shell(&self) -> bool {
+        match self {
+            Command::Load { .. }
+            | Command::TourNext
+            | Command::TourBack
+            | Command::TourGoto { .. } => true,
+            Command::Play
+            | Command::Pause
+            | Command::Step
+            | Command::Back
+            | Command::Reset
+            | Command::Seek { .. }
+            | Command::State => false,
+        }
+    }
 }
 
 type Listener = Rc<dyn Fn(&Value)>;
@@ -51,8 +78,9 @@ struct Attached {
 
 #[derive(Default)]
 struct Links {
-    /// The embed around the playground: it takes `load`.
-    shell: Option<Callback<Command>>,
+    /// The embed around the playground: it takes `load` and a tour's commands, and says whether
+    /// the command replaces the playground.
+    shell: Option<Callback<Command, bool>>,
     playground: Option<Attached>,
     /// Commands that came before anyone was there to take them (a page that mounts and steps
     /// at once), in order.
@@ -118,6 +146,11 @@ impl Bridge {
         !self.0.borrow().listeners.is_empty()
     }
 
+    /// Tell every subscriber `{ type: kind, …fields }`.
+    pub fn announce(&self, kind: &str, fields: Map<String, Value>) {
+        self.emit(&event(kind, fields));
+    }
+
     fn emit(&self, event: &Value) {
         // Listeners may call back into the bridge (step on every event): no borrow held.
         let listeners: Vec<Listener> = self
@@ -132,8 +165,8 @@ impl Bridge {
         }
     }
 
-    /// The embed takes `load` commands (None: it is gone).
-    pub fn set_shell(&self, shell: Option<Callback<Command>>) {
+    /// The embed takes `load` and tour commands (None: it is gone).
+    pub fn set_shell(&self, shell: Option<Callback<Command, bool>>) {
         self.0.borrow_mut().shell = shell;
         self.drain();
     }
@@ -170,26 +203,29 @@ impl Bridge {
     /// Delivers queued commands in order, as long as their recipient is there.
     fn drain(&self) {
         loop {
-            let next = {
+            let (shell, playground, command) = {
                 let mut links = self.0.borrow_mut();
                 let Some(command) = links.queued.first() else {
                     return;
                 };
-                let load = matches!(command, Command::Load { .. });
-                let to = match load {
-                    true => links.shell.clone(),
-                    false => links.playground.as_ref().map(|a| a.commands.clone()),
+                let (shell, playground) = match command.for_shell() {
+                    true => (links.shell.clone(), None),
+                    false => (None, links.playground.as_ref().map(|a| a.commands.clone())),
                 };
-                let Some(to) = to else { return };
-                if load {
-                    // The playground on screen is on its way out: what follows the load waits
-                    // for the new one.
-                    links.playground = None;
+                if shell.is_none() && playground.is_none() {
+                    return;
                 }
-                (to, links.queued.remove(0))
+                (shell, playground, links.queued.remove(0))
             };
             // Emitted without a borrow: the recipient may send more.
-            next.0.emit(next.1);
+            if let Some(playground) = playground {
+                playground.emit(command);
+            } else if let Some(shell) = shell
+                && shell.emit(command)
+            {
+                // The playground on screen is on its way out: what follows waits for the new one.
+                self.0.borrow_mut().playground = None;
+            }
         }
     }
 }
@@ -321,7 +357,11 @@ pub fn use_bridge<P: ProtocolView>(
                         Command::Reset => PlayerAction::Load(Box::new(P::new_sim(&for_reset))),
                         Command::Seek { step } => PlayerAction::Seek(step),
                         // The bridge and the embed answer these themselves.
-                        Command::Load { .. } | Command::State => return,
+                        Command::Load { .. }
+                        | Command::TourNext
+                        | Command::TourBack
+                        | Command::TourGoto { .. }
+                        | Command::State => return,
                     })
                 });
                 let shared = player.shared();

@@ -256,12 +256,6 @@ impl Tour {
         self.chapters.iter().map(|c| c.steps.len()).sum()
     }
 
-    /// The index of the first step of the chapter called `id`.
-    pub fn chapter_start(&self, id: &str) -> Option<usize> {
-        let at = self.chapters.iter().position(|c| c.id == id)?;
-        Some(self.chapters[..at].iter().map(|c| c.steps.len()).sum())
-    }
-
     /// The range of step indexes of chapter `c`.
     pub fn chapter_steps(&self, c: usize) -> std::ops::Range<usize> {
         let start: usize = self.chapters[..c].iter().map(|c| c.steps.len()).sum();
@@ -437,7 +431,7 @@ mod tests {
     fn a_good_file_reads() {
         let tour = parse("small.json", SMALL).unwrap();
         assert_eq!(tour.len(), 2);
-        assert_eq!(tour.chapter_start("one"), Some(0));
+        assert_eq!(tour.chapter_steps(0), 0..2);
         let (_, step) = tour.steps().nth(1).unwrap();
         assert_eq!(step.actions, vec![Act::Crash(2)]);
         assert_eq!(step.wait, Condition::Leader);

@@ -2,6 +2,7 @@
 //! of steps, progress) beside a guided playground running the step's exact state. The shell owns
 //! which step is shown (it is in the URL); each step mounts a fresh playground from its tape.
 
+use std::ops::RangeInclusive;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -18,16 +19,18 @@ pub struct TourProps {
     pub file: &'static TourFile,
     pub tour: Rc<Tour>,
     pub lang: Lang,
-    /// The step shown (0-based, across chapters).
+    /// The step shown (0-based, across chapters), within `range`.
     pub step: usize,
-    /// Only this chapter's steps (an embed of one chapter).
-    #[prop_or_default]
-    pub chapter: Option<usize>,
+    /// The steps the reader may move between (an embed of one chapter has its steps only).
+    pub range: RangeInclusive<usize>,
     /// The reader moves to another step.
     pub on_step: Callback<usize>,
-    /// The tour sits in another page: no step list, no "try it yourself" in a new tab.
+    /// The tour sits in another page: no step list.
     #[prop_or_default]
     pub embedded: bool,
+    /// An embed's link to its page: the playground of each step attaches to it.
+    #[prop_or_default]
+    pub bridge: Option<Bridge>,
 }
 
 /// A planned tour, compared by identity (planning is done once per tour and page).
@@ -60,15 +63,12 @@ pub fn TourView<P: TourProtocol>(props: &TourProps) -> Html {
             };
         }
     };
-    let range = match props.chapter {
-        Some(c) => props.tour.chapter_steps(c),
-        None => 0..props.tour.len(),
-    };
-    let step = props.step.clamp(range.start, range.end.saturating_sub(1));
+    let (first, last) = (*props.range.start(), *props.range.end());
+    let step = props.step.clamp(first, last);
     html! {
         <TourStep<P> key={step} tour={props.tour.clone()} name={props.file.name} {steps} {step}
-            first={range.start} last={range.end - 1} lang={props.lang} on_step={props.on_step.clone()}
-            embedded={props.embedded} />
+            {first} {last} lang={props.lang} on_step={props.on_step.clone()}
+            embedded={props.embedded} bridge={props.bridge.clone()} />
     }
 }
 
@@ -84,6 +84,7 @@ struct TourStepProps<P: TourProtocol> {
     lang: Lang,
     on_step: Callback<usize>,
     embedded: bool,
+    bridge: Option<Bridge>,
 }
 
 impl<P: TourProtocol> PartialEq for TourStepProps<P> {
@@ -94,6 +95,7 @@ impl<P: TourProtocol> PartialEq for TourStepProps<P> {
             && self.lang == o.lang
             && self.on_step == o.on_step
             && self.embedded == o.embedded
+            && self.bridge == o.bridge
     }
 }
 
@@ -121,7 +123,10 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
     else {
         return Html::default();
     };
-    let bridge = use_memo((), |_| Bridge::default());
+    // The embed's bridge if there is one, so its page commands each step's playground.
+    let bridge = use_memo(p.bridge.clone(), |bridge| {
+        bridge.clone().unwrap_or_default()
+    });
     let guess = use_state(|| None::<Guess>);
     let reached = use_state(|| plan.start == plan.end);
     let speed = use_state(|| plan.speed);
