@@ -69,7 +69,8 @@ pub async fn press(page: &Page, id: &str, action: &str) -> Outcome {
     Ok(())
 }
 
-/// Presses play, waits until the widget has taken a step, and pauses it again: it plays.
+/// Presses play, waits until the widget has taken a step, and pauses it again unless it paused
+/// itself (a tour's step stops where its story does): it plays.
 pub async fn plays(page: &Page, id: &str) -> Outcome {
     let scope = Scope::Widget(id.to_owned());
     let before = page.status_in(&scope).await?.step;
@@ -87,7 +88,13 @@ pub async fn plays(page: &Page, id: &str) -> Outcome {
         },
     )
     .await?;
-    press(page, id, "pause").await
+    page.script(
+        "document.getElementById(arguments[0]).shadowRoot\
+           .querySelector('[data-action=\"pause\"]')?.click();",
+        vec![json!(id)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Computed values of `properties` for the first element matching each selector of the page

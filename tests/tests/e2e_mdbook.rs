@@ -1,5 +1,5 @@
-//! mdBook: a real book (`tests/fixtures/book`: two pages, five widgets, one of them from a
-//! permalink) built by the `mdbook` binary (0.5, from crates.io) with the `mdbook-concord`
+//! mdBook: a real book (`tests/fixtures/book`: two pages, six widgets, one of them from a
+//! permalink, one a chapter of the Raft tour) built by the `mdbook` binary (0.5, from crates.io) with the `mdbook-concord`
 //! preprocessor, then read in headless Chromium. The loader's script tag is on each page once, the
 //! bundle is in the book once; every widget mounts and plays, also after mdBook's page navigation
 //! (the next-chapter link, then Back) and its theme switch (to the dark "navy"); an arrow key in a
@@ -56,7 +56,7 @@ fn build_book() -> Outcome<(Workspace, PathBuf)> {
 fn check_output(out: &Path) -> Outcome {
     for (page, src, widgets) in [
         ("election.html", "concord/concord.js", 3),
-        ("protocols/more.html", "../concord/concord.js", 2),
+        ("protocols/more.html", "../concord/concord.js", 3),
     ] {
         let path = out.join(page);
         let tags = site::count_in(&path, "concord.js\"></script>")?;
@@ -164,7 +164,7 @@ async fn scenario(page: &Page) -> Outcome {
     // Page navigation: the next chapter's widgets, then Back to these.
     // The wide arrow or the narrow one, whichever this width shows.
     page.click("a[rel~=\"next\"]").await?;
-    let next = widgets::wait_mounted(page, 2).await?;
+    let next = widgets::wait_mounted(page, 3).await?;
     let url = page.browser().client.current_url().await?;
     ensure!(
         url.path().ends_with("/protocols/more.html"),
@@ -183,13 +183,49 @@ async fn scenario(page: &Page) -> Outcome {
     for id in &next {
         widgets::plays(page, id).await?;
     }
+    // The tour chapter: its story, and Continue through its API.
+    let first = tour_step(page, &next[2]).await?;
+    let first: u64 = first.as_str().and_then(|s| s.parse().ok()).ok_or_else(|| {
+        Failure::new(format!(
+            "the tour widget should show a step of the tour: {first}"
+        ))
+    })?;
+    page.script(
+        "document.getElementById(arguments[0]).concord.tour.next();",
+        vec![json!(next[2])],
+    )
+    .await?;
+    page.poll("the tour to continue", Duration::from_secs(5), async || {
+        let now = tour_step(page, &next[2]).await?;
+        Ok(if now == json!((first + 1).to_string()) {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(now.to_string())
+        })
+    })
+    .await?;
     shots(page, "mdbook-navy-page2").await?;
+    page.browser()
+        .screenshot_of(&format!("#{}", next[2]), "mdbook-navy-tour")
+        .await?;
     page.browser().client.back().await?;
     let back = widgets::wait_mounted(page, 3).await?;
     for id in &back {
         widgets::plays(page, id).await?;
     }
     Ok(())
+}
+
+/// The step a widget's tour shows (`data-step` of its `[data-tour]`), as the page has it.
+async fn tour_step(page: &Page, id: &str) -> Outcome<Value> {
+    page.script(
+        &format!(
+            "return {}?.querySelector('[data-tour]')?.getAttribute('data-step') ?? null;",
+            Scope::Widget(id.to_owned()).js()
+        ),
+        vec![],
+    )
+    .await
 }
 
 async fn wait_for_step(page: &Page, id: &str, step: u64) -> Outcome {
