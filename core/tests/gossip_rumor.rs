@@ -89,11 +89,11 @@ fn coin_with_k_1_stops_at_the_first_counted_contact_demers_1_4() {
     let mut sim = cluster(2, 1, &rumor(Mode::Push, Stop::Coin, 1, true));
     update(&mut sim, 0, 1, 1);
     fire(&mut sim, 0, Timer::Round);
-    let rules = drain(&mut sim);
+    let rules = stabilize(&mut sim);
     assert!(losses(&rules).is_empty(), "the first contact was necessary");
     assert!(node(&sim, 0).is_hot(Key::Data(1)));
     fire(&mut sim, 0, Timer::Round);
-    let rules = drain(&mut sim);
+    let rules = stabilize(&mut sim);
     assert_eq!(losses(&rules), vec![(LossReason::Coin, 1)]);
 }
 
@@ -165,7 +165,7 @@ fn pull_answers_with_hot_rumors_and_feedback_comes_from_the_digest_demers_1_4() 
     // S1 pulls (from random peers) until it reaches S2 and learns the rumor.
     while node(&sim, 0).store().get(Key::Data(1)).is_none() {
         fire(&mut sim, 0, Timer::Round);
-        drain(&mut sim);
+        stabilize(&mut sim);
     }
     assert!(
         node(&sim, 0).is_hot(Key::Data(1)),
@@ -179,7 +179,7 @@ fn pull_answers_with_hot_rumors_and_feedback_comes_from_the_digest_demers_1_4() 
     let mut rules = Vec::new();
     while node(&sim, 1).is_hot(Key::Data(1)) {
         fire(&mut sim, 0, Timer::Round);
-        rules.extend(drain(&mut sim));
+        rules.extend(stabilize(&mut sim));
     }
     assert!(rules.contains(&Rule::Unnecessary {
         key: Key::Data(1),
@@ -194,7 +194,7 @@ fn pull_answers_with_hot_rumors_and_feedback_comes_from_the_digest_demers_1_4() 
             act(&mut sim, Action::Drop(digest.id));
             continue;
         }
-        let rules = drain(&mut sim);
+        let rules = stabilize(&mut sim);
         assert!(rules.contains(&Rule::AnswerDigest {
             to: NodeId(2),
             entries: 0,
@@ -212,12 +212,12 @@ fn push_pull_feedback_counts_on_both_sides_demers_1_4() {
     let mut sim = cluster(2, 1, &rumor(Mode::PushPull, Stop::Counter, 1, true));
     update(&mut sim, 0, 1, 1);
     fire(&mut sim, 0, Timer::Round);
-    let rules = drain(&mut sim);
+    let rules = stabilize(&mut sim);
     assert!(losses(&rules).is_empty(), "first exchange was news for S2");
     assert_eq!(value(&sim, 1, 1), Some(1));
     assert!(node(&sim, 1).is_hot(Key::Data(1)));
     fire(&mut sim, 0, Timer::Round);
-    let rules = drain(&mut sim);
+    let rules = stabilize(&mut sim);
     assert_eq!(losses(&rules).len(), 2, "{rules:?}");
     assert!(node(&sim, 0).rumors().is_empty() && node(&sim, 1).rumors().is_empty());
 }

@@ -128,7 +128,7 @@ fn failed_probe_makes_suspect_then_dead_after_the_timeout_swim_4_2() {
     let (target, _) = probe(&mut sim, 0);
     act(&mut sim, Action::Crash(target));
     fire(&mut sim, 0, Timer::ProbeTimeout);
-    drain(&mut sim);
+    stabilize(&mut sim);
     let (_, rules) = probe(&mut sim, 0);
     assert_eq!(
         rules[0],
@@ -172,7 +172,7 @@ fn without_suspicion_a_failed_probe_is_death_swim_3_1() {
     let (target, _) = probe(&mut sim, 0);
     act(&mut sim, Action::Crash(target));
     fire(&mut sim, 0, Timer::ProbeTimeout);
-    drain(&mut sim);
+    stabilize(&mut sim);
     let (_, rules) = probe(&mut sim, 0);
     assert_eq!(
         rules[0],
@@ -291,7 +291,7 @@ fn a_restarted_member_rejoins_with_a_new_incarnation_and_catches_up() {
     let report = act(&mut sim, Action::Restart(NodeId(2)));
     assert_eq!(report.rules[0], Rule::Restart { incarnation: 1 });
     assert!(matches!(report.rules[1], Rule::Join { .. }));
-    drain(&mut sim);
+    stabilize(&mut sim);
     assert_eq!(value(&sim, 2, 1), Some(11), "caught up by the join sync");
     sim.run_until(sim.now() + ms(20_000));
     for i in 0..10u16 {
@@ -323,7 +323,7 @@ fn a_joining_node_is_learned_by_everyone_and_catches_up() {
             Action::Command(NodeId(6), Command::Join { via: NodeId(3) }),
         );
         assert_eq!(report.rules[0], Rule::Join { via: NodeId(3) });
-        drain(&mut sim);
+        stabilize(&mut sim);
         assert_eq!(value(&sim, 6, 1), Some(5), "swim={swim_on}");
         sim.run_until(sim.now() + ms(10_000));
         for i in 0..7u16 {

@@ -7,21 +7,12 @@
 //! proposers, S3, S4 and S5 acceptors, S6 the learner.
 
 use concord_core::paxos::{
-    Command, Msg, PaxosConfig, PaxosNode, Phase, Proposal, ProposalNum, Roles, Rule, Stage, Timer,
-    default_value,
+    Command, Msg, PaxosConfig, PaxosNode, Phase, Proposal, Roles, Rule, Stage, Timer, default_value,
 };
-use concord_core::sim::{Action, Envelope, Input, NodeId, Sim, SimConfig, StepReport};
+use concord_core::sim::{Action, Envelope, NodeId, Sim, StepReport};
 
-const S1: NodeId = NodeId(0);
-const S2: NodeId = NodeId(1);
-const S3: NodeId = NodeId(2);
-const S4: NodeId = NodeId(3);
-const S5: NodeId = NodeId(4);
-const S6: NodeId = NodeId(5);
-
-fn n(round: u64, proposer: NodeId) -> ProposalNum {
-    ProposalNum::new(round, proposer)
-}
+mod paxos_common;
+use paxos_common::*;
 
 /// Proposers that wait for a `Propose` command.
 fn quiet(config: PaxosConfig) -> PaxosConfig {
@@ -32,38 +23,15 @@ fn quiet(config: PaxosConfig) -> PaxosConfig {
 }
 
 fn cluster(config: PaxosConfig) -> Sim<PaxosNode> {
-    let sim_config = SimConfig {
-        seed: 1,
-        nodes: config.nodes(),
-        net: Default::default(),
-    };
-    Sim::new(sim_config, &config).unwrap()
+    driver::cluster(config.nodes(), 1, &config)
 }
 
 fn default_cluster() -> Sim<PaxosNode> {
     cluster(quiet(PaxosConfig::default()))
 }
 
-fn act(sim: &mut Sim<PaxosNode>, action: Action<PaxosNode>) -> StepReport<PaxosNode> {
-    let at = sim.now();
-    sim.apply(Input::Act { at, action }).unwrap()
-}
-
 fn propose(sim: &mut Sim<PaxosNode>, node: NodeId, value: &str) -> StepReport<PaxosNode> {
     act(sim, Action::Command(node, Command::Propose(value.into())))
-}
-
-fn in_flight(sim: &Sim<PaxosNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Envelope<Msg>> {
-    sim.in_flight().filter(|e| pred(e)).cloned().collect()
-}
-
-/// Deliver, now and in id order, every message in flight that matches `pred`.
-fn deliver(sim: &mut Sim<PaxosNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for env in in_flight(sim, pred) {
-        rules.extend(act(sim, Action::Deliver(env.id)).rules);
-    }
-    rules
 }
 
 fn between(from: NodeId, to: NodeId) -> impl Fn(&Envelope<Msg>) -> bool {

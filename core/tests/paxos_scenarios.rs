@@ -11,19 +11,11 @@ use concord_core::paxos::{
     Rule, Stage, Timer, invariants,
 };
 use concord_core::sim::{
-    Action, Envelope, Input, NetConfig, NodeId, Sim, SimConfig, StepReport, Time, Violation, ms,
+    Action, Envelope, NetConfig, NodeId, Sim, SimConfig, StepReport, Time, Violation, ms,
 };
 
-const S1: NodeId = NodeId(0);
-const S2: NodeId = NodeId(1);
-const S3: NodeId = NodeId(2);
-const S4: NodeId = NodeId(3);
-const S5: NodeId = NodeId(4);
-const S6: NodeId = NodeId(5);
-
-fn n(round: u64, proposer: NodeId) -> ProposalNum {
-    ProposalNum::new(round, proposer)
-}
+mod paxos_common;
+use paxos_common::*;
 
 /// A simulation, the checker's memory, and every rule fired so far.
 struct Lab {
@@ -34,13 +26,8 @@ struct Lab {
 
 impl Lab {
     fn new(config: PaxosConfig, seed: u64) -> Self {
-        let sim_config = SimConfig {
-            seed,
-            nodes: config.nodes(),
-            net: Default::default(),
-        };
         Lab {
-            sim: Sim::new(sim_config, &config).unwrap(),
+            sim: driver::cluster(config.nodes(), seed, &config),
             audit: Audit::default(),
             rules: Vec::new(),
         }
@@ -71,8 +58,7 @@ impl Lab {
     }
 
     fn act(&mut self, action: Action<PaxosNode>) -> StepReport<PaxosNode> {
-        let at = self.sim.now();
-        let report = self.sim.apply(Input::Act { at, action }).unwrap();
+        let report = driver::act(&mut self.sim, action);
         self.record(report)
     }
 
@@ -96,7 +82,7 @@ impl Lab {
     }
 
     fn in_flight(&self, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Envelope<Msg>> {
-        self.sim.in_flight().filter(|e| pred(e)).cloned().collect()
+        driver::in_flight(&self.sim, pred)
     }
 
     /// Deliver, now and in id order, every message in flight that matches `pred`.

@@ -2,55 +2,12 @@
 //! driven by hand through the simulator's manual mode: fire a timer, deliver a
 //! chosen message, look at the state.
 
-use concord_core::raft::{Command, DenyReason, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
-use concord_core::sim::{Action, Envelope, Event, Input, NodeId, Sim, SimConfig, StepReport};
+use concord_core::raft::message::AppendEntries;
+use concord_core::raft::{Command, DenyReason, Msg, RaftConfig, Role, Rule, Timer};
+use concord_core::sim::{Action, Event, NodeId};
 
-fn cluster(n: usize, config: RaftConfig) -> Sim<RaftNode> {
-    let config_sim = SimConfig {
-        seed: 1,
-        nodes: n,
-        net: Default::default(),
-    };
-    Sim::new(config_sim, &config).unwrap()
-}
-
-fn act(sim: &mut Sim<RaftNode>, action: Action<RaftNode>) -> StepReport<RaftNode> {
-    let at = sim.now();
-    sim.apply(Input::Act { at, action }).unwrap()
-}
-
-fn timeout(sim: &mut Sim<RaftNode>, node: u16) -> StepReport<RaftNode> {
-    act(sim, Action::Fire(NodeId(node), Timer::Election))
-}
-
-fn in_flight(sim: &Sim<RaftNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Envelope<Msg>> {
-    sim.in_flight().filter(|e| pred(e)).cloned().collect()
-}
-
-/// Deliver, now and in id order, every message in flight that matches `pred`.
-fn deliver(sim: &mut Sim<RaftNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for env in in_flight(sim, pred) {
-        rules.extend(act(sim, Action::Deliver(env.id)).rules);
-    }
-    rules
-}
-
-fn role(sim: &Sim<RaftNode>, node: u16) -> Role {
-    sim.nodes()[node as usize].state.role()
-}
-
-fn term(sim: &Sim<RaftNode>, node: u16) -> u64 {
-    sim.nodes()[node as usize].state.term()
-}
-
-fn is_vote_request(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::RequestVote { .. })
-}
-
-fn is_vote_reply(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::RequestVoteReply { .. })
-}
+mod raft_common;
+use raft_common::*;
 
 /// §5.2: "When servers start up, they begin as followers", each with an election timer armed.
 #[test]
@@ -121,7 +78,7 @@ fn majority_of_votes_makes_leader_that_sends_heartbeats_5_2() {
     assert!(rules.contains(&Rule::BecomeLeader { term: 1, votes: 3 }));
     assert_eq!(role(&sim, 0), Role::Leader);
     let heartbeats = in_flight(&sim, |e| {
-        matches!(e.msg, Msg::AppendEntries { term: 1, .. })
+        matches!(e.msg, Msg::AppendEntries(AppendEntries { term: 1, .. }))
     });
     assert_eq!(heartbeats.len(), 4);
     assert!(sim.nodes()[0].timers().contains_key(&Timer::Heartbeat));

@@ -256,7 +256,7 @@ fn pre_votes_and_transfers_stay_among_the_voters_4_1() {
         },
     );
     timeout(&mut sim, 1);
-    let asked: Vec<NodeId> = in_flight(&sim, |e| matches!(e.msg, Msg::PreVote { .. }))
+    let asked: Vec<NodeId> = in_flight(&sim, |e| matches!(e.msg, Msg::PreVote(_)))
         .iter()
         .map(|e| e.to)
         .collect();

@@ -4,6 +4,7 @@
 mod raft_common;
 
 use concord_core::raft::linearizability::LINEARIZABILITY;
+use concord_core::raft::message::AppendEntries;
 use concord_core::raft::{Breaks, Command, Msg, RaftConfig, RaftNode, ReadMode, Role, Rule, Timer};
 use concord_core::sim::{Action, Input, NodeId, Sim, StepReport, ms};
 use raft_common::*;
@@ -57,7 +58,7 @@ fn read_index_answers_after_a_majority_acknowledges_a_heartbeat_round_6_4() {
     assert!(
         beats
             .iter()
-            .all(|e| matches!(e.msg, Msg::AppendEntries { round: 1, .. }))
+            .all(|e| matches!(e.msg, Msg::AppendEntries(AppendEntries { round: 1, .. })))
     );
     deliver(&mut sim, |e| is_append(e) && e.to == NodeId(1));
     let rules = deliver(&mut sim, |e| e.from == NodeId(1));

@@ -4,6 +4,7 @@
 
 mod raft_common;
 
+use concord_core::raft::message::{AppendEntries, AppendEntriesReply};
 use concord_core::raft::{
     DenyReason, Entry, EntryKind, Msg, Op, Outcome, Progress, RaftConfig, Role, Rule,
 };
@@ -46,14 +47,7 @@ fn new_leader_appends_a_noop_at_the_start_of_its_term_8() {
     let rules = elect(&mut sim, 0);
     assert!(rules.contains(&Rule::AppendNoop { index: 1, term: 1 }));
     assert_eq!(log(&sim, 0), [Entry::noop(1)]);
-    let carried: Vec<usize> = in_flight(&sim, is_append)
-        .iter()
-        .map(|e| match &e.msg {
-            Msg::AppendEntries { entries, .. } => entries.len(),
-            _ => unreachable!(),
-        })
-        .collect();
-    assert_eq!(carried, [1, 1]);
+    assert_eq!(entries_carried(&sim), [1, 1]);
     let rules = stabilize(&mut sim);
     assert!(rules.contains(&Rule::AdvanceCommit {
         index: 1,
@@ -111,13 +105,13 @@ fn leader_appends_a_client_command_and_sends_it_to_every_follower_5_3() {
         }
     );
     for env in in_flight(&sim, is_append) {
-        let Msg::AppendEntries {
+        let Msg::AppendEntries(AppendEntries {
             prev_log_index,
             prev_log_term,
             entries,
             leader_commit,
             ..
-        } = env.msg
+        }) = env.msg
         else {
             unreachable!()
         };
@@ -150,11 +144,11 @@ fn follower_refuses_entries_that_do_not_follow_its_log_5_3() {
     let reply = in_flight(&sim, |e| e.from == NodeId(2)).remove(0);
     assert!(matches!(
         reply.msg,
-        Msg::AppendEntriesReply {
+        Msg::AppendEntriesReply(AppendEntriesReply {
             success: false,
             rejection: Some(_),
             ..
-        }
+        })
     ));
     // The leader probes from just past what S3 is known to hold, then catches it up.
     let rules = stabilize(&mut sim);
@@ -212,10 +206,10 @@ fn repeated_or_late_append_entries_change_nothing_5_3() {
     .find(|e| {
         matches!(
             &e.msg,
-            Msg::AppendEntries {
+            Msg::AppendEntries(AppendEntries {
                 prev_log_index: 2,
                 ..
-            }
+            })
         )
     })
     .unwrap();

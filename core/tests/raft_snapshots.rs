@@ -4,6 +4,7 @@
 
 mod raft_common;
 
+use concord_core::raft::message::AppendEntries;
 use concord_core::raft::{
     Change, Command, Configuration, EntryKind, Msg, RaftConfig, RaftNode, Rule, Timer,
 };
@@ -34,7 +35,7 @@ fn start(sim: &Sim<RaftNode>, n: u16) -> u64 {
 }
 
 fn is_install(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::InstallSnapshot { .. })
+    matches!(e.msg, Msg::InstallSnapshot(_))
 }
 
 /// Elect S1 in a cluster of `n` and commit `requests` commands of client 1 (`add x 1` each)
@@ -171,11 +172,11 @@ fn a_follower_with_a_matching_longer_log_keeps_its_suffix_figure_13_rule_6() {
     assert!(commit(&sim, 2) < 4);
     // S2 acknowledges entries up to 4: committed and applied, and the leader snapshots.
     deliver(&mut sim, |e| match &e.msg {
-        Msg::AppendEntries {
+        Msg::AppendEntries(AppendEntries {
             prev_log_index,
             entries,
             ..
-        } => e.to == NodeId(1) && !entries.is_empty() && *prev_log_index < 4,
+        }) => e.to == NodeId(1) && !entries.is_empty() && *prev_log_index < 4,
         _ => false,
     });
     deliver(&mut sim, |e| e.from == NodeId(1));

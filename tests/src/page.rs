@@ -13,6 +13,10 @@
 //!   `tr[data-acceptor]` (with `data-accepted-value`), `tr[data-proposer]` (`data-stage`) and
 //!   `tr[data-learner]` (`data-learned`), and the break-it switches as
 //!   `input[data-control="ignore_accepted" | "accept_below_promise" | "small_quorum"]`.
+//! - the network panel `details.network`: a checkbox `[data-partition-node="<1-based id>"]` per
+//!   node picks a partition's side, then `partition`; two `<select>`s (from, to, valued by
+//!   0-based index) pick a link for `cut-one-way` or `cut-both`; each cut link is a row of
+//!   `ul.cuts` with its `uncut` button; `heal` restores everything;
 //! - embeds draw the same inside a widget's shadow root or an iframe's document: the `_in`
 //!   helpers take a [`Scope`] saying where to look.
 
@@ -605,6 +609,63 @@ impl Page {
     pub async fn resize(&self, width: u32, height: u32) -> Outcome {
         self.browser.client.set_window_size(width, height).await?;
         Ok(())
+    }
+
+    /// Ticks exactly the nodes `ids` (1-based) in the network panel's partition editor and
+    /// presses `partition`: they form one side, every other node the other.
+    pub async fn partition(&self, ids: &[u32]) -> Outcome {
+        let boxes = self.attributes("[data-partition-node]", "data-partition-node");
+        for id in boxes.await?.iter().flatten() {
+            let selector = format!("[data-partition-node=\"{id}\"]");
+            let checked = self
+                .script(
+                    "return document.querySelector(arguments[0]).checked;",
+                    vec![json!(selector)],
+                )
+                .await?;
+            let wanted = id.parse().is_ok_and(|id: u32| ids.contains(&id));
+            if checked.as_bool() != Some(wanted) {
+                self.click(&selector).await?;
+            }
+        }
+        self.press("partition").await
+    }
+
+    /// Picks the link `from → to` (1-based ids) in the network panel, for `cut-one-way` or
+    /// `cut-both`.
+    pub async fn pick_link(&self, from: u32, to: u32) -> Outcome {
+        let done = self
+            .script(
+                "const [a, b] = document.querySelectorAll('details.network select');\
+                 if (!a || !b) return false;\
+                 a.value = String(arguments[0] - 1); b.value = String(arguments[1] - 1);\
+                 return a.value === String(arguments[0] - 1) && b.value === String(arguments[1] - 1);",
+                vec![json!(from), json!(to)],
+            )
+            .await?;
+        ensure_found(done, &format!("the network panel's link S{from} → S{to}"))
+    }
+
+    /// Presses `uncut` on the row of the cut link `from → to` (1-based ids) in the network panel.
+    pub async fn uncut(&self, from: u32, to: u32) -> Outcome {
+        let row = self
+            .script(
+                "const rows = [...document.querySelectorAll('details.network ul.cuts li')];\
+                 return rows.findIndex(r => r.textContent.startsWith(arguments[0])) + 1;",
+                vec![json!(format!("S{from} ↛ S{to}"))],
+            )
+            .await?;
+        match row.as_u64() {
+            Some(row) if row > 0 => {
+                self.click(&format!(
+                    "details.network ul.cuts li:nth-child({row}) [data-action=\"uncut\"]"
+                ))
+                .await
+            }
+            _ => Err(Failure::new(format!(
+                "no cut link S{from} ↛ S{to} in the network panel"
+            ))),
+        }
     }
 
     /// Sizes the window so that the page itself (the viewport) is `width` × `height`, as on a

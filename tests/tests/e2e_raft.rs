@@ -152,3 +152,40 @@ async fn wait_for_nodes(
     })
     .await
 }
+
+/// Figure 2's stable storage, with writes that take time (`persist=5-10`): the candidate's first
+/// step starts a write, the server says it is writing, the caption says what and how many
+/// messages wait, and its RequestVotes leave only once the write is done.
+#[tokio::test]
+async fn raft_shows_a_server_writing_to_disk_before_it_answers_figure_2() {
+    let page = Page::open("/?algo=raft&nodes=5&seed=7&persist=5-10&lang=en").await;
+    let result = async {
+        let mut seen = None;
+        for _ in 0..40 {
+            page.press("step").await?;
+            let writing = page
+                .attributes(r#"g[data-writing="true"]"#, "data-node")
+                .await?;
+            if let Some(Some(node)) = writing.first() {
+                seen = Some(node.clone());
+                break;
+            }
+        }
+        let node = seen.ok_or("no server was shown writing within 40 steps")?;
+        let caption = page.caption().await?;
+        ensure!(
+            caption.contains("writes term") && caption.contains("wait until the write is done"),
+            "the caption should say what S{node} writes and what waits: {caption:?}"
+        );
+        ensure!(
+            page.text(&format!(r#"g[data-node="{node}"] .caption"#))
+                .await?
+                .is_some_and(|c| c.contains("writing")),
+            "S{node} should say it is writing"
+        );
+        page.screenshot("raft-writing-to-disk").await?;
+        Ok(())
+    }
+    .await;
+    page.finish("raft-writing", result).await;
+}

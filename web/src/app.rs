@@ -3,6 +3,8 @@
 //! written back to the address bar, and remembered so a returning reader lands where they left
 //! off.
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, say};
@@ -41,6 +43,29 @@ pub fn App() -> Html {
             url.write();
             if !url.welcome {
                 welcome::remember(&url.address());
+            }
+        });
+    }
+    {
+        // A link that differs from the address only in its fragment (a permalink pasted over
+        // the same page) loads nothing: read the address again when the fragment changes.
+        let url = url.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || url.set(UrlState::read()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
             }
         });
     }
@@ -112,9 +137,15 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
             })
         })
     };
+    // A new permalink on the same run (its fragment changed) opens a fresh playground too.
+    let key = format!(
+        "{}{}",
+        registry::or_default(&url.algo).run_key(&run),
+        url.tape.as_deref().unwrap_or_default()
+    );
     registry::mount(
         &url.algo,
-        registry::or_default(&url.algo).run_key(&run),
+        key,
         PlaygroundProps {
             lang: url.lang,
             run,

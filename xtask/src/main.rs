@@ -7,6 +7,8 @@
 //! - `cargo xtask dist`: the release archive a docs author vendors,
 //!   `target/dist/concord-<version>.tar.gz` (loader, wasm, bindings, full playground, README,
 //!   SHA-256 checksums).
+//! - `cargo xtask lab [experiment] [args…]`: run one of the Lab's experiments (the `concord-lab`
+//!   binary, built in release mode); with no experiment, list them.
 //!
 //! `serve` and `test` first install what is missing (the wasm target, trunk, wasm-bindgen-cli at
 //! the version Cargo.lock names, wasm-opt from binaryen on npm), each only if missing, and put
@@ -32,6 +34,9 @@ commands:
   bench [args…]           cargo bench -p concord-core
   dist                    trunk build --release, then target/dist/concord-<version>.tar.gz:
                           the files a documentation site vendors, with SHA256SUMS
+  lab [experiment] [args…]
+                          run one of the Lab's experiments (release build of concord-lab);
+                          alone, list them; `lab <experiment> --help` lists its parameters
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
 wasm-opt (binaryen from npm).";
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
         "test" => Ctx::new().and_then(|mut cx| test(&mut cx, rest)),
         "bench" => Ctx::new().and_then(|cx| bench(&cx, rest)),
         "dist" => Ctx::new().and_then(|mut cx| dist(&mut cx, rest)),
+        "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -118,6 +124,16 @@ fn bench(cx: &Ctx, args: &[String]) -> Result {
     )
 }
 
+/// The Lab's command, in release mode: its report goes to stdout untouched (`--json > file`),
+/// so the command line is shown on stderr.
+fn lab(cx: &Ctx, args: &[String]) -> Result {
+    cx.run_quietly(
+        cx.cmd("cargo")
+            .args(["run", "--quiet", "--release", "-p", "concord-lab", "--"])
+            .args(args),
+    )
+}
+
 /// One stage of `cargo xtask test`.
 struct Stage {
     title: &'static str,
@@ -142,7 +158,7 @@ const STAGES: &[Stage] = &[
         run: stage_native_tests,
     },
     Stage {
-        title: "wasm determinism test (node)",
+        title: "wasm determinism tests (node): core's trace, the Lab's reports",
         run: stage_wasm_tests,
     },
     Stage {
@@ -238,15 +254,21 @@ fn stage_wasm_tests(cx: &Ctx) -> Result {
         Some(version) => println!("xtask: node {}: ok", version.trim()),
         None => return Err(format!("node not found on PATH. {NODE_HINT}")),
     }
-    cx.run(cx.cmd("cargo").args([
-        "test",
-        "-p",
-        "concord-core",
-        "--target",
-        WASM_TARGET,
-        "--test",
-        "determinism",
-    ]))
+    for (package, test) in [
+        ("concord-core", "determinism"),
+        ("concord-lab", "wasm_determinism"),
+    ] {
+        cx.run(cx.cmd("cargo").args([
+            "test",
+            "-p",
+            package,
+            "--target",
+            WASM_TARGET,
+            "--test",
+            test,
+        ]))?;
+    }
+    Ok(())
 }
 
 fn stage_trunk_build(cx: &Ctx) -> Result {
@@ -794,8 +816,18 @@ impl Ctx {
 
     /// Runs a command with inherited stdio; an error unless it exits with success.
     fn run(&self, cmd: &mut Command) -> Result {
+        println!("$ {}", show(cmd));
+        self.wait(cmd)
+    }
+
+    /// Like [`Ctx::run`], but shows the command on stderr: stdout is the child's alone.
+    fn run_quietly(&self, cmd: &mut Command) -> Result {
+        eprintln!("$ {}", show(cmd));
+        self.wait(cmd)
+    }
+
+    fn wait(&self, cmd: &mut Command) -> Result {
         let shown = show(cmd);
-        println!("$ {shown}");
         match cmd.status() {
             Ok(status) if status.success() => Ok(()),
             Ok(status) => Err(format!("`{shown}` failed ({status})")),

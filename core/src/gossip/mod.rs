@@ -8,10 +8,12 @@
 //! - [`config`]: every option, as plain data ([`GossipConfig`]).
 //! - [`store`]: the versioned store `key -> (value, version)`; the newer version wins.
 //! - [`message`]: what travels, and its estimated size in bytes.
-//! - [`rumor`]: rumor mongering's hot rumors (the I of SIR).
+//! - [`rumor`]: rumor mongering's hot rumors (the I of SIR), its rounds and stop rules.
 //! - [`membership`]: the membership view, piggybacked dissemination and SWIM.
 //! - [`rule`]: the rules a step can fire, each with its source.
-//! - [`node`]: [`GossipNode`] and its handlers.
+//! - [`node`]: [`GossipNode`], its rounds and the dispatch of inputs; `exchange` (push, pull
+//!   and push-pull, and merging what arrives), [`rumor`] (rumor rounds and stop rules), `join`
+//!   (joining through a member) and `health` (health checks) add the rest of its handlers.
 //! - [`metrics`]: per-node counters and the cluster census (infected curve, S/I/R,
 //!   messages, bytes, duplicates, residue, failure detection).
 //! - [`series`]: the per-round curves (infected fraction, S/I/R, messages, bytes,
@@ -34,7 +36,10 @@
 //! probe failure rate under loss match [`theory`].
 
 pub mod config;
+mod exchange;
+mod health;
 pub mod invariants;
+mod join;
 pub mod membership;
 pub mod message;
 pub mod metrics;

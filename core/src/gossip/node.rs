@@ -13,13 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::config::{GossipConfig, Mode, Model};
 use super::invariants::{self, Audit};
 use super::membership::{Broadcasts, Probe, View};
-use super::message::{MemberUpdate, Msg};
+use super::message::Msg;
 use super::metrics::Counters;
-use super::rule::{LossReason, Rule};
+use super::rule::Rule;
 use super::rumor::Rumors;
-use super::store::{
-    Digest, Entry, HEALTH_FAILING, HEALTH_PASSING, Key, Merge, Store, Value, Version,
-};
+use super::store::{Key, Store, Value, Version};
 use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -124,7 +122,7 @@ pub struct GossipNode {
     pub meter: Counters,
 }
 
-type Cx<'a> = Context<'a, GossipNode>;
+pub(super) type Cx<'a> = Context<'a, GossipNode>;
 
 impl GossipNode {
     pub fn store(&self) -> &Store {
@@ -169,7 +167,7 @@ impl GossipNode {
         }
     }
 
-    fn rumor_model(&self) -> bool {
+    pub(super) fn rumor_model(&self) -> bool {
         self.config.model.is_rumor()
     }
 
@@ -249,7 +247,7 @@ impl GossipNode {
 
     /// Arm the round timer for the next round, if there is something to do: rounds lie on
     /// a shared grid of `period`, each node starting at a random offset up to `jitter`.
-    fn arm_round(&mut self, cx: &mut Cx) {
+    pub(super) fn arm_round(&mut self, cx: &mut Cx) {
         if self.volatile.round_armed || !self.needs_round() {
             return;
         }
@@ -262,7 +260,7 @@ impl GossipNode {
     }
 
     /// Arm every periodic timer of a member.
-    fn start_timers(&mut self, cx: &mut Cx) {
+    pub(super) fn start_timers(&mut self, cx: &mut Cx) {
         self.arm_round(cx);
         if self.config.swim.is_some() {
             let interval = self.probe_interval();
@@ -312,467 +310,6 @@ impl GossipNode {
         self.arm_round(cx);
     }
 
-    /// Demers et al. §1.3: every site regularly picks another site at random and resolves
-    /// the differences between their databases, by push, pull or push-pull of the store.
-    fn anti_entropy_round(&mut self, round: u64, cx: &mut Cx) {
-        let mode = self.config.mode;
-        if mode == Mode::Push && self.persistent.store.is_empty() {
-            return;
-        }
-        let k = self.config.fanout_for(self.cluster);
-        let peers = self.sample_peers(k, cx, |_| true);
-        if peers.is_empty() {
-            return;
-        }
-        if cx.explaining() {
-            cx.explain(Rule::Round {
-                round,
-                peers: peers.clone(),
-                mode,
-            });
-        }
-        match mode {
-            Mode::Push => {
-                let entries = self.persistent.store.entries();
-                for peer in peers {
-                    let msg = Msg::Push {
-                        entries: entries.clone(),
-                        ack: false,
-                        gossip: Vec::new(),
-                    };
-                    self.send(peer, msg, cx);
-                }
-            }
-            Mode::Pull | Mode::PushPull => {
-                let digest = self.persistent.store.digest();
-                for peer in peers {
-                    self.send_digest(peer, digest.clone(), true, cx);
-                }
-            }
-        }
-    }
-
-    fn send_digest(&mut self, peer: NodeId, digest: Digest, full: bool, cx: &mut Cx) {
-        let msg = Msg::Digest {
-            digest,
-            full,
-            push_pull: self.config.mode == Mode::PushPull,
-            gossip: Vec::new(),
-        };
-        self.send(peer, msg, cx);
-    }
-
-    /// Demers et al. §1.4: only hot rumors travel. In push mode a node with no hot rumor
-    /// sits the round out; pull and push-pull poll every round.
-    fn rumor_round(&mut self, round: u64, cx: &mut Cx) {
-        let mode = self.config.mode;
-        let k = self.config.fanout_for(self.cluster);
-        match mode {
-            Mode::Push => {
-                if self.volatile.rumors.is_empty() {
-                    return;
-                }
-                let selection = self.config.selection;
-                let rumors = &self.volatile.rumors;
-                let peers = self.sample_peers(k, cx, |id| rumors.any_for(id, selection));
-                if peers.is_empty() {
-                    // Every peer has had every rumor (or sent it here): nobody is left.
-                    for key in self.volatile.rumors.keys() {
-                        self.lose_interest(key, LossReason::Exhausted, cx);
-                    }
-                    return;
-                }
-                if cx.explaining() {
-                    cx.explain(Rule::Round {
-                        round,
-                        peers: peers.clone(),
-                        mode,
-                    });
-                }
-                let feedback = matches!(self.config.model, Model::Rumor { feedback: true, .. });
-                for peer in peers {
-                    let keys: Vec<Key> = self
-                        .volatile
-                        .rumors
-                        .iter()
-                        .filter(|r| r.may_send_to(peer, selection))
-                        .map(|r| r.key)
-                        .collect();
-                    let entries = self.rumor_entries(&keys, peer);
-                    let msg = Msg::Push {
-                        entries,
-                        ack: feedback,
-                        gossip: Vec::new(),
-                    };
-                    self.send(peer, msg, cx);
-                    if !feedback {
-                        for key in keys {
-                            self.contact(key, peer, true, cx);
-                        }
-                    }
-                }
-            }
-            Mode::Pull | Mode::PushPull => {
-                let peers = self.sample_peers(k, cx, |_| true);
-                if peers.is_empty() {
-                    return;
-                }
-                if cx.explaining() {
-                    cx.explain(Rule::Round {
-                        round,
-                        peers: peers.clone(),
-                        mode,
-                    });
-                }
-                let digest = self.persistent.store.digest();
-                for peer in peers {
-                    self.send_digest(peer, digest.clone(), false, cx);
-                }
-            }
-        }
-    }
-
-    /// The entries of these hot rumors, marked as sent to `peer`.
-    fn rumor_entries(&mut self, keys: &[Key], peer: NodeId) -> Vec<Entry> {
-        let mut entries = Vec::with_capacity(keys.len());
-        for &key in keys {
-            if let Some(r) = self.persistent.store.get(key) {
-                entries.push(r.entry);
-                self.volatile.rumors.sent(key, peer);
-            }
-        }
-        entries
-    }
-
-    /// Count one contact for the rumor `key` with `peer` (Demers et al. §1.4). With
-    /// feedback only unnecessary contacts count; blind, every contact does. Counter: lose
-    /// interest at the k-th; coin: with probability 1/k each time.
-    fn contact(&mut self, key: Key, peer: NodeId, necessary: bool, cx: &mut Cx) {
-        let Model::Rumor { stop, k, feedback } = self.config.model else {
-            return;
-        };
-        if feedback && necessary {
-            return;
-        }
-        let Some(rumor) = self.volatile.rumors.get_mut(key) else {
-            return;
-        };
-        rumor.count = rumor.count.saturating_add(1);
-        let count = rumor.count;
-        if feedback {
-            cx.explain(Rule::Unnecessary { key, peer, count });
-        }
-        let k = k.max(1);
-        let lose = match stop {
-            super::config::Stop::Counter => count >= k,
-            super::config::Stop::Coin => cx.rng().chance(1.0 / k as f64),
-        };
-        if lose {
-            self.lose_interest(key, stop.into(), cx);
-        }
-    }
-
-    fn lose_interest(&mut self, key: Key, reason: LossReason, cx: &mut Cx) {
-        if let Some(r) = self.volatile.rumors.remove(key) {
-            cx.explain(Rule::LoseInterest {
-                key,
-                version: r.version,
-                reason,
-                count: r.count,
-            });
-        }
-    }
-
-    /// Merge one received entry; true if it was news.
-    fn receive(&mut self, entry: Entry, from: NodeId, cx: &mut Cx) -> bool {
-        let now = cx.now();
-        let merge = if self.config.breaks.accept_stale {
-            self.persistent.store.overwrite(entry, now)
-        } else {
-            self.persistent.store.merge(entry, now)
-        };
-        let news = match merge {
-            Merge::Newer { .. } => true,
-            Merge::Older { .. } => self.config.breaks.accept_stale,
-            Merge::Same => false,
-        };
-        if news {
-            self.meter.news += 1;
-            cx.explain(Rule::Learn {
-                key: entry.key,
-                version: entry.version,
-                from,
-            });
-            self.became_infective(entry.key, entry.version, Some(from), cx);
-        } else {
-            self.meter.redundant += 1;
-            let have = match merge {
-                Merge::Older { have } => have,
-                _ => entry.version,
-            };
-            cx.explain(Rule::AlreadyKnown {
-                key: entry.key,
-                version: entry.version,
-                have,
-                from,
-            });
-        }
-        news
-    }
-
-    /// A new version arrived or was written here: in rumor mongering it is a hot rumor.
-    fn became_infective(&mut self, key: Key, version: Version, from: Option<NodeId>, cx: &mut Cx) {
-        if self.rumor_model() {
-            self.volatile.rumors.infect(key, version, from);
-            cx.explain(Rule::Infective { key, version });
-        }
-        self.arm_round(cx);
-    }
-
-    fn on_push(&mut self, from: NodeId, entries: Vec<Entry>, ack: bool, cx: &mut Cx) {
-        let mut known = Vec::new();
-        let round_start = self.config.round_at(cx.now()) * self.config.period();
-        for entry in entries {
-            if self.receive(entry, from, cx) {
-                continue;
-            }
-            // With lockstep feedback, a rumor learned earlier in this same round counts as
-            // news, as if judged against the state at the round's start.
-            let fresh = self.config.lockstep_feedback
-                && self.persistent.store.get(entry.key).is_some_and(|r| {
-                    r.entry.version == entry.version && r.learned_at >= round_start
-                });
-            if !fresh {
-                known.push((entry.key, entry.version));
-            }
-        }
-        if ack {
-            self.send(
-                from,
-                Msg::PushAck {
-                    known,
-                    gossip: Vec::new(),
-                },
-                cx,
-            );
-        }
-    }
-
-    /// Feedback on a rumor push: each rumor the peer already knew was an unnecessary contact.
-    fn on_push_ack(&mut self, from: NodeId, known: Vec<(Key, Version)>, cx: &mut Cx) {
-        for (key, version) in known {
-            let current = self
-                .volatile
-                .rumors
-                .get(key)
-                .is_some_and(|r| r.version == version);
-            if current {
-                self.contact(key, from, false, cx);
-            }
-        }
-    }
-
-    /// Pull (and push-pull), answering side: send what this node has newer than the digest
-    /// (everything in anti-entropy, hot rumors in rumor mongering); in push-pull also name
-    /// the keys where the peer is newer.
-    fn on_digest(
-        &mut self,
-        from: NodeId,
-        digest: Digest,
-        full: bool,
-        push_pull: bool,
-        cx: &mut Cx,
-    ) {
-        let entries = if full {
-            self.persistent.store.newer_than(&digest, |_| true)
-        } else {
-            let rumors = &self.volatile.rumors;
-            self.persistent
-                .store
-                .newer_than(&digest, |k| rumors.is_hot(k))
-        };
-        let want = push_pull.then(|| self.persistent.store.behind(&digest));
-        cx.explain(Rule::AnswerDigest {
-            to: from,
-            entries: entries.len(),
-            want: want.as_ref().map(Vec::len),
-        });
-        if !full {
-            // The digest tells this node which of its hot rumors the peer already had.
-            for key in self.volatile.rumors.keys() {
-                let necessary = entries.iter().any(|e| e.key == key);
-                if necessary {
-                    self.volatile.rumors.sent(key, from);
-                }
-                self.contact(key, from, necessary, cx);
-            }
-        }
-        let msg = Msg::Answer {
-            entries,
-            want,
-            full,
-            gossip: Vec::new(),
-        };
-        self.send(from, msg, cx);
-    }
-
-    /// Pull (and push-pull), initiating side: merge the answer; in push-pull send back
-    /// what the peer asked for (the third message).
-    fn on_answer(
-        &mut self,
-        from: NodeId,
-        entries: Vec<Entry>,
-        want: Option<Vec<Key>>,
-        full: bool,
-        cx: &mut Cx,
-    ) {
-        let hot_before = if !full && want.is_some() {
-            self.volatile.rumors.keys()
-        } else {
-            Vec::new()
-        };
-        for entry in entries {
-            self.receive(entry, from, cx);
-        }
-        let Some(want) = want else {
-            return;
-        };
-        let back: Vec<Entry> = if full {
-            want.iter()
-                .filter_map(|&k| self.persistent.store.get(k).map(|r| r.entry))
-                .collect()
-        } else {
-            let keys: Vec<Key> = want
-                .iter()
-                .copied()
-                .filter(|&k| self.volatile.rumors.is_hot(k))
-                .collect();
-            self.rumor_entries(&keys, from)
-        };
-        cx.explain(Rule::SendBack {
-            to: from,
-            entries: back.len(),
-        });
-        let msg = Msg::Push {
-            entries: back,
-            ack: false,
-            gossip: Vec::new(),
-        };
-        self.send(from, msg, cx);
-        // The push half of a rumor push-pull: `want` says which hot rumors were news.
-        for key in hot_before {
-            let necessary = want.contains(&key);
-            self.contact(key, from, necessary, cx);
-        }
-    }
-
-    /// Join (or rejoin) through `via`, or a random member this node believes live.
-    fn try_join(&mut self, cx: &mut Cx) {
-        let via = match self.volatile.join_via.take() {
-            Some(via) if via != self.id && via.index() < self.cluster => Some(via),
-            _ => self.sample_peers(1, cx, |_| true).first().copied(),
-        };
-        match via {
-            Some(via) => {
-                cx.explain(Rule::Join { via });
-                self.send_join(via, cx);
-            }
-            // Nobody to join: this node is the cluster.
-            None => self.volatile.welcomed = true,
-        }
-    }
-
-    /// A full two-way sync with `to`: the store (as a digest) and the membership list.
-    pub(super) fn send_join(&mut self, to: NodeId, cx: &mut Cx) {
-        let msg = Msg::Join {
-            digest: self.persistent.store.digest(),
-            members: self.volatile.view.export(),
-            gossip: Vec::new(),
-        };
-        self.send(to, msg, cx);
-    }
-
-    fn hear_all(&mut self, members: Vec<MemberUpdate>, from: NodeId, cx: &mut Cx) {
-        for update in members {
-            self.hear(update, from, cx);
-        }
-    }
-
-    fn on_join(&mut self, from: NodeId, digest: Digest, members: Vec<MemberUpdate>, cx: &mut Cx) {
-        self.hear_all(members, from, cx);
-        cx.explain(Rule::Welcome { joiner: from });
-        let entries = self.persistent.store.newer_than(&digest, |_| true);
-        let want = self.persistent.store.behind(&digest);
-        let msg = Msg::Welcome {
-            entries,
-            want,
-            members: self.volatile.view.export(),
-            gossip: Vec::new(),
-        };
-        self.send(from, msg, cx);
-    }
-
-    fn on_welcome(
-        &mut self,
-        from: NodeId,
-        entries: Vec<Entry>,
-        want: Vec<Key>,
-        members: Vec<MemberUpdate>,
-        cx: &mut Cx,
-    ) {
-        self.hear_all(members, from, cx);
-        for entry in entries {
-            self.receive(entry, from, cx);
-        }
-        self.volatile.welcomed = true;
-        let back: Vec<Entry> = want
-            .iter()
-            .filter_map(|&k| self.persistent.store.get(k).map(|r| r.entry))
-            .collect();
-        cx.explain(Rule::SendBack {
-            to: from,
-            entries: back.len(),
-        });
-        let msg = Msg::Push {
-            entries: back,
-            ack: false,
-            gossip: Vec::new(),
-        };
-        self.send(from, msg, cx);
-    }
-
-    /// Consul's agent runs its check; a changed outcome is published as an update of the
-    /// key `Health(self)`, which then spreads like any other update.
-    fn on_health(&mut self, cx: &mut Cx) {
-        let Some(every) = self.config.health_interval else {
-            return;
-        };
-        if !self.persistent.joined {
-            return;
-        }
-        let key = Key::Health(self.id);
-        let published = self
-            .persistent
-            .store
-            .value(key)
-            .is_none_or(|v| v == HEALTH_PASSING);
-        let passing = self.persistent.check_passing;
-        if passing != published {
-            let value = if passing {
-                HEALTH_PASSING
-            } else {
-                HEALTH_FAILING
-            };
-            let entry = self.persistent.store.write(key, value, self.id, cx.now());
-            cx.explain(Rule::HealthChanged {
-                passing,
-                version: entry.version,
-            });
-            self.became_infective(key, entry.version, None, cx);
-        }
-        cx.set_timer(Timer::Health, every.max(super::config::MIN_PERIOD));
-    }
-
     fn update(&mut self, key: u32, value: Value, cx: &mut Cx) {
         let entry = self
             .persistent
@@ -784,18 +321,6 @@ impl GossipNode {
             version: entry.version,
         });
         self.became_infective(entry.key, entry.version, None, cx);
-    }
-
-    fn join(&mut self, via: NodeId, cx: &mut Cx) {
-        if self.persistent.joined {
-            return;
-        }
-        self.persistent.joined = true;
-        self.announce_alive(cx.now());
-        self.volatile.welcomed = false;
-        self.volatile.join_via = Some(via);
-        self.try_join(cx);
-        self.start_timers(cx);
     }
 }
 

@@ -7,8 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::PeerSelection;
-use super::store::{Key, Version};
+use super::config::{Mode, Model, PeerSelection, Stop};
+use super::message::Msg;
+use super::node::{Cx, GossipNode};
+use super::rule::{LossReason, Rule};
+use super::store::{Entry, Key, Version};
 use crate::sim::NodeId;
 
 /// A hot rumor: this node is infective for `key` at `version`.
@@ -104,6 +107,145 @@ impl Rumors {
             && !r.sent_to.contains(&peer)
         {
             r.sent_to.push(peer);
+        }
+    }
+}
+
+/// Rumor mongering's rounds and stop rules (Demers et al. §1.4): which hot rumors go to whom,
+/// and when a node loses interest in one.
+impl GossipNode {
+    /// Demers et al. §1.4: only hot rumors travel. In push mode a node with no hot rumor
+    /// sits the round out; pull and push-pull poll every round.
+    pub(super) fn rumor_round(&mut self, round: u64, cx: &mut Cx) {
+        let mode = self.config.mode;
+        let k = self.config.fanout_for(self.cluster);
+        match mode {
+            Mode::Push => {
+                if self.volatile.rumors.is_empty() {
+                    return;
+                }
+                let selection = self.config.selection;
+                let rumors = &self.volatile.rumors;
+                let peers = self.sample_peers(k, cx, |id| rumors.any_for(id, selection));
+                if peers.is_empty() {
+                    // Every peer has had every rumor (or sent it here): nobody is left.
+                    for key in self.volatile.rumors.keys() {
+                        self.lose_interest(key, LossReason::Exhausted, cx);
+                    }
+                    return;
+                }
+                if cx.explaining() {
+                    cx.explain(Rule::Round {
+                        round,
+                        peers: peers.clone(),
+                        mode,
+                    });
+                }
+                let feedback = matches!(self.config.model, Model::Rumor { feedback: true, .. });
+                for peer in peers {
+                    let keys: Vec<Key> = self
+                        .volatile
+                        .rumors
+                        .iter()
+                        .filter(|r| r.may_send_to(peer, selection))
+                        .map(|r| r.key)
+                        .collect();
+                    let entries = self.rumor_entries(&keys, peer);
+                    let msg = Msg::Push {
+                        entries,
+                        ack: feedback,
+                        gossip: Vec::new(),
+                    };
+                    self.send(peer, msg, cx);
+                    if !feedback {
+                        for key in keys {
+                            self.contact(key, peer, true, cx);
+                        }
+                    }
+                }
+            }
+            Mode::Pull | Mode::PushPull => {
+                let peers = self.sample_peers(k, cx, |_| true);
+                if peers.is_empty() {
+                    return;
+                }
+                if cx.explaining() {
+                    cx.explain(Rule::Round {
+                        round,
+                        peers: peers.clone(),
+                        mode,
+                    });
+                }
+                let digest = self.persistent.store.digest();
+                for peer in peers {
+                    self.send_digest(peer, digest.clone(), false, cx);
+                }
+            }
+        }
+    }
+
+    /// The entries of these hot rumors, marked as sent to `peer`.
+    pub(super) fn rumor_entries(&mut self, keys: &[Key], peer: NodeId) -> Vec<Entry> {
+        let mut entries = Vec::with_capacity(keys.len());
+        for &key in keys {
+            if let Some(r) = self.persistent.store.get(key) {
+                entries.push(r.entry);
+                self.volatile.rumors.sent(key, peer);
+            }
+        }
+        entries
+    }
+
+    /// Count one contact for the rumor `key` with `peer` (Demers et al. §1.4). With
+    /// feedback only unnecessary contacts count; blind, every contact does. Counter: lose
+    /// interest at the k-th; coin: with probability 1/k each time.
+    pub(super) fn contact(&mut self, key: Key, peer: NodeId, necessary: bool, cx: &mut Cx) {
+        let Model::Rumor { stop, k, feedback } = self.config.model else {
+            return;
+        };
+        if feedback && necessary {
+            return;
+        }
+        let Some(rumor) = self.volatile.rumors.get_mut(key) else {
+            return;
+        };
+        rumor.count = rumor.count.saturating_add(1);
+        let count = rumor.count;
+        if feedback {
+            cx.explain(Rule::Unnecessary { key, peer, count });
+        }
+        let k = k.max(1);
+        let lose = match stop {
+            Stop::Counter => count >= k,
+            Stop::Coin => cx.rng().chance(1.0 / k as f64),
+        };
+        if lose {
+            self.lose_interest(key, stop.into(), cx);
+        }
+    }
+
+    pub(super) fn lose_interest(&mut self, key: Key, reason: LossReason, cx: &mut Cx) {
+        if let Some(r) = self.volatile.rumors.remove(key) {
+            cx.explain(Rule::LoseInterest {
+                key,
+                version: r.version,
+                reason,
+                count: r.count,
+            });
+        }
+    }
+
+    /// Feedback on a rumor push: each rumor the peer already knew was an unnecessary contact.
+    pub(super) fn on_push_ack(&mut self, from: NodeId, known: Vec<(Key, Version)>, cx: &mut Cx) {
+        for (key, version) in known {
+            let current = self
+                .volatile
+                .rumors
+                .get(key)
+                .is_some_and(|r| r.version == version);
+            if current {
+                self.contact(key, from, false, cx);
+            }
         }
     }
 }

@@ -127,7 +127,20 @@ pub struct PaxosConfig {
     pub backoff_max: Time,
     /// The fixed wait used when `randomized_backoff` is off.
     pub retry_delay: Time,
+    /// How long a write to stable storage takes (µs), drawn uniformly from this range for each
+    /// write from the node's own stream. An acceptor that promised or accepted, or a proposer
+    /// that took a new round, sends nothing until the write completes (§2.2: an acceptor "must
+    /// remember this information even if it fails and then restarts"), and a crash before then
+    /// loses the change. 0 and 0 (the default): writes take no time.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub persist_delay_min: Time,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub persist_delay_max: Time,
     pub breaks: Breaks,
+}
+
+fn is_zero(t: &Time) -> bool {
+    *t == 0
 }
 
 impl Default for PaxosConfig {
@@ -171,6 +184,8 @@ impl PaxosConfig {
             backoff_min: ms(10),
             backoff_max: ms(150),
             retry_delay: ms(1),
+            persist_delay_min: 0,
+            persist_delay_max: 0,
             breaks: Breaks::default(),
         }
     }

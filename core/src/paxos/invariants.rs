@@ -126,7 +126,8 @@ impl Audit {
         let majority = self.majority();
         for (slot, seen) in nodes.iter().zip(&mut self.seen) {
             let node = &slot.state;
-            let Some(acc) = &node.persistent.accepted else {
+            // What is on disk: an acceptance a crash could still undo was never announced.
+            let Some(acc) = &node.durable().accepted else {
                 continue;
             };
             if same(&seen.accepted, acc.n, &acc.value) {

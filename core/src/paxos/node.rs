@@ -9,7 +9,7 @@ use super::invariants::{self, Audit};
 use super::message::{Msg, Phase};
 use super::rule::Rule;
 use super::state::{Persistent, Proposal, ProposalNum, Stage, Tally, Value, Volatile};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
+use crate::sim::{Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write, WriteDelay};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -18,6 +18,8 @@ pub enum Timer {
     /// Proposer: the back-off is over; start phase 1 (again) with a higher number. With
     /// `propose_at_start` it also spaces out the proposers' first Prepare.
     Retry,
+    /// The write to stable storage under way completes, when writes take time.
+    Persist,
 }
 
 /// What a user can ask a node to do.
@@ -39,11 +41,72 @@ pub struct PaxosNode {
     quorum: usize,
     pub persistent: Persistent,
     pub volatile: Volatile,
+    /// Stable storage when writes take time (`persist_delay_max` > 0): what is on disk, the
+    /// write under way and the messages waiting for it. `None`: writes are instantaneous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<Disk<Persistent, Msg>>,
 }
 
 type Cx<'a> = Context<'a, PaxosNode>;
 
 impl PaxosNode {
+    /// The write to stable storage under way, if any (always `None` when writes take no time).
+    pub fn writing(&self) -> Option<&Write<Persistent, Msg>> {
+        self.disk.as_ref()?.write()
+    }
+
+    /// The persistent state a crash now would leave; what the invariants count as accepted.
+    /// The same as `persistent` when writes take no time.
+    pub fn durable(&self) -> &Persistent {
+        self.disk.as_ref().map_or(&self.persistent, |d| d.durable())
+    }
+
+    fn write_delay(&self) -> WriteDelay {
+        WriteDelay {
+            min: self.config.persist_delay_min,
+            max: self.config.persist_delay_max,
+        }
+    }
+
+    /// The end of every step: what it sent waits while the state it may depend on is not
+    /// durable (a promise, an acceptance, a Prepare with a new round), and a change no write
+    /// covers starts one.
+    fn sync_disk(&mut self, cx: &mut Cx) {
+        let delay = self.write_delay();
+        let Some(disk) = &mut self.disk else {
+            return;
+        };
+        if let Some(started) = disk.sync(&self.persistent, delay, Timer::Persist, cx) {
+            cx.explain(Rule::WriteStarted {
+                state: self.persistent.clone(),
+                held: started.held,
+                done_at: started.done_at,
+            });
+        }
+    }
+
+    /// `Timer::Persist`: the write completed; what waited for it leaves.
+    fn write_done(&mut self, cx: &mut Cx) {
+        let delay = self.write_delay();
+        let Some(disk) = &mut self.disk else {
+            return;
+        };
+        let Some(done) = disk.complete(&self.persistent, delay, Timer::Persist, cx) else {
+            return;
+        };
+        cx.explain(Rule::Persisted {
+            state: disk.durable().clone(),
+            released: done.released,
+        });
+        if let Some(next) = done.next {
+            cx.explain(Rule::WriteStarted {
+                state: self.persistent.clone(),
+                held: next.held,
+                done_at: next.done_at,
+            });
+        }
+    }
+
     pub fn stage(&self) -> Stage {
         self.volatile.proposer.stage
     }
@@ -440,13 +503,15 @@ impl Protocol for PaxosNode {
     type Audit = Audit;
 
     fn new(id: NodeId, cluster: usize, config: &PaxosConfig) -> Self {
+        let persistent = Persistent::default();
         PaxosNode {
             id,
             cluster,
             roles: config.roles_of(id),
             config: config.clone(),
             quorum: config.quorum(cluster),
-            persistent: Persistent::default(),
+            disk: (config.persist_delay_max > 0).then(|| Disk::new(&persistent)),
+            persistent,
             volatile: Volatile::default(),
         }
     }
@@ -470,6 +535,56 @@ impl Protocol for PaxosNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        self.handle_message(from, msg, cx);
+        self.sync_disk(cx);
+    }
+
+    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+        match timer {
+            Timer::Retry => self.on_retry_timer(cx),
+            Timer::Timeout => self.on_timeout_timer(cx),
+            Timer::Persist => self.write_done(cx),
+        }
+        self.sync_disk(cx);
+    }
+
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.handle_command(cmd, cx);
+        self.sync_disk(cx);
+    }
+
+    /// §2.5: acceptors keep minProposal, acceptedProposal and acceptedValue on stable storage,
+    /// a proposer its highest round (as on disk: a write under way is lost); the proposal in
+    /// progress and what learners heard are gone.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        if let Some(disk) = &mut self.disk {
+            let durable = disk.crash();
+            if durable != self.persistent {
+                cx.explain(Rule::WriteLost {
+                    kept: durable.clone(),
+                    lost: self.persistent.clone(),
+                });
+                self.persistent = durable;
+            }
+        }
+        self.volatile = Volatile::default();
+        let s = &self.persistent;
+        cx.explain(Rule::Restart {
+            min_proposal: s.min_proposal,
+            accepted: s.accepted.clone(),
+            round: s.round,
+        });
+    }
+
+    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
+        invariants::check(audit, nodes)
+    }
+}
+
+/// Dispatch: each input to the line of the table it falls under. The [`Protocol`] methods
+/// above wrap these with the write to stable storage.
+impl PaxosNode {
+    fn handle_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
         let roles = self.roles;
         match msg {
             Msg::Prepare { n } if roles.is_acceptor() => self.on_prepare(from, n, cx),
@@ -500,14 +615,7 @@ impl Protocol for PaxosNode {
         }
     }
 
-    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
-        match timer {
-            Timer::Retry => self.on_retry_timer(cx),
-            Timer::Timeout => self.on_timeout_timer(cx),
-        }
-    }
-
-    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+    fn handle_command(&mut self, cmd: Command, cx: &mut Cx) {
         match cmd {
             Command::Propose(value) => {
                 if !self.roles.is_proposer() {
@@ -524,21 +632,5 @@ impl Protocol for PaxosNode {
                 self.send_prepare(n, cx);
             }
         }
-    }
-
-    /// §2.5: acceptors keep minProposal, acceptedProposal and acceptedValue on stable storage,
-    /// a proposer its highest round; the proposal in progress and what learners heard are gone.
-    fn on_restart(&mut self, cx: &mut Cx) {
-        self.volatile = Volatile::default();
-        let s = &self.persistent;
-        cx.explain(Rule::Restart {
-            min_proposal: s.min_proposal,
-            accepted: s.accepted.clone(),
-            round: s.round,
-        });
-    }
-
-    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
-        invariants::check(audit, nodes)
     }
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::message::Phase;
-use super::state::{Proposal, ProposalNum, Stage, Value};
+use super::state::{Persistent, Proposal, ProposalNum, Stage, Value};
 use crate::sim::{NodeId, Time};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +138,18 @@ pub enum Rule {
         accepted: Option<Proposal>,
         round: u64,
     },
+    /// The persistent state changed (a promise, an acceptance, a new round): the node starts
+    /// writing it, done at `done_at`; the `held` messages of this step wait for the write.
+    WriteStarted {
+        state: Persistent,
+        held: usize,
+        done_at: Time,
+    },
+    /// The write completed: `state` is on disk, and the `released` messages that waited leave.
+    Persisted { state: Persistent, released: usize },
+    /// Back from a crash during a write: the node has what was on disk (`kept`); what it had
+    /// only in memory (`lost`) is gone, with the messages that waited for it.
+    WriteLost { kept: Persistent, lost: Persistent },
 }
 
 impl Rule {
@@ -167,6 +179,9 @@ impl Rule {
             Rule::HearAccepted { .. } | Rule::Learn { .. } => "§2.3",
             Rule::Timeout { .. } | Rule::Backoff { .. } | Rule::Retry { .. } => "§2.4",
             Rule::Restart { .. } => "§2.5",
+            // §2.2: an acceptor "must remember this information even if it fails and then
+            // restarts"; §2.5: so must a proposer its highest-numbered proposal.
+            Rule::WriteStarted { .. } | Rule::Persisted { .. } | Rule::WriteLost { .. } => "§2.2",
         }
     }
 

@@ -2,7 +2,7 @@
 //! answering them once applied, and duplicate suppression by `(client, seq)`.
 
 use super::kv::{Applied, ClientId, ClientReply, Op, Outcome};
-use super::message::{Entry, Msg};
+use super::message::{ClientRequest, Entry, Msg};
 use super::node::{Cx, RaftNode};
 use super::rule::Rule;
 use super::state::{Role, Waiting};
@@ -10,16 +10,15 @@ use crate::sim::Time;
 
 impl RaftNode {
     /// A client request, given to this server directly (`hops` 0) or passed on by another.
-    pub(super) fn on_client_request(
-        &mut self,
-        client: ClientId,
-        seq: u64,
-        op: Op,
-        requested_at: Time,
-        hops: u16,
-        cx: &mut Cx,
-    ) {
+    pub(super) fn on_client_request(&mut self, request: ClientRequest, cx: &mut Cx) {
         if self.volatile.role == Role::Leader {
+            let ClientRequest {
+                client,
+                seq,
+                op,
+                requested_at,
+                ..
+            } = request;
             self.lead_request(client, seq, op, requested_at, cx);
             return;
         }
@@ -27,25 +26,20 @@ impl RaftNode {
             // Thesis §6.2: a server that is not the leader may forward the request to the
             // leader it knows. The hop count stops a request circling between servers whose
             // ideas of the leader are out of date.
-            Some(leader) if leader != self.id && usize::from(hops) < self.cluster => {
+            Some(leader) if leader != self.id && usize::from(request.hops) < self.cluster => {
                 cx.explain(Rule::ForwardRequest {
-                    client,
-                    seq,
+                    client: request.client,
+                    seq: request.seq,
                     leader,
                 });
-                cx.send(
-                    leader,
-                    Msg::ClientRequest {
-                        term: self.term(),
-                        client,
-                        seq,
-                        op,
-                        requested_at,
-                        hops: hops + 1,
-                    },
-                );
+                let forwarded = ClientRequest {
+                    term: self.term(),
+                    hops: request.hops + 1,
+                    ..request
+                };
+                cx.send(leader, Msg::ClientRequest(forwarded));
             }
-            _ => self.not_leader(client, seq, requested_at, cx),
+            _ => self.not_leader(request.client, request.seq, request.requested_at, cx),
         }
     }
 

@@ -54,9 +54,22 @@ pub struct RaftConfig {
     /// (§6.4.1). A vote asked for by a leadership transfer is answered (§3.10).
     #[serde(default)]
     pub check_quorum: bool,
+    /// How long a write to stable storage takes (µs), drawn uniformly from this range for each
+    /// write from the server's own stream. A server whose persistent state changed sends
+    /// nothing until the write completes (Figure 2: "updated on stable storage before
+    /// responding to RPCs"), and a crash before then loses the change. 0 and 0 (the default):
+    /// writes take no time, as the paper's rules assume.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub persist_delay_min: Time,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub persist_delay_max: Time,
     /// Switches that disable a safety rule on purpose, to show what the rule prevents.
     #[serde(default)]
     pub breaks: Breaks,
+}
+
+fn is_zero(t: &Time) -> bool {
+    *t == 0
 }
 
 pub use super::read::ReadMode;
@@ -128,6 +141,8 @@ impl Default for RaftConfig {
             read: ReadMode::default(),
             pre_vote: false,
             check_quorum: false,
+            persist_delay_min: 0,
+            persist_delay_max: 0,
             breaks: Breaks::default(),
         }
     }
@@ -140,6 +155,8 @@ impl RaftConfig {
             Some("the election timeout range must be non-empty and above zero".into())
         } else if self.heartbeat_interval == 0 {
             Some("the heartbeat interval must be above zero".into())
+        } else if self.persist_delay_min > self.persist_delay_max {
+            Some("the persistence delay's minimum must not exceed its maximum".into())
         } else if self.max_batch == 0 {
             Some("a batch must hold at least one entry".into())
         } else {

@@ -8,10 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Outcome};
-use super::message::Msg;
+use super::message::{Msg, PreVote, PreVoteReply, RequestVote, TimeoutNow};
 use super::node::{Cx, RaftNode, Timer};
 use super::rule::{DenyReason, Rule};
-use super::state::{Role, Term};
+use super::state::Role;
 use crate::sim::{NodeId, Time};
 
 /// What a leader keeps for CheckQuorum and leadership transfer.
@@ -56,11 +56,11 @@ impl RaftNode {
         self.volatile.pre_votes = Some((term, [self.id].into()));
         cx.explain(Rule::StartPreVote { term, forced });
         self.reset_election_timer(cx);
-        let request = Msg::PreVote {
+        let request = Msg::PreVote(PreVote {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
-        };
+        });
         self.send_to_voters(&request, cx);
         self.maybe_end_pre_vote(cx);
     }
@@ -69,14 +69,12 @@ impl RaftNode {
     /// newer than its own and the candidate's log at least as up-to-date (§5.4.1); and, as in
     /// §4.2.3, only when it has not heard from a leader within the minimum election timeout.
     /// A pre-vote changes nothing on the voter: no term, no votedFor, no timer.
-    pub(super) fn on_pre_vote(
-        &mut self,
-        candidate: NodeId,
-        term: Term,
-        last_log_index: u64,
-        last_log_term: Term,
-        cx: &mut Cx,
-    ) {
+    pub(super) fn on_pre_vote(&mut self, candidate: NodeId, request: PreVote, cx: &mut Cx) {
+        let PreVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } = request;
         let deny = if term <= self.term() {
             Some(DenyReason::StaleTerm)
         } else if self.leader_heard_recently(cx.now()) {
@@ -94,22 +92,15 @@ impl RaftNode {
             }),
             None => cx.explain(Rule::GrantPreVote { candidate, term }),
         }
-        cx.send(
-            candidate,
-            Msg::PreVoteReply {
-                term: self.term(),
-                granted: deny.is_none(),
-            },
-        );
+        let reply = PreVoteReply {
+            term: self.term(),
+            granted: deny.is_none(),
+        };
+        cx.send(candidate, Msg::PreVoteReply(reply));
     }
 
-    pub(super) fn on_pre_vote_reply(
-        &mut self,
-        from: NodeId,
-        term: Term,
-        granted: bool,
-        cx: &mut Cx,
-    ) {
+    pub(super) fn on_pre_vote_reply(&mut self, from: NodeId, reply: PreVoteReply, cx: &mut Cx) {
+        let PreVoteReply { term, granted } = reply;
         let asked = self.term() + 1;
         let needed = self.majority();
         let Some((_, votes)) = self
@@ -164,11 +155,11 @@ impl RaftNode {
     /// leader (§4.2.3), and holds elections off while a lease runs (§6.4.1). A vote asked for
     /// by a leadership transfer is answered (§3.10).
     pub(super) fn ignores_vote_request(&self, from: NodeId, msg: &Msg, cx: &mut Cx) -> bool {
-        let Msg::RequestVote {
+        let Msg::RequestVote(RequestVote {
             term,
             transfer: false,
             ..
-        } = *msg
+        }) = *msg
         else {
             return false;
         };
@@ -317,13 +308,14 @@ impl RaftNode {
         transfer.sent = true;
         let to = transfer.to;
         cx.explain(Rule::SendTimeoutNow { to });
-        cx.send(to, Msg::TimeoutNow { term });
+        cx.send(to, Msg::TimeoutNow(TimeoutNow { term }));
     }
 
     /// Thesis §3.10: "the target server … starts an election" on TimeoutNow, without waiting
     /// for its election timeout and without PreVote, and its RequestVote says so, so that
     /// voters who heard from the leader just now still answer (§4.2.3).
-    pub(super) fn on_timeout_now(&mut self, from: NodeId, term: Term, cx: &mut Cx) {
+    pub(super) fn on_timeout_now(&mut self, from: NodeId, timeout: TimeoutNow, cx: &mut Cx) {
+        let TimeoutNow { term } = timeout;
         if term < self.term() || self.volatile.role == Role::Leader {
             cx.explain(Rule::IgnoreStale { from, term });
             return;

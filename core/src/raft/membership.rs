@@ -26,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use super::kv::{ClientId, Outcome};
 use super::message::{Entry, EntryKind};
 use super::node::{Cx, RaftNode, Timer};
+use super::progress::PeerProgress;
 use super::rule::Rule;
-use super::state::{PeerProgress, Progress, Role, Term};
+use super::state::{Role, Term};
 use crate::sim::{NodeId, Time, Violation};
 
 /// Who votes and who only listens (§4.1, §4.2.1). A server is in at most one of the two sets.
@@ -349,12 +350,9 @@ impl RaftNode {
             return;
         };
         for id in members.into_iter().filter(|&id| id != me) {
-            ls.peers.entry(id).or_insert(PeerProgress {
-                next_index,
-                match_index: 0,
-                progress: Progress::Probe,
-                paused: false,
-            });
+            ls.peers
+                .entry(id)
+                .or_insert_with(|| PeerProgress::new(next_index));
         }
     }
 

@@ -70,102 +70,139 @@ impl fmt::Display for EntryKind {
     }
 }
 
+/// What servers send each other: the RPCs of Figure 2 and Figure 13, the thesis's PreVote and
+/// TimeoutNow, and client requests passed on to the leader. Each kind is a struct of its own, so
+/// a handler takes the message it handles; on the wire (JSON) a message is its struct's fields
+/// with the kind's name as `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Msg {
-    /// Invoked by candidates to gather votes (§5.2).
-    RequestVote {
-        term: Term,
-        last_log_index: u64,
-        last_log_term: Term,
-        /// Sent because the leader handed leadership over (TimeoutNow, thesis §3.10): voters
-        /// answer it even while they hear from that leader (thesis §4.2.3).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        transfer: bool,
-    },
-    RequestVoteReply {
-        term: Term,
-        granted: bool,
-    },
-    /// Invoked by the leader to replicate log entries (§5.3); also used as heartbeat (§5.2).
-    AppendEntries {
-        term: Term,
-        prev_log_index: u64,
-        prev_log_term: Term,
-        entries: Vec<Entry>,
-        leader_commit: u64,
-        /// The leader's heartbeat round when it sent this (0 until it serves reads): the reply
-        /// echoes it, so the leader knows a majority still followed it after a read began
-        /// (thesis §6.4).
-        #[serde(default, skip_serializing_if = "is_zero")]
-        round: u64,
-    },
-    AppendEntriesReply {
-        term: Term,
-        success: bool,
-        /// On success, the index of the last entry known to match the leader's log
-        /// (prevLogIndex + the number of entries carried).
-        match_index: u64,
-        /// On a log mismatch, what the follower refused and (with the conflict hint) where its
-        /// log diverges. `None` on success and when the leader's term was stale.
-        rejection: Option<Rejection>,
-        /// The round of the AppendEntries this answers.
-        #[serde(default, skip_serializing_if = "is_zero")]
-        round: u64,
-    },
-    /// Invoked by the leader to send a follower its snapshot, when the entries that follower
-    /// needs next were compacted (§7, Figure 13). Figure 13's `offset` and `done` split a large
-    /// snapshot into chunks; here a snapshot always travels in one chunk (offset 0, done).
-    InstallSnapshot {
-        term: Term,
-        snapshot: Snapshot,
-    },
-    InstallSnapshotReply {
-        term: Term,
-        /// The lastIncludedIndex of the snapshot answered (not in Figure 13, which replies with
-        /// the term only): the follower's log now matches the leader's up to there.
-        last_included_index: u64,
-    },
-    /// A client request a server that is not leader passes on to the leader it knows
-    /// (thesis §6.2). Not an RPC of Figure 2: its term is the sender's, for display only,
-    /// and nobody adopts it.
-    ClientRequest {
-        term: Term,
-        client: ClientId,
-        seq: u64,
-        op: Op,
-        /// When the request first reached the cluster, so the reply's latency counts from there.
-        requested_at: Time,
-        /// How many servers have passed it on so far (a loop guard).
-        hops: u16,
-    },
-    /// A read a server that is not leader passes on to the leader (thesis §6.4), like
-    /// `ClientRequest`; its term is for display only.
-    ClientRead {
-        term: Term,
-        client: ClientId,
-        seq: u64,
-        key: String,
-        mode: ReadMode,
-        requested_at: Time,
-        hops: u16,
-    },
-    /// Would you vote for me in `term`? (thesis §9.6). Nobody adopts this term: it is the
-    /// term the sender would start, not one it holds.
-    PreVote {
-        term: Term,
-        last_log_index: u64,
-        last_log_term: Term,
-    },
-    /// `term` is the voter's own current term.
-    PreVoteReply {
-        term: Term,
-        granted: bool,
-    },
-    /// The leader hands leadership over: start an election now (thesis §3.10).
-    TimeoutNow {
-        term: Term,
-    },
+    RequestVote(RequestVote),
+    RequestVoteReply(RequestVoteReply),
+    AppendEntries(AppendEntries),
+    AppendEntriesReply(AppendEntriesReply),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
+    ClientRequest(ClientRequest),
+    ClientRead(ClientRead),
+    PreVote(PreVote),
+    PreVoteReply(PreVoteReply),
+    TimeoutNow(TimeoutNow),
+}
+
+/// Invoked by candidates to gather votes (§5.2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestVote {
+    pub term: Term,
+    pub last_log_index: u64,
+    pub last_log_term: Term,
+    /// Sent because the leader handed leadership over (TimeoutNow, thesis §3.10): voters
+    /// answer it even while they hear from that leader (thesis §4.2.3).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transfer: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestVoteReply {
+    pub term: Term,
+    pub granted: bool,
+}
+
+/// Invoked by the leader to replicate log entries (§5.3); also used as heartbeat (§5.2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppendEntries {
+    pub term: Term,
+    pub prev_log_index: u64,
+    pub prev_log_term: Term,
+    pub entries: Vec<Entry>,
+    pub leader_commit: u64,
+    /// The leader's heartbeat round when it sent this (0 until it serves reads): the reply
+    /// echoes it, so the leader knows a majority still followed it after a read began
+    /// (thesis §6.4).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppendEntriesReply {
+    pub term: Term,
+    pub success: bool,
+    /// On success, the index of the last entry known to match the leader's log
+    /// (prevLogIndex + the number of entries carried).
+    pub match_index: u64,
+    /// On a log mismatch, what the follower refused and (with the conflict hint) where its
+    /// log diverges. `None` on success and when the leader's term was stale.
+    pub rejection: Option<Rejection>,
+    /// The round of the AppendEntries this answers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u64,
+}
+
+/// Invoked by the leader to send a follower its snapshot, when the entries that follower
+/// needs next were compacted (§7, Figure 13). Figure 13's `offset` and `done` split a large
+/// snapshot into chunks; here a snapshot always travels in one chunk (offset 0, done).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstallSnapshot {
+    pub term: Term,
+    pub snapshot: Snapshot,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstallSnapshotReply {
+    pub term: Term,
+    /// The lastIncludedIndex of the snapshot answered (not in Figure 13, which replies with
+    /// the term only): the follower's log now matches the leader's up to there.
+    pub last_included_index: u64,
+}
+
+/// A client request, as given to a server (`hops` 0) or as a server that is not leader passes
+/// it on to the leader it knows (thesis §6.2). Not an RPC of Figure 2: its term is the
+/// sender's, for display only, and nobody adopts it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientRequest {
+    pub term: Term,
+    pub client: ClientId,
+    pub seq: u64,
+    pub op: Op,
+    /// When the request first reached the cluster, so the reply's latency counts from there.
+    pub requested_at: Time,
+    /// How many servers have passed it on so far (a loop guard).
+    pub hops: u16,
+}
+
+/// A read, as given to a server or passed on to the leader (thesis §6.4), like
+/// [`ClientRequest`]; its term is for display only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientRead {
+    pub term: Term,
+    pub client: ClientId,
+    pub seq: u64,
+    pub key: String,
+    pub mode: ReadMode,
+    pub requested_at: Time,
+    pub hops: u16,
+}
+
+/// Would you vote for me in `term`? (thesis §9.6). Nobody adopts this term: it is the term
+/// the sender would start, not one it holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreVote {
+    pub term: Term,
+    pub last_log_index: u64,
+    pub last_log_term: Term,
+}
+
+/// `term` is the voter's own current term.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreVoteReply {
+    pub term: Term,
+    pub granted: bool,
+}
+
+/// The leader hands leadership over: start an election now (thesis §3.10).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeoutNow {
+    pub term: Term,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -188,17 +225,17 @@ pub struct Rejection {
 impl Msg {
     pub fn term(&self) -> Term {
         match self {
-            Msg::RequestVote { term, .. }
-            | Msg::RequestVoteReply { term, .. }
-            | Msg::AppendEntries { term, .. }
-            | Msg::AppendEntriesReply { term, .. }
-            | Msg::InstallSnapshot { term, .. }
-            | Msg::InstallSnapshotReply { term, .. }
-            | Msg::ClientRequest { term, .. }
-            | Msg::ClientRead { term, .. }
-            | Msg::PreVote { term, .. }
-            | Msg::PreVoteReply { term, .. }
-            | Msg::TimeoutNow { term } => *term,
+            Msg::RequestVote(m) => m.term,
+            Msg::RequestVoteReply(m) => m.term,
+            Msg::AppendEntries(m) => m.term,
+            Msg::AppendEntriesReply(m) => m.term,
+            Msg::InstallSnapshot(m) => m.term,
+            Msg::InstallSnapshotReply(m) => m.term,
+            Msg::ClientRequest(m) => m.term,
+            Msg::ClientRead(m) => m.term,
+            Msg::PreVote(m) => m.term,
+            Msg::PreVoteReply(m) => m.term,
+            Msg::TimeoutNow(m) => m.term,
         }
     }
 
@@ -207,7 +244,7 @@ impl Msg {
     pub fn carries_term(&self) -> bool {
         !matches!(
             self,
-            Msg::ClientRequest { .. } | Msg::ClientRead { .. } | Msg::PreVote { .. }
+            Msg::ClientRequest(_) | Msg::ClientRead(_) | Msg::PreVote(_)
         )
     }
 }

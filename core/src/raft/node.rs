@@ -11,11 +11,11 @@ use super::config::RaftConfig;
 use super::invariants::{self, Audit};
 use super::kv::{ClientId, ClientReply, Op};
 use super::membership::{Change, Membership};
-use super::message::Msg;
+use super::message::{ClientRead, ClientRequest, Msg, RequestVote, RequestVoteReply};
 use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
+use crate::sim::{Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -25,6 +25,8 @@ pub enum Timer {
     Heartbeat,
     /// Take a snapshot now: the applied entries reached the threshold (§7).
     Snapshot,
+    /// The write to stable storage under way completes (Figure 2), when writes take time.
+    Persist,
 }
 
 /// What a user can ask a server to do.
@@ -82,6 +84,10 @@ pub struct RaftNode {
     pub replies: Vec<ClientReply>,
     /// Every client request given to this server directly, in order: the clients' record too.
     pub invocations: Vec<Invocation>,
+    /// Stable storage when writes take time (`persist_delay_max` > 0): what is on disk, the
+    /// write under way and the messages waiting for it. `None`: writes are instantaneous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<Disk<Persistent, Msg>>,
 }
 
 pub(super) type Cx<'a> = Context<'a, RaftNode>;
@@ -97,6 +103,18 @@ impl RaftNode {
 
     pub fn is_leader(&self) -> bool {
         self.volatile.role == Role::Leader
+    }
+
+    /// The write to stable storage under way, if any: when it started and completes, the state
+    /// it writes, and the messages waiting for it. Always `None` when writes take no time.
+    pub fn writing(&self) -> Option<&Write<Persistent, Msg>> {
+        self.disk.as_ref()?.write()
+    }
+
+    /// The persistent state a crash now would leave: what is on disk. The same as
+    /// `persistent` when writes take no time.
+    pub fn durable(&self) -> &Persistent {
+        self.disk.as_ref().map_or(&self.persistent, |d| d.durable())
     }
 
     /// Votes (and replicas) needed: a majority of the voters of the configuration in use
@@ -164,12 +182,12 @@ impl RaftNode {
         cx.explain(Rule::StartElection { term, forced });
         self.reset_election_timer(cx);
         // Thesis §4.1: the candidate's own configuration decides whose votes count.
-        let request = Msg::RequestVote {
+        let request = Msg::RequestVote(RequestVote {
             term,
             last_log_index: self.persistent.last_log_index(),
             last_log_term: self.persistent.last_log_term(),
             transfer,
-        };
+        });
         self.send_to_voters(&request, cx);
         // A cluster of one is its own majority.
         self.maybe_become_leader(cx);
@@ -195,14 +213,13 @@ impl RaftNode {
     }
 
     /// RequestVote receiver (Figure 2, §5.2, §5.4.1).
-    fn on_request_vote(
-        &mut self,
-        candidate: NodeId,
-        term: Term,
-        last_log_index: u64,
-        last_log_term: Term,
-        cx: &mut Cx,
-    ) {
+    fn on_request_vote(&mut self, candidate: NodeId, request: RequestVote, cx: &mut Cx) {
+        let RequestVote {
+            term,
+            last_log_index,
+            last_log_term,
+            ..
+        } = request;
         let current = self.term();
         let breaks = &self.config.breaks;
         let deny = if term < current {
@@ -237,13 +254,11 @@ impl RaftNode {
                 self.reset_election_timer(cx);
             }
         }
-        cx.send(
-            candidate,
-            Msg::RequestVoteReply {
-                term: self.term(),
-                granted: deny.is_none(),
-            },
-        );
+        let reply = RequestVoteReply {
+            term: self.term(),
+            granted: deny.is_none(),
+        };
+        cx.send(candidate, Msg::RequestVoteReply(reply));
     }
 
     /// §5.4.1: "If the logs have last entries with different terms, then the log with the later
@@ -266,7 +281,8 @@ impl RaftNode {
         });
     }
 
-    fn on_request_vote_reply(&mut self, from: NodeId, term: Term, granted: bool, cx: &mut Cx) {
+    fn on_request_vote_reply(&mut self, from: NodeId, reply: RequestVoteReply, cx: &mut Cx) {
+        let RequestVoteReply { term, granted } = reply;
         if self.volatile.role != Role::Candidate || term < self.term() {
             cx.explain(Rule::IgnoreStale { from, term });
             return;
@@ -293,7 +309,7 @@ impl Protocol for RaftNode {
     type Audit = Audit;
 
     fn new(id: NodeId, cluster: usize, config: &RaftConfig) -> Self {
-        RaftNode {
+        let mut node = RaftNode {
             id,
             cluster,
             config: config.clone(),
@@ -302,7 +318,10 @@ impl Protocol for RaftNode {
             membership: Membership::initial(cluster, config.spare),
             replies: Vec::new(),
             invocations: Vec::new(),
-        }
+            disk: None,
+        };
+        node.disk = node.new_disk();
+        node
     }
 
     /// §5.2: "When servers start up, they begin as followers."
@@ -311,6 +330,46 @@ impl Protocol for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
+        self.handle_message(from, msg, cx);
+        self.sync_disk(cx);
+    }
+
+    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+        self.handle_timer(timer, cx);
+        self.sync_disk(cx);
+    }
+
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.handle_command(cmd, cx);
+        self.sync_disk(cx);
+    }
+
+    /// Figure 2: currentTerm, votedFor and log are persistent (as on disk: a write under way
+    /// is lost); everything else starts afresh:
+    /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
+    /// applying the committed entries again as the server learns the commit index. With a
+    /// snapshot (also persistent, §7), the state machine starts from it instead.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        self.reload_from_disk(cx);
+        self.volatile = Volatile::default();
+        // Thesis §4.1: the configuration is the latest one in the log.
+        self.reread_configuration();
+        self.membership.changing = None;
+        cx.explain(Rule::Restart { term: self.term() });
+        self.restore_snapshot(cx);
+        self.reset_election_timer(cx);
+        self.after_restart(cx);
+    }
+
+    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
+        invariants::check(audit, nodes)
+    }
+}
+
+/// Dispatch: each input to the handler of the rule it falls under. The [`Protocol`] methods
+/// above wrap these with the write to stable storage.
+impl RaftNode {
+    fn handle_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx) {
         // Thesis §4.2.3 (with CheckQuorum): a RequestVote that arrives while a leader is heard
         // from is dropped before its term is looked at.
         if self.ignores_vote_request(from, &msg, cx) {
@@ -320,71 +379,21 @@ impl Protocol for RaftNode {
             self.observe_term(msg.term(), cx);
         }
         match msg {
-            Msg::RequestVote {
-                term,
-                last_log_index,
-                last_log_term,
-                ..
-            } => self.on_request_vote(from, term, last_log_index, last_log_term, cx),
-            Msg::RequestVoteReply { term, granted } => {
-                self.on_request_vote_reply(from, term, granted, cx)
-            }
-            Msg::AppendEntries {
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                round,
-            } => {
-                let prev = (prev_log_index, prev_log_term);
-                self.on_append_entries(from, term, prev, entries, leader_commit, round, cx)
-            }
-            Msg::AppendEntriesReply {
-                term,
-                success,
-                match_index,
-                rejection,
-                round,
-            } => {
-                let reply = (success, match_index, rejection);
-                self.on_append_entries_reply(from, term, reply, round, cx)
-            }
-            Msg::InstallSnapshot { term, snapshot } => {
-                self.on_install_snapshot(from, term, snapshot, cx)
-            }
-            Msg::InstallSnapshotReply {
-                term,
-                last_included_index,
-            } => self.on_install_snapshot_reply(from, term, last_included_index, cx),
-            Msg::ClientRequest {
-                client,
-                seq,
-                op,
-                requested_at,
-                hops,
-                ..
-            } => self.on_client_request(client, seq, op, requested_at, hops, cx),
-            Msg::ClientRead {
-                client,
-                seq,
-                key,
-                mode,
-                requested_at,
-                hops,
-                ..
-            } => self.on_read(client, seq, key, mode, requested_at, hops, cx),
-            Msg::PreVote {
-                term,
-                last_log_index,
-                last_log_term,
-            } => self.on_pre_vote(from, term, last_log_index, last_log_term, cx),
-            Msg::PreVoteReply { term, granted } => self.on_pre_vote_reply(from, term, granted, cx),
-            Msg::TimeoutNow { term } => self.on_timeout_now(from, term, cx),
+            Msg::RequestVote(m) => self.on_request_vote(from, m, cx),
+            Msg::RequestVoteReply(m) => self.on_request_vote_reply(from, m, cx),
+            Msg::AppendEntries(m) => self.on_append_entries(from, m, cx),
+            Msg::AppendEntriesReply(m) => self.on_append_entries_reply(from, m, cx),
+            Msg::InstallSnapshot(m) => self.on_install_snapshot(from, m, cx),
+            Msg::InstallSnapshotReply(m) => self.on_install_snapshot_reply(from, m, cx),
+            Msg::ClientRequest(m) => self.on_client_request(m, cx),
+            Msg::ClientRead(m) => self.on_read(m, cx),
+            Msg::PreVote(m) => self.on_pre_vote(from, m, cx),
+            Msg::PreVoteReply(m) => self.on_pre_vote_reply(from, m, cx),
+            Msg::TimeoutNow(m) => self.on_timeout_now(from, m, cx),
         }
     }
 
-    fn on_timer(&mut self, timer: Timer, cx: &mut Cx) {
+    fn handle_timer(&mut self, timer: Timer, cx: &mut Cx) {
         match (timer, self.volatile.role) {
             (Timer::Election, Role::Follower | Role::Candidate) if self.may_campaign() => {
                 self.election_timeout(false, cx)
@@ -396,12 +405,13 @@ impl Protocol for RaftNode {
                 self.catch_up(cx);
             }
             (Timer::Snapshot, _) => self.take_snapshot(cx),
+            (Timer::Persist, _) => self.write_done(cx),
             // A timer of a role this node no longer holds: nothing to do.
             _ => {}
         }
     }
 
-    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+    fn handle_command(&mut self, cmd: Command, cx: &mut Cx) {
         match cmd {
             Command::Timeout if !self.may_campaign() => {
                 cx.explain(Rule::NotVoter { term: self.term() })
@@ -416,15 +426,35 @@ impl Protocol for RaftNode {
                 seq,
                 change,
             } => self.on_change_request(client, seq, change, cx),
+            // A `get` given as a command is a read, answered as the read mode says.
+            Command::Client {
+                client,
+                seq,
+                op: Op::Get { key },
+            } if self.config.read != ReadMode::Log => {
+                let mode = self.config.read;
+                self.handle_command(
+                    Command::Read {
+                        client,
+                        seq,
+                        key,
+                        mode,
+                    },
+                    cx,
+                )
+            }
             Command::Client { client, seq, op } => {
                 let now = cx.now();
                 self.record_invocation(client, seq, op.clone(), now);
-                match op {
-                    Op::Get { key } if self.config.read != ReadMode::Log => {
-                        self.on_read(client, seq, key, self.config.read, now, 0, cx)
-                    }
-                    op => self.on_client_request(client, seq, op, now, 0, cx),
-                }
+                let request = ClientRequest {
+                    term: self.term(),
+                    client,
+                    seq,
+                    op,
+                    requested_at: now,
+                    hops: 0,
+                };
+                self.on_client_request(request, cx)
             }
             Command::Read {
                 client,
@@ -434,28 +464,18 @@ impl Protocol for RaftNode {
             } => {
                 let now = cx.now();
                 self.record_invocation(client, seq, Op::Get { key: key.clone() }, now);
-                self.on_read(client, seq, key, mode, now, 0, cx)
+                let read = ClientRead {
+                    term: self.term(),
+                    client,
+                    seq,
+                    key,
+                    mode,
+                    requested_at: now,
+                    hops: 0,
+                };
+                self.on_read(read, cx)
             }
             Command::Transfer { to } => self.transfer_leadership(to, cx),
         }
-    }
-
-    /// Figure 2: currentTerm, votedFor and log are persistent; everything else starts afresh:
-    /// commitIndex and lastApplied are 0 again, the state machine is empty and is rebuilt by
-    /// applying the committed entries again as the server learns the commit index. With a
-    /// snapshot (also persistent, §7), the state machine starts from it instead.
-    fn on_restart(&mut self, cx: &mut Cx) {
-        self.volatile = Volatile::default();
-        // Thesis §4.1: the configuration is the latest one in the log.
-        self.reread_configuration();
-        self.membership.changing = None;
-        cx.explain(Rule::Restart { term: self.term() });
-        self.restore_snapshot(cx);
-        self.reset_election_timer(cx);
-        self.after_restart(cx);
-    }
-
-    fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
-        invariants::check(audit, nodes)
     }
 }

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::kv::{ClientId, Op, Outcome};
-use super::message::Msg;
+use super::message::{ClientRead, ClientRequest, Msg};
 use super::node::{Cx, RaftNode};
 use super::rule::Rule;
 use super::state::Role;
@@ -109,20 +109,27 @@ const DRIFT_TENTHS: u64 = 1;
 
 impl RaftNode {
     /// A read, given to this server directly (`hops` 0) or passed on by another.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_read(
-        &mut self,
-        client: ClientId,
-        seq: u64,
-        key: String,
-        mode: ReadMode,
-        requested_at: Time,
-        hops: u16,
-        cx: &mut Cx,
-    ) {
+    pub(super) fn on_read(&mut self, read: ClientRead, cx: &mut Cx) {
+        let ClientRead {
+            term,
+            client,
+            seq,
+            key,
+            mode,
+            requested_at,
+            hops,
+        } = read;
         match mode {
             ReadMode::Log => {
-                self.on_client_request(client, seq, Op::Get { key }, requested_at, hops, cx)
+                let request = ClientRequest {
+                    term,
+                    client,
+                    seq,
+                    op: Op::Get { key },
+                    requested_at,
+                    hops,
+                };
+                self.on_client_request(request, cx)
             }
             ReadMode::Stale => self.stale_read(client, seq, key, requested_at, cx),
             ReadMode::ReadIndex | ReadMode::Lease if self.volatile.role == Role::Leader => {
@@ -136,19 +143,16 @@ impl RaftNode {
                         seq,
                         leader,
                     });
-                    let term = self.term();
-                    cx.send(
-                        leader,
-                        Msg::ClientRead {
-                            term,
-                            client,
-                            seq,
-                            key,
-                            mode,
-                            requested_at,
-                            hops: hops + 1,
-                        },
-                    );
+                    let forwarded = ClientRead {
+                        term: self.term(),
+                        client,
+                        seq,
+                        key,
+                        mode,
+                        requested_at,
+                        hops: hops + 1,
+                    };
+                    cx.send(leader, Msg::ClientRead(forwarded));
                 }
                 _ => self.not_leader(client, seq, requested_at, cx),
             },

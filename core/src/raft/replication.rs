@@ -3,10 +3,11 @@
 //! follower's (the AppendEntries receiver of Figure 2).
 
 use super::leadership::Leadership;
-use super::message::{Entry, Msg, Rejection};
+use super::message::{AppendEntries, AppendEntriesReply, Entry, Msg, Rejection};
 use super::node::{Cx, RaftNode, Timer};
+use super::progress::{PeerProgress, Progress};
 use super::rule::Rule;
-use super::state::{LeaderState, PeerProgress, Progress, Role, Term};
+use super::state::{LeaderState, Role, Term};
 use crate::sim::NodeId;
 
 impl RaftNode {
@@ -23,15 +24,7 @@ impl RaftNode {
             .config
             .members()
             .filter(|&id| id != self.id)
-            .map(|id| {
-                let progress = PeerProgress {
-                    next_index,
-                    match_index: 0,
-                    progress: Progress::Probe,
-                    paused: false,
-                };
-                (id, progress)
-            })
+            .map(|id| (id, PeerProgress::new(next_index)))
             .collect();
         self.volatile.leader_state = Some(LeaderState {
             peers,
@@ -63,7 +56,7 @@ impl RaftNode {
         self.next_round(cx.now());
         for peer in self.peer_ids() {
             if let Some(pr) = self.progress_mut(peer) {
-                pr.paused = false;
+                pr.resume();
             }
             self.send_append(peer, true, cx);
         }
@@ -116,7 +109,7 @@ impl RaftNode {
         let Some(pr) = self.progress_mut(peer) else {
             return false;
         };
-        if pr.progress == Progress::Probe && pr.paused {
+        if pr.is_paused() {
             return false;
         }
         let next = pr.next_index.clamp(1, last + 1);
@@ -128,11 +121,7 @@ impl RaftNode {
         if upto < next && !empty_ok {
             return false;
         }
-        match pr.progress {
-            Progress::Probe => pr.paused = true,
-            // Optimistically: the entries are on their way.
-            Progress::Replicate => pr.next_index = upto.max(next - 1) + 1,
-        }
+        pr.sent_entries(next, upto);
         let prev_log_index = next - 1;
         let entries = self.persistent.entries(next, upto).to_vec();
         if !entries.is_empty() {
@@ -142,32 +131,28 @@ impl RaftNode {
                 last: upto,
             });
         }
-        cx.send(
-            peer,
-            Msg::AppendEntries {
-                term,
-                prev_log_index,
-                prev_log_term: self.persistent.term_at(prev_log_index).unwrap_or(0),
-                entries,
-                leader_commit: commit,
-                round,
-            },
-        );
+        let append = AppendEntries {
+            term,
+            prev_log_index,
+            prev_log_term: self.persistent.term_at(prev_log_index).unwrap_or(0),
+            entries,
+            leader_commit: commit,
+            round,
+        };
+        cx.send(peer, Msg::AppendEntries(append));
         true
     }
 
     /// AppendEntries receiver (Figure 2, §5.1–§5.3).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_append_entries(
-        &mut self,
-        leader: NodeId,
-        term: Term,
-        (prev_log_index, prev_log_term): (u64, Term),
-        entries: Vec<Entry>,
-        leader_commit: u64,
-        round: u64,
-        cx: &mut Cx,
-    ) {
+    pub(super) fn on_append_entries(&mut self, leader: NodeId, append: AppendEntries, cx: &mut Cx) {
+        let AppendEntries {
+            term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            round,
+        } = append;
         if term < self.term() {
             // §5.1: "Reply false if term < currentTerm."
             cx.explain(Rule::RejectStaleLeader { leader, term });
@@ -324,36 +309,39 @@ impl RaftNode {
         round: u64,
         cx: &mut Cx,
     ) {
-        cx.send(
-            leader,
-            Msg::AppendEntriesReply {
-                term: self.term(),
-                success,
-                match_index,
-                rejection,
-                round,
-            },
-        );
+        let reply = AppendEntriesReply {
+            term: self.term(),
+            success,
+            match_index,
+            rejection,
+            round,
+        };
+        cx.send(leader, Msg::AppendEntriesReply(reply));
     }
 
     /// The leader's side of an AppendEntries reply (Figure 2, Leaders; etcd's progress).
     pub(super) fn on_append_entries_reply(
         &mut self,
         from: NodeId,
-        term: Term,
-        (success, match_index, rejection): (bool, u64, Option<Rejection>),
-        round: u64,
+        reply: AppendEntriesReply,
         cx: &mut Cx,
     ) {
+        let AppendEntriesReply {
+            term,
+            success,
+            match_index,
+            rejection,
+            round,
+        } = reply;
         let current = self.term();
-        let Some(pr) = self.progress_mut(from).filter(|_| term == current).copied() else {
+        if term != current || self.progress_mut(from).is_none() {
             cx.explain(Rule::IgnoreStale { from, term });
             return;
-        };
+        }
         if success {
-            self.on_append_success(from, pr, match_index, cx);
+            self.on_append_success(from, match_index, cx);
         } else if let Some(rejection) = rejection {
-            self.on_append_rejected(from, pr, rejection, cx);
+            self.on_append_rejected(from, rejection, cx);
         } else {
             // A refusal for a stale term, from a term this leader has since caught up with.
             cx.explain(Rule::IgnoreStale { from, term });
@@ -362,38 +350,30 @@ impl RaftNode {
         self.follower_answered(from, round, cx);
     }
 
-    /// "If successful: update nextIndex and matchIndex for follower (§5.3)."
-    pub(super) fn on_append_success(
-        &mut self,
-        from: NodeId,
-        mut pr: PeerProgress,
-        index: u64,
-        cx: &mut Cx,
-    ) {
-        // A success older than what is known changes nothing (etcd's `MaybeUpdate`).
-        let advanced = index > pr.match_index;
-        let current = index >= pr.match_index;
-        pr.match_index = pr.match_index.max(index);
-        pr.next_index = pr.next_index.max(index + 1);
+    /// "If successful: update nextIndex and matchIndex for follower (§5.3)"; a probe that
+    /// succeeds (or confirms the known match again) turns into replication.
+    pub(super) fn on_append_success(&mut self, from: NodeId, index: u64, cx: &mut Cx) {
+        let Some(pr) = self.progress_mut(from) else {
+            return;
+        };
+        let advanced = pr.maybe_update(index);
+        let (match_index, next_index) = (pr.match_index, pr.next_index);
+        let replicate = pr.progress == Progress::Probe && (advanced || index == match_index);
+        if replicate {
+            pr.become_replicate();
+        }
         if advanced {
             cx.explain(Rule::AckEntries {
                 follower: from,
-                match_index: pr.match_index,
-                next_index: pr.next_index,
+                match_index,
+                next_index,
             });
         }
-        if pr.progress == Progress::Probe && current {
-            // The logs match up to here: send what follows as it comes.
-            pr.progress = Progress::Replicate;
-            pr.paused = false;
-            pr.next_index = pr.match_index + 1;
+        if replicate {
             cx.explain(Rule::StartReplicate {
                 follower: from,
-                match_index: pr.match_index,
+                match_index,
             });
-        }
-        if let Some(slot) = self.progress_mut(from) {
-            *slot = pr;
         }
         if advanced {
             self.maybe_commit(cx);
@@ -404,67 +384,42 @@ impl RaftNode {
 
     /// "If AppendEntries fails because of log inconsistency: decrement nextIndex and retry
     /// (§5.3)", or with the conflict hint skip the follower's whole conflicting term.
-    fn on_append_rejected(
-        &mut self,
-        from: NodeId,
-        mut pr: PeerProgress,
-        rejection: Rejection,
-        cx: &mut Cx,
-    ) {
+    fn on_append_rejected(&mut self, from: NodeId, rejection: Rejection, cx: &mut Cx) {
         let refused = rejection.prev_log_index;
-        match pr.progress {
-            Progress::Replicate if refused <= pr.match_index => {
-                // Refuses something older than what it has since confirmed: stale.
-                cx.explain(Rule::IgnoreStale {
-                    from,
-                    term: self.term(),
-                });
-                return;
-            }
-            Progress::Replicate => {
-                pr.progress = Progress::Probe;
-                pr.next_index = pr.match_index + 1;
-                pr.paused = false;
-                cx.explain(Rule::StartProbe {
-                    follower: from,
-                    next_index: pr.next_index,
-                });
-            }
-            Progress::Probe if refused + 1 != pr.next_index => {
-                // The answer to an earlier probe, already acted upon.
-                cx.explain(Rule::IgnoreStale {
-                    from,
-                    term: self.term(),
-                });
-                return;
-            }
-            Progress::Probe => {
-                let hinted = rejection.conflict_index.map(|index| {
-                    // The leader's last entry of the conflicting term, if it has that term:
-                    // the logs may agree up to there.
-                    rejection
-                        .conflict_term
-                        .and_then(|t| {
-                            (1..=refused.min(self.persistent.last_log_index()))
-                                .rev()
-                                .find(|&i| self.persistent.term_at(i) == Some(t))
-                        })
-                        .map_or(index, |i| i + 1)
-                });
-                let next = hinted.unwrap_or(refused);
-                // Always strictly back (so probing ends), never below what is known to match.
-                pr.next_index = next.min(refused).max(pr.match_index + 1).max(1);
-                pr.paused = false;
-                cx.explain(Rule::BackUp {
-                    follower: from,
-                    next_index: pr.next_index,
-                    hint: hinted.is_some(),
-                });
-            }
+        let hint = rejection.conflict_index.map(|index| {
+            // The leader's last entry of the conflicting term, if it has that term: the logs
+            // may agree up to there.
+            rejection
+                .conflict_term
+                .and_then(|t| {
+                    (1..=refused.min(self.persistent.last_log_index()))
+                        .rev()
+                        .find(|&i| self.persistent.term_at(i) == Some(t))
+                })
+                .map_or(index, |i| i + 1)
+        });
+        let term = self.term();
+        let Some(pr) = self.progress_mut(from) else {
+            return;
+        };
+        let was = pr.progress;
+        if !pr.maybe_decr_to(refused, hint) {
+            // The answer to an earlier probe, or older than what is known to match: stale.
+            cx.explain(Rule::IgnoreStale { from, term });
+            return;
         }
-        if let Some(slot) = self.progress_mut(from) {
-            *slot = pr;
-        }
+        let next_index = pr.next_index;
+        cx.explain(match was {
+            Progress::Replicate => Rule::StartProbe {
+                follower: from,
+                next_index,
+            },
+            Progress::Probe => Rule::BackUp {
+                follower: from,
+                next_index,
+                hint: hint.is_some(),
+            },
+        });
         self.send_append(from, true, cx);
     }
 
@@ -485,7 +440,7 @@ impl RaftNode {
             .map(|(_, p)| p.match_index)
             .collect();
         if config.is_voter(self.id) {
-            matched.push(self.persistent.last_log_index());
+            matched.push(self.own_match());
         }
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // The highest index stored by a majority.

@@ -405,6 +405,37 @@ pub enum Rule {
     CannotTransfer {
         to: NodeId,
     },
+
+    // Stable storage (Figure 2: "updated on stable storage before responding to RPCs"), when
+    // writes take time (`persist_delay_max` > 0).
+    /// The persistent state changed: the server starts writing it, done at `done_at`; the
+    /// `held` messages of this step wait for the write (a vote, a RequestVote, an
+    /// acknowledgement …).
+    WriteStarted {
+        state: Stored,
+        held: usize,
+        done_at: Time,
+    },
+    /// The write completed: `state` is on disk, and the `released` messages that waited for it
+    /// leave.
+    Persisted {
+        state: Stored,
+        released: usize,
+    },
+    /// Back from a crash during a write: the server has what was on disk (`kept`); what it had
+    /// only in memory (`lost`) is gone, and so are the messages that waited for it.
+    WriteLost {
+        kept: Stored,
+        lost: Stored,
+    },
+}
+
+/// What a write to stable storage holds, in short: currentTerm, votedFor and the log's length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored {
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    pub last_log_index: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -495,6 +526,9 @@ impl Rule {
             | Rule::AbortTransfer { .. }
             | Rule::RefuseDuringTransfer { .. }
             | Rule::CannotTransfer { .. } => "thesis §3.10",
+            Rule::WriteStarted { .. } | Rule::Persisted { .. } | Rule::WriteLost { .. } => {
+                "Figure 2"
+            }
         }
     }
 }

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::kv::StateMachine;
 use super::membership::Configuration;
-use super::message::Msg;
+use super::message::{InstallSnapshot, InstallSnapshotReply, Msg};
 use super::node::{Cx, RaftNode, Timer};
 use super::rule::Rule;
-use super::state::{Progress, Term};
+use super::state::Term;
 use crate::sim::NodeId;
 
 /// A server's snapshot (§7, Figure 12): the state machine after the entries up to
@@ -134,15 +134,17 @@ impl RaftNode {
         let Some(pr) = self.progress_mut(peer) else {
             return false;
         };
-        pr.progress = Progress::Probe;
-        pr.paused = true;
+        pr.sent_snapshot();
         cx.explain(Rule::SendSnapshot {
             to: peer,
             index: snapshot.last_included_index,
             term: snapshot.last_included_term,
             size: snapshot.size(),
         });
-        cx.send(peer, Msg::InstallSnapshot { term, snapshot });
+        cx.send(
+            peer,
+            Msg::InstallSnapshot(InstallSnapshot { term, snapshot }),
+        );
         true
     }
 
@@ -150,10 +152,10 @@ impl RaftNode {
     pub(super) fn on_install_snapshot(
         &mut self,
         leader: NodeId,
-        term: Term,
-        snapshot: Snapshot,
+        install: InstallSnapshot,
         cx: &mut Cx,
     ) {
+        let InstallSnapshot { term, snapshot } = install;
         let index = snapshot.last_included_index;
         if term < self.term() {
             // Figure 13, 1: "Reply immediately if term < currentTerm."
@@ -206,13 +208,11 @@ impl RaftNode {
     }
 
     fn reply_snapshot(&self, leader: NodeId, last_included_index: u64, cx: &mut Cx) {
-        cx.send(
-            leader,
-            Msg::InstallSnapshotReply {
-                term: self.term(),
-                last_included_index,
-            },
-        );
+        let reply = InstallSnapshotReply {
+            term: self.term(),
+            last_included_index,
+        };
+        cx.send(leader, Msg::InstallSnapshotReply(reply));
     }
 
     /// The leader's side of the reply: the follower's log now matches up to the snapshot's last
@@ -220,15 +220,18 @@ impl RaftNode {
     pub(super) fn on_install_snapshot_reply(
         &mut self,
         from: NodeId,
-        term: Term,
-        last_included_index: u64,
+        reply: InstallSnapshotReply,
         cx: &mut Cx,
     ) {
+        let InstallSnapshotReply {
+            term,
+            last_included_index,
+        } = reply;
         let current = self.term();
-        let Some(pr) = self.progress_mut(from).filter(|_| term == current).copied() else {
+        if term != current || self.progress_mut(from).is_none() {
             cx.explain(Rule::IgnoreStale { from, term });
             return;
-        };
-        self.on_append_success(from, pr, last_included_index, cx);
+        }
+        self.on_append_success(from, last_included_index, cx);
     }
 }

@@ -8,6 +8,7 @@ use super::kv::{ClientId, StateMachine};
 use super::leadership::Leadership;
 use super::log::Log;
 use super::message::Entry;
+use super::progress::PeerProgress;
 use super::read::Reads;
 use super::snapshot::Snapshot;
 use crate::sim::{NodeId, Time};
@@ -96,34 +97,6 @@ pub struct LeaderState {
     pub reads: Reads,
     /// CheckQuorum and leadership transfer (thesis §6.2, §3.10).
     pub leadership: Leadership,
-}
-
-/// A leader's view of one follower's log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeerProgress {
-    /// Index of the next log entry to send to that server (initialized to leader last log
-    /// index + 1).
-    pub next_index: u64,
-    /// Index of highest log entry known to be replicated on that server (initialized to 0,
-    /// increases monotonically).
-    pub match_index: u64,
-    pub progress: Progress,
-    /// Probe only: an AppendEntries is out and unanswered. The next one waits for its reply or
-    /// for the next heartbeat.
-    pub paused: bool,
-}
-
-/// How a leader sends entries to one follower, as etcd's raft models it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Progress {
-    /// Where the follower's log matches is not known yet: one AppendEntries at a time, backing
-    /// up `next_index` on each refusal (§5.3), until one succeeds.
-    #[default]
-    Probe,
-    /// The logs match up to `match_index`: new entries are sent at once, several batches in
-    /// flight, `next_index` advancing as they are sent. A refusal goes back to probing.
-    Replicate,
 }
 
 /// A client request a leader will answer once its entry is applied.

@@ -3,6 +3,8 @@
 //! - [`time`]: virtual time (microseconds).
 //! - [`rng`]: the seeded generator and how sub-seeds are derived.
 //! - [`protocol`]: the sans-I/O [`Protocol`] trait and the [`Context`] a handler writes into.
+//! - [`disk`]: stable storage whose writes take time, for nodes that must persist before they
+//!   answer ([`Disk`]).
 //! - [`network`]: latency, loss, duplication, cut links and partitions.
 //! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
 //! - `queue`: the events waiting to happen, earliest first (a calendar queue).
@@ -13,6 +15,7 @@
 //! - [`history`]: step back and forth over a run, and its branches ([`History`]).
 //! - [`tape`]: a run's inputs in compact form, for permalinks ([`Tape`]).
 
+pub mod disk;
 pub mod engine;
 pub mod history;
 pub mod input;
@@ -26,6 +29,7 @@ pub mod tape;
 pub mod time;
 pub mod timers;
 
+pub use disk::{Completed, Disk, Started, Write, WriteDelay};
 pub use engine::{Envelope, MsgId, NodeSlot, Pending, Sim, SimConfig, SimError};
 pub use history::{BranchInfo, History, LARGE_RUN_NODES};
 pub use input::{Action, Input};

@@ -151,6 +151,12 @@ impl<'a, P: Protocol> Context<'a, P> {
         }
     }
 
+    /// Take back the messages this handler has sent so far: the node sends them later (once a
+    /// write to stable storage completes, [`super::disk::Disk`]).
+    pub fn take_sends(&mut self) -> Vec<(NodeId, P::Msg)> {
+        self.out.sends.drain(..).collect()
+    }
+
     pub fn set_timer(&mut self, timer: P::Timer, after: Time) {
         self.out.timers.push(TimerOp::Set(timer, after));
     }

@@ -1,26 +1,20 @@
-//! Helpers shared by the gossip test suites: build a cluster, intervene, deliver chosen
-//! messages by hand (the simulator's manual mode), run whole rounds.
+//! Helpers shared by the gossip test suites: the shared manual-stepping [`driver`], gossip's
+//! own moves (write an update, fire a timer by node number), whole rounds and statistics.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use concord_core::gossip::{
     Command, GossipConfig, GossipNode, Key, KeyCensus, Msg, MsgKind, Rule, Timer, metrics,
 };
-use concord_core::sim::{Action, Envelope, Input, NodeId, Sim, SimConfig, StepReport, Time};
+use concord_core::sim::{Action, Envelope, NodeId, Sim, StepReport, Time};
+
+#[path = "../driver/mod.rs"]
+pub mod driver;
+
+pub use driver::{act, deliver, in_flight, stabilize};
 
 pub fn cluster(n: usize, seed: u64, config: &GossipConfig) -> Sim<GossipNode> {
-    let sim_config = SimConfig {
-        seed,
-        nodes: n,
-        net: Default::default(),
-    };
-    Sim::new(sim_config, config).unwrap()
-}
-
-/// Apply an intervention now.
-pub fn act(sim: &mut Sim<GossipNode>, action: Action<GossipNode>) -> StepReport<GossipNode> {
-    let at = sim.now();
-    sim.apply(Input::Act { at, action }).unwrap()
+    driver::cluster(n, seed, config)
 }
 
 pub fn update(
@@ -37,36 +31,7 @@ pub fn update(
 
 /// Fire an armed timer of `node` now.
 pub fn fire(sim: &mut Sim<GossipNode>, node: u16, timer: Timer) -> StepReport<GossipNode> {
-    act(sim, Action::Fire(NodeId(node), timer))
-}
-
-pub fn in_flight(
-    sim: &Sim<GossipNode>,
-    pred: impl Fn(&Envelope<Msg>) -> bool,
-) -> Vec<Envelope<Msg>> {
-    sim.in_flight().filter(|e| pred(e)).cloned().collect()
-}
-
-/// Deliver, now and in id order, every message in flight that matches `pred`; the rules fired.
-pub fn deliver(sim: &mut Sim<GossipNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for env in in_flight(sim, pred) {
-        rules.extend(act(sim, Action::Deliver(env.id)).rules);
-    }
-    rules
-}
-
-/// Deliver everything in flight, again and again, until nothing is left (timers untouched).
-pub fn drain(sim: &mut Sim<GossipNode>) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    loop {
-        let batch = deliver(sim, |_| true);
-        if sim.in_flight().next().is_none() {
-            rules.extend(batch);
-            return rules;
-        }
-        rules.extend(batch);
-    }
+    driver::fire(sim, NodeId(node), timer)
 }
 
 pub fn kind(k: MsgKind) -> impl Fn(&Envelope<Msg>) -> bool {

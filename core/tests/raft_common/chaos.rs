@@ -52,6 +52,16 @@ fn leader(sim: &Sim<RaftNode>) -> Option<NodeId> {
 }
 
 pub fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
+    run_counting_lost_writes(seed, config, plan).0
+}
+
+/// [`run`], and how many times a server crashed with a write to stable storage under way.
+/// When writes take time, the schedule also crashes, now and then, a server that is writing.
+pub fn run_counting_lost_writes(
+    seed: u64,
+    config: &RaftConfig,
+    plan: Plan,
+) -> (Sim<RaftNode>, u64) {
     let n = plan.nodes(seed);
     let sim_config = SimConfig {
         seed,
@@ -61,7 +71,13 @@ pub fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
     let mut sim = Sim::<RaftNode>::new(sim_config, config).unwrap();
     // The fault schedule has its own stream, so it does not disturb the run's randomness.
     let mut faults = SimRng::new(seed, u64::MAX);
-    let act = |sim: &mut Sim<RaftNode>, action| {
+    let mut lost_writes = 0;
+    let mut act = |sim: &mut Sim<RaftNode>, action| {
+        if let Action::Crash(id) = action
+            && sim.nodes()[id.index()].state.writing().is_some()
+        {
+            lost_writes += 1;
+        }
         let at = sim.now();
         sim.apply(Input::Act { at, action }).unwrap();
     };
@@ -165,6 +181,16 @@ pub fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
                     act(&mut sim, Action::Command(leader, Command::Transfer { to }));
                 }
             }
+            66..84 if config.persist_delay_max > 0 => {
+                let writing = sim
+                    .nodes()
+                    .iter()
+                    .find(|s| s.up && s.state.writing().is_some())
+                    .map(|s| s.state.id);
+                if let Some(writer) = writing {
+                    act(&mut sim, Action::Crash(writer));
+                }
+            }
             _ => {}
         }
     }
@@ -176,7 +202,7 @@ pub fn run(seed: u64, config: &RaftConfig, plan: Plan) -> Sim<RaftNode> {
         }
     }
     sim.run_until(t + ms(plan.calm_ms));
-    sim
+    (sim, lost_writes)
 }
 
 pub fn first_violation(sim: &Sim<RaftNode>) -> Option<&Violation> {
@@ -205,4 +231,50 @@ pub fn over_seeds(seeds: u64, check: impl Fn(u64) -> Result<(), String> + Sync) 
     if let Some((seed, why)) = failures.into_iter().min_by_key(|(seed, _)| *seed) {
         panic!("seed={seed}: {why}");
     }
+}
+
+/// After the calm: one leader, of the newest term, followed by everyone; every server holds the
+/// leader's log (a follower may keep a stale suffix past the leader's last entry, which Raft
+/// only removes when new entries reach it), has committed and applied all of it, and has the
+/// same state machine.
+pub fn converged(sim: &Sim<RaftNode>) -> Result<(), String> {
+    let top = sim.nodes().iter().map(|n| n.state.term()).max().unwrap();
+    let leaders: Vec<&RaftNode> = sim
+        .nodes()
+        .iter()
+        .map(|n| &n.state)
+        .filter(|n| n.role() == Role::Leader)
+        .collect();
+    let [leader] = leaders[..] else {
+        return Err(format!("{} leaders after the calm", leaders.len()));
+    };
+    if leader.term() != top {
+        return Err(format!(
+            "the leader {} is not of the newest term",
+            leader.id
+        ));
+    }
+    let last = leader.persistent.last_log_index();
+    for n in sim.nodes().iter().map(|n| &n.state) {
+        let v = &n.volatile;
+        if (n.term(), v.leader) != (top, Some(leader.id)) {
+            return Err(format!("{} does not follow the leader", n.id));
+        }
+        // With snapshots, the entries both still store; the state machines cover the rest.
+        let (p, lp) = (&n.persistent, &leader.persistent);
+        let from = p.log.first_index().max(lp.log.first_index());
+        if p.last_log_index() < last || p.entries(from, last) != lp.entries(from, last) {
+            return Err(format!("{}'s log differs from the leader's", n.id));
+        }
+        if (v.commit_index, v.last_applied) != (last, last) {
+            return Err(format!(
+                "{} committed {} and applied {} of the leader's {last}",
+                n.id, v.commit_index, v.last_applied
+            ));
+        }
+        if v.state_machine != leader.volatile.state_machine {
+            return Err(format!("{}'s state machine differs", n.id));
+        }
+    }
+    Ok(())
 }

@@ -1,29 +1,23 @@
 //! Helpers shared by the Raft test suites: drive a cluster by hand through the
-//! simulator's manual mode (fire a timer, deliver or drop chosen messages) and
-//! read the servers' state.
+//! simulator's manual mode (the shared [`driver`], and Raft's own moves: time out, elect,
+//! settle) and read the servers' state.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod chaos;
+#[path = "../driver/mod.rs"]
+pub mod driver;
+
+pub use driver::{act, deliver, drop_msgs, in_flight, stabilize};
 
 use concord_core::raft::{
     ClientReply, Command, Entry, Msg, Op, Outcome, RaftConfig, RaftNode, Role, Rule, Term, Timer,
 };
-use concord_core::sim::{Action, Envelope, Input, NodeId, Sim, SimConfig, StepReport};
+use concord_core::sim::{Action, Envelope, NodeId, Sim, StepReport};
 
+/// A cluster of `n` servers, seed 1.
 pub fn cluster(n: usize, config: RaftConfig) -> Sim<RaftNode> {
-    let sim_config = SimConfig {
-        seed: 1,
-        nodes: n,
-        net: Default::default(),
-    };
-    Sim::new(sim_config, &config).unwrap()
-}
-
-/// Apply an intervention now (manual mode: the clock does not move).
-pub fn act(sim: &mut Sim<RaftNode>, action: Action<RaftNode>) -> StepReport<RaftNode> {
-    let at = sim.now();
-    sim.apply(Input::Act { at, action }).unwrap()
+    driver::cluster(n, 1, &config)
 }
 
 pub fn timeout(sim: &mut Sim<RaftNode>, node: u16) -> StepReport<RaftNode> {
@@ -69,41 +63,8 @@ pub fn request(
     )
 }
 
-pub fn in_flight(sim: &Sim<RaftNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Envelope<Msg>> {
-    sim.in_flight().filter(|e| pred(e)).cloned().collect()
-}
-
-/// Deliver, now and in id order, every message in flight that matches `pred`
-/// (across a partition, "delivering" drops it). Returns the rules that fired.
-pub fn deliver(sim: &mut Sim<RaftNode>, pred: impl Fn(&Envelope<Msg>) -> bool) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for env in in_flight(sim, pred) {
-        rules.extend(act(sim, Action::Deliver(env.id)).rules);
-    }
-    rules
-}
-
-/// Remove every message in flight that matches `pred`.
-pub fn drop_msgs(sim: &mut Sim<RaftNode>, pred: impl Fn(&Envelope<Msg>) -> bool) {
-    for env in in_flight(sim, pred) {
-        act(sim, Action::Drop(env.id));
-    }
-}
-
 pub fn drop_all(sim: &mut Sim<RaftNode>) {
     drop_msgs(sim, |_| true);
-}
-
-/// Deliver messages, including the ones they cause, until none is in flight.
-pub fn stabilize(sim: &mut Sim<RaftNode>) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    for _ in 0..1_000 {
-        if sim.in_flight().next().is_none() {
-            return rules;
-        }
-        rules.extend(deliver(sim, |_| true));
-    }
-    panic!("messages still in flight after 1000 rounds");
 }
 
 /// Make `node` time out and win an election among the servers it can reach.
@@ -127,15 +88,26 @@ pub fn settle(sim: &mut Sim<RaftNode>, leader: u16) -> Vec<Rule> {
 }
 
 pub fn is_vote_request(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::RequestVote { .. })
+    matches!(e.msg, Msg::RequestVote(_))
 }
 
 pub fn is_vote_reply(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::RequestVoteReply { .. })
+    matches!(e.msg, Msg::RequestVoteReply(_))
 }
 
 pub fn is_append(e: &Envelope<Msg>) -> bool {
-    matches!(e.msg, Msg::AppendEntries { .. })
+    matches!(e.msg, Msg::AppendEntries(_))
+}
+
+/// How many entries each AppendEntries in flight carries, in id order.
+pub fn entries_carried(sim: &Sim<RaftNode>) -> Vec<usize> {
+    in_flight(sim, is_append)
+        .iter()
+        .map(|e| match &e.msg {
+            Msg::AppendEntries(append) => append.entries.len(),
+            _ => unreachable!(),
+        })
+        .collect()
 }
 
 pub fn to(node: u16) -> impl Fn(&Envelope<Msg>) -> bool {

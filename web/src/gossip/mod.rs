@@ -177,7 +177,7 @@ impl ProtocolView for GossipNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     fn timer_name(lang: Lang, timer: &Timer) -> String {
@@ -185,7 +185,7 @@ impl ProtocolView for GossipNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     fn start_caption(lang: Lang, sim: &Sim<Self>) -> String {

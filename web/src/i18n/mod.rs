@@ -1,6 +1,6 @@
 //! English and Simplified Chinese. Interface words live in one [`Text`] per
-//! language; captions, which take parameters, are written per language by each
-//! protocol's `caption` module.
+//! language; captions, which take parameters, are written where they are used, both languages
+//! side by side ([`say`], [`tr!`]).
 
 mod en;
 mod zh;
@@ -52,6 +52,19 @@ pub fn say(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
         Lang::Zh => zh,
     }
 }
+
+/// A sentence with parameters in the reader's language, written in both languages at once like
+/// [`say`]; only the reader's is formatted: `tr!(lang, "{n} crashed.", "{n} 宕机。")`. Arguments
+/// after the two templates serve both, and each template must use every one of them.
+macro_rules! tr {
+    ($lang:expr, $en:literal, $zh:literal $(, $($arg:tt)*)?) => {
+        match $lang {
+            $crate::i18n::Lang::En => format!($en $(, $($arg)*)?),
+            $crate::i18n::Lang::Zh => format!($zh $(, $($arg)*)?),
+        }
+    };
+}
+pub(crate) use tr;
 
 /// What goes between two sentences: a space in English, nothing in Chinese.
 pub fn gap(lang: Lang) -> &'static str {

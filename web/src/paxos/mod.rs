@@ -35,6 +35,8 @@ impl ProtocolView for PaxosNode {
             (Lang::En, Timer::Retry) => "retry (back-off)",
             (Lang::Zh, Timer::Timeout) => "阶段超时",
             (Lang::Zh, Timer::Retry) => "重试（退避）",
+            (Lang::En, Timer::Persist) => "write to disk",
+            (Lang::Zh, Timer::Persist) => "写盘",
         }
         .to_owned()
     }
@@ -154,7 +156,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     /// The fields under the names of seed 001's table, numbers as `round.proposer`.
@@ -196,7 +198,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     /// Where the roles stand, whether proposers start on their own, and how to go on.
@@ -411,10 +413,20 @@ fn node_view(lang: Lang, sim: &Sim<PaxosNode>, slot: &NodeSlot<PaxosNode>, now: 
             }
         }
     };
-    let caption = if slot.up {
-        caption
-    } else {
-        lang.text().down.to_owned()
+    // An acceptor writing what it promised or accepted holds back its answers until it is on
+    // disk (§2.2: it must remember them through a crash).
+    let writing = slot.up && node.writing().is_some();
+    if writing {
+        class.push("writing");
+    }
+    data.push(("data-writing", writing.to_string()));
+    let caption = match (slot.up, writing) {
+        (false, _) => lang.text().down.to_owned(),
+        (true, true) => format!(
+            "{caption} · {}",
+            crate::i18n::say(lang, "writing", "写盘中")
+        ),
+        (true, false) => caption,
     };
     // Several roles: say which (colocated servers are `PAL` or `AL`).
     let label = if node.roles.0.count_ones() > 1 {

@@ -5,12 +5,15 @@
 //! - `roles=separate|colocated` ([`PaxosConfig::separate`] or [`PaxosConfig::colocated`]);
 //! - `start=auto|manual`: proposers propose their own value at the start, or wait for the user;
 //! - `backoff=random|fixed`: the retry wait (§2.4);
+//! - `persist=1-8`: how long an acceptor's write to stable storage takes, ms (§2.2: what it
+//!   promised and accepted must survive a crash); absent: instant;
 //! - `switches=ignore-accepted,accept-below-promise,small-quorum`: the "break it" switches, one
 //!   row each in [`SWITCHES`] (the older `breaks=ignore_accepted,…` still opens).
 //!
 //! A missing or malformed value takes its default, so any URL opens a run.
 
 use concord_core::paxos::{AGREEMENT, Breaks, LEARN_ONLY_CHOSEN, PaxosConfig};
+use concord_core::sim::ms;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -34,6 +37,8 @@ pub struct Settings {
     pub propose_at_start: bool,
     pub randomized_backoff: bool,
     pub breaks: Breaks,
+    /// How long a write to stable storage takes, ms (min, max); (0, 0) for instant.
+    pub persist_ms: (u64, u64),
 }
 
 /// Paxos' break-it switches, in the order the `switches` list writes them. Each breaks one
@@ -111,6 +116,9 @@ impl Settings {
             propose_at_start: o.get("start") != Some("manual"),
             randomized_backoff: o.get("backoff") != Some("fixed"),
             breaks,
+            persist_ms: crate::raft::settings::range_ms(o.get("persist"))
+                .filter(|(lo, hi)| lo <= hi)
+                .unwrap_or((0, 0)),
         }
     }
 
@@ -147,15 +155,12 @@ impl Settings {
                 .into(),
             ),
         ];
+        let (lo, hi) = self.persist_ms;
+        let options = Options::of(pairs).with("persist", (hi > 0).then(|| format!("{lo}-{hi}")));
         RunConfig {
             seed,
             nodes: self.acceptors,
-            options: switches::write(
-                &SWITCHES,
-                &Options::of(pairs),
-                &self.breaks,
-                &Breaks::default(),
-            ),
+            options: switches::write(&SWITCHES, &options, &self.breaks, &Breaks::default()),
         }
     }
 
@@ -168,6 +173,8 @@ impl Settings {
         config.propose_at_start = self.propose_at_start;
         config.randomized_backoff = self.randomized_backoff;
         config.breaks = self.breaks.clone();
+        config.persist_delay_min = ms(self.persist_ms.0);
+        config.persist_delay_max = ms(self.persist_ms.1);
         config
     }
 }
@@ -270,7 +277,7 @@ pub fn SettingsPanel(p: &SizeProps) -> Html {
 #[cfg(test)]
 mod tests {
     use concord_core::paxos::{AGREEMENT, PaxosNode};
-    use concord_core::sim::{Sim, SimConfig, ms};
+    use concord_core::sim::{Sim, SimConfig};
 
     use super::*;
 
@@ -324,8 +331,10 @@ mod tests {
                 accept_below_promise: false,
                 small_quorum: true,
             },
+            persist_ms: (1, 4),
         };
         let run = s.to_run(9);
+        assert_eq!(run.options.get("persist"), Some("1-4"));
         assert_eq!(
             run.options.get("switches"),
             Some("ignore-accepted,small-quorum")

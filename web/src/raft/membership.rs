@@ -1,16 +1,15 @@
 //! Membership in the Raft view (Ongaro's thesis, chapter 4): how voters, learners and servers
 //! outside the configuration look, the membership panel that asks the leader for changes, and
-//! the words for the membership rules and refusals.
+//! the words for changes and refusals (the captions of the membership rules use them too).
 
 use concord_core::raft::{
     Change, ClientId, ClientReply, Command, Configuration, EntryKind, Outcome, RaftNode, Refusal,
-    Rule,
 };
 use concord_core::sim::{Action, NodeId, Sim};
 use yew::prelude::*;
 
 use super::current_leader;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say, tr};
 
 /// The client the membership panel plays (the client panel is client 1).
 pub const CLIENT: ClientId = 2;
@@ -163,40 +162,48 @@ pub fn member_text(lang: Lang) -> &'static MemberText {
     }
 }
 
+/// Why a membership change was refused, as a clause.
 pub fn refusal_text(lang: Lang, reason: Refusal) -> &'static str {
-    match (lang, reason) {
-        (Lang::En, Refusal::NotLeader) => "refused: not the leader (thesis §6.2)",
-        (Lang::En, Refusal::ChangePending) => {
-            "refused: the previous change is not committed yet (thesis §4.1)"
-        }
-        (Lang::En, Refusal::NoCommitInTerm) => {
-            "refused: the leader has not committed an entry of its term yet (thesis §4.1)"
-        }
-        (Lang::En, Refusal::AlreadyVoter) => "refused: already a voter",
-        (Lang::En, Refusal::AlreadyMember) => "refused: already a member",
-        (Lang::En, Refusal::NotMember) => "refused: not a member",
-        (Lang::En, Refusal::NotLearner) => "refused: only a learner can be promoted",
-        (Lang::En, Refusal::LastVoter) => "refused: the last voter cannot be removed",
-        (Lang::En, Refusal::NoSuchServer) => "refused: no such server",
-        (Lang::En, Refusal::CatchUpFailed) => {
-            "given up: the learner did not catch up in ten rounds (thesis §4.2.1)"
-        }
-        (Lang::Zh, Refusal::NotLeader) => "被拒绝：不是 leader（论文 §6.2）",
-        (Lang::Zh, Refusal::ChangePending) => "被拒绝：上一次变更尚未提交（论文 §4.1）",
-        (Lang::Zh, Refusal::NoCommitInTerm) => {
-            "被拒绝：leader 还没有提交过本任期的条目（论文 §4.1）"
-        }
-        (Lang::Zh, Refusal::AlreadyVoter) => "被拒绝：已经是 voter",
-        (Lang::Zh, Refusal::AlreadyMember) => "被拒绝：已经是成员",
-        (Lang::Zh, Refusal::NotMember) => "被拒绝：不是成员",
-        (Lang::Zh, Refusal::NotLearner) => "被拒绝：只有 learner 可以被提升",
-        (Lang::Zh, Refusal::LastVoter) => "被拒绝：不能移除最后一个 voter",
-        (Lang::Zh, Refusal::NoSuchServer) => "被拒绝：没有这个节点",
-        (Lang::Zh, Refusal::CatchUpFailed) => "已放弃：learner 在十轮内没有追上日志（论文 §4.2.1）",
+    match reason {
+        Refusal::NotLeader => say(
+            lang,
+            "refused: not the leader (thesis §6.2)",
+            "被拒绝：不是 leader（论文 §6.2）",
+        ),
+        Refusal::ChangePending => say(
+            lang,
+            "refused: the previous change is not committed yet (thesis §4.1)",
+            "被拒绝：上一次变更尚未提交（论文 §4.1）",
+        ),
+        Refusal::NoCommitInTerm => say(
+            lang,
+            "refused: the leader has not committed an entry of its term yet (thesis §4.1)",
+            "被拒绝：leader 还没有提交过本任期的条目（论文 §4.1）",
+        ),
+        Refusal::AlreadyVoter => say(lang, "refused: already a voter", "被拒绝：已经是 voter"),
+        Refusal::AlreadyMember => say(lang, "refused: already a member", "被拒绝：已经是成员"),
+        Refusal::NotMember => say(lang, "refused: not a member", "被拒绝：不是成员"),
+        Refusal::NotLearner => say(
+            lang,
+            "refused: only a learner can be promoted",
+            "被拒绝：只有 learner 可以被提升",
+        ),
+        Refusal::LastVoter => say(
+            lang,
+            "refused: the last voter cannot be removed",
+            "被拒绝：不能移除最后一个 voter",
+        ),
+        Refusal::NoSuchServer => say(lang, "refused: no such server", "被拒绝：没有这个节点"),
+        Refusal::CatchUpFailed => say(
+            lang,
+            "given up: the learner did not catch up in ten rounds (thesis §4.2.1)",
+            "已放弃：learner 在十轮内没有追上日志（论文 §4.2.1）",
+        ),
     }
 }
 
-fn change_text(lang: Lang, change: Change) -> String {
+/// A change in words: `add voter S4`.
+pub fn change_text(lang: Lang, change: Change) -> String {
     let m = member_text(lang);
     let (verb, id) = match change {
         Change::AddVoter(id) => (m.add_voter, id),
@@ -204,131 +211,7 @@ fn change_text(lang: Lang, change: Change) -> String {
         Change::Promote(id) => (m.promote, id),
         Change::Remove(id) => (m.remove, id),
     };
-    match lang {
-        Lang::En => format!("{verb} {id}"),
-        Lang::Zh => format!("{id} {verb}"),
-    }
-}
-
-/// Captions of the membership rules, each naming its section of the thesis. [`super::caption`]
-/// sends only these rules here; any other would get its section alone.
-pub fn rule_text(lang: Lang, n: NodeId, rule: &Rule) -> String {
-    let s = rule.section();
-    match (lang, rule) {
-        (Lang::En, Rule::UseConfiguration { index: 0, config }) => format!(
-            "The configuration entry {n} used was removed with its log's conflicting suffix: {n} falls back to the initial configuration, {config} ({s})."
-        ),
-        (Lang::Zh, Rule::UseConfiguration { index: 0, config }) => format!(
-            "{n} 所用的配置条目随冲突的日志后缀一起被删除：{n} 退回初始配置 {config}（{s}）。"
-        ),
-        (Lang::En, Rule::UseConfiguration { index, config }) => format!(
-            "{n} now uses the configuration at index {index}, {config}, committed or not: a server always uses the latest configuration in its log ({s})."
-        ),
-        (Lang::Zh, Rule::UseConfiguration { index, config }) => format!(
-            "{n} 改用索引 {index} 处的配置 {config}，不论是否已提交：节点总是使用自己日志中最新的配置（{s}）。"
-        ),
-        (
-            Lang::En,
-            Rule::AppendConfiguration {
-                index,
-                term,
-                config,
-            },
-        ) => format!(
-            "Leader {n} appended the new configuration {config} at index {index} (term {term}) and uses it at once; majorities now come from its voters ({s})."
-        ),
-        (
-            Lang::Zh,
-            Rule::AppendConfiguration {
-                index,
-                term,
-                config,
-            },
-        ) => format!(
-            "Leader {n} 在索引 {index}（任期 {term}）追加了新配置 {config}，并立即使用；之后的多数派按其中的 voter 计算（{s}）。"
-        ),
-        (
-            Lang::En,
-            Rule::RefuseChange {
-                client,
-                seq,
-                change,
-                reason,
-            },
-        ) => format!(
-            "{n} answered client {client}'s request #{seq} ({}): {}.",
-            change_text(lang, *change),
-            refusal_text(lang, *reason)
-        ),
-        (
-            Lang::Zh,
-            Rule::RefuseChange {
-                client,
-                seq,
-                change,
-                reason,
-            },
-        ) => format!(
-            "{n} 回复客户端 {client} 的第 {seq} 号请求（{}）：{}。",
-            change_text(lang, *change),
-            refusal_text(lang, *reason)
-        ),
-        (
-            Lang::En,
-            Rule::ChangeCommitted {
-                client, seq, index, ..
-            },
-        ) => format!(
-            "The configuration at index {index} is committed: {n} tells client {client} its change #{seq} is done, and may take the next one ({s})."
-        ),
-        (
-            Lang::Zh,
-            Rule::ChangeCommitted {
-                client, seq, index, ..
-            },
-        ) => format!(
-            "索引 {index} 处的配置已提交：{n} 告诉客户端 {client} 第 {seq} 号变更已完成，之后可以接受下一次变更（{s}）。"
-        ),
-        (Lang::En, Rule::StepDownRemoved { term, index }) => format!(
-            "The configuration at index {index}, without {n}, is committed: {n} steps down as leader of term {term}; it counted itself in no majority since appending it ({s})."
-        ),
-        (Lang::Zh, Rule::StepDownRemoved { term, index }) => format!(
-            "不包含 {n} 的配置（索引 {index}）已提交：{n} 卸任任期 {term} 的 leader；追加它之后 {n} 就不再把自己算入多数派（{s}）。"
-        ),
-        (Lang::En, Rule::CaughtUp { server, round }) => format!(
-            "Learner {server} finished round {round} of replication within an election timeout: it has caught up, and {n} promotes it to voter ({s})."
-        ),
-        (Lang::Zh, Rule::CaughtUp { server, round }) => format!(
-            "learner {server} 在一个 election timeout 内完成了第 {round} 轮复制，已追上日志：{n} 把它提升为 voter（{s}）。"
-        ),
-        (
-            Lang::En,
-            Rule::CatchUpRound {
-                server,
-                round,
-                until,
-            },
-        ) => format!(
-            "Learner {server}'s last round took an election timeout or more: {n} starts round {round}, up to index {until} ({s})."
-        ),
-        (
-            Lang::Zh,
-            Rule::CatchUpRound {
-                server,
-                round,
-                until,
-            },
-        ) => format!(
-            "learner {server} 上一轮用时不少于一个 election timeout：{n} 开始第 {round} 轮，复制到索引 {until}（{s}）。"
-        ),
-        (Lang::En, Rule::NotVoter { .. }) => format!(
-            "{n} is not a voter in its configuration (or knows its removal is committed): it starts no election ({s})."
-        ),
-        (Lang::Zh, Rule::NotVoter { .. }) => format!(
-            "{n} 不是其配置中的 voter（或已知自己被移除的配置已提交）：它不发起选举（{s}）。"
-        ),
-        _ => format!("({s})"),
-    }
+    tr!(lang, "{verb} {id}", "{id} {verb}")
 }
 
 /// A server as the panel lists it.

@@ -65,7 +65,7 @@ impl ProtocolView for RaftNode {
     }
 
     fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        caption::msg_title(lang, env)
+        crate::view::caption::title::<Self>(lang, env)
     }
 
     fn msg_fields(lang: Lang, msg: &Msg) -> Vec<(String, String)> {
@@ -73,7 +73,7 @@ impl ProtocolView for RaftNode {
     }
 
     fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        caption::caption(lang, report)
+        crate::view::caption::caption(lang, report)
     }
 
     fn start_caption(lang: Lang, _sim: &Sim<Self>) -> String {
@@ -179,6 +179,7 @@ impl ProtocolView for RaftNode {
             Timer::Election => t.election_timer,
             Timer::Heartbeat => t.heartbeat_timer,
             Timer::Snapshot => text::text(lang).snapshot_timer,
+            Timer::Persist => crate::i18n::say(lang, "write to disk", "写盘"),
         }
         .to_owned()
     }
@@ -256,18 +257,18 @@ fn newest_entry_committed(sim: &Sim<RaftNode>) -> bool {
 
 fn msg_class(msg: &Msg) -> &'static str {
     match msg {
-        Msg::RequestVote { .. } => "request-vote",
-        Msg::RequestVoteReply { granted: true, .. } => "vote-granted",
-        Msg::RequestVoteReply { granted: false, .. } => "vote-denied",
-        Msg::AppendEntries { .. } => "append-entries",
-        Msg::AppendEntriesReply { .. } => "append-reply",
-        Msg::ClientRequest { .. } | Msg::ClientRead { .. } => "client-request",
-        Msg::InstallSnapshot { .. } => "install-snapshot",
-        Msg::InstallSnapshotReply { .. } => "snapshot-reply",
+        Msg::RequestVote(_) => "request-vote",
+        Msg::RequestVoteReply(r) if r.granted => "vote-granted",
+        Msg::RequestVoteReply(_) => "vote-denied",
+        Msg::AppendEntries(_) => "append-entries",
+        Msg::AppendEntriesReply(_) => "append-reply",
+        Msg::ClientRequest(_) | Msg::ClientRead(_) => "client-request",
+        Msg::InstallSnapshot(_) => "install-snapshot",
+        Msg::InstallSnapshotReply(_) => "snapshot-reply",
         // A pre-vote travels like a vote; TimeoutNow starts one.
-        Msg::PreVote { .. } | Msg::TimeoutNow { .. } => "request-vote",
-        Msg::PreVoteReply { granted: true, .. } => "vote-granted",
-        Msg::PreVoteReply { granted: false, .. } => "vote-denied",
+        Msg::PreVote(_) | Msg::TimeoutNow(_) => "request-vote",
+        Msg::PreVoteReply(r) if r.granted => "vote-granted",
+        Msg::PreVoteReply(_) => "vote-denied",
     }
 }
 
@@ -323,16 +324,32 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
             ((armed.fires_at as f64 - now) / span, class)
         })
     });
+    // Figure 2's stable storage: a server writing its state holds back what depends on it.
+    let writing = slot.up && node.writing().is_some();
+    let caption = match writing {
+        true => format!(
+            "{caption} · {}",
+            crate::i18n::say(lang, "writing", "写盘中")
+        ),
+        false => caption,
+    };
     NodeView {
         id: node.id.0 + 1,
         label: node.id.to_string().into(),
         center: node.term().to_string().into(),
         caption: caption.into(),
-        class: format!("{} {}", role_class(role), member.node_class()).into(),
+        class: format!(
+            "{} {}{}",
+            role_class(role),
+            member.node_class(),
+            if writing { " writing" } else { "" }
+        )
+        .into(),
         data: vec![
             ("data-role", role_class(role).to_owned()),
             ("data-term", node.term().to_string()),
             ("data-member", member.key().to_owned()),
+            ("data-writing", writing.to_string()),
         ],
         up: slot.up,
         timer,

@@ -10,6 +10,8 @@
 //! - `snapshot=5` — log compaction (§7): each server takes a snapshot every 5 applied entries
 //!   (absent: no snapshots).
 //! - `election=150-300` — election timeout range, ms; `heartbeat=50` — heartbeat interval, ms.
+//! - `persist=1-8` — how long each write to stable storage takes, drawn from this range, ms
+//!   (Figure 2: a server answers only once what it answers on is on disk); absent: instant.
 //!
 //! They are the run's protocol options ([`Options`]); changing one starts a new run.
 
@@ -26,7 +28,7 @@ use yew::prelude::*;
 use super::leadership_text::{self, mode_name};
 use super::membership::member_text;
 use super::text::text;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say};
 use crate::run::Options;
 use crate::switches::{self, Effect, Switch};
 use crate::view::switches as view_switches;
@@ -222,20 +224,25 @@ pub fn from_options(options: &Options) -> RaftConfig {
     if let Some(b) = number("batch") {
         config.max_batch = b.clamp(1, 64);
     }
-    if let Some((lo, hi)) = options.get("election").and_then(|e| e.split_once('-'))
-        && let (Ok(lo), Ok(hi)) = (lo.trim().parse::<u64>(), hi.trim().parse::<u64>())
-    {
-        config.election_timeout_min = ms(lo.clamp(1, 10_000));
-        config.election_timeout_max = ms(hi.clamp(1, 10_000));
+    if let Some((lo, hi)) = range_ms(options.get("election")) {
+        config.election_timeout_min = ms(lo.max(1));
+        config.election_timeout_max = ms(hi.max(1));
     }
     if let Some(h) = number("heartbeat") {
         config.heartbeat_interval = ms(h.clamp(1, 10_000));
+    }
+    // Figure 2's stable storage: each write takes a time drawn from this range, ms.
+    if let Some((lo, hi)) = range_ms(options.get("persist")) {
+        config.persist_delay_min = ms(lo);
+        config.persist_delay_max = ms(hi);
     }
     if config.problem().is_some() {
         let default = RaftConfig::default();
         config.election_timeout_min = default.election_timeout_min;
         config.election_timeout_max = default.election_timeout_max;
         config.heartbeat_interval = default.heartbeat_interval;
+        config.persist_delay_min = default.persist_delay_min;
+        config.persist_delay_max = default.persist_delay_max;
     }
     if let Some(spare) = number("spare") {
         config.spare = spare.min(8) as usize;
@@ -290,6 +297,26 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
             "snapshot",
             (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
         )
+        .with(
+            "persist",
+            (config.persist_delay_max > 0).then(|| {
+                format!(
+                    "{}-{}",
+                    config.persist_delay_min / 1000,
+                    config.persist_delay_max / 1000
+                )
+            }),
+        )
+}
+
+/// A range of milliseconds written `lo-hi` (`persist=1-8`), each at most 10 s.
+pub fn range_ms(value: Option<&str>) -> Option<(u64, u64)> {
+    let (lo, hi) = value?.split_once('-')?;
+    let (lo, hi) = (
+        lo.trim().parse::<u64>().ok()?,
+        hi.trim().parse::<u64>().ok()?,
+    );
+    Some((lo.min(10_000), hi.min(10_000)))
 }
 
 /// How likely followers are to start elections while the leader is alive (§5.6).
@@ -417,6 +444,8 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     { number("election-min", rt.election_min, c.election_timeout_min / 1000, |c, v| c.election_timeout_min = ms(v)) }
                     { number("election-max", rt.election_max, c.election_timeout_max / 1000, |c, v| c.election_timeout_max = ms(v)) }
                     { number("heartbeat", rt.heartbeat, c.heartbeat_interval / 1000, |c, v| c.heartbeat_interval = ms(v)) }
+                    { number("persist-min", say(p.lang, "disk write min, ms", "写盘最短（毫秒）"), c.persist_delay_min / 1000, |c, v| c.persist_delay_min = ms(v)) }
+                    { number("persist-max", say(p.lang, "disk write max, ms", "写盘最长（毫秒）"), c.persist_delay_max / 1000, |c, v| c.persist_delay_max = ms(v)) }
                     if let Some((level, message)) = warning {
                         <p class={classes!("timing-warning", level)} role="status" data-timing-warning={level}>{ message }</p>
                     }
@@ -507,6 +536,22 @@ mod tests {
         let mut c = RaftConfig::default();
         (SNAPSHOTS.set)(&mut c, true);
         assert_eq!(c.snapshot_threshold, DEFAULT_SNAPSHOT_EVERY);
+    }
+
+    #[test]
+    fn the_persistence_delay_round_trips_through_the_url() {
+        let c = from_options(&options(&[("persist", "2-5")]));
+        assert_eq!((c.persist_delay_min, c.persist_delay_max), (ms(2), ms(5)));
+        assert_eq!(with_settings(&options(&[]), &c).get("persist"), Some("2-5"));
+        assert_eq!(
+            with_settings(&options(&[]), &RaftConfig::default()).get("persist"),
+            None
+        );
+        // min above max cannot work: the default, instant writes.
+        assert_eq!(
+            from_options(&options(&[("persist", "5-2")])).persist_delay_max,
+            0
+        );
     }
 
     #[test]

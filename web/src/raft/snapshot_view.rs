@@ -2,6 +2,7 @@
 //! log grid row, the snapshot in the server inspector, and InstallSnapshot's fields in the
 //! message inspector.
 
+use concord_core::raft::message::InstallSnapshot;
 use concord_core::raft::{Msg, RaftNode, Snapshot, StateMachine};
 use yew::prelude::*;
 
@@ -90,7 +91,7 @@ pub fn msg_fields(lang: Lang, msg: &Msg) -> Option<Vec<(String, String)>> {
     let rt = text(lang);
     let field = |k: &str, v: String| (k.to_owned(), v);
     match msg {
-        Msg::InstallSnapshot { term, snapshot } => {
+        Msg::InstallSnapshot(InstallSnapshot { term, snapshot }) => {
             let Snapshot {
                 last_included_index,
                 last_included_term,

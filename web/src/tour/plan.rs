@@ -7,7 +7,7 @@ use concord_core::sim::{
     Action, Event, History, Input, NetConfig, NodeId, Sim, StepReport, Tape, ms,
 };
 
-use super::script::{Act, Answer, Condition, Step, Tour, TourError};
+use super::script::{self, Act, Answer, Condition, Step, Tour, TourError};
 use crate::playground::ProtocolView;
 use crate::run::{Options, RunConfig};
 
@@ -90,6 +90,8 @@ pub fn plan<P: TourProtocol>(
         let Some((run, history)) = current.as_mut() else {
             return Err(error("setup", "the first step must set up a run".into()));
         };
+        script::check_nodes(step, history.current().nodes().len())
+            .map_err(|(field, m)| error(&field, m))?;
         for (a, act) in step.actions.iter().enumerate() {
             let action =
                 action(act, history.current()).map_err(|m| error(&format!("actions[{a}]"), m))?;
@@ -228,6 +230,10 @@ fn holds_in<P: TourProtocol>(
         | Condition::OpCommitted(_)
         | Condition::Chosen
         | Condition::ChosenValue(_)
+        | Condition::Proposed { .. }
+        | Condition::ProposerKnows(_)
+        | Condition::Learned
+        | Condition::Retries { .. }
         | Condition::Converged => P::holds(condition, sim)?,
     })
 }

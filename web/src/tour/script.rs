@@ -1,7 +1,8 @@
 //! A tour as its author writes it: a JSON file under `web/tours/`, chapters of steps, every text
 //! in English and Chinese side by side. This module reads and checks a file on its own terms
-//! (both languages present, nodes that exist, one answer per question); what the simulation does
-//! with it is [`super::plan`]'s.
+//! (both languages present, a run set up first, a question well formed) and names the nodes a
+//! step refers to, for planning to check against the nodes its run draws; what the simulation
+//! does with it is [`super::plan`]'s.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -161,6 +162,24 @@ pub enum Condition {
     Chosen,
     /// Paxos: this value is chosen.
     ChosenValue(String),
+    /// Paxos: this proposer has issued a proposal for its latest number n: phase 1 had a
+    /// quorum of promises and it sent Accept(n, v) — with this value v, if one is named (table
+    /// rows 4–5, §2.2). It stays so while the proposer waits for acceptances, knows v is
+    /// chosen, or backs off from n; a new number (table row 1) starts phase 1 again.
+    Proposed {
+        node: usize,
+        #[serde(default)]
+        value: Option<String>,
+    },
+    /// Paxos: this proposer knows its proposal is chosen: a quorum of acceptors answered its
+    /// Accept(n, v) and none refused (table row 7, §2.2).
+    ProposerKnows(usize),
+    /// Paxos: some learner has learned a value: it heard a quorum of acceptors accept one
+    /// proposal (§2.3). Chosen comes first; learned follows, or never, if the news is lost.
+    Learned,
+    /// Paxos: this proposer has retried its current value at least `count` times, each time
+    /// with a higher number after backing off (the proposers' Retries column, §2.4).
+    Retries { node: usize, count: u32 },
     /// Gossip: every live node has the latest update.
     Converged,
     /// The condition does not hold.
@@ -264,8 +283,8 @@ impl Tour {
 }
 
 /// Read and check a tour file: JSON that fits the format, every text in both languages, chapter
-/// names unique, a run set up before anything happens in it, nodes within the run, one speed in
-/// range. What needs the simulation (conditions reached, answers unique) is checked by planning.
+/// names unique, a run set up before anything happens in it, one speed in range. What needs the
+/// simulation (nodes within the run, conditions reached, answers unique) is checked by planning.
 pub fn parse(file: &'static str, source: &str) -> Result<Tour, TourError> {
     let tour: Tour = serde_json::from_str(source).map_err(|e| TourError {
         file,
@@ -299,32 +318,20 @@ pub fn parse(file: &'static str, source: &str) -> Result<Tour, TourError> {
             ));
         }
     }
-    let mut nodes = None;
+    let mut set_up = false;
     for (i, (_, step)) in tour.steps().enumerate() {
         let at = Some(i + 1);
         words(&step.caption).map_err(|m| error(at, "caption", m))?;
-        if let Some(setup) = &step.setup {
-            nodes = Some(setup.nodes);
-        }
-        let Some(nodes) = nodes else {
+        set_up |= step.setup.is_some();
+        if !set_up {
             return Err(error(
                 at,
                 "setup",
                 "the first step must set up a run".into(),
             ));
-        };
+        }
         if let Some(s) = step.speed {
             speed(s).map_err(|m| error(at, "speed", m))?;
-        }
-        for (a, act) in step.actions.iter().enumerate() {
-            act_nodes(act)
-                .into_iter()
-                .try_for_each(|n| node(n, nodes))
-                .map_err(|m| error(at, &format!("actions[{a}]"), m))?;
-        }
-        condition_nodes(&step.wait, nodes).map_err(|m| error(at, "wait", m))?;
-        for n in &step.highlight.nodes {
-            node(*n, nodes).map_err(|m| error(at, "highlight.nodes", m))?;
         }
         if let Some(predict) = &step.predict {
             words(&predict.question).map_err(|m| error(at, "predict.question", m))?;
@@ -345,14 +352,42 @@ pub fn parse(file: &'static str, source: &str) -> Result<Tour, TourError> {
                     ));
                 }
                 for (c, choice) in choices.iter().enumerate() {
-                    let field = format!("predict.answer.choice[{c}]");
-                    words(&choice.label).map_err(|m| error(at, &field, m))?;
-                    condition_nodes(&choice.holds, nodes).map_err(|m| error(at, &field, m))?;
+                    words(&choice.label)
+                        .map_err(|m| error(at, &format!("predict.answer.choice[{c}]"), m))?;
                 }
             }
         }
     }
     Ok(tour)
+}
+
+/// Whether every node `step` names — in its actions, its wait, its highlights and its question's
+/// choices — is one of the `drawn` nodes of its run; if not, the field and what is wrong. Only
+/// the protocol knows how many nodes a run draws (Paxos' `nodes` counts only its acceptors), so
+/// planning checks this.
+pub fn check_nodes(step: &Step, drawn: usize) -> Result<(), (String, String)> {
+    let at = |field: String| move |m: String| (field, m);
+    for (a, act) in step.actions.iter().enumerate() {
+        act_nodes(act)
+            .into_iter()
+            .try_for_each(|n| node(n, drawn))
+            .map_err(at(format!("actions[{a}]")))?;
+    }
+    condition_nodes(&step.wait, drawn).map_err(at("wait".into()))?;
+    for n in &step.highlight.nodes {
+        node(*n, drawn).map_err(at("highlight.nodes".into()))?;
+    }
+    if let Some(Predict {
+        answer: Answer::Choice(choices),
+        ..
+    }) = &step.predict
+    {
+        for (c, choice) in choices.iter().enumerate() {
+            condition_nodes(&choice.holds, drawn)
+                .map_err(at(format!("predict.answer.choice[{c}]")))?;
+        }
+    }
+    Ok(())
 }
 
 fn words(w: &Words) -> Result<(), String> {
@@ -398,6 +433,9 @@ fn act_nodes(act: &Act) -> Vec<usize> {
 fn condition_nodes(condition: &Condition, nodes: usize) -> Result<(), String> {
     match condition {
         Condition::Delivered { to: Some(n), .. } | Condition::LeaderIs(n) => node(*n, nodes),
+        Condition::Proposed { node: n, .. }
+        | Condition::ProposerKnows(n)
+        | Condition::Retries { node: n, .. } => node(*n, nodes),
         Condition::Not(inner) => condition_nodes(inner, nodes),
         Condition::Continue
         | Condition::Steps(_)
@@ -410,6 +448,7 @@ fn condition_nodes(condition: &Condition, nodes: usize) -> Result<(), String> {
         | Condition::OpCommitted(_)
         | Condition::Chosen
         | Condition::ChosenValue(_)
+        | Condition::Learned
         | Condition::Converged => Ok(()),
     }
 }
@@ -448,11 +487,15 @@ mod tests {
     #[test]
     fn a_node_outside_the_run_is_refused() {
         let bad = SMALL.replace(r#"{"crash": 2}"#, r#"{"crash": 4}"#);
-        let e = parse("small.json", &bad).unwrap_err();
-        assert_eq!((e.step, e.field.as_str()), (Some(2), "actions[0]"));
+        let tour = parse("small.json", &bad).unwrap();
+        let (_, step) = tour.steps().nth(1).unwrap();
+        assert_eq!(check_nodes(step, 4), Ok(()));
         assert_eq!(
-            e.to_string(),
-            "small.json, step 2, actions[0]: there is no node 4: the run has nodes 1 to 3"
+            check_nodes(step, 3),
+            Err((
+                "actions[0]".into(),
+                "there is no node 4: the run has nodes 1 to 3".into()
+            ))
         );
     }
 

@@ -1,0 +1,43 @@
+//! Gossip experiments (Demers et al. 1987; SWIM, Das et al. 2002): rounds to full convergence by
+//! cluster size against the theory ([`spread`]), rumor mongering's residue and traffic against
+//! Demers et al.'s Tables 1 and 2 ([`rumor`]), and SWIM's detection time and false suspicions
+//! under loss ([`swim`]). The first two run core's trials runner
+//! ([`concord_core::gossip::trials`]) one trial per call.
+
+pub mod rumor;
+pub mod spread;
+pub mod swim;
+
+use concord_core::gossip::{Mode, Stop};
+
+use crate::params::choice;
+
+pub(crate) fn mode(s: &str) -> Result<Mode, String> {
+    choice(
+        s,
+        &[
+            ("push", Mode::Push),
+            ("pull", Mode::Pull),
+            ("push-pull", Mode::PushPull),
+        ],
+    )
+}
+
+pub(crate) fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Push => "push",
+        Mode::Pull => "pull",
+        Mode::PushPull => "push-pull",
+    }
+}
+
+pub(crate) fn stop(s: &str) -> Result<Stop, String> {
+    choice(s, &[("counter", Stop::Counter), ("coin", Stop::Coin)])
+}
+
+pub(crate) fn stop_name(stop: Stop) -> &'static str {
+    match stop {
+        Stop::Counter => "counter",
+        Stop::Coin => "coin",
+    }
+}

@@ -1,0 +1,3 @@
+//! Paxos experiments: dueling proposers and the back-off that ends their duel ([`duels`]).
+
+pub mod duels;
