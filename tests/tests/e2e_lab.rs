@@ -372,7 +372,7 @@ async fn the_lab_reads_in_chinese_and_in_english() {
             .await?
             .unwrap_or_default();
         ensure!(
-            first == "Raft：替换崩溃的领导者需要多久（图 16）",
+            first == "Raft：替换崩溃的 leader 需要多久（图 16）",
             "the first title in Chinese: {first}"
         );
         ensure!(

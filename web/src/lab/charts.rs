@@ -138,7 +138,7 @@ pub fn figure16(report: &Report, lang: Lang) -> Html {
         (!lines.is_empty()).then(|| {
             html! {
                 <Chart name={name} title={title}
-                    x_label={say(lang, "time without a leader (ms), log scale", "没有领导者的时间（毫秒，对数刻度）")}
+                    x_label={say(lang, "time without a leader (ms), log scale", "没有 leader 的时间（毫秒，对数刻度）")}
                     y_label={say(lang, "fraction of trials", "试验比例")}
                     lines={lines} y_max={Some(1.0)} x_scale={Scale::Log} />
             }
@@ -172,7 +172,7 @@ pub fn availability(report: &Report, lang: Lang) -> Html {
     .map(|(i, (g, points))| line(g, colour(i), points, Stroke::Solid))
     .collect::<Vec<_>>();
     html! {
-        <Chart name="availability" title={say(lang, "Time with a leader that can commit", "有能提交的领导者的时间比例")}
+        <Chart name="availability" title={say(lang, "Time with a leader that can commit", "有能提交的 leader 的时间比例")}
             x_label={say(lang, "message loss", "丢包率")} y_label={say(lang, "fraction of time", "时间比例")}
             lines={lines} y_max={Some(1.0)} />
     }

@@ -35,11 +35,11 @@ const LATENCY_ZH: &str = "单程网络延迟，毫秒";
 pub const GUIDES: &[Guide] = &[
     Guide {
         name: "raft-figure16",
-        title_zh: "Raft：替换崩溃的领导者需要多久（图 16）",
-        summary_zh: "领导者崩溃到新领导者产生的时间，按选举超时范围，与论文的图 16 对照",
+        title_zh: "Raft：替换崩溃的 leader 需要多久（图 16）",
+        summary_zh: "leader 崩溃到新 leader 产生的时间，按选举超时范围，与论文的图 16 对照",
         about: (
             "The paper crashed the leader of a five-server LogCabin cluster a thousand times per election timeout range and timed how long the others went without a leader (§9.3). The default setup is the one that reproduces it: one-way latency 2–3 ms, no disk delay, and followers' logs of different lengths at the crash, as in the paper's benchmark. Every range but 150–151 ms then comes within 25 % of the paper's median, and at 150–150 ms no election succeeds within 10 s. The disk write before answering is a knob of its own (persist, ms per write): a candidate, each voter and the new leader each wait for a write before they send, so every election takes about three writes longer and, where the timeouts spread little, many more votes split; at 150–155 ms, writes of 1–2 ms nearly double the median.",
-            "论文让五台服务器的 LogCabin 集群的领导者崩溃，每个选举超时范围各一千次，测量其余服务器多久没有领导者（§9.3）。默认设置就是复现它的设置：单程延迟 2–3 毫秒，没有磁盘延迟，崩溃时各跟随者的日志长度不同（与论文的基准测试一样）。这样除 150–151 毫秒外，每个范围的中位数都与论文相差不到 25 %，而 150–150 毫秒在 10 秒内没有一次选举成功。应答前的磁盘写入是一个单独的旋钮（persist，每次写入的毫秒数）：候选人、每个投票者和新领导者在发送之前都要等一次写入，所以每次选举大约多花三次写入的时间；在超时随机范围很小的地方，被瓜分的选票会多得多——150–155 毫秒时，1–2 毫秒的写入几乎让中位数翻倍。",
+            "论文让五台服务器的 LogCabin 集群的 leader 崩溃，每个选举超时范围各一千次，测量其余服务器多久没有 leader（§9.3）。默认设置就是复现它的设置：单程延迟 2–3 毫秒，没有磁盘延迟，崩溃时各 follower 的日志长度不同（与论文的基准测试一样）。这样除 150–151 毫秒外，每个范围的中位数都与论文相差不到 25 %，而 150–150 毫秒在 10 秒内没有一次选举成功。应答前的磁盘写入是一个单独的旋钮（persist，每次写入的毫秒数）：candidate、每个投票者和新 leader 在发送之前都要等一次写入，所以每次选举大约多花三次写入的时间；在超时随机范围很小的地方，被瓜分的选票会多得多——150–155 毫秒时，1–2 毫秒的写入几乎让中位数翻倍。",
         ),
         params_zh: &[
             ("ranges", "选举超时范围，毫秒，用逗号分隔"),
@@ -51,19 +51,19 @@ pub const GUIDES: &[Guide] = &[
             ("servers", "集群规模"),
             (
                 "logs",
-                "uneven（崩溃时各跟随者的日志长度不同，与论文一致）或 equal",
+                "uneven（崩溃时各 follower 的日志长度不同，与论文一致）或 equal",
             ),
-            ("cap", "崩溃后过了这么久仍没有领导者，就结束该次试验，毫秒"),
+            ("cap", "崩溃后过了这么久仍没有 leader，就结束该次试验，毫秒"),
         ],
         charts: charts::figure16,
     },
     Guide {
         name: "raft-availability",
-        title_zh: "Raft：丢包下的领导者可用性",
-        summary_zh: "有能提交的领导者的时间比例随丢包率的变化，开启和关闭 PreVote 与 CheckQuorum（博士论文 §9.6、§6.2）",
+        title_zh: "Raft：丢包下的 leader 可用性",
+        summary_zh: "有能提交的 leader 的时间比例随丢包率的变化，开启和关闭 PreVote 与 CheckQuorum（博士论文 §9.6、§6.2）",
         about: (
             "Lost heartbeats make followers time out and start elections, and every election is time without a leader that can commit. This measures how much of a minute the cluster can commit, as message loss rises, with PreVote (thesis §9.6: a server first asks whether it could win) and CheckQuorum (§6.2) on and off. The thesis argues this without numbers: these are ours.",
-            "丢失的心跳会让跟随者超时并发起选举，而每次选举都是一段没有能提交的领导者的时间。这里测量随着丢包率上升，集群在一分钟里有多少时间能够提交，分别开启和关闭 PreVote（博士论文 §9.6：服务器先问问自己能否赢）与 CheckQuorum（§6.2）。博士论文只做了论证，没有给出数字：这些数字是我们自己的。",
+            "丢失的心跳会让 follower 超时并发起选举，而每次选举都是一段没有能提交的 leader 的时间。这里测量随着丢包率上升，集群在一分钟里有多少时间能够提交，分别开启和关闭 PreVote（博士论文 §9.6：服务器先问问自己能否赢）与 CheckQuorum（§6.2）。博士论文只做了论证，没有给出数字：这些数字是我们自己的。",
         ),
         params_zh: &[
             ("guards", GUARDS_ZH),
@@ -82,7 +82,7 @@ pub const GUIDES: &[Guide] = &[
         summary_zh: "网络恢复时，被分区的服务器、或在隔离期间被移除的服务器造成的任期增长、选举和损失的时间，开启和关闭 PreVote 与 CheckQuorum（博士论文 §9.6、§4.2.3）",
         about: (
             "A follower is cut off alone, keeps timing out, and comes back. Still a member (partitioned), it returns with a high term and deposes the leader unless PreVote kept its term down (thesis §9.6). Removed from the configuration while away (§4.2.3), it is never sent anything again and times out for ever: without a guard each of its elections deposes the leader; CheckQuorum, and PreVote, each stop it.",
-            "一个跟随者被单独隔离，不停地超时，然后回来了。如果它仍是成员（被分区），它会带着很高的任期回来，赶下领导者——除非 PreVote 让它的任期没有增长（博士论文 §9.6）。如果它在离开期间被移出配置（§4.2.3），就再也不会有人给它发消息，它会永远超时下去：没有防护时，它的每次选举都会赶下领导者；CheckQuorum 和 PreVote 各自都能阻止它。",
+            "一个 follower 被单独隔离，不停地超时，然后回来了。如果它仍是成员（被分区），它会带着很高的任期回来，赶下 leader——除非 PreVote 让它的任期没有增长（博士论文 §9.6）。如果它在离开期间被移出配置（§4.2.3），就再也不会有人给它发消息，它会永远超时下去：没有防护时，它的每次选举都会赶下 leader；CheckQuorum 和 PreVote 各自都能阻止它。",
         ),
         params_zh: &[
             (
@@ -94,7 +94,7 @@ pub const GUIDES: &[Guide] = &[
             ("timeouts", TIMEOUTS_ZH),
             ("heartbeat", "心跳间隔，毫秒"),
             ("latency", LATENCY_ZH),
-            ("partition", "一个跟随者被隔离的时长，毫秒"),
+            ("partition", "一个 follower 被隔离的时长，毫秒"),
             ("after", "网络恢复后继续观察的时长，毫秒"),
         ],
         charts: charts::none,

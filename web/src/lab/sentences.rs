@@ -12,24 +12,27 @@ const SENTENCES: &[(&str, &str)] = &[
     // raft-figure16: tables and columns.
     (
         "Time without a leader after the crash, per election timeout range",
-        "崩溃后没有领导者的时间（按选举超时范围）",
+        "崩溃后没有 leader 的时间（按选举超时范围）",
     ),
     (
         "Fraction of trials with a new leader known to all, by time after the crash (log time axis)",
-        "崩溃后经过某段时间、其余服务器都已跟随新领导者的试验比例（对数时间轴）",
+        "崩溃后经过某段时间、其余服务器都已跟随新 leader 的试验比例（对数时间轴）",
     ),
     ("timeouts (ms)", "选举超时（毫秒）"),
     ("trials", "试验次数"),
-    ("no settled leader before the crash", "崩溃前未稳定出领导者"),
-    ("no leader in cap", "上限内无领导者"),
+    (
+        "no settled leader before the crash",
+        "崩溃前未稳定出 leader",
+    ),
+    ("no leader in cap", "上限内无 leader"),
     ("median (ms)", "中位数（毫秒）"),
     ("p99 (ms)", "p99（毫秒）"),
     ("max (ms)", "最大值（毫秒）"),
     ("mean (ms)", "均值（毫秒）"),
-    ("elected, median (ms)", "选出新领导者，中位数（毫秒）"),
+    ("elected, median (ms)", "选出新 leader，中位数（毫秒）"),
     (
         "elections without a leader, per trial",
-        "每次试验中没有选出领导者的选举数",
+        "每次试验中没有选出 leader 的选举数",
     ),
     ("paper median (ms)", "论文中位数（毫秒）"),
     ("paper p99 (ms)", "论文 p99（毫秒）"),
@@ -41,27 +44,27 @@ const SENTENCES: &[(&str, &str)] = &[
     // raft-figure16: verdicts.
     (
         "reproduces: {} of {} trials without a leader within 10 s (cap under 10 s)",
-        "复现：{1} 次试验中有 {0} 次在 10 秒内没有选出领导者（上限不足 10 秒）",
+        "复现：{1} 次试验中有 {0} 次在 10 秒内没有选出 leader（上限不足 10 秒）",
     ),
     (
         "reproduces: {} of {} trials without a leader within 10 s",
-        "复现：{1} 次试验中有 {0} 次在 10 秒内没有选出领导者",
+        "复现：{1} 次试验中有 {0} 次在 10 秒内没有选出 leader",
     ),
     (
         "differs: {} of {} trials without a leader within 10 s (cap under 10 s)",
-        "不符：{1} 次试验中有 {0} 次在 10 秒内没有选出领导者（上限不足 10 秒）",
+        "不符：{1} 次试验中有 {0} 次在 10 秒内没有选出 leader（上限不足 10 秒）",
     ),
     (
         "differs: {} of {} trials without a leader within 10 s",
-        "不符：{1} 次试验中有 {0} 次在 10 秒内没有选出领导者",
+        "不符：{1} 次试验中有 {0} 次在 10 秒内没有选出 leader",
     ),
     (
         "differs: no trial elected a leader (paper median {} ms)",
-        "不符：没有一次试验选出领导者（论文中位数 {0} 毫秒）",
+        "不符：没有一次试验选出 leader（论文中位数 {0} 毫秒）",
     ),
     (
         "differs: no trial elected a leader (paper mean {} ms)",
-        "不符：没有一次试验选出领导者（论文均值 {0} 毫秒）",
+        "不符：没有一次试验选出 leader（论文均值 {0} 毫秒）",
     ),
     ("reproduces: median {} %", "复现：中位数 {0} %"),
     ("reproduces: mean {} %", "复现：均值 {0} %"),
@@ -78,12 +81,12 @@ const SENTENCES: &[(&str, &str)] = &[
     ("no paper figure", "论文没有这一项"),
     (
         "not measured: the servers never settled on a leader (timeouts too short for the latency)",
-        "未测量：崩溃前服务器始终没有稳定地跟随同一个领导者（超时相对网络延迟太短）",
+        "未测量：崩溃前服务器始终没有稳定地跟随同一个 leader（超时相对网络延迟太短）",
     ),
     // raft-figure16: notes.
     (
         "Setup: {} servers; heartbeats every half minimum election timeout; the leader crashes at a uniformly random point of the heartbeat interval after a heartbeat round; one-way latency {} ms, no message loss; the time runs until every other server has received the new leader's first AppendEntries (the 'elected' column stops at the election itself).",
-        "设置：{0} 台服务器；心跳间隔为最小选举超时的一半；领导者在一轮心跳之后、心跳间隔内均匀随机的时刻崩溃；单程网络延迟 {1} 毫秒，不丢包；计时直到其余每台服务器都收到新领导者的第一条 AppendEntries（“选出新领导者”一列只计到选举本身）。",
+        "设置：{0} 台服务器；心跳间隔为最小选举超时的一半；leader 在一轮心跳之后、心跳间隔内均匀随机的时刻崩溃；单程网络延迟 {1} 毫秒，不丢包；计时直到其余每台服务器都收到新 leader 的第一条 AppendEntries（“选出新 leader”一列只计到选举本身）。",
     ),
     (
         "No disk delay: writes to stable storage take no time, so all of the delay is network latency. This is the setup that reproduces the paper's medians (with one-way latency 2-3 ms, the default), although its round trip is well under the paper's broadcast time of about 15 ms (a round trip plus a disk write). --persist adds a write before each answer.",
@@ -91,11 +94,11 @@ const SENTENCES: &[(&str, &str)] = &[
     ),
     (
         "Disk delay {} ms per write: a candidate sends its RequestVotes once its new term and its own vote are written, a voter answers once its vote is written, and a new leader's first AppendEntries waits for its no-op entry, so an election takes about three writes longer; a candidate's request also reaches the others later, so where the timeouts spread less than that more votes split. The setup that reproduces the paper has no disk delay (--persist 0, the default).",
-        "每次磁盘写入 {0} 毫秒：候选人要等新任期和投给自己的一票写入之后才发出 RequestVote，投票者要等这一票写入之后才应答，新领导者的第一条 AppendEntries 要等它的空操作条目写入，所以一次选举大约多花三次写入的时间；候选人的请求也更晚到达其他服务器，所以在超时随机范围小于这段时间的地方，会有更多选票被瓜分。复现论文的设置没有磁盘延迟（--persist 0，默认值）。",
+        "每次磁盘写入 {0} 毫秒：candidate 要等新任期和投给自己的一票写入之后才发出 RequestVote，投票者要等这一票写入之后才应答，新 leader 的第一条 AppendEntries 要等它的空操作条目写入，所以一次选举大约多花三次写入的时间；candidate 的请求也更晚到达其他服务器，所以在超时随机范围小于这段时间的地方，会有更多选票被瓜分。复现论文的设置没有磁盘延迟（--persist 0，默认值）。",
     ),
     (
         "As in the paper's benchmark, the followers' logs differ in length at the crash (with five servers: 0 to 3 of 3 entries written just before), so only the two survivors with the longest logs can win; elections that end without a leader count split votes and candidates whose logs are behind. `--logs equal` runs with equal logs: medians change little (the thesis, §9.3, finds the same), tails shrink.",
-        "与论文的基准测试一样，崩溃时各跟随者的日志长度不同（五台服务器时：崩溃前刚写入 3 条条目，各跟随者分别持有其中 0 到 3 条），所以只有日志最长的两台幸存服务器能够当选；没有选出领导者的选举既包括选票被瓜分，也包括日志落后的候选人发起的选举。`--logs equal` 让日志等长：中位数变化不大（博士论文 §9.3 的结论相同），长尾变短。",
+        "与论文的基准测试一样，崩溃时各 follower 的日志长度不同（五台服务器时：崩溃前刚写入 3 条条目，各 follower 分别持有其中 0 到 3 条），所以只有日志最长的两台幸存服务器能够当选；没有选出 leader 的选举既包括选票被瓜分，也包括日志落后的 candidate 发起的选举。`--logs equal` 让日志等长：中位数变化不大（博士论文 §9.3 的结论相同），长尾变短。",
     ),
     (
         "Equal logs: the paper's benchmark gave the servers different log lengths, so that two of the four survivors could not win (`--logs uneven`, the default).",
@@ -103,7 +106,7 @@ const SENTENCES: &[(&str, &str)] = &[
     ),
     (
         "150-150 and 150-151 ms: with less randomness than the one-way latency, almost every election splits until the candidates' timers drift further apart than a RequestVote travels. Simulated timers fire exactly: at 150-150 they never drift, so no election succeeds; at 150-151 they drift only by the drawn timeouts, and the median comes out about twice the paper's. LogCabin's servers also drift through scheduling and disk jitter: its 150-150 trials elected after 10 s to 530 s (median about 41 s), its 150-151 median is 1.2 s.",
-        "150-150 和 150-151 毫秒：随机范围小于单程延迟时，几乎每次选举都会瓜分选票，直到候选人的计时器错开得比一条 RequestVote 的传输时间还多。模拟中的计时器分毫不差地触发：150-150 时它们永远不会错开，所以没有一次选举成功；150-151 时只靠抽到的超时值错开，中位数约为论文的两倍。LogCabin 的服务器还会因调度和磁盘抖动而错开：它的 150-150 试验在 10 秒到 530 秒之后选出领导者（中位数约 41 秒），150-151 的中位数为 1.2 秒。",
+        "150-150 和 150-151 毫秒：随机范围小于单程延迟时，几乎每次选举都会瓜分选票，直到 candidate 的计时器错开得比一条 RequestVote 的传输时间还多。模拟中的计时器分毫不差地触发：150-150 时它们永远不会错开，所以没有一次选举成功；150-151 时只靠抽到的超时值错开，中位数约为论文的两倍。LogCabin 的服务器还会因调度和磁盘抖动而错开：它的 150-150 试验在 10 秒到 530 秒之后选出 leader（中位数约 41 秒），150-151 的中位数为 1.2 秒。",
     ),
     (
         "The paper's numbers: the text gives 287 ms (150-155 median), 513 ms (150-200 worst case), 35 ms and 152 ms (12-24 mean and worst case); the others are read off the plot's vector data (thesis §9.3), good to about 1 %. Trials per range in the paper: {}.",
@@ -112,14 +115,14 @@ const SENTENCES: &[(&str, &str)] = &[
     // raft-availability.
     (
         "Leader availability by message loss",
-        "不同丢包率下的领导者可用性",
+        "不同丢包率下的 leader 可用性",
     ),
     ("guards", "防护"),
     ("loss", "丢包率"),
     ("available (fraction)", "可用（时间比例）"),
     ("sd", "标准差"),
     ("worst trial", "最差的一次试验"),
-    ("leaders elected per minute", "每分钟选出的领导者"),
+    ("leaders elected per minute", "每分钟选出的 leader"),
     ("term rise per minute", "每分钟任期增长"),
     ("longest outage, mean (ms)", "最长中断，均值（毫秒）"),
     (
@@ -128,7 +131,7 @@ const SENTENCES: &[(&str, &str)] = &[
     ),
     (
         "Available: some leader is followed, in its own term, by a majority of the voters itself included (up, same term, took an AppendEntries of that term from it), so a write given to it commits once its messages arrive. Read after every step.",
-        "可用：某个领导者在它自己的任期内被多数投票成员（包括它自己）跟随（在线、任期相同、收到过它在该任期发出的 AppendEntries），因此交给它的写入在消息到达后就能提交。每一步之后检查一次。",
+        "可用：某个 leader 在它自己的任期内被多数投票成员（包括它自己）跟随（在线、任期相同、收到过它在该任期发出的 AppendEntries），因此交给它的写入在消息到达后就能提交。每一步之后检查一次。",
     ),
     (
         "The papers give no number to compare with; the thesis (§9.6) argues that PreVote stops a server that cannot win from raising terms, which lost heartbeats otherwise cause.",
@@ -137,7 +140,7 @@ const SENTENCES: &[(&str, &str)] = &[
     // raft-rejoin.
     (
         "What a follower cut off (and perhaps removed) does when the network heals",
-        "被隔离（也许还被移除）的跟随者在网络恢复后造成的影响",
+        "被隔离（也许还被移除）的 follower 在网络恢复后造成的影响",
     ),
     ("server", "服务器"),
     ("its term rise while cut off", "隔离期间它的任期增长"),
@@ -145,26 +148,26 @@ const SENTENCES: &[(&str, &str)] = &[
         "trials with a new election after the heal",
         "恢复后发生新选举的试验比例",
     ),
-    ("leaders elected after the heal", "恢复后选出的领导者"),
+    ("leaders elected after the heal", "恢复后选出的 leader"),
     (
         "the others' term rise after the heal",
         "恢复后其他服务器的任期增长",
     ),
     (
         "time without a leader after the heal (ms)",
-        "恢复后没有领导者的时间（毫秒）",
+        "恢复后没有 leader 的时间（毫秒）",
     ),
     (
         "Setup: {} servers, election timeouts {} ms, heartbeats every {} ms, one-way latency {} ms, no loss; after {} s one follower (chosen by the seed) is cut off alone for {} ms, then the network heals and the run goes on for {} ms. No client writes: a partitioned server misses nothing the cluster does. A removed one is removed by the leader just after the cut, and the change commits among the others while it is away.",
-        "设置：{0} 台服务器，选举超时 {1} 毫秒，每 {2} 毫秒一次心跳，单程延迟 {3} 毫秒，不丢包；{4} 秒后，一个跟随者（由种子选定）被单独隔离 {5} 毫秒，然后网络恢复，运行再继续 {6} 毫秒。没有客户端写入：被分区的服务器没有错过集群做的任何事。被移除的那台在隔离后立刻被领导者移出配置，这次变更在它离开期间由其他服务器提交。",
+        "设置：{0} 台服务器，选举超时 {1} 毫秒，每 {2} 毫秒一次心跳，单程延迟 {3} 毫秒，不丢包；{4} 秒后，一个 follower（由种子选定）被单独隔离 {5} 毫秒，然后网络恢复，运行再继续 {6} 毫秒。没有客户端写入：被分区的服务器没有错过集群做的任何事。被移除的那台在隔离后立刻被 leader 移出配置，这次变更在它离开期间由其他服务器提交。",
     ),
     (
         "Partitioned (thesis §9.6): with PreVote the isolated server never raises its term, so it cannot depose the leader. CheckQuorum's rule for voters (§4.2.3) makes the others ignore its RequestVote, but not the leader's reaction to the higher term in its answers (§5.1); the thesis pairs the two.",
-        "被分区（博士论文 §9.6）：开启 PreVote 时，被隔离的服务器从不抬高任期，所以无法赶下领导者。CheckQuorum 给投票者的规则（§4.2.3）让其他服务器忽略它的 RequestVote，却管不了领导者看到它应答中更高任期时的反应（§5.1）；博士论文把两者搭配使用。",
+        "被分区（博士论文 §9.6）：开启 PreVote 时，被隔离的服务器从不抬高任期，所以无法赶下 leader。CheckQuorum 给投票者的规则（§4.2.3）让其他服务器忽略它的 RequestVote，却管不了 leader 看到它应答中更高任期时的反应（§5.1）；博士论文把两者搭配使用。",
     ),
     (
         "Removed (thesis §4.2.3): no leader after the first sends the removed server anything, so it times out again and again for as long as the run goes on. Without a guard each of its RequestVotes deposes the leader; with CheckQuorum the others (and the leader) ignore them while a leader is heard, so at most the first leader, which still replicates to it, adopts its higher term; with PreVote its term never rises.",
-        "被移除（博士论文 §4.2.3）：第一个领导者之后，再没有领导者给被移除的服务器发送任何消息，所以在整个运行期间它一次又一次地超时。没有防护时，它的每条 RequestVote 都会赶下领导者；开启 CheckQuorum 时，只要还能听到领导者，其他服务器（以及领导者本身）就会忽略这些请求，所以至多第一个领导者（它仍在向这台服务器复制日志）会采用它更高的任期；开启 PreVote 时，它的任期从不增长。",
+        "被移除（博士论文 §4.2.3）：第一个 leader 之后，再没有 leader 给被移除的服务器发送任何消息，所以在整个运行期间它一次又一次地超时。没有防护时，它的每条 RequestVote 都会赶下 leader；开启 CheckQuorum 时，只要还能听到 leader，其他服务器（以及 leader 本身）就会忽略这些请求，所以至多第一个 leader（它仍在向这台服务器复制日志）会采用它更高的任期；开启 PreVote 时，它的任期从不增长。",
     ),
     // gossip-spread.
     (
@@ -381,12 +384,12 @@ mod tests {
     fn templates_take_their_values_in_order_and_give_them_back_where_chinese_wants_them() {
         assert_eq!(
             chinese("reproduces: 97 of 100 trials without a leader within 10 s").as_deref(),
-            Some("复现：100 次试验中有 97 次在 10 秒内没有选出领导者")
+            Some("复现：100 次试验中有 97 次在 10 秒内没有选出 leader")
         );
         assert_eq!(
             chinese("reproduces: 3 of 5 trials without a leader within 10 s (cap under 10 s)")
                 .as_deref(),
-            Some("复现：5 次试验中有 3 次在 10 秒内没有选出领导者（上限不足 10 秒）")
+            Some("复现：5 次试验中有 3 次在 10 秒内没有选出 leader（上限不足 10 秒）")
         );
         assert_eq!(chinese("differs by +12 %").as_deref(), Some("相差 +12 %"));
         assert_eq!(chinese("trials").as_deref(), Some("试验次数"));
