@@ -3,7 +3,8 @@
 //! `--csv --table …` for the same experiment, parameters and seed (computed here by the library
 //! behind that command); a long run cancelled stops where it was and keeps its partial results,
 //! and the page answers the reader while trials run; the setup lives in the address; the list
-//! and an experiment read in English and in Chinese. Screenshots at 1280×800 and 390×844.
+//! and an experiment read in English and in Chinese. Screenshots at 1280×800 and 390×844, one
+//! set dark.
 //!
 //! Two benchmarks are ignored by default (they take minutes, and a timing is not a test):
 //! build the release bundle, then
@@ -434,6 +435,27 @@ async fn the_lab_reads_in_chinese_and_in_english() {
         })
         .await?;
         screenshots(&page, "duels-en").await?;
+        // Dark, as a page around it asks: the results' surfaces and lines follow.
+        page.script(
+            "document.documentElement.setAttribute('data-theme', 'dark'); return true;",
+            vec![],
+        )
+        .await?;
+        page.poll("the page dark", WAIT, async || {
+            let theme = page
+                .script(
+                    "return document.documentElement.getAttribute('data-concord-theme');",
+                    vec![],
+                )
+                .await?;
+            Ok(if theme == json!("dark") {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("{theme}"))
+            })
+        })
+        .await?;
+        screenshots(&page, "duels-dark").await?;
         Ok(())
     }
     .await;
