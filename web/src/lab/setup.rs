@@ -178,20 +178,11 @@ mod tests {
         concord_lab::find("raft-figure16").unwrap()
     }
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn the_address_names_trials_and_parameters_and_a_link_gives_them_back() {
         let setup = Setup::read(
             figure16(),
-            &options(&[("latency", "5-8"), ("trials", "100")]),
+            &Options::of([("latency", "5-8".into()), ("trials", "100".into())]),
             3,
         );
         assert_eq!(
@@ -210,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_parameter_set_back_to_its_default_leaves_the_address() {
-        let setup = Setup::read(figure16(), &options(&[]), 1);
+        let setup = Setup::read(figure16(), &Options::of([]), 1);
         assert_eq!(setup.trials, figure16().trials);
         let set = setup.with_param("persist", " 1-2 ");
         assert_eq!(set.params.get("persist"), Some("1-2"));
@@ -221,10 +212,10 @@ mod tests {
 
     #[test]
     fn bad_input_is_said_in_words_and_the_defaults_used() {
-        let setup = Setup::read(figure16(), &options(&[("trials", "lots")]), 1);
+        let setup = Setup::read(figure16(), &Options::of([("trials", "lots".into())]), 1);
         assert_eq!(setup.trials, figure16().trials);
         assert!(setup.problem.unwrap().contains("not a whole number"));
-        let wrong = Setup::read(figure16(), &options(&[("ranges", "300-150")]), 1);
+        let wrong = Setup::read(figure16(), &Options::of([("ranges", "300-150".into())]), 1);
         assert!(wrong.start().err().unwrap().contains("runs backwards"));
         assert_eq!(parse_trials("0"), Err("from 1 to 100,000 trials per row"));
         assert_eq!(shell_word("150-155,12-24"), "150-155,12-24");
