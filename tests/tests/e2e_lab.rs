@@ -412,7 +412,7 @@ async fn the_lab_reads_in_chinese_and_in_english() {
         let heads = page.lab_heads("summary").await?;
         ensure!(
             heads.starts_with(&[
-                "提议者".to_owned(),
+                "proposer 数".to_owned(),
                 "退避".to_owned(),
                 "试验次数".to_owned()
             ]),
@@ -420,7 +420,7 @@ async fn the_lab_reads_in_chinese_and_in_english() {
         );
         let notes = page.text(".lab-notes").await?.unwrap_or_default();
         ensure!(
-            notes.contains("设置：提议者") && notes.contains("《Paxos Made Simple》"),
+            notes.contains("设置：proposer") && notes.contains("《Paxos Made Simple》"),
             "the notes in Chinese: {notes}"
         );
         screenshots(&page, "duels-zh").await?;

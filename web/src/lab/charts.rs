@@ -397,7 +397,7 @@ pub fn duels(report: &Report, lang: Lang) -> Html {
     .enumerate()
     .map(|(i, (p, points))| {
         line(
-            tr!(lang, "{p} proposers", "{p} 个提议者"),
+            tr!(lang, "{p} proposers", "{p} 个 proposer"),
             colour(i),
             points,
             Stroke::Solid,
@@ -407,7 +407,7 @@ pub fn duels(report: &Report, lang: Lang) -> Html {
     html! {
         <>
             <Chart name="duels-rounds" title={say(lang, "Rounds until a value is chosen, mean", "直到选定一个值的平均轮数")}
-                x_label={say(lang, "proposers", "提议者数量")} y_label={say(lang, "rounds", "轮数")}
+                x_label={say(lang, "proposers", "proposer 数量")} y_label={say(lang, "rounds", "轮数")}
                 lines={rounds} whole_x=true />
             if !open.is_empty() {
                 <Chart name="duels-undecided" title={say(lang, "Still undecided after R rounds, fixed back-off", "固定退避时，R 轮之后仍未决定的比例")}

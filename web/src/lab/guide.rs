@@ -171,19 +171,19 @@ pub const GUIDES: &[Guide] = &[
     },
     Guide {
         name: "paxos-duels",
-        title_zh: "Paxos：相互对决的提议者",
-        summary_zh: "选定一个值所需的轮数和时间随提议者数量的变化，随机退避与固定退避；对决长度；R 轮后仍未决定的运行（Paxos Made Simple §2.4）",
+        title_zh: "Paxos：相互对决的 proposer",
+        summary_zh: "选定一个值所需的轮数和时间随 proposer 数量的变化，随机退避与固定退避；对决长度；R 轮后仍未决定的运行（Paxos Made Simple §2.4）",
         about: (
             "Proposers that retry at once keep pre-empting each other, and no value is chosen while they do (Paxos Made Simple §2.4); a random wait before a retry lets one of them finish. The paper gives the argument and no numbers: these are ours.",
-            "立刻重试的提议者会不停地相互抢占，在此期间没有任何值被选定（Paxos Made Simple §2.4）；重试前随机等待一段时间，就能让其中一个完成。论文只给出了论证，没有数字：这些数字是我们自己的。",
+            "立刻重试的 proposer 会不停地相互抢占，在此期间没有任何值被选定（Paxos Made Simple §2.4）；重试前随机等待一段时间，就能让其中一个完成。论文只给出了论证，没有数字：这些数字是我们自己的。",
         ),
         params_zh: &[
-            ("proposers", "提议者数量，用逗号分隔"),
+            ("proposers", "proposer 数量，用逗号分隔"),
             (
                 "backoff",
                 "random（从 backoff-range 中抽取）或 fixed（等 retry 这么久）",
             ),
-            ("acceptors", "接受者数量（另有一个学习者）"),
+            ("acceptors", "acceptor 数量（另有一个 learner）"),
             ("latency", LATENCY_ZH),
             ("backoff-range", "随机退避的范围，毫秒"),
             ("retry", "固定退避，毫秒"),

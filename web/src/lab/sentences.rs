@@ -303,7 +303,7 @@ const SENTENCES: &[(&str, &str)] = &[
         "Share of runs still undecided after R rounds",
         "R 轮之后仍未决定的运行所占比例",
     ),
-    ("proposers", "提议者"),
+    ("proposers", "proposer 数"),
     ("back-off", "退避"),
     ("not chosen in cap", "上限内未选定"),
     ("median", "中位数"),
@@ -314,15 +314,15 @@ const SENTENCES: &[(&str, &str)] = &[
     ("share undecided", "未决定的占比"),
     (
         "Setup: the proposers, {} acceptors and one learner on separate nodes (core's PaxosConfig::separate); one-way latency {} ms, no loss; phase timeout 150 ms; back-off {} ms when randomized, {} ms when fixed. Each proposer proposes its own value after one back-off from time 0.",
-        "设置：提议者、{0} 个接受者和一个学习者各在不同的节点上（core 的 PaxosConfig::separate）；单程延迟 {1} 毫秒，不丢包；阶段超时 150 毫秒；随机退避时为 {2} 毫秒，固定退避时为 {3} 毫秒。每个提议者从时刻 0 起经过一次退避后提出自己的值。",
+        "设置：proposer、{0} 个 acceptor 和一个 learner 各在不同的节点上（core 的 PaxosConfig::separate）；单程延迟 {1} 毫秒，不丢包；阶段超时 150 毫秒；随机退避时为 {2} 毫秒，固定退避时为 {3} 毫秒。每个 proposer 从时刻 0 起经过一次退避后提出自己的值。",
     ),
     (
         "Round: the round of the first proposal a majority of acceptors accepted (numbers are round.proposer; a retry takes a round above every number its proposer has seen). A run not chosen in the cap counts as undecided after every R.",
-        "轮：被多数接受者接受的第一个提案所在的轮次（编号为“轮.提议者”；重试时取一个高于该提议者见过的所有编号的轮次）。上限内没有选定值的运行，在每个 R 之后都算作未决定。",
+        "轮：被多数 acceptor 接受的第一个提案所在的轮次（编号为“轮. proposer”；重试时取一个高于该 proposer 见过的所有编号的轮次）。上限内没有选定值的运行，在每个 R 之后都算作未决定。",
     ),
     (
         "Paxos Made Simple gives no numbers to compare with: only the argument (§2.4) that dueling proposers need randomness or real time to make progress.",
-        "《Paxos Made Simple》没有给出可以比较的数字，只论证了（§2.4）相互对决的提议者需要随机性或真实时间才能取得进展。",
+        "《Paxos Made Simple》没有给出可以比较的数字，只论证了（§2.4）相互对决的 proposer 需要随机性或真实时间才能取得进展。",
     ),
 ];
 
