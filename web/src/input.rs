@@ -289,13 +289,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
+        Options::of(pairs.iter().copied())
     }
 
     #[test]

@@ -458,13 +458,8 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
+        Options::of(pairs.iter().copied())
     }
 
     #[test]
