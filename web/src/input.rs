@@ -119,7 +119,7 @@ pub fn repeated(pairs: &[(String, String)]) -> Vec<Problem> {
         .iter()
         .enumerate()
         .filter(|(i, (key, _))| {
-            let earlier = pairs[..*i].iter().filter(|(k, _)| k == key).count();
+            let earlier = pairs.iter().take(*i).filter(|(k, _)| k == key).count();
             earlier == 1
         })
         .map(|(_, (key, value))| Problem::new(key, value, Why::Repeated))
