@@ -63,7 +63,9 @@ async fn tour_caption(page: &Page) -> Outcome<String> {
 async fn at_step(page: &Page, step: usize) -> Outcome {
     page.poll(&format!("tour step {step}"), WAIT, async || {
         let (at, _) = tour_step(page).await?;
-        let drawn = page.exists("[data-status]").await? && !page.nodes().await?.is_empty();
+        // A cluster drawn node by node, or a large one drawn as a grid.
+        let drawn = page.exists("[data-status]").await?
+            && (!page.nodes().await?.is_empty() || page.exists("[data-dense]").await?);
         Ok(if at == step && drawn {
             Wait::Done(())
         } else {
@@ -106,7 +108,7 @@ async fn fits(page: &Page, what: &str) -> Outcome {
     let off = page
         .script(
             "const h = window.innerHeight, w = window.innerWidth, out = [];\
-             for (const s of ['.cluster', '[data-caption]', '[data-tour-caption]',\
+             for (const s of ['.cluster, [data-dense]', '[data-caption]', '[data-tour-caption]',\
                               '[data-action=\"back\"]', '[data-action=\"step\"]',\
                               '[data-action=\"play\"], [data-action=\"pause\"]']) {\
                const e = document.querySelector(s);\

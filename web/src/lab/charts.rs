@@ -17,13 +17,13 @@ use crate::view::chart::{Chart, Line, Scale, Stroke};
 const COLOURS: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c7", "c6", "c8"];
 
 fn colour(i: usize) -> &'static str {
-    COLOURS[i % COLOURS.len()]
+    COLOURS.iter().cycle().nth(i).copied().unwrap_or("c1")
 }
 
 /// A column's cells read as numbers (empty where a cell is none).
 fn column<'t>(table: &'t Table, key: &str) -> impl Fn(&[Cell]) -> Option<f64> + 't {
     let i = table.columns.iter().position(|c| c.key == key);
-    move |row| match i.map(|i| &row[i]) {
+    move |row| match i.and_then(|i| row.get(i)) {
         Some(Cell::Num(x)) => Some(*x),
         Some(Cell::Int(n)) => Some(*n as f64),
         _ => None,
@@ -33,7 +33,7 @@ fn column<'t>(table: &'t Table, key: &str) -> impl Fn(&[Cell]) -> Option<f64> + 
 /// A column's cells as text, numbers included (`150-155`, `push`, `3`).
 fn label<'t>(table: &'t Table, key: &str) -> impl Fn(&[Cell]) -> String + 't {
     let i = table.columns.iter().position(|c| c.key == key);
-    move |row| match i.map(|i| &row[i]) {
+    move |row| match i.and_then(|i| row.get(i)) {
         Some(Cell::Text(s)) => s.clone(),
         Some(Cell::Int(n)) => n.to_string(),
         Some(Cell::Num(x)) => x.to_string(),
@@ -52,15 +52,15 @@ fn series(
     let mut out: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for row in &table.rows {
         let name = group(row);
-        let i = match out.iter().position(|(g, _)| *g == name) {
-            Some(i) => i,
+        let at = match out.iter().position(|(g, _)| *g == name) {
+            Some(i) => out.get_mut(i),
             None => {
                 out.push((name, Vec::new()));
-                out.len() - 1
+                out.last_mut()
             }
         };
-        if let (Some(x), Some(y)) = (x(row), y(row)) {
-            out[i].1.push((x, y));
+        if let (Some((_, points)), Some(x), Some(y)) = (at, x(row), y(row)) {
+            points.push((x, y));
         }
     }
     out

@@ -57,10 +57,10 @@ fn verdicts(table: &Table, lang: Lang) -> Option<Html> {
     let verdict = table.columns.iter().position(|c| c.key == "verdict")?;
     let lead = table.columns.iter().position(|c| c.key == "trials")?;
     let items = table.rows.iter().filter_map(|row| {
-        let Cell::Text(v) = &row[verdict] else {
+        let Some(Cell::Text(v)) = row.get(verdict) else {
             return None;
         };
-        let name: Vec<String> = row[..lead].iter().map(|c| show(c, lang)).collect();
+        let name: Vec<String> = row.iter().take(lead).map(|c| show(c, lang)).collect();
         let name = name.join(" ");
         Some(html! {
             <li data-verdict={name.clone()}><strong>{ name }</strong>{ ": " }{ say_lab(lang, v) }</li>

@@ -182,7 +182,7 @@ mod tests {
     fn the_address_names_trials_and_parameters_and_a_link_gives_them_back() {
         let setup = Setup::read(
             figure16(),
-            &Options::of([("latency", "5-8".into()), ("trials", "100".into())]),
+            &Options::of([("latency", "5-8"), ("trials", "100")]),
             3,
         );
         assert_eq!(
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_parameter_set_back_to_its_default_leaves_the_address() {
-        let setup = Setup::read(figure16(), &Options::of([]), 1);
+        let setup = Setup::read(figure16(), &Options::of::<&str>([]), 1);
         assert_eq!(setup.trials, figure16().trials);
         let set = setup.with_param("persist", " 1-2 ");
         assert_eq!(set.params.get("persist"), Some("1-2"));
@@ -212,10 +212,10 @@ mod tests {
 
     #[test]
     fn bad_input_is_said_in_words_and_the_defaults_used() {
-        let setup = Setup::read(figure16(), &Options::of([("trials", "lots".into())]), 1);
+        let setup = Setup::read(figure16(), &Options::of([("trials", "lots")]), 1);
         assert_eq!(setup.trials, figure16().trials);
         assert!(setup.problem.unwrap().contains("not a whole number"));
-        let wrong = Setup::read(figure16(), &Options::of([("ranges", "300-150".into())]), 1);
+        let wrong = Setup::read(figure16(), &Options::of([("ranges", "300-150")]), 1);
         assert!(wrong.start().err().unwrap().contains("runs backwards"));
         assert_eq!(parse_trials("0"), Err("from 1 to 100,000 trials per row"));
         assert_eq!(shell_word("150-155,12-24"), "150-155,12-24");

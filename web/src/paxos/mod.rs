@@ -21,6 +21,7 @@ use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, 
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap};
+use crate::input::{Problem, Reader};
 use crate::playground::{Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
@@ -93,6 +94,12 @@ impl ProtocolView for PaxosNode {
     const NODES_RANGE: (usize, usize) = ACCEPTORS;
     const DEFAULT_NODES: usize = 3;
 
+    fn problems(run: &RunConfig) -> Vec<Problem> {
+        let reader = Reader::new(&run.options);
+        Settings::read(run, &reader);
+        reader.finish(Self::VIEW_OPTIONS)
+    }
+
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let config = Settings::from_run(run).config();
         let sim = SimConfig {
@@ -100,11 +107,17 @@ impl ProtocolView for PaxosNode {
             nodes: config.nodes(),
             net: Default::default(),
         };
+        #[allow(
+            clippy::expect_used,
+            reason = "input::Reader keeps every setting in its range"
+        )]
         Sim::new(sim, &config).expect("settings clamped to their ranges are valid")
     }
 
     fn describe(lang: Lang, sim: &Sim<Self>) -> String {
-        let config = &sim.nodes()[0].state.config;
+        let Some(config) = sim.nodes().first().map(|slot| &slot.state.config) else {
+            return String::new();
+        };
         let n = sim.nodes().len();
         let (p, a, l) = (
             config.proposers(n).len(),
