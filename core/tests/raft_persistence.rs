@@ -5,10 +5,10 @@
 //! loses the change. Rule tests by hand, then properties over many seeds with crashes in the
 //! middle of writes; and Figure 16's setup with no delay, exactly as before.
 
+use concord_check::chaos::raft::{Plan, converged, first_violation, run_counting_lost_writes};
 use concord_core::raft::message::RequestVoteReply;
 use concord_core::raft::{Entry, Msg, RaftConfig, RaftNode, Role, Rule, Stored, Timer};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, ms};
-use raft_common::chaos::{Plan, converged, first_violation, run_counting_lost_writes};
 
 mod raft_common;
 use raft_common::*;
@@ -370,7 +370,7 @@ fn figure_16_elections(seed: u64, config: &RaftConfig) -> [(u16, u64, u64); 2] {
 fn invariants_hold_with_write_delays(seeds: u64) -> u64 {
     let plan = Plan::new(5, 2_000, 2_000);
     let lost = std::sync::atomic::AtomicU64::new(0);
-    raft_common::chaos::over_seeds(seeds, |seed| {
+    concord_check::seeds::over_seeds(seeds, |seed| {
         let config = RaftConfig {
             persist_delay_min: ms(1),
             persist_delay_max: ms(8),

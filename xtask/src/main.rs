@@ -6,6 +6,9 @@
 //! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
 //! - `cargo xtask lab [experiment] [args…]`: run one of the Lab's experiments (the `concord-lab`
 //!   binary, built in release mode); with no experiment, list them.
+//! - `cargo xtask soak [--protocol raft|gossip|paxos] [--seeds N]`, `cargo xtask fuzz [target]
+//!   [--minutes N]`: long runs of the protocols under random faults (the `concord-check`
+//!   binary, built in release mode); the test command runs only short passes.
 //!
 //! `serve` and `test` first install what is missing (the wasm target, trunk, wasm-bindgen-cli at
 //! the version Cargo.lock names, wasm-opt from binaryen on npm), each only if missing, and put
@@ -32,6 +35,12 @@ commands:
   lab [experiment] [args…]
                           run one of the Lab's experiments (release build of concord-lab);
                           alone, list them; `lab <experiment> --help` lists its parameters
+  soak [--protocol raft|gossip|paxos] [--seeds N] [--from S] [--threads T]
+                          the safety properties over N seeded faulty runs per protocol
+                          (default 100,000) on every core: violations and runs per second
+  fuzz [target] [--minutes N] [--seed S] [--threads T]
+                          each fuzz target (raft, gossip, paxos) or one for N minutes
+                          (default 1) on every core: inputs run, interventions taken, failures
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
 wasm-opt (binaryen from npm).";
@@ -65,6 +74,7 @@ fn main() -> ExitCode {
         "test" => Ctx::new().and_then(|mut cx| test(&mut cx, rest)),
         "bench" => Ctx::new().and_then(|cx| bench(&cx, rest)),
         "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
+        "soak" | "fuzz" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -124,6 +134,24 @@ fn lab(cx: &Ctx, args: &[String]) -> Result {
     cx.run_quietly(
         cx.cmd("cargo")
             .args(["run", "--quiet", "--release", "-p", "concord-lab", "--"])
+            .args(args),
+    )
+}
+
+/// The soak and the fuzz targets (`concord-check`), in release mode: the long runs are
+/// measured in runs per second.
+fn check(cx: &Ctx, command: &str, args: &[String]) -> Result {
+    cx.run(
+        cx.cmd("cargo")
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "concord-check",
+                "--",
+                command,
+            ])
             .args(args),
     )
 }
