@@ -249,24 +249,21 @@ impl Browser {
     /// Serves `$CONCORD_DIST` and opens headless Chromium (see [`crate::dist_dir`]).
     pub async fn launch() -> Outcome<Browser> {
         let dist = crate::dist_dir()?;
-        Browser::launch_with(&dist).await
+        Browser::launch_with(&dist, &[]).await
     }
 
     /// Serves `$CONCORD_DIST` and opens headless Chromium with `extra_args` besides
     /// [`CHROMIUM_ARGS`] (`--force-prefers-reduced-motion` …).
     pub async fn launch_with_args(extra_args: &[&str]) -> Outcome<Browser> {
         let dist = crate::dist_dir()?;
-        Browser::start(&dist, extra_args).await
+        Browser::launch_with(&dist, extra_args).await
     }
 
-    /// Serves `dist` and opens headless Chromium.
-    pub async fn launch_with(dist: &Path) -> Outcome<Browser> {
-        Browser::start(dist, &[]).await
-    }
-
-    async fn start(dist: &Path, extra_args: &[&str]) -> Outcome<Browser> {
+    /// Serves the directory `root` (the trunk build, or a documentation site built around it)
+    /// and opens headless Chromium with `extra_args` besides [`CHROMIUM_ARGS`].
+    pub async fn launch_with(root: &Path, extra_args: &[&str]) -> Outcome<Browser> {
         let chromium = find_chromium()?;
-        let server = StaticServer::start(dist)?;
+        let server = StaticServer::start(root)?;
         let profile = TempDir::new("concord-e2e")?;
         let driver = ChromeDriver::start(profile.path())?;
         let user_data = profile.path().join("user-data");

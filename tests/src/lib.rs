@@ -4,6 +4,10 @@
 //! - [`browser`]: chromedriver launched on a free port and a WebDriver session in headless
 //!   Chromium, with screenshots saved to `target/screenshots/`.
 //! - [`page`]: the playground's DOM contract (nodes, controls, status, caption) as async helpers.
+//! - [`site`]: documentation sites built by the real tools (mdBook, MkDocs, Sphinx) from
+//!   `tests/fixtures/`, around the bundle.
+//! - [`widgets`]: widgets on such pages, found by `data-concord`: mounted, played, their styles
+//!   and the page's measured.
 //!
 //! A suite starts everything with [`browser::Browser::launch`], writes its scenario as an
 //! `async fn(&Page) -> Outcome`, and hands the result to [`page::Page::finish`], which on failure
@@ -14,6 +18,8 @@
 pub mod browser;
 pub mod page;
 pub mod server;
+pub mod site;
+pub mod widgets;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

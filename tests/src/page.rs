@@ -21,7 +21,7 @@
 //!   helpers take a [`Scope`] saying where to look.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
@@ -148,6 +148,21 @@ impl Page {
         let browser = match Browser::launch_with_args(extra_args).await {
             Ok(browser) => browser,
             Err(e) => panic!("{e}\n  page: {SERVE_ORIGIN}{opened}"),
+        };
+        let page = Page { browser, opened };
+        if let Err(e) = page.browser.goto(&page.opened).await {
+            panic!("{}", page.failure_report("load", e).await);
+        }
+        page
+    }
+
+    /// Serves the directory `root` (a documentation site built around the bundle) and opens
+    /// `path_and_query` in it without waiting for anything.
+    pub async fn open_site(root: &Path, path_and_query: &str, extra_args: &[&str]) -> Page {
+        let opened = path_and_query.to_owned();
+        let browser = match Browser::launch_with(root, extra_args).await {
+            Ok(browser) => browser,
+            Err(e) => panic!("{e}\n  page: {opened} under {}", root.display()),
         };
         let page = Page { browser, opened };
         if let Err(e) = page.browser.goto(&page.opened).await {

@@ -3,7 +3,8 @@
 //! `GET /` and any URL whose path names no file and has no extension (an app route) answer
 //! `index.html`; the query string is ignored when looking up the file, so
 //! `/?algo=raft&nodes=5&seed=7` is the app. Every response closes its connection and says
-//! `Cache-Control: no-store`.
+//! `Cache-Control: no-store`. A file `page.html` beside a `page.html.headers` is served with the
+//! header lines that file holds (`Content-Security-Policy: …`), as a site's server would.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -95,11 +96,12 @@ fn handle(stream: TcpStream, root: &Path) -> io::Result<()> {
     };
     let head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         Connection: close\r\n\r\n",
+         {}Connection: close\r\n\r\n",
         response.status,
         response.reason,
         response.content_type,
-        response.body.len()
+        response.body.len(),
+        response.headers
     );
     stream.write_all(head.as_bytes())?;
     if method != "HEAD" {
@@ -114,6 +116,8 @@ struct Response {
     status: u16,
     reason: &'static str,
     content_type: &'static str,
+    /// Extra header lines, each ending in CRLF.
+    headers: String,
     body: Vec<u8>,
 }
 
@@ -123,6 +127,7 @@ impl Response {
             status,
             reason,
             content_type: "text/plain; charset=utf-8",
+            headers: String::new(),
             body: body.as_bytes().to_vec(),
         }
     }
@@ -146,10 +151,24 @@ fn respond(root: &Path, target: &str) -> Response {
             status: 200,
             reason: "OK",
             content_type: content_type(&file),
+            headers: extra_headers(&file),
             body,
         },
         Err(_) => Response::text(404, "Not Found", &format!("not found: {path}\n")),
     }
+}
+
+/// The header lines of `<file>.headers`, if there is one (blank lines left out).
+fn extra_headers(file: &Path) -> String {
+    let mut sidecar = file.as_os_str().to_owned();
+    sidecar.push(".headers");
+    std::fs::read_to_string(sidecar)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| format!("{line}\r\n"))
+        .collect()
 }
 
 /// The percent-decoded path below the root, or `None` if it tries to leave it.
@@ -197,6 +216,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
         "json" | "map" => "application/json",
+        "xml" => "application/xml",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -234,6 +254,12 @@ mod tests {
         std::fs::write(dir.join("index.html"), "<p>index</p>").unwrap();
         std::fs::write(dir.join("app_bg.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("sub/app.js"), "export {}").unwrap();
+        std::fs::write(dir.join("strict.html"), "<p>strict</p>").unwrap();
+        std::fs::write(
+            dir.join("strict.html.headers"),
+            "Content-Security-Policy: script-src 'self'\n\nX-Test: 1\n",
+        )
+        .unwrap();
         let server = StaticServer::start(&dir).unwrap();
 
         for target in [
@@ -252,6 +278,14 @@ mod tests {
         assert_eq!(body, b"\0asm");
         let (head, _) = get(&server, "/sub/app.js?v=1");
         assert!(head.contains("Content-Type: text/javascript"), "{head}");
+        let (head, body) = get(&server, "/strict.html");
+        assert!(
+            head.contains("\r\nContent-Security-Policy: script-src 'self'\r\nX-Test: 1\r\n"),
+            "{head}"
+        );
+        assert_eq!(body, b"<p>strict</p>");
+        let (head, _) = get(&server, "/index.html");
+        assert!(!head.contains("Content-Security-Policy"), "{head}");
         let (head, _) = get(&server, "/missing.js");
         assert!(head.starts_with("HTTP/1.1 404"), "{head}");
         let (head, _) = get(&server, "/../../etc/passwd");

@@ -543,11 +543,13 @@ async fn api_and_frames(page: &mut Page) -> Outcome {
             .await?;
     }
 
-    // "Open in full playground" carries the run: the full page opens at the same step.
+    // "Open in full playground" carries the run: the full page opens at the same step. The link
+    // takes the run when hovered (a focus() from a script fires no focus event while headless
+    // Chromium's window has no system focus).
     let href = page
         .script(
             "const a = document.getElementById(arguments[0]).shadowRoot.querySelector('[data-action=\"open-full\"]');\
-             a.focus(); return a.href;",
+             a.dispatchEvent(new MouseEvent('mouseenter')); return a.href;",
             vec![json!(ELECTION)],
         )
         .await?;

@@ -1,4 +1,4 @@
-// Concord's widget loader. Put it on a page as a module:
+// Concord 0.1.0, the widget loader. Put it on a page as a module:
 //
 //   <script type="module" src="/concord/concord.js"></script>
 //   <div data-concord="raft" data-seed="7" data-nodes="5"></div>
@@ -16,7 +16,11 @@
 //   window.Concord.mount(element, options)   mount one element yourself: a promise of its
 //                                            handle (options override its data-* attributes)
 
-import init, { mount as mountElement } from './concord-web.js';
+import init, { mount as mountElement, version as bundleVersion } from './concord-web.js';
+
+// This loader's version, as in the banner above (`cargo xtask dist` checks both against the
+// workspace's). A loader and a wasm of different releases may not understand each other.
+const VERSION = '0.1.0';
 
 // "Open in full playground" links go to the playground this loader came with.
 const playground = new URL('./', import.meta.url).href;
@@ -52,6 +56,13 @@ function unmountAll(root) {
 }
 
 const ready = init().then(() => {
+  const bundle = bundleVersion();
+  if (bundle !== VERSION) {
+    console.warn(
+      `Concord: this loader is version ${VERSION} but the wasm beside it is version ${bundle}; ` +
+        'copy all the files of one release together',
+    );
+  }
   mountAll(document);
   new MutationObserver((changes) => {
     for (const change of changes) {

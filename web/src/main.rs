@@ -18,6 +18,7 @@ mod registry;
 mod run;
 mod style;
 mod switches;
+mod theme;
 mod tour;
 mod url;
 mod view;
@@ -33,8 +34,11 @@ fn main() {
     let Ok(Some(root)) = document.query_selector("[data-concord-app]") else {
         return;
     };
-    if let Some(head) = document.head() {
-        let _ = style::install(&head);
+    let _ = style::install_in_document(&document);
+    // The full page and an iframe follow the reader's system theme (and `data-theme` on
+    // `<html>`), for as long as the page lives.
+    if let Some(html) = document.document_element() {
+        std::mem::forget(theme::follow(html.clone(), html));
     }
     if url::UrlState::read().embed {
         embed::frame::start(root);

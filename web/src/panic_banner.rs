@@ -1,5 +1,7 @@
 //! A panic must never leave a frozen page: show what happened and offer a reload.
 
+use wasm_bindgen::JsCast;
+
 /// The banner styles itself: on a page with widgets, Concord's stylesheet lives only inside
 /// their shadow roots.
 const STYLE: &str = "position:fixed;top:0;left:0;right:0;z-index:2147483647;background:#c92a2a;\
@@ -22,7 +24,10 @@ pub fn install() {
             return;
         };
         banner.set_class_name("concord-panic");
-        banner.set_attribute("style", STYLE).ok();
+        // Through the CSSOM: a `style` attribute is refused under `style-src 'self'`.
+        if let Some(banner) = banner.dyn_ref::<web_sys::HtmlElement>() {
+            banner.style().set_css_text(STYLE);
+        }
         banner.set_attribute("role", "alert").ok();
         let lang = document
             .document_element()

@@ -1,9 +1,15 @@
 //! The stylesheet travels inside the wasm, so there is one way to style every host: the full page
-//! and an iframe embed put it in their document's head, each widget in its own shadow root, where
+//! and an iframe embed adopt it into their document, each widget into its own shadow root, where
 //! the page around it can neither see it nor be restyled by it.
+//!
+//! It is a constructed stylesheet (`new CSSStyleSheet()`, `adoptedStyleSheets`), not a `<style>`
+//! element: a page whose Content-Security-Policy says `style-src 'self'` refuses inline `<style>`
+//! but not a sheet built through the CSSOM. One sheet serves every widget of a page.
+
+use std::cell::OnceCell;
 
 use wasm_bindgen::JsValue;
-use web_sys::Node;
+use web_sys::{CssStyleSheet, Document, ShadowRoot};
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
 const SHEETS: [&str; 6] = [
@@ -16,13 +22,34 @@ const SHEETS: [&str; 6] = [
     include_str!("../tour.css"),
 ];
 
-/// Appends a `<style>` with Concord's stylesheets to `parent` (a head or a shadow root).
-pub fn install(parent: &Node) -> Result<(), JsValue> {
-    let document = parent
-        .owner_document()
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(&SHEETS.concat()));
-    parent.append_child(&style)?;
+thread_local! {
+    /// Parsed once per page (a constructed sheet is adopted only in the document that built it,
+    /// and each iframe runs its own copy of the wasm).
+    static SHEET: OnceCell<CssStyleSheet> = const { OnceCell::new() };
+}
+
+fn sheet() -> Result<JsValue, JsValue> {
+    SHEET.with(|cell| {
+        if let Some(sheet) = cell.get() {
+            return Ok(sheet.into());
+        }
+        let sheet = CssStyleSheet::new()?;
+        sheet.replace_sync(&SHEETS.concat())?;
+        Ok(cell.get_or_init(|| sheet).into())
+    })
+}
+
+/// Adopts Concord's stylesheet into a document (the full page, an iframe embed), after the
+/// sheets it already adopted.
+pub fn install_in_document(document: &Document) -> Result<(), JsValue> {
+    let adopted = document.adopted_style_sheets();
+    adopted.push(&sheet()?);
+    document.set_adopted_style_sheets(&adopted);
+    Ok(())
+}
+
+/// Makes Concord's stylesheet the only one of a widget's shadow root.
+pub fn install_in_shadow(shadow: &ShadowRoot) -> Result<(), JsValue> {
+    shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet()?));
     Ok(())
 }

@@ -4,6 +4,9 @@
 //!   sample documentation page with embedded playgrounds at `/docs/`).
 //! - `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 //! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
+//! - `cargo xtask dist`: the release archive a docs author vendors,
+//!   `target/dist/concord-<version>.tar.gz` (loader, wasm, bindings, full playground, README,
+//!   SHA-256 checksums).
 //! - `cargo xtask lab [experiment] [args…]`: run one of the Lab's experiments (the `concord-lab`
 //!   binary, built in release mode); with no experiment, list them.
 //! - `cargo xtask soak [--protocol raft|gossip|paxos] [--seeds N]`, `cargo xtask fuzz [target]
@@ -32,6 +35,8 @@ commands:
                           the sample documentation page at /docs/
   test                    fmt, clippy, docs, native tests, wasm tests, trunk build, browser tests
   bench [args…]           cargo bench -p concord-core
+  dist                    trunk build --release, then target/dist/concord-<version>.tar.gz:
+                          the files a documentation site vendors, with SHA256SUMS
   lab [experiment] [args…]
                           run one of the Lab's experiments (release build of concord-lab);
                           alone, list them; `lab <experiment> --help` lists its parameters
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
         "serve" => Ctx::new().and_then(|mut cx| serve(&mut cx, rest)),
         "test" => Ctx::new().and_then(|mut cx| test(&mut cx, rest)),
         "bench" => Ctx::new().and_then(|cx| bench(&cx, rest)),
+        "dist" => Ctx::new().and_then(|mut cx| dist(&mut cx, rest)),
         "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
         "soak" | "fuzz" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
         "help" | "-h" | "--help" => {
@@ -188,6 +194,10 @@ const STAGES: &[Stage] = &[
         run: stage_trunk_build,
     },
     Stage {
+        title: "release archive (from dist/)",
+        run: stage_archive,
+    },
+    Stage {
         title: "browser end-to-end tests (headless Chromium)",
         run: stage_browser_tests,
     },
@@ -202,6 +212,7 @@ fn test(cx: &mut Ctx, args: &[String]) -> Result {
     let started = Instant::now();
     ensure_tools(cx)?;
     ensure_rust_components(cx)?;
+    ensure_mdbook(cx)?;
     let total = STAGES.len();
     for (i, stage) in STAGES.iter().enumerate() {
         let n = i + 1;
@@ -311,13 +322,182 @@ fn stage_browser_tests(cx: &Ctx) -> Result {
     let driver = find_on_path(&cx.path, "chromedriver")
         .ok_or_else(|| format!("chromedriver not found on PATH. {BROWSER_HINT}"))?;
     println!("xtask: chromedriver: {}", driver.display());
+    // The book suite runs the real mdBook with the preprocessor built here.
+    cx.run(cx.cmd("cargo").args(["build", "-p", "mdbook-concord"]))?;
+    let mdbook = find_on_path(&cx.path, "mdbook").ok_or("mdbook not found on PATH")?;
+    let preprocessor = cx.root.join("target/debug/mdbook-concord");
     cx.run(
         cx.cmd("cargo")
             .args(["test", "-p", "concord-tests"])
             .env("CONCORD_DIST", cx.dist())
+            .env("CONCORD_ARCHIVE", archive_path(&cx.root)?)
             .env("CHROME", &chrome)
-            .env("CHROMEDRIVER", &driver),
+            .env("CHROMEDRIVER", &driver)
+            .env("MDBOOK", &mdbook)
+            .env("MDBOOK_CONCORD", &preprocessor),
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The release archive
+
+/// What a documentation site vendors: the loader, the wasm and its bindings, and the full
+/// playground's page (widgets link to it).
+const ARCHIVE_FILES: [&str; 4] = [
+    "concord.js",
+    "concord-web.js",
+    "concord-web_bg.wasm",
+    "index.html",
+];
+
+/// The archive's README: how to put the files on a site. `{version}` is replaced.
+const ARCHIVE_README: &str = "\
+# Concord {version}
+
+Browser playgrounds for Raft, Gossip and single-decree Paxos, to embed in documentation.
+Copy this directory to your site, say to `/concord/`; nothing is fetched from anywhere else.
+Check the files first: `sha256sum -c SHA256SUMS`.
+
+One script per page, then an element per playground:
+
+```html
+<script type=\"module\" src=\"/concord/concord.js\"></script>
+<div data-concord=\"raft\" data-seed=\"7\" data-nodes=\"5\"></div>
+```
+
+The loader warns in the browser's console when the wasm beside it is of another version:
+copy all the files of one release together. Pages with a strict Content-Security-Policy need
+`script-src 'self' 'wasm-unsafe-eval'` and nothing for styles. mdBook (the `mdbook-concord`
+preprocessor), MkDocs, Sphinx and Docusaurus: see the project's README, \"Embed it in your
+docs\".
+";
+
+fn dist(cx: &mut Ctx, args: &[String]) -> Result {
+    if let Some(arg) = args.first() {
+        return Err(format!(
+            "`cargo xtask dist` takes no arguments (got `{arg}`)"
+        ));
+    }
+    ensure_tools(cx)?;
+    stage_trunk_build(cx)?;
+    stage_archive(cx)
+}
+
+/// Packs `dist/` (as trunk built it) into `target/dist/concord-<version>.tar.gz`.
+fn stage_archive(cx: &Ctx) -> Result {
+    let version = workspace_version(&cx.root)?;
+    let loader = fs::read_to_string(cx.dist().join("concord.js"))
+        .map_err(|e| format!("cannot read dist/concord.js: {e}"))?;
+    check_loader_version(&loader, &version)?;
+    let out = cx.root.join("target/dist");
+    let name = format!("concord-{version}");
+    let staging = out.join(&name);
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)
+        .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+    for file in ARCHIVE_FILES {
+        fs::copy(cx.dist().join(file), staging.join(file))
+            .map_err(|e| format!("cannot copy dist/{file}: {e}"))?;
+    }
+    fs::write(
+        staging.join("README.md"),
+        ARCHIVE_README.replace("{version}", &version),
+    )
+    .map_err(|e| format!("cannot write README.md: {e}"))?;
+    let mut listed: Vec<&str> = ARCHIVE_FILES.to_vec();
+    listed.push("README.md");
+    let sums = cx
+        .cmd("sha256sum")
+        .args(&listed)
+        .current_dir(&staging)
+        .output()
+        .map_err(|e| format!("cannot run sha256sum: {e}"))?;
+    if !sums.status.success() {
+        return Err(format!("sha256sum failed ({})", sums.status));
+    }
+    fs::write(staging.join("SHA256SUMS"), &sums.stdout)
+        .map_err(|e| format!("cannot write SHA256SUMS: {e}"))?;
+    let archive = archive_path(&cx.root)?;
+    cx.run(
+        cx.cmd("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&out)
+            .arg(&name),
+    )?;
+    println!("xtask: {}", archive.display());
+    Ok(())
+}
+
+/// `target/dist/concord-<version>.tar.gz`.
+fn archive_path(root: &Path) -> Result<PathBuf> {
+    let version = workspace_version(root)?;
+    Ok(root.join(format!("target/dist/concord-{version}.tar.gz")))
+}
+
+/// `[workspace.package] version` in the root Cargo.toml.
+fn workspace_version(root: &Path) -> Result<String> {
+    let manifest = fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+        } else if in_package && let Some(version) = toml_string(line, "version") {
+            return Ok(version.to_owned());
+        }
+    }
+    Err("Cargo.toml has no [workspace.package] version".into())
+}
+
+/// The loader names its version twice, in its banner and in the constant it compares the
+/// wasm's with: both must be the release's.
+fn check_loader_version(loader: &str, version: &str) -> Result {
+    let banner = format!("// Concord {version},");
+    let constant = format!("const VERSION = '{version}';");
+    if loader.starts_with(&banner) && loader.contains(&constant) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the loader (web/embed/concord.js) should start with `{banner}` and say \
+             `{constant}`: update both when the version changes"
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// mdBook, for the book suite
+
+/// mdBook 0.5 from crates.io, without the server and watcher the tests do not use.
+const MDBOOK_VERSION: &str = "0.5.4";
+const MDBOOK_SERIES: &str = "mdbook v0.5.";
+
+fn ensure_mdbook(cx: &mut Ctx) -> Result {
+    let version = |cx: &Ctx| {
+        cx.capture("mdbook", &["--version"])
+            .map(|v| v.trim().to_owned())
+    };
+    if let Some(v) = version(cx).filter(|v| v.starts_with(MDBOOK_SERIES)) {
+        println!("xtask: {v}: ok");
+        return Ok(());
+    }
+    println!("xtask: installing mdbook {MDBOOK_VERSION} (takes ~3 min, once)");
+    cx.run(cx.cmd("cargo").args([
+        "install",
+        "mdbook",
+        "--version",
+        MDBOOK_VERSION,
+        "--locked",
+        "--no-default-features",
+    ]))?;
+    cx.prefer_cargo_bin();
+    match version(cx) {
+        Some(v) if v.starts_with(MDBOOK_SERIES) => Ok(()),
+        found => Err(format!(
+            "installed mdbook {MDBOOK_VERSION} but `mdbook --version` says {found:?}"
+        )),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,6 +943,15 @@ dependencies = [
             Some("0.0.0.0")
         );
         assert_eq!(flag_value(&args, &["--config"]), None);
+    }
+
+    #[test]
+    fn the_loader_names_the_workspace_version() {
+        let cx = Ctx::new().unwrap();
+        let version = workspace_version(&cx.root).unwrap();
+        let loader = fs::read_to_string(cx.root.join("web/embed/concord.js")).unwrap();
+        assert_eq!(check_loader_version(&loader, &version), Ok(()));
+        assert!(check_loader_version(&loader, "9.9.9").is_err());
     }
 
     #[test]

@@ -5,13 +5,17 @@
 //! stylesheet, so the page's CSS and ours never meet; the element's own children stay as the
 //! fallback for readers without JavaScript. `mount` returns a [`Concord`] handle: commands,
 //! subscriptions, state, `destroy`.
+//!
+//! A key the playground takes (→, ←, Space …) stops at the shadow root: documentation sites
+//! bind the same keys (mdBook turns the page on → and ←). The widget is light or dark as the page
+//! around it is ([`crate::theme`]).
 
 use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, Event, ShadowRoot, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
 use super::{Embed, EmbedProps, Host, Params, params_from_json};
@@ -79,13 +83,21 @@ pub fn mount(element: Element, options: JsValue) -> Result<Concord, JsValue> {
         None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     shadow.set_inner_html("");
-    crate::style::install(&shadow)?;
+    crate::style::install_in_shadow(&shadow)?;
     let document = element
         .owner_document()
         .ok_or("Concord: the element has no document")?;
     let root = document.create_element("div")?;
     root.set_class_name("concord-mount");
     shadow.append_child(&root)?;
+    let theme = crate::theme::follow(root.clone(), element.clone());
+    // Keys the playground handled (it prevents their default) go no further than the widget.
+    let keys = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        if event.default_prevented() {
+            event.stop_propagation();
+        }
+    });
+    shadow.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref())?;
     let bridge = Bridge::default();
     let props = EmbedProps {
         params: Rc::new(params),
@@ -99,7 +111,15 @@ pub fn mount(element: Element, options: JsValue) -> Result<Concord, JsValue> {
         bridge,
         app,
         shadow,
+        _theme: theme,
+        keys,
     })
+}
+
+/// The bundle's version, which the loader compares with its own.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
 }
 
 /// One mounted playground, as JavaScript holds it. Commands take effect at once (`state()` right
@@ -109,6 +129,9 @@ pub struct Concord {
     bridge: Bridge,
     app: AppHandle<Embed>,
     shadow: ShadowRoot,
+    /// Keeps the widget's theme in step with the page's until the widget is destroyed.
+    _theme: Option<crate::theme::Follow>,
+    keys: Closure<dyn Fn(Event)>,
 }
 
 #[wasm_bindgen]
@@ -184,6 +207,9 @@ impl Concord {
     pub fn destroy(self) {
         self.app.destroy();
         self.shadow.set_inner_html("");
+        let _ = self
+            .shadow
+            .remove_event_listener_with_callback("keydown", self.keys.as_ref().unchecked_ref());
     }
 }
 

@@ -85,13 +85,36 @@ fn columns(n: usize) -> usize {
     (n as f64).sqrt().ceil().max(1.0) as usize
 }
 
-/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels at `ratio` canvas
-/// pixels per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at
-/// exactly its size, so every cell and every gap between cells looks the same (a scaled
-/// canvas would drop some gaps and double others).
-fn cell_side(cols: usize, width: f64, ratio: f64) -> u32 {
-    let width = width.clamp(1.0, GRID_WIDTH) * ratio;
-    ((width / cols as f64).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
+/// A cell's side in canvas pixels for `cols` columns in `width` CSS pixels and, if the grid
+/// must fit its box's height too, `rows` rows in `height` CSS pixels, at `ratio` canvas pixels
+/// per CSS pixel. A whole number of the screen's own pixels, and the canvas shown at exactly
+/// its size, so every cell and every gap between cells looks the same (a scaled canvas would
+/// drop some gaps and double others).
+fn cell_side(cols: usize, rows: usize, width: f64, height: Option<f64>, ratio: f64) -> u32 {
+    let across = width.clamp(1.0, GRID_WIDTH) * ratio / cols as f64;
+    let down = height.map_or(f64::INFINITY, |h| h.max(1.0) * ratio / rows.max(1) as f64);
+    (across.min(down).floor() as u32).clamp(1, (CELL_MAX * ratio) as u32)
+}
+
+/// The height left for the canvas in its box, in CSS pixels, when the box's style says the grid
+/// fits it (`--grid-fit: box`, a guided tour's stage, whose height the window sets); otherwise
+/// none, and the grid's width alone sets its size.
+fn height_room(canvas: &HtmlCanvasElement, border: i32) -> Option<f64> {
+    let parent = canvas.parent_element()?;
+    let style = web_sys::window()?.get_computed_style(&parent).ok()??;
+    if style.get_property_value("--grid-fit").ok()?.trim() != "box" {
+        return None;
+    }
+    let me: &web_sys::Element = canvas.as_ref();
+    let children = parent.children();
+    let others: i32 = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .filter(|e| e != me)
+        .map(|e| e.client_height())
+        .sum();
+    // The gap between the canvas and the bar under it.
+    const GAP: i32 = 8;
+    Some(f64::from(parent.client_height() - others - border - GAP))
 }
 
 fn fill(cell: Cell) -> &'static str {
@@ -104,7 +127,7 @@ fn fill(cell: Cell) -> &'static str {
     }
 }
 
-/// Sizes the canvas to the width its box offers and draws the cells.
+/// Sizes the canvas to the room its box offers and draws the cells.
 fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: Option<usize>) {
     let n = cells.len();
     let cols = columns(n);
@@ -116,8 +139,8 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
         .map(|e| e.client_width() - border)
         .filter(|&w| w > 0)
         .map_or(GRID_WIDTH, f64::from);
-    let cell = cell_side(cols, room, ratio);
     let rows = n.div_ceil(cols);
+    let cell = cell_side(cols, rows, room, height_room(canvas, border), ratio);
     let (w, h) = (cols as u32 * cell, rows as u32 * cell);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
@@ -204,8 +227,9 @@ fn draw(canvas: &HtmlCanvasElement, cells: &[Cell], incoming: &[u16], selected: 
 pub fn DenseGrid(p: &DenseProps) -> Html {
     let lang = p.lang;
     let canvas = use_node_ref();
-    // The width of the grid's box, watched: a narrower window or embed redraws the grid to fit.
-    let room = use_state_eq(|| 0);
+    // The size of the grid's box, watched: a narrower (or, in a tour, lower) box redraws the
+    // grid to fit.
+    let room = use_state_eq(|| (0, 0));
     {
         let (canvas, room) = (canvas.clone(), room.setter());
         use_effect_with((), move |_| {
@@ -216,7 +240,7 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
                 let observed = observed.clone();
                 move || {
                     if let Some(e) = &observed {
-                        room.set(e.client_width());
+                        room.set((e.client_width(), e.client_height()));
                     }
                 }
             });

@@ -90,12 +90,18 @@ pub fn converged(sim: &Sim<GossipNode>) -> bool {
 
 /// The next event falls in a later round: the current round has run to its end.
 fn round_ends(sim: &Sim<GossipNode>) -> bool {
+    sim.nodes()
+        .first()
+        .is_none_or(|first| round_over(sim, first.state.config.round_at(sim.now())))
+}
+
+/// Round `n` is over: no event of round `n` or an earlier round is still to come.
+fn round_over(sim: &Sim<GossipNode>, n: u64) -> bool {
     let Some(first) = sim.nodes().first() else {
         return true;
     };
     let config = &first.state.config;
-    sim.next_event_time()
-        .is_none_or(|t| config.round_at(t) > config.round_at(sim.now()))
+    sim.next_event_time().is_none_or(|t| config.round_at(t) > n)
 }
 
 impl ProtocolView for GossipNode {

@@ -17,6 +17,30 @@ const MATRIX_MAX: usize = 24;
 /// At most this many crashed members get a detection bar.
 const DETECTIONS_SHOWN: usize = 6;
 
+#[derive(Properties, PartialEq)]
+struct SegmentProps {
+    class: &'static str,
+    percent: f64,
+}
+
+/// One part of a stacked bar, `percent` of its width. The width is written through the CSSOM
+/// after each render, not as a `style` attribute, which pages with a strict
+/// Content-Security-Policy (`style-src 'self'`) refuse.
+#[component]
+fn Segment(props: &SegmentProps) -> Html {
+    let node = use_node_ref();
+    let width = format!("{:.2}%", props.percent);
+    {
+        let node = node.clone();
+        use_effect_with(width, move |width| {
+            if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+                let _ = element.style().set_property("width", width);
+            }
+        });
+    }
+    html! { <span class={classes!("seg", props.class)} ref={node}></span> }
+}
+
 fn ms(t: f64) -> String {
     format!("{:.0} ms", t / 1000.0)
 }
@@ -69,7 +93,7 @@ fn spread_view(lang: Lang, k: &KeyCensus, period: f64) -> Html {
     let live = k.live.max(1) as f64;
     let pct = |c: usize| 100.0 * c as f64 / live;
     let bar = |class: &'static str, c: usize| {
-        html! { <span class={classes!("seg", class)} style={format!("width: {:.2}%", pct(c))}></span> }
+        html! { <Segment {class} percent={pct(c)} /> }
     };
     let done = k.converged();
     let status = if done {
@@ -152,8 +176,8 @@ fn detection_view(lang: Lang, sim: &Sim<GossipNode>) -> Html {
                 data-suspect={d.suspect.to_string()} data-observers={d.observers.to_string()}>
                 <span class="who">{ member.to_string() }</span>
                 <span class="sir-bar">
-                    <span class="seg dead" style={format!("width: {:.2}%", 100.0 * d.dead as f64 / of)}></span>
-                    <span class="seg suspect" style={format!("width: {:.2}%", 100.0 * d.suspect as f64 / of)}></span>
+                    <Segment class="dead" percent={100.0 * d.dead as f64 / of} />
+                    <Segment class="suspect" percent={100.0 * d.suspect as f64 / of} />
                 </span>
                 <span class="note">{ match lang {
                     Lang::En => format!("{} dead · {} suspect of {}", d.dead, d.suspect, d.observers),

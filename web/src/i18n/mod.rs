@@ -181,5 +181,9 @@ pub struct Text {
     pub copy_embed: &'static str,
     pub embed_copied: &'static str,
     pub embed_copy_failed: &'static str,
+    pub copy_widget: &'static str,
+    pub widget_copied: &'static str,
+    pub copy_mdbook: &'static str,
+    pub mdbook_copied: &'static str,
     pub volatile_lost: &'static str,
 }

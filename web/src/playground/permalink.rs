@@ -45,28 +45,92 @@ pub fn permalink<P: Protocol>(history: &History<P>) -> String {
     )
 }
 
-/// What "Copy embed code" copies: an iframe of this page with `embed=1`, showing the run as it
-/// stands (the configuration in the query, the run in the fragment), for another page to include.
-pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>) -> String {
-    let Ok(query) = web_sys::UrlSearchParams::new_with_str(&address::search()) else {
-        return String::new();
+/// The forms "Copy embed code" comes in, each showing the run as it stands (the configuration,
+/// the interventions and the step) in another page.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum EmbedForm {
+    /// An iframe of this page with `embed=1`, for pages that run no scripts of their own.
+    Iframe,
+    /// The widget loader's script tag and a `<div data-concord …>` (web/embed/concord.js).
+    Widget,
+    /// `{{#concord raft seed=7 … tape=…}}`, for a chapter of a book built with mdbook-concord.
+    Mdbook,
+}
+
+/// What "Copy embed code" copies in `form`: the page's query (less what would move the run on:
+/// `embed`, `autoplay`, `step`, which the tape replaces) and the run's tape.
+pub fn embed_code<P: Protocol>(algo: &str, history: &History<P>, form: EmbedForm) -> String {
+    let pairs: Vec<(String, String)> = address::query_pairs(&address::search())
+        .into_iter()
+        .filter(|(key, _)| !["embed", "autoplay", "step"].contains(&key.as_str()))
+        .collect();
+    let tape = fragment(history);
+    // Settings as `data-*` attributes or directive words, after the protocol (names of any other
+    // shape could not be written there).
+    let settings = || {
+        pairs.iter().filter(|(key, _)| {
+            !key.is_empty()
+                && key != "algo"
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        })
     };
-    // The fragment holds the step; a frame that played by itself would leave the moment.
-    for key in ["embed", "autoplay", "step"] {
-        query.delete(key);
+    let tape_value = tape.trim_start_matches('#').trim_start_matches(KEY);
+    match form {
+        EmbedForm::Iframe => {
+            let seed = pairs
+                .iter()
+                .find(|(key, _)| key == "seed")
+                .map_or("", |(_, seed)| seed.as_str());
+            let query = address::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let src = format!(
+                "{}?embed=1&{}{tape}",
+                address::base(),
+                query.trim_start_matches('?')
+            );
+            format!(
+                "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
+                 title=\"Concord: {algo}, seed {seed}\"></iframe>",
+                escape_attribute(&src)
+            )
+        }
+        EmbedForm::Widget => {
+            // The loader beside this page, which the full playground was built with.
+            let base = address::base();
+            let directory = &base[..base.rfind('/').map_or(0, |i| i + 1)];
+            let mut div = format!("<div data-concord=\"{}\"", escape_attribute(algo));
+            for (key, value) in settings() {
+                div.push_str(&format!(" data-{key}=\"{}\"", escape_attribute(value)));
+            }
+            format!(
+                "<script type=\"module\" src=\"{}\"></script>\n{div} data-tape=\"{tape_value}\"></div>",
+                escape_attribute(&format!("{directory}concord.js"))
+            )
+        }
+        EmbedForm::Mdbook => {
+            let mut words = format!("{{{{#concord {algo}");
+            for (key, value) in settings() {
+                if value.contains('"') || value.contains("}}") {
+                    continue;
+                }
+                if value.is_empty() || value.contains(char::is_whitespace) {
+                    words.push_str(&format!(" {key}=\"{value}\""));
+                } else {
+                    words.push_str(&format!(" {key}={value}"));
+                }
+            }
+            format!("{words} tape={tape_value}}}}}")
+        }
     }
-    let seed = query.get("seed").unwrap_or_default();
-    let src = format!(
-        "{}?embed=1&{}{}",
-        address::base(),
-        String::from(query.to_string()),
-        fragment(history)
-    );
-    format!(
-        "<iframe src=\"{}\" width=\"640\" height=\"480\" style=\"max-width: 100%; border: 0\" \
-         title=\"Concord: {algo}, seed {seed}\"></iframe>",
-        src.replace('&', "&amp;").replace('"', "&quot;")
-    )
+}
+
+/// Text for an HTML attribute value between double quotes.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A run saved to a file: what the URL's query and fragment hold, as one JSON document.

@@ -1,10 +1,10 @@
-//! The share card: copy a link to exactly what is on screen, copy embed code for it, export the
-//! run to a file, import one.
+//! The share card: copy a link to exactly what is on screen, copy embed code for it (an iframe, a
+//! widget with its loader, an mdBook directive), export the run to a file, import one.
 
 use concord_core::sim::Protocol;
 use yew::prelude::*;
 
-use super::permalink;
+use super::permalink::{self, EmbedForm};
 use crate::i18n::Lang;
 use crate::player::{Player, PlayerAction};
 use crate::run::RunConfig;
@@ -28,9 +28,9 @@ pub fn share_card<P: Protocol + 'static>(
             href
         })
     };
-    let embed_code = {
+    let embed_code = |form| {
         let player = player.clone();
-        Callback::from(move |_| permalink::embed_code(algo, &player.state().history))
+        Callback::from(move |_| permalink::embed_code(algo, &player.state().history, form))
     };
     let on_export = {
         let (player, send, run) = (player.clone(), send.clone(), run.clone());
@@ -67,7 +67,11 @@ pub fn share_card<P: Protocol + 'static>(
         <div class="panel share">
             <CopyButton action="copy-link" labels={[t.copy_link, t.link_copied, t.copy_failed]} text={link} />
             <CopyButton action="copy-embed" labels={[t.copy_embed, t.embed_copied, t.embed_copy_failed]}
-                text={embed_code} show=true />
+                text={embed_code(EmbedForm::Iframe)} show=true />
+            <CopyButton action="copy-widget" labels={[t.copy_widget, t.widget_copied, t.embed_copy_failed]}
+                text={embed_code(EmbedForm::Widget)} show=true />
+            <CopyButton action="copy-mdbook" labels={[t.copy_mdbook, t.mdbook_copied, t.embed_copy_failed]}
+                text={embed_code(EmbedForm::Mdbook)} show=true />
             <button data-action="export" onclick={on_export}>{ t.export_run }</button>
             <label class="import">
                 <span>{ t.import_run }</span>

@@ -234,7 +234,13 @@ fn holds_in<P: TourProtocol>(
         | Condition::ProposerKnows(_)
         | Condition::Learned
         | Condition::Retries { .. }
-        | Condition::Converged => P::holds(condition, sim)?,
+        | Condition::Converged
+        | Condition::RoundOver(_)
+        | Condition::ConvergedIn(_)
+        | Condition::Holding(_)
+        | Condition::SpreadStopped
+        | Condition::Suspected(_)
+        | Condition::KnownDead(_) => P::holds(condition, sim)?,
     })
 }
 

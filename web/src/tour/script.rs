@@ -182,6 +182,25 @@ pub enum Condition {
     Retries { node: usize, count: u32 },
     /// Gossip: every live node has the latest update.
     Converged,
+    /// Gossip: round `n` is over: no event of round `n` or an earlier round is still to come
+    /// (round `n` covers virtual time `[n·period, (n+1)·period)`; the update written as a run
+    /// starts is written in round 0 and first spread in round 1).
+    RoundOver(u64),
+    /// Gossip: every live node has the latest update ([`Condition::Converged`]), and the spread
+    /// took from `lo` to `hi` rounds, both included: the round in which it completed, less the
+    /// round in which the followed update was written.
+    ConvergedIn([u64; 2]),
+    /// Gossip: at least this percentage of the live nodes hold the followed update (infective
+    /// or removed).
+    Holding(u32),
+    /// Gossip: no live node spreads the followed update any more (none is infective). Under
+    /// rumor mongering the epidemic is over and whoever is still susceptible is its residue;
+    /// under anti-entropy every holder spreads forever, so this never holds.
+    SpreadStopped,
+    /// Gossip (SWIM): some live member other than this node believes it suspect or dead.
+    Suspected(usize),
+    /// Gossip (SWIM): every live member other than this node believes it dead.
+    KnownDead(usize),
     /// The condition does not hold.
     Not(Box<Condition>),
 }
@@ -436,6 +455,7 @@ fn condition_nodes(condition: &Condition, nodes: usize) -> Result<(), String> {
         Condition::Proposed { node: n, .. }
         | Condition::ProposerKnows(n)
         | Condition::Retries { node: n, .. } => node(*n, nodes),
+        Condition::Suspected(n) | Condition::KnownDead(n) => node(*n, nodes),
         Condition::Not(inner) => condition_nodes(inner, nodes),
         Condition::Continue
         | Condition::Steps(_)
@@ -449,7 +469,11 @@ fn condition_nodes(condition: &Condition, nodes: usize) -> Result<(), String> {
         | Condition::Chosen
         | Condition::ChosenValue(_)
         | Condition::Learned
-        | Condition::Converged => Ok(()),
+        | Condition::Converged
+        | Condition::RoundOver(_)
+        | Condition::ConvergedIn(_)
+        | Condition::Holding(_)
+        | Condition::SpreadStopped => Ok(()),
     }
 }
 

@@ -453,7 +453,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 }
                 if crowded {
                     <text class="center" x={x.to_string()} y={format!("{:.1}", y + 0.33 * r)}
-                        style={format!("font-size: {:.0}px", r.min(22.0))}>{ node.center.clone() }</text>
+                        font-size={format!("{:.0}", r.min(22.0))}>{ node.center.clone() }</text>
                 } else {
                     <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
                 }

@@ -1,7 +1,8 @@
 //! The share panel's copy buttons: "Copy link" (the address of exactly what is on screen) and
-//! "Copy embed code" (an iframe showing the same run in another page). Each builds its text when
-//! pressed, puts it on the clipboard and says whether that worked; the embed code also stays
-//! on screen to be read or selected by hand.
+//! the embed code for the same run in another page, in each form it comes in (an iframe, a
+//! widget with its loader, an mdBook directive: `permalink::EmbedForm`). Each builds its text
+//! when pressed, puts it on the clipboard and says whether that worked; embed code also stays on
+//! screen to be read or selected by hand.
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
