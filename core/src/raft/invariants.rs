@@ -60,6 +60,20 @@ pub const ALL: [&str; 7] = [
     SNAPSHOT_COMMITTED,
 ];
 
+impl Audit {
+    /// About how many bytes it owns: its copies of the logs, the entries seen, committed and
+    /// applied, and the clients' histories. `History` spaces its snapshots by it.
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let seen: usize = self.entries.values().map(BTreeMap::len).sum();
+        self.logs.iter().map(Log::heap_size).sum::<usize>()
+            + seen * (size_of::<(Term, SeenEntry)>() + 16)
+            + self.committed.len() * size_of::<CommittedEntry>()
+            + self.applied.len() * (size_of::<(Entry, NodeId)>() + 16)
+            + self.histories.heap_size()
+    }
+}
+
 /// What the checker remembers across steps.
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Audit {
