@@ -12,6 +12,7 @@ use crate::playground::PlaygroundProps;
 use crate::registry::{self, PROTOCOLS, TourMount};
 use crate::run::RunConfig;
 use crate::url::UrlState;
+use crate::view::notice::Problems;
 use crate::welcome::{self, Welcome};
 
 /// The state the page opens in: the URL's, or for an address naming nothing, where this reader
@@ -107,6 +108,7 @@ pub fn App() -> Html {
                 </nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
+            <Problems problems={url.problems.clone()} {lang} />
             { body }
         </div>
     }
@@ -124,6 +126,7 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
                 options: run.options,
                 tape: None,
                 step: 0,
+                problems: Vec::new(),
                 ..(*url).clone()
             })
         })
