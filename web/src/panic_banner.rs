@@ -45,6 +45,19 @@ pub fn panic_at() -> Option<usize> {
         .and_then(|(_, step)| step.parse().ok())
 }
 
+/// Panics once the run reaches the step the address asked for (`asked`, from [`panic_at`]).
+#[allow(
+    clippy::panic,
+    reason = "panic-at=N asks for one, to show this banner and its bug report"
+)]
+pub fn panic_if_asked(asked: Option<usize>, position: usize) {
+    if let Some(at) = asked.filter(|&at| position >= at) {
+        panic!(
+            "panic-at={at}: the address asked for a panic at step {at} (the run is at {position})"
+        );
+    }
+}
+
 /// The bug report: the build, the run, what went wrong.
 fn bug_report(message: &str) -> String {
     let run = RUN_LINK
@@ -87,7 +100,9 @@ fn show(message: &str) -> Option<()> {
         .document_element()
         .and_then(|e| e.get_attribute("lang"))
         .unwrap_or_default();
-    let t = crate::i18n::Lang::from_code(&lang).text();
+    let t = crate::i18n::Lang::from_tag(&lang)
+        .unwrap_or(crate::i18n::Lang::En)
+        .text();
     let report = bug_report(message);
     // Built from text nodes, never HTML, so the message cannot inject markup.
     let title = document.create_element("strong").ok()?;

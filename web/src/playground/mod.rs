@@ -199,11 +199,7 @@ fn use_player<P: ProtocolView>(
     }
     let panic_at = *use_memo((), |_| panic_banner::panic_at());
     let position = player.state().history.position();
-    if let Some(at) = panic_at.filter(|&at| position >= at) {
-        panic!(
-            "panic-at={at}: the address asked for a panic at step {at} (the run is at {position})"
-        );
-    }
+    panic_banner::panic_if_asked(panic_at, position);
     let active = player.state().playing || player.state().forwarding.is_some();
     let send = player.dispatcher();
     use_animation_frames(
