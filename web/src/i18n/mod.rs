@@ -13,12 +13,14 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `en`, `zh`, `zh-CN` …; anything else is English.
-    pub fn from_code(code: &str) -> Lang {
-        if code.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
+    /// The language a tag names (`zh-CN`, `en`), if it is one of ours.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        match primary {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
         }
     }
 
@@ -119,6 +121,9 @@ pub struct Text {
     pub violation: &'static str,
     pub panic_title: &'static str,
     pub reload: &'static str,
+    pub copy_bug_report: &'static str,
+    pub bug_report_copied: &'static str,
+    pub bug_report_copy_failed: &'static str,
     pub route: &'static str,
     pub sent_at: &'static str,
     pub arrives_at: &'static str,
