@@ -107,7 +107,9 @@ pub fn App() -> Html {
                 </nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
-            { body }
+            // Laid out as if it were not there (style.css): the body's parts stay children of
+            // the page's grid and flex rules.
+            <main>{ body }</main>
         </div>
     }
 }

@@ -561,7 +561,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
 
     html! {
-        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}>
+        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
+            role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
             { for violation }
             <div class="layout">
                 <div class="main">
