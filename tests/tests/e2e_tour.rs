@@ -63,7 +63,9 @@ async fn tour_caption(page: &Page) -> Outcome<String> {
 async fn at_step(page: &Page, step: usize) -> Outcome {
     page.poll(&format!("tour step {step}"), WAIT, async || {
         let (at, _) = tour_step(page).await?;
-        let drawn = page.exists("[data-status]").await? && !page.nodes().await?.is_empty();
+        // A cluster drawn node by node, or a large one drawn as a grid.
+        let drawn = page.exists("[data-status]").await?
+            && (!page.nodes().await?.is_empty() || page.exists("[data-dense]").await?);
         Ok(if at == step && drawn {
             Wait::Done(())
         } else {
@@ -106,7 +108,7 @@ async fn fits(page: &Page, what: &str) -> Outcome {
     let off = page
         .script(
             "const h = window.innerHeight, w = window.innerWidth, out = [];\
-             for (const s of ['.cluster', '[data-caption]', '[data-tour-caption]',\
+             for (const s of ['.cluster, [data-dense]', '[data-caption]', '[data-tour-caption]',\
                               '[data-action=\"back\"]', '[data-action=\"step\"]',\
                               '[data-action=\"play\"], [data-action=\"pause\"]']) {\
                const e = document.querySelector(s);\
@@ -324,6 +326,51 @@ async fn tour_questions_answered_right_and_wrong() {
     page.finish("tour-questions", result).await;
 }
 
+/// Answers the question of tour `name`'s step `step` with choice `choice` (0-based), plays the
+/// step out and returns the verdict.
+async fn answer_choice(page: &Page, name: &str, step: usize, choice: usize) -> Outcome<String> {
+    page.browser()
+        .goto(&format!("/?tour={name}&step={step}&lang=en"))
+        .await?;
+    at_step(page, step).await?;
+    page.set_range_to_max("speed").await?;
+    page.click(&format!(r#"[data-choice="{choice}"]"#)).await?;
+    reached(page).await?;
+    let verdict = page.attributes("[data-verdict]", "data-verdict").await?;
+    Ok(verdict.first().cloned().flatten().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn gossip_and_paxos_questions_answered_right_and_wrong() {
+    let page = Page::open("/?tour=gossip&step=1&lang=en").await;
+    let result = async {
+        // Gossip: after round two, some nodes are still waiting (push's redundancy); on 32
+        // nodes a rumor leaves a residue.
+        ensure!(
+            answer_choice(&page, "gossip", 5, 1).await? == "right",
+            "gossip step 5: \"some will still be waiting\" is right"
+        );
+        ensure!(
+            answer_choice(&page, "gossip", 17, 0).await? == "wrong",
+            "gossip step 17: \"all thirty-two\" is wrong"
+        );
+        page.screenshot("tour-gossip-17-wrong").await?;
+        // Paxos: the second proposer must send the value already accepted (row 4, P2c).
+        ensure!(
+            answer_choice(&page, "paxos", 13, 1).await? == "right",
+            "paxos step 13: \"A, the value already accepted\" is right"
+        );
+        ensure!(
+            answer_choice(&page, "paxos", 13, 0).await? == "wrong",
+            "paxos step 13: \"B\" is wrong"
+        );
+        page.screenshot("tour-paxos-13-wrong").await?;
+        Ok(())
+    }
+    .await;
+    page.finish("tour-questions-gossip-paxos", result).await;
+}
+
 #[tokio::test]
 async fn tour_try_it_yourself_opens_free_play_at_the_same_state() {
     let page = Page::open("/?tour=raft&step=12&lang=en").await;
@@ -500,6 +547,20 @@ async fn a_tour_chapter_embeds_in_the_docs_page_and_answers_its_api() {
         ensure!(nodes.len() == 5, "the chapter's five servers are drawn: {nodes:?}");
         page.scroll_to("#tour-raft").await?;
         page.screenshot("tour-embedded-docs").await?;
+        // The Gossip and Paxos chapters beside it, each at its chapter's first step.
+        for (id, name, chapter) in [("tour-gossip", "gossip", "push"), ("tour-paxos", "paxos", "phase-1")] {
+            let tour = tour(name);
+            let first = 1 + tour["chapters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take_while(|c| c["id"] != chapter)
+                .map(|c| c["steps"].as_array().map_or(0, Vec::len))
+                .sum::<usize>();
+            embedded_at(&page, &Scope::Widget(id.into()), first).await?;
+            page.scroll_to(&format!("#{id}")).await?;
+            page.screenshot(&format!("tour-embedded-docs-{name}")).await?;
+        }
         Ok(())
     }
     .await;

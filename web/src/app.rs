@@ -12,6 +12,7 @@ use crate::playground::PlaygroundProps;
 use crate::registry::{self, PROTOCOLS, TourMount};
 use crate::run::RunConfig;
 use crate::url::UrlState;
+use crate::view::notice::Problems;
 use crate::welcome::{self, Welcome};
 
 /// The state the page opens in: the URL's, or for an address naming nothing, where this reader
@@ -109,7 +110,10 @@ pub fn App() -> Html {
             </header>
             // Laid out as if it were not there (style.css): the body's parts stay children of
             // the page's grid and flex rules.
-            <main>{ body }</main>
+            <main>
+                <Problems problems={url.problems.clone()} {lang} />
+                { body }
+            </main>
         </div>
     }
 }
@@ -126,6 +130,7 @@ fn playground(url: &UseStateHandle<UrlState>) -> Html {
                 options: run.options,
                 tape: None,
                 step: 0,
+                problems: Vec::new(),
                 ..(*url).clone()
             })
         })

@@ -9,6 +9,7 @@ mod app;
 mod embed;
 mod gossip;
 mod i18n;
+mod input;
 mod panic_banner;
 mod paxos;
 mod player;

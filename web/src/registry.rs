@@ -8,6 +8,7 @@ use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::input::Problem;
 use crate::playground::{Bridge, Playground, PlaygroundProps, ProtocolView};
 use crate::run::RunConfig;
 use crate::tour::plan::TourProtocol;
@@ -20,10 +21,13 @@ pub struct Protocol {
     pub algo: &'static str,
     /// Its tab's label, the same in both languages.
     pub label: &'static str,
-    /// The cluster size when the URL names none.
+    /// The cluster size when the URL names none, and the sizes it may have.
     pub default_nodes: usize,
+    pub nodes_range: (usize, usize),
     /// Options that change only how a run is shown: changing one keeps the run on screen.
     pub view_options: &'static [&'static str],
+    /// What its settings could not use of a run's options (see [`crate::input`]).
+    pub problems: fn(&RunConfig) -> Vec<Problem>,
     /// Its playground for `props`, keyed by `key` (a new key mounts a fresh one).
     pub mount: fn(key: String, props: PlaygroundProps) -> Html,
     /// A tour of it.
@@ -36,6 +40,8 @@ impl Protocol {
             algo: P::ALGO,
             label,
             default_nodes: P::DEFAULT_NODES,
+            nodes_range: P::NODES_RANGE,
+            problems: P::problems,
             view_options: P::VIEW_OPTIONS,
             mount: playground::<P>,
             tour: tour::<P>,

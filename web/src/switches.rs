@@ -10,6 +10,7 @@
 //! protocols shared this spelling (`breaks=ignore_accepted`, `switches=vote-guard`) still open.
 
 use crate::i18n::Lang;
+use crate::input::{Reader, Why};
 use crate::run::Options;
 
 /// The parameter listing the switches that are on.
@@ -81,31 +82,44 @@ pub fn find<'t, C>(table: &'t [Switch<C>], name: &str) -> Option<&'t Switch<C>> 
     table.iter().find(|s| s.is_named(name))
 }
 
-/// Set `config`'s switches from `options`: when they list switches (`switches=`, or the older
-/// `breaks=`), exactly the listed ones are on; otherwise `config` keeps its own. Returns the
-/// listed names that are no switch of the table.
-pub fn read<C>(table: &[Switch<C>], options: &Options, config: &mut C) -> Vec<String> {
-    let lists: Vec<&str> = [PARAM, OLD_PARAM]
+/// Set `config`'s switches from the options `reader` reads: when they list switches
+/// (`switches=`, or the older `breaks=`), exactly the listed ones are on; otherwise `config` keeps
+/// its own. A listed name that is no switch of the table is told to the reader.
+pub fn read<C>(table: &[Switch<C>], reader: &Reader, config: &mut C) {
+    let lists: Vec<(&str, &str)> = [PARAM, OLD_PARAM]
         .into_iter()
-        .filter_map(|param| options.get(param))
+        .filter_map(|param| reader.get(param).map(|list| (param, list)))
         .collect();
     if lists.is_empty() {
-        return Vec::new();
+        return;
     }
-    let names: Vec<&str> = lists
-        .iter()
-        .flat_map(|list| list.split(','))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .collect();
+    let names = |list: &'_ str| -> Vec<String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
     for switch in table {
-        (switch.set)(config, names.iter().any(|name| switch.is_named(name)));
+        let on = lists
+            .iter()
+            .any(|(_, list)| names(list).iter().any(|name| switch.is_named(name)));
+        (switch.set)(config, on);
     }
-    names
-        .into_iter()
-        .filter(|name| find(table, name).is_none())
-        .map(str::to_owned)
-        .collect()
+    for (param, list) in lists {
+        let unknown: Vec<String> = names(list)
+            .into_iter()
+            .filter(|name| find(table, name).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            let known: Vec<&str> = table.iter().map(|s| s.key).collect();
+            let why = Why::UnknownNames {
+                names: unknown.join(", "),
+                known: known.join(", "),
+            };
+            reader.problem(param, list, why);
+        }
+    }
 }
 
 /// The `switches` value naming the switches on in `config`.
@@ -171,30 +185,49 @@ mod tests {
     #[test]
     fn a_list_names_exactly_the_switches_that_are_on() {
         let mut c = Config { a: true, b: false };
-        assert!(read(&TABLE, &options(&[("switches", "b-off")]), &mut c).is_empty());
+        let o = options(&[("switches", "b-off")]);
+        let reader = Reader::new(&o);
+        read(&TABLE, &reader, &mut c);
+        assert_eq!(reader.finish(&[]), vec![]);
         assert_eq!(c, Config { a: false, b: true });
     }
 
     #[test]
     fn no_list_keeps_the_defaults() {
         let mut c = Config { a: true, b: false };
-        read(&TABLE, &options(&[("seed", "3")]), &mut c);
+        read(&TABLE, &Reader::new(&options(&[("seed", "3")])), &mut c);
         assert_eq!(c, Config { a: true, b: false });
     }
 
     #[test]
     fn older_spellings_still_turn_switches_on() {
         let mut c = Config::default();
-        read(&TABLE, &options(&[("breaks", "a_on")]), &mut c);
+        read(
+            &TABLE,
+            &Reader::new(&options(&[("breaks", "a_on")])),
+            &mut c,
+        );
         assert!(c.a);
     }
 
     #[test]
-    fn unknown_names_are_returned() {
+    fn unknown_names_are_told_and_the_rest_used() {
         let mut c = Config::default();
-        let unknown = read(&TABLE, &options(&[("switches", "a-on, zzz")]), &mut c);
-        assert_eq!(unknown, vec!["zzz".to_owned()]);
+        let o = options(&[("switches", "a-on, zzz")]);
+        let reader = Reader::new(&o);
+        read(&TABLE, &reader, &mut c);
         assert!(c.a);
+        let told: Vec<String> = reader
+            .finish(&[])
+            .iter()
+            .map(|p| p.text(Lang::En))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                "switches=a-on, zzz: there is nothing called zzz, so it is left out; the names are a-on, b-off."
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
 
 use crate::i18n::Lang;
+use crate::input::{self, Problem, Why};
 use crate::run::{
     Options, RunConfig, SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP, random_seed,
 };
@@ -42,6 +43,9 @@ pub struct UrlState {
     pub chapter: Option<String>,
     /// The address names neither a protocol nor a tour: the welcome page.
     pub welcome: bool,
+    /// What the page could not use of the parameters it opened with, for the reader; a new run
+    /// chosen in the page clears them.
+    pub problems: Vec<Problem>,
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
@@ -67,12 +71,28 @@ impl UrlState {
     }
 
     /// The state named by parameters (`("seed", "7")`, in their order) and a permalink's
-    /// fragment; anything missing or malformed takes its default, the cluster size the default
-    /// of the protocol named. A `tape` parameter (a widget's `data-tape`) stands for the
-    /// fragment when there is none.
+    /// fragment; anything missing takes its default, the cluster size the default of the protocol
+    /// named, and anything malformed its default too, with a [`Problem`] saying so. A `tape`
+    /// parameter (a widget's `data-tape`) stands for the fragment when there is none.
     pub fn from_params(pairs: &[(String, String)], fragment: Option<String>) -> Self {
+        let mut problems = input::repeated(pairs);
         let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let flag = |key: &str| get(key).is_some_and(|v| v == "1" || v == "true");
+        let mut flag = |key: &str| {
+            let value = get(key)?;
+            match value.as_str() {
+                "1" | "true" => Some(true),
+                "0" | "false" => Some(false),
+                _ => {
+                    let why = Why::NotAChoice {
+                        choices: "1, 0".into(),
+                        using: "0".into(),
+                    };
+                    problems.push(Problem::new(key, &value, why));
+                    None
+                }
+            }
+        };
+        let (autoplay, embed) = (flag("autoplay"), flag("embed"));
         let tape = fragment.or_else(|| {
             get("tape").map(|t| {
                 let t = t.trim_start_matches('#');
@@ -86,23 +106,105 @@ impl UrlState {
         let tour = get("tour").filter(|t| !t.is_empty());
         let welcome = get("algo").is_none() && tour.is_none();
         let algo = get("algo").unwrap_or_else(|| "raft".into());
-        UrlState {
+        let protocol = registry::or_default(&algo);
+        let (min, max) = protocol.nodes_range;
+        let nodes = match get("nodes") {
+            None => protocol.default_nodes,
+            Some(value) => match value.trim().parse::<usize>() {
+                Ok(n) if (min..=max).contains(&n) => n,
+                Ok(n) => {
+                    let n = n.clamp(min, max);
+                    let why = Why::OutOfRange {
+                        min: min as i64,
+                        max: max as i64,
+                        using: n.to_string(),
+                    };
+                    problems.push(Problem::new("nodes", &value, why));
+                    n
+                }
+                Err(_) => {
+                    let using = protocol.default_nodes.to_string();
+                    problems.push(Problem::new("nodes", &value, Why::NotANumber { using }));
+                    protocol.default_nodes
+                }
+            },
+        };
+        let seed = match get("seed") {
+            None => random_seed(),
+            Some(value) => value.trim().parse().unwrap_or_else(|_| {
+                let seed = random_seed();
+                let using = seed.to_string();
+                problems.push(Problem::new("seed", &value, Why::NotANumber { using }));
+                seed
+            }),
+        };
+        let speed_exp = match get("speed") {
+            None => SPEED_DEFAULT_EXP,
+            Some(value) => {
+                let (min, max) = (SPEED_MIN_EXP, SPEED_MAX_EXP);
+                match value.trim().parse::<i32>() {
+                    Ok(exp) if (min..=max).contains(&exp) => exp,
+                    Ok(exp) => {
+                        let exp = exp.clamp(min, max);
+                        let why = Why::OutOfRange {
+                            min: min.into(),
+                            max: max.into(),
+                            using: exp.to_string(),
+                        };
+                        problems.push(Problem::new("speed", &value, why));
+                        exp
+                    }
+                    Err(_) => {
+                        let using = SPEED_DEFAULT_EXP.to_string();
+                        problems.push(Problem::new("speed", &value, Why::NotANumber { using }));
+                        SPEED_DEFAULT_EXP
+                    }
+                }
+            }
+        };
+        let lang = match get("lang") {
+            None => browser_lang(),
+            Some(code) => {
+                let lower = code.to_ascii_lowercase();
+                if !lower.starts_with("en") && !lower.starts_with("zh") {
+                    let why = Why::NotAChoice {
+                        choices: "en, zh".into(),
+                        using: browser_lang().code().into(),
+                    };
+                    problems.push(Problem::new("lang", &code, why));
+                }
+                Lang::from_code(&code)
+            }
+        };
+        let step = match get("step") {
+            None => 0,
+            Some(value) => value.trim().parse().unwrap_or_else(|_| {
+                let using = "0".to_owned();
+                problems.push(Problem::new("step", &value, Why::NotANumber { using }));
+                0
+            }),
+        };
+        let controls = get("controls").map_or(ControlSet::EMBED_DEFAULT, |list| {
+            let (unknown, known) = ControlSet::unknown(&list);
+            if !unknown.is_empty() {
+                let why = Why::UnknownNames {
+                    names: unknown.join(", "),
+                    known: known.join(", "),
+                };
+                problems.push(Problem::new("controls", &list, why));
+            }
+            ControlSet::parse(&list)
+        });
+        let mut state = UrlState {
             tour,
             chapter: get("chapter").filter(|c| !c.is_empty()),
             welcome,
-            nodes: get("nodes")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| registry::or_default(&algo).default_nodes),
+            nodes,
             algo,
-            seed: get("seed")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(random_seed),
-            speed_exp: get("speed")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(SPEED_DEFAULT_EXP)
-                .clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
-            lang: get("lang").map_or_else(browser_lang, |code| Lang::from_code(&code)),
-            autoplay: flag("autoplay"),
+            seed,
+            speed_exp,
+            lang,
+            autoplay: autoplay.unwrap_or(false),
             options: Options::new(
                 pairs
                     .iter()
@@ -111,11 +213,18 @@ impl UrlState {
                     .collect(),
             ),
             tape,
-            step: get("step").and_then(|v| v.parse().ok()).unwrap_or(0),
-            embed: flag("embed"),
-            controls: get("controls").map_or(ControlSet::EMBED_DEFAULT, |c| ControlSet::parse(&c)),
+            step,
+            embed: embed.unwrap_or(false),
+            controls,
             origin: get("origin").filter(|o| !o.is_empty()),
+            problems,
+        };
+        // A tour sets its own runs, and an unknown protocol has its own notice.
+        if state.tour.is_none() && !state.welcome && registry::find(&state.algo).is_some() {
+            let more = (protocol.problems)(&state.run());
+            state.problems.extend(more);
         }
+        state
     }
 
     /// The query string of the full playground showing this run (`?algo=raft&…`), without the
@@ -175,5 +284,86 @@ impl UrlState {
     /// Show this state in the address bar (no new history entry).
     pub fn write(&self) {
         address::replace(&self.address());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(pairs: &[(&str, &str)]) -> UrlState {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        UrlState::from_params(&pairs, None)
+    }
+
+    fn told(url: &UrlState, lang: Lang) -> Vec<String> {
+        url.problems.iter().map(|p| p.text(lang)).collect()
+    }
+
+    #[test]
+    fn each_bad_value_of_a_link_is_told_and_the_rest_runs() {
+        let url = state(&[
+            ("algo", "raft"),
+            ("nodes", "abc"),
+            ("election", "999-1"),
+            ("heartbeat", "-1"),
+            ("switches", "zzz"),
+            ("seed", "7"),
+            ("lang", "en"),
+        ]);
+        assert_eq!((url.nodes, url.seed), (5, 7));
+        assert_eq!(
+            told(&url, Lang::En),
+            [
+                "nodes=abc: not a whole number; using 5.",
+                "switches=zzz: there is nothing called zzz, so it is left out; the names are \
+                 noop, hint, pre-vote, check-quorum, catch-up, vote-twice, skip-up-to-date, \
+                 commit-previous, no-truncate, concurrent-changes, snapshot-uncommitted, \
+                 slow-clock.",
+                "election=999-1: the range is empty (its low end is above its high end); using \
+                 150–300 ms.",
+                "heartbeat=-1: not a whole number; using 50 ms.",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_link_says_nothing() {
+        let url = state(&[
+            ("algo", "gossip"),
+            ("nodes", "800"),
+            ("seed", "3"),
+            ("mode", "push-pull"),
+            ("fanout", "2"),
+            ("lang", "zh"),
+            ("speed", "-3"),
+        ]);
+        assert_eq!(url.problems, vec![]);
+    }
+
+    #[test]
+    fn shell_values_out_of_range_are_clamped_and_told_in_chinese() {
+        let url = state(&[
+            ("algo", "paxos"),
+            ("nodes", "40"),
+            ("speed", "9"),
+            ("lang", "zh"),
+            ("seed", "1"),
+            ("seed", "2"),
+            ("colour", "red"),
+        ]);
+        assert_eq!((url.seed, url.speed_exp), (1, SPEED_MAX_EXP));
+        assert_eq!(
+            told(&url, Lang::Zh),
+            [
+                "seed=2：出现了不止一次；使用第一个。",
+                "nodes=40：应在 3 到 7 之间；改用 7。",
+                "speed=9：应在 -10 到 0 之间；改用 0。",
+                "colour=red：此视图没有这个设置，已忽略。",
+            ]
+        );
     }
 }

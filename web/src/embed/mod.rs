@@ -22,6 +22,7 @@ use crate::playground::{Bridge, Command, Compact, PlaygroundProps};
 use crate::registry::{self, TourAt, TourMount};
 use crate::url::UrlState;
 use crate::view::controls::ControlSet;
+use crate::view::notice::Problems;
 
 /// An embed's parameters by name, as the URL or a widget's attributes give them.
 pub type Params = BTreeMap<String, String>;
@@ -262,6 +263,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
     html! {
         <@{tag} class={classes!("concord", "embed", host, url.tour.is_some().then_some("touring"))}
             lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
+            <Problems problems={url.problems.clone()} lang={url.lang} />
             { view }
         </@>
     }

@@ -27,6 +27,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap, say};
+use crate::input::{Problem, Reader};
 use crate::playground::{Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
@@ -109,6 +110,12 @@ impl ProtocolView for GossipNode {
     const NODES_RANGE: (usize, usize) = (2, 10_000);
     const DEFAULT_NODES: usize = 16;
     const QUIET_AT_REAL_TIME: bool = true;
+
+    fn problems(run: &RunConfig) -> Vec<Problem> {
+        let reader = Reader::new(&run.options);
+        Settings::read(run, &reader);
+        reader.finish(Self::VIEW_OPTIONS)
+    }
 
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let settings = Settings::from_run(run);

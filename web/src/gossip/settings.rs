@@ -26,6 +26,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::i18n::say;
+use crate::input::{Reader, Why};
 use crate::run::{Options, RunConfig};
 use crate::switches::{self, Effect, Switch};
 
@@ -99,62 +100,65 @@ fn on_off(on: bool) -> String {
 
 impl Settings {
     pub fn from_run(run: &RunConfig) -> Settings {
-        let o = &run.options;
-        let num = |key: &str, (min, max): (u64, u64), default: u64| {
-            o.get(key)
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(default)
-                .clamp(min, max)
-        };
-        let flag = |key: &str, default: bool| match o.get(key) {
-            Some("on") => true,
-            Some("off") => false,
-            _ => default,
-        };
+        Settings::read(run, &Reader::new(&run.options))
+    }
+
+    /// The settings of `run` whose options `reader` reads, noting what it cannot use.
+    pub fn read(run: &RunConfig, o: &Reader) -> Settings {
         let base = GossipConfig::seed_notes();
         let mut c = base;
-        c.mode = match o.get("mode") {
-            Some("push") => Mode::Push,
-            Some("pull") => Mode::Pull,
-            Some("push-pull") => Mode::PushPull,
-            _ => base.mode,
+        let modes = [
+            ("push", Mode::Push),
+            ("pull", Mode::Pull),
+            ("push-pull", Mode::PushPull),
+        ];
+        c.mode = o.choice("mode", &modes, base.mode);
+        let k = o.number("k", (K.0.into(), K.1.into()), 2) as u32;
+        let feedback = o.flag("feedback", true);
+        // Anti-entropy (SI) never stops; a rumor (SIR) stops by a counter or a coin (§1.4).
+        let models = [
+            ("si", None),
+            ("sir-counter", Some(Stop::Counter)),
+            ("sir-coin", Some(Stop::Coin)),
+        ];
+        c.model = match o.choice("model", &models, Some(Stop::Counter)) {
+            None => Model::AntiEntropy,
+            Some(stop) => Model::Rumor { stop, k, feedback },
         };
-        let k = num("k", (K.0 as u64, K.1 as u64), 2) as u32;
-        let feedback = flag("feedback", true);
-        c.model = match o.get("model") {
-            Some("si") => Model::AntiEntropy,
-            Some("sir-coin") => Model::Rumor {
-                stop: Stop::Coin,
-                k,
-                feedback,
-            },
-            _ => Model::Rumor {
-                stop: Stop::Counter,
-                k,
-                feedback,
-            },
-        };
-        c.fanout = num("fanout", (FANOUT.0 as u64, FANOUT.1 as u64), 3) as u32;
-        let period = num("period", PERIOD_MS, as_ms(base.period));
+        c.fanout = o.number("fanout", (FANOUT.0.into(), FANOUT.1.into()), 3) as u32;
+        let period = o.ms("period", PERIOD_MS, as_ms(base.period));
         c.period = ms(period);
-        c.jitter = ms(num("jitter", (0, period - 1), as_ms(base.jitter)));
+        c.jitter = ms(o.ms("jitter", (0, period - 1), as_ms(base.jitter)));
         if let Some(list) = o.get("select") {
-            let has = |name: &str| list.split(',').any(|s| s.trim() == name);
+            let names: Vec<&str> = list.split(',').map(str::trim).collect();
+            let has = |name: &str| names.contains(&name);
             c.selection = PeerSelection {
                 avoid_repeats: has("not-sent"),
                 avoid_sender: has("not-back"),
             };
+            let unknown: Vec<&str> = names
+                .iter()
+                .filter(|n| !n.is_empty() && !["not-sent", "not-back"].contains(n))
+                .copied()
+                .collect();
+            if !unknown.is_empty() {
+                let why = Why::UnknownNames {
+                    names: unknown.join(", "),
+                    known: "not-sent, not-back".into(),
+                };
+                o.problem("select", list, why);
+            }
         }
-        c.backup_every = num("backup", (0, 100), 0) as u32;
-        c.swim = flag("swim", false).then(|| {
+        c.backup_every = o.number("backup", (0, 100), 0) as u32;
+        c.swim = o.flag("swim", false).then(|| {
             let d = SwimConfig::default();
-            let probe = num("probe", PERIOD_MS, as_ms(d.probe_interval));
+            let probe = o.ms("probe", PERIOD_MS, as_ms(d.probe_interval));
             SwimConfig {
                 probe_interval: ms(probe),
-                probe_timeout: ms(num("probe-timeout", (1, probe - 1), as_ms(d.probe_timeout))),
-                indirect_probes: num("indirect", (0, 8), d.indirect_probes as u64) as u32,
-                suspicion: flag("suspicion", d.suspicion),
-                suspect_timeout: ms(num(
+                probe_timeout: ms(o.ms("probe-timeout", (1, probe - 1), as_ms(d.probe_timeout))),
+                indirect_probes: o.number("indirect", (0, 8), d.indirect_probes.into()) as u32,
+                suspicion: o.flag("suspicion", d.suspicion),
+                suspect_timeout: ms(o.ms(
                     "suspect-timeout",
                     (1, 600_000),
                     as_ms(d.suspect_timeout),
@@ -164,19 +168,20 @@ impl Settings {
         });
         c.health_interval = o
             .get("health")
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(|v| ms(v.clamp(PERIOD_MS.0, 600_000)));
+            .is_some()
+            .then(|| ms(o.ms("health", (PERIOD_MS.0, 600_000), PERIOD_MS.0)));
         let n = run.nodes.max(1);
-        c.initial_members = o
-            .get("members")
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|&m| m < n)
-            .map(|m| m.max(1) as u16);
+        // Members the run starts with (SWIM joins the rest); as many as the nodes is all of them.
+        c.initial_members = o.get("members").and_then(|_| {
+            let all = n as u64;
+            let m = o.number("members", (1, all), all);
+            (m < all).then_some(m as u16)
+        });
         c.breaks = Breaks::default();
         switches::read(&SWITCHES, o, &mut c);
         Settings {
             config: c,
-            update_at_start: o.get("update") != Some("none"),
+            update_at_start: o.choice("update", &[("s1", true), ("none", false)], true),
         }
     }
 

@@ -21,6 +21,7 @@ use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, 
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap};
+use crate::input::{Problem, Reader};
 use crate::playground::{Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
@@ -92,6 +93,12 @@ impl ProtocolView for PaxosNode {
     /// `nodes` counts the acceptors; proposers and learners are options.
     const NODES_RANGE: (usize, usize) = ACCEPTORS;
     const DEFAULT_NODES: usize = 3;
+
+    fn problems(run: &RunConfig) -> Vec<Problem> {
+        let reader = Reader::new(&run.options);
+        Settings::read(run, &reader);
+        reader.finish(Self::VIEW_OPTIONS)
+    }
 
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let config = Settings::from_run(run).config();

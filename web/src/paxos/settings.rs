@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use super::text::text;
 use crate::i18n::Lang;
+use crate::input::Reader;
 use crate::run::{Options, RunConfig};
 use crate::switches::{self, Effect, Switch};
 use crate::view::controls::CountControl;
@@ -99,12 +100,13 @@ pub const SWITCHES: [Switch<Breaks>; 3] = [
 
 impl Settings {
     pub fn from_run(run: &RunConfig) -> Settings {
-        let o = &run.options;
-        let count = |key: &str, (min, max): (usize, usize), default: usize| {
-            o.get(key)
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(default)
-                .clamp(min, max)
+        Settings::read(run, &Reader::new(&run.options))
+    }
+
+    /// The settings of `run` whose options `reader` reads, noting what it cannot use.
+    pub fn read(run: &RunConfig, o: &Reader) -> Settings {
+        let count = |key: &'static str, (min, max): (usize, usize), default: usize| {
+            o.number(key, (min as u64, max as u64), default as u64) as usize
         };
         let mut breaks = Breaks::default();
         switches::read(&SWITCHES, o, &mut breaks);
@@ -112,13 +114,11 @@ impl Settings {
             proposers: count("proposers", PROPOSERS, 2),
             acceptors: run.nodes.clamp(ACCEPTORS.0, ACCEPTORS.1),
             learners: count("learners", LEARNERS, 1),
-            colocated: o.get("roles") == Some("colocated"),
-            propose_at_start: o.get("start") != Some("manual"),
-            randomized_backoff: o.get("backoff") != Some("fixed"),
+            colocated: o.choice("roles", &[("separate", false), ("colocated", true)], false),
+            propose_at_start: o.choice("start", &[("auto", true), ("manual", false)], true),
+            randomized_backoff: o.choice("backoff", &[("random", true), ("fixed", false)], true),
             breaks,
-            persist_ms: crate::raft::settings::range_ms(o.get("persist"))
-                .filter(|(lo, hi)| lo <= hi)
-                .unwrap_or((0, 0)),
+            persist_ms: o.range_ms("persist", (0, 10_000), (0, 0)),
         }
     }
 

@@ -165,9 +165,10 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         None => Player::new(sim, props.speed_exp, autoplay),
         Some(Ok(tape)) => match History::replay(sim.clone(), &tape) {
             Ok(history) => Player::from_history(history, props.speed_exp, false),
-            Err(e) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
+            Err(e) => Player::new(sim, props.speed_exp, false)
+                .with_error(permalink::LinkError::Replay(e).text(props.lang)),
         },
-        Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(format!("link: {e}")),
+        Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(e.text(props.lang)),
     };
     player
         .quiet_at_real_time(P::QUIET_AT_REAL_TIME)

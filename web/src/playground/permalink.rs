@@ -1,37 +1,124 @@
 //! Permalinks and run files: the URL's query holds the configuration, its fragment
-//! (`#tape=…`) the interventions and the step the author stood at, as base64url JSON. A run
-//! file holds the same as JSON, to keep or to share outside a link.
+//! (`#tape=1.…`) the interventions and the step the author stood at, as base64url JSON after the
+//! format's number. A run file holds the same as JSON, to keep or to share outside a link.
+//!
+//! Formats are numbered so that every link and file keeps opening: format 0 is what the first
+//! releases wrote (a fragment without a number, a file without `format`), read as format 1 is,
+//! since the tape itself has not changed. A format newer than [`FORMAT`] is refused in words.
+//! `web/tests/golden/` holds links and files of each protocol, replayed by the tests.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use concord_core::sim::{History, Protocol, Tape};
+use concord_core::sim::{History, Protocol, SimError, Tape};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crate::address;
+use crate::i18n::{Lang, say, tr};
 use crate::run::RunConfig;
 
 const KEY: &str = "tape=";
+
+/// The format links and run files are written in.
+pub const FORMAT: u32 = 1;
+
+/// Why a link's or a run file's run cannot be replayed, in words for the reader.
+#[derive(Debug, PartialEq)]
+pub enum LinkError {
+    /// Not base64, or not a tape of this protocol: cut short, changed, or another protocol's.
+    Damaged,
+    /// Written by a later release, in a format this one does not read.
+    Newer(u32),
+    /// A tape that reads but does not fit this run: the core's reason.
+    Replay(SimError),
+    /// A run file that is no run file.
+    NotARunFile,
+    /// A run file of a protocol this release does not have.
+    UnknownProtocol(String),
+}
+
+impl LinkError {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            LinkError::Damaged => tr!(
+                lang,
+                "This link's run could not be read: it was cut short or changed when it was \
+                 copied, or made for another protocol. The run starts afresh from the link's \
+                 settings.",
+                "无法读取这个链接中的运行记录：它在复制时被截断或改动了，或者是为另一种协议生成的。\
+                 现在按链接中的设置重新开始运行。"
+            ),
+            LinkError::Newer(format) => tr!(
+                lang,
+                "This run was saved by a newer Concord (format {format}; this one reads up to \
+                 {FORMAT}). The run starts afresh from its settings.",
+                "这个运行记录由更新版本的 Concord 保存（格式 {format}；本版本最多读取格式 {FORMAT}）。\
+                 现在按其中的设置重新开始运行。"
+            ),
+            LinkError::Replay(SimError::NoSuchNode(node)) => tr!(
+                lang,
+                "This run acts on {node}, which this cluster does not have: it was made for a \
+                 larger cluster. The run starts afresh with this page's settings.",
+                "这个运行记录操作了 {node}，而当前集群没有这个节点：它是为更大的集群生成的。\
+                 现在按本页的设置重新开始运行。"
+            ),
+            LinkError::Replay(e) => tr!(
+                lang,
+                "This run does not fit these settings ({e}): it was made with other settings, or \
+                 changed. The run starts afresh with this page's settings.",
+                "这个运行记录与当前设置不符（{e}）：它是在别的设置下生成的，或被改动过。\
+                 现在按本页的设置重新开始运行。"
+            ),
+            LinkError::NotARunFile => say(
+                lang,
+                "This file is not a Concord run file.",
+                "这个文件不是 Concord 的运行文件。",
+            )
+            .to_owned(),
+            LinkError::UnknownProtocol(algo) => tr!(
+                lang,
+                "This run file is for {algo:?}, a protocol this Concord does not have.",
+                "这个运行文件属于 {algo:?}，而本版本的 Concord 没有这种协议。"
+            ),
+        }
+    }
+}
 
 /// The fragment (`#tape=…`) that reproduces `history` on top of the page's query.
 pub fn fragment<P: Protocol>(history: &History<P>) -> String {
     tape_fragment(&history.tape())
 }
 
-/// The fragment (`#tape=…`) of a tape.
+/// The fragment (`#tape=1.…`) of a tape.
 pub fn tape_fragment<P: Protocol>(tape: &Tape<P>) -> String {
     let json = serde_json::to_string(tape).unwrap_or_default();
-    format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
+    encode_fragment(&json)
+}
+
+fn encode_fragment(tape_json: &str) -> String {
+    format!("#{KEY}{FORMAT}.{}", URL_SAFE_NO_PAD.encode(tape_json))
 }
 
 /// The tape in a fragment, if it holds one; an error says why it could not be read.
-pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, String>> {
-    let encoded = hash.trim_start_matches('#').strip_prefix(KEY)?;
+pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, LinkError>> {
+    let value = hash.trim_start_matches('#').strip_prefix(KEY)?;
+    // Base64url has no `.`: a value without one is format 0.
+    let (format, encoded) = match value.split_once('.') {
+        Some((format, encoded)) => match format.parse::<u32>() {
+            Ok(format) => (format, encoded),
+            Err(_) => return Some(Err(LinkError::Damaged)),
+        },
+        None => (0, value),
+    };
+    if format > FORMAT {
+        return Some(Err(LinkError::Newer(format)));
+    }
     Some(
         URL_SAFE_NO_PAD
             .decode(encoded)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string())),
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(LinkError::Damaged),
     )
 }
 
@@ -136,6 +223,9 @@ fn escape_attribute(text: &str) -> String {
 /// A run saved to a file: what the URL's query and fragment hold, as one JSON document.
 #[derive(Serialize, Deserialize)]
 pub struct RunFile {
+    /// [`FORMAT`] when written; 0 for files written before formats were numbered.
+    #[serde(default)]
+    pub format: u32,
     pub algo: String,
     pub seed: u64,
     pub nodes: usize,
@@ -152,6 +242,7 @@ pub fn export<P: Protocol>(
     history: &History<P>,
 ) -> Result<(), String> {
     let file = RunFile {
+        format: FORMAT,
         algo: algo.to_owned(),
         seed: run.seed,
         nodes: run.nodes,
@@ -183,21 +274,210 @@ pub fn export<P: Protocol>(
     Ok(())
 }
 
-/// The address that opens a run file: its configuration as the query, its tape as the fragment.
-pub fn address_of(text: &str, lang: &str) -> Result<String, String> {
-    let file: RunFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let tape = serde_json::to_string(&file.tape).map_err(|e| e.to_string())?;
-    let params = web_sys::UrlSearchParams::new().map_err(|e| format!("{e:?}"))?;
-    params.set("algo", &file.algo);
-    params.set("nodes", &file.nodes.to_string());
-    params.set("seed", &file.seed.to_string());
-    params.set("lang", lang);
-    for (key, value) in &file.options {
-        params.set(key, value);
+/// A run file of a format this release reads, for a protocol it has.
+pub fn read_run_file(text: &str) -> Result<RunFile, LinkError> {
+    let file: RunFile = serde_json::from_str(text).map_err(|_| LinkError::NotARunFile)?;
+    if file.format > FORMAT {
+        return Err(LinkError::Newer(file.format));
     }
-    Ok(format!(
-        "?{}#{KEY}{}",
-        String::from(params.to_string()),
-        URL_SAFE_NO_PAD.encode(tape)
-    ))
+    if crate::registry::find(&file.algo).is_none() {
+        return Err(LinkError::UnknownProtocol(file.algo));
+    }
+    Ok(file)
+}
+
+/// The address that opens a run file: its configuration as the query, its tape as the fragment.
+/// A tape that does not fit is told when the address opens, as a link's would be.
+pub fn address_of(text: &str, lang: Lang) -> Result<String, LinkError> {
+    let file = read_run_file(text)?;
+    let tape = serde_json::to_string(&file.tape).map_err(|_| LinkError::NotARunFile)?;
+    let (nodes, seed) = (file.nodes.to_string(), file.seed.to_string());
+    let settings = [
+        ("algo", file.algo.as_str()),
+        ("nodes", nodes.as_str()),
+        ("seed", seed.as_str()),
+        ("lang", lang.code()),
+    ];
+    let options = file.options.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let query = address::query(settings.into_iter().chain(options));
+    Ok(format!("{query}{}", encode_fragment(&tape)))
+}
+
+#[cfg(test)]
+mod tests {
+    use concord_core::gossip::GossipNode;
+    use concord_core::paxos::PaxosNode;
+    use concord_core::raft::RaftNode;
+    use concord_core::sim::Sim;
+
+    use super::*;
+    use crate::playground::ProtocolView;
+    use crate::run::Options;
+    use crate::url::UrlState;
+
+    /// A link and a run file of each protocol as the release before numbered formats wrote them
+    /// (format 0), and the state they replayed to when they were made: the step, the virtual time
+    /// and an FNV-1a hash of the nodes' state as `Debug` prints it. Every later release opens
+    /// them to the same state; a deliberate change to what a run does (which also moves
+    /// `core/tests/determinism.rs`'s pinned hash) re-pins `replayed`, and says so.
+    const GOLDEN: [(&str, &str); 3] = [
+        ("raft", include_str!("../../tests/golden/raft.json")),
+        ("gossip", include_str!("../../tests/golden/gossip.json")),
+        ("paxos", include_str!("../../tests/golden/paxos.json")),
+    ];
+
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    fn golden(algo: &str) -> serde_json::Value {
+        let (_, text) = GOLDEN.iter().find(|(name, _)| *name == algo).unwrap();
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn replayed<P: ProtocolView>(sim: &Sim<P>, history_position: usize) -> serde_json::Value {
+        serde_json::json!({
+            "position": history_position,
+            "now": sim.now(),
+            "nodes_fnv": format!("{:016x}", fnv1a(format!("{:?}", sim.nodes()).as_bytes())),
+        })
+    }
+
+    /// Opens the golden link as the page does: its query's settings, its fragment's tape.
+    fn open_link<P: ProtocolView>(algo: &str) -> serde_json::Value {
+        let link = golden(algo)["link"].as_str().unwrap().to_owned();
+        let (query, fragment) = link.split_once('#').unwrap();
+        let pairs: Vec<(String, String)> = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let url = UrlState::from_params(&pairs, Some(format!("#{fragment}")));
+        assert_eq!(
+            url.problems,
+            vec![],
+            "{algo}: the link's settings read cleanly"
+        );
+        let tape = read_fragment::<P>(fragment).unwrap().unwrap();
+        let history = History::replay(P::new_sim(&url.run()), &tape).unwrap();
+        replayed(history.current(), history.position())
+    }
+
+    /// Opens the golden run file as an import does.
+    fn open_file<P: ProtocolView>(algo: &str) -> serde_json::Value {
+        let text = golden(algo)["run_file"].to_string();
+        let file = read_run_file(&text).unwrap();
+        assert_eq!(file.format, 0);
+        let run = RunConfig {
+            seed: file.seed,
+            nodes: file.nodes,
+            options: Options::new(file.options),
+        };
+        let tape: Tape<P> = serde_json::from_value(file.tape).unwrap();
+        let history = History::replay(P::new_sim(&run), &tape).unwrap();
+        replayed(history.current(), history.position())
+    }
+
+    #[test]
+    fn golden_links_and_run_files_of_format_0_replay_to_the_same_state() {
+        for (algo, opened) in [
+            (
+                "raft",
+                [open_link::<RaftNode>("raft"), open_file::<RaftNode>("raft")],
+            ),
+            (
+                "gossip",
+                [
+                    open_link::<GossipNode>("gossip"),
+                    open_file::<GossipNode>("gossip"),
+                ],
+            ),
+            (
+                "paxos",
+                [
+                    open_link::<PaxosNode>("paxos"),
+                    open_file::<PaxosNode>("paxos"),
+                ],
+            ),
+        ] {
+            let expected = &golden(algo)["replayed"];
+            assert_eq!(&opened[0], expected, "{algo}: the link");
+            assert_eq!(&opened[1], expected, "{algo}: the run file");
+        }
+    }
+
+    #[test]
+    fn todays_fragment_carries_its_format_and_reads_back() {
+        let link = golden("paxos")["link"].as_str().unwrap().to_owned();
+        let (_, old) = link.split_once('#').unwrap();
+        let tape = read_fragment::<PaxosNode>(old).unwrap().unwrap();
+        let written = tape_fragment(&tape);
+        assert!(written.starts_with("#tape=1."), "{written}");
+        assert_eq!(read_fragment::<PaxosNode>(&written), Some(Ok(tape)));
+    }
+
+    #[test]
+    fn a_damaged_or_newer_link_is_told_in_words() {
+        let damaged = read_fragment::<RaftNode>("#tape=1.!!!")
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(damaged, LinkError::Damaged);
+        assert!(
+            damaged
+                .text(Lang::En)
+                .starts_with("This link's run could not be read")
+        );
+        let paxos = golden("paxos")["link"].as_str().unwrap().to_owned();
+        let (_, tape) = paxos.split_once('#').unwrap();
+        assert_eq!(
+            read_fragment::<RaftNode>(tape),
+            Some(Err(LinkError::Damaged)),
+            "a Paxos tape is no Raft tape"
+        );
+        let newer = read_fragment::<RaftNode>("#tape=2.e30")
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(newer, LinkError::Newer(2));
+        assert!(newer.text(Lang::Zh).contains("格式 2"));
+        assert_eq!(read_fragment::<RaftNode>("#other=1"), None);
+    }
+
+    #[test]
+    fn a_run_file_says_what_is_wrong_with_it() {
+        assert_eq!(
+            read_run_file("not json").err(),
+            Some(LinkError::NotARunFile)
+        );
+        let future = r#"{"format": 9, "algo": "raft", "seed": 1, "nodes": 3, "tape": {}}"#;
+        assert_eq!(read_run_file(future).err(), Some(LinkError::Newer(9)));
+        let other = r#"{"algo": "zab", "seed": 1, "nodes": 3, "tape": {}}"#;
+        assert_eq!(
+            read_run_file(other).err(),
+            Some(LinkError::UnknownProtocol("zab".into()))
+        );
+    }
+
+    #[test]
+    fn a_link_for_a_larger_cluster_says_so() {
+        let run = |nodes| RunConfig {
+            seed: 1,
+            nodes,
+            options: Options::default(),
+        };
+        let mut big = History::new(RaftNode::new_sim(&run(5)));
+        let crash = concord_core::sim::Input::Act {
+            at: 0,
+            action: concord_core::sim::Action::Crash(concord_core::sim::NodeId(4)),
+        };
+        big.apply(crash).unwrap();
+        let error = History::replay(RaftNode::new_sim(&run(3)), &big.tape()).unwrap_err();
+        let text = LinkError::Replay(error).text(Lang::En);
+        assert!(
+            text.starts_with("This run acts on S5, which this cluster does not have"),
+            "{text}"
+        );
+    }
 }

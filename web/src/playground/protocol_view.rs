@@ -4,6 +4,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Protocol, Sim, StepR
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::input::Problem;
 use crate::run::RunConfig;
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::controls::CountControl;
@@ -71,6 +72,8 @@ pub trait ProtocolView: Protocol + 'static {
     const QUIET_AT_REAL_TIME: bool = false;
 
     fn new_sim(run: &RunConfig) -> Sim<Self>;
+    /// What `new_sim` could not use of the run's options, read by the same code, for the reader.
+    fn problems(run: &RunConfig) -> Vec<Problem>;
     /// The cluster in one phrase, for screen readers.
     fn describe(lang: Lang, sim: &Sim<Self>) -> String;
     /// Where the nodes are drawn: on a ring unless the protocol's roles read better otherwise.

@@ -4,7 +4,7 @@
 use concord_core::sim::Protocol;
 use yew::prelude::*;
 
-use super::permalink::{self, EmbedForm};
+use super::permalink::{self, EmbedForm, LinkError};
 use crate::i18n::Lang;
 use crate::player::{Player, PlayerAction};
 use crate::run::RunConfig;
@@ -55,11 +55,11 @@ pub fn share_card<P: Protocol + 'static>(
             let address = text
                 .ok()
                 .and_then(|t| t.as_string())
-                .ok_or_else(|| "the file could not be read".to_owned())
-                .and_then(|t| permalink::address_of(&t, lang.code()));
+                .ok_or(LinkError::NotARunFile)
+                .and_then(|t| permalink::address_of(&t, lang));
             match address {
                 Ok(address) => crate::address::open(&address),
-                Err(e) => send.emit(PlayerAction::Fail(format!("import: {e}"))),
+                Err(e) => send.emit(PlayerAction::Fail(e.text(lang))),
             }
         });
     });

@@ -17,6 +17,7 @@ use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, Step
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::input::{Problem, Reader};
 use crate::playground::{Beside, Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
 use crate::view::cluster::NodeView;
@@ -28,6 +29,12 @@ impl ProtocolView for RaftNode {
     const NODES_RANGE: (usize, usize) = (1, 9);
     const DEFAULT_NODES: usize = 5;
     const VIEW_OPTIONS: &'static [&'static str] = &[figure2::OPTION];
+
+    fn problems(run: &RunConfig) -> Vec<Problem> {
+        let reader = Reader::new(&run.options);
+        settings::read(&reader);
+        reader.finish(Self::VIEW_OPTIONS)
+    }
 
     fn new_sim(run: &RunConfig) -> Sim<Self> {
         let config = SimConfig {

@@ -22,6 +22,7 @@ use concord_core::raft::linearizability::LINEARIZABILITY;
 use concord_core::raft::membership::ONE_CHANGE_AT_A_TIME;
 use concord_core::raft::{RaftConfig, ReadMode};
 use concord_core::sim::{NetConfig, Time, ms};
+
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -29,6 +30,7 @@ use super::leadership_text::{self, mode_name};
 use super::membership::member_text;
 use super::text::text;
 use crate::i18n::{Lang, say};
+use crate::input::Reader;
 use crate::run::Options;
 use crate::switches::{self, Effect, Switch};
 use crate::view::switches as view_switches;
@@ -215,42 +217,39 @@ pub const SNAPSHOTS: Switch<RaftConfig> = Switch {
 /// The threshold snapshots start with when switched on: low, so compaction shows soon.
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
 
-/// The settings a run's options name; anything malformed keeps its default, and timing that
-/// cannot work (`RaftConfig::problem`) falls back to the default timing.
+/// The settings a run's options name; anything malformed keeps its default.
 pub fn from_options(options: &Options) -> RaftConfig {
+    read(&Reader::new(options))
+}
+
+/// The settings the options `reader` reads, noting what it cannot use. Timing that still cannot
+/// work together (`RaftConfig::problem`) makes the view fall back to the defaults.
+pub fn read(reader: &Reader) -> RaftConfig {
     let mut config = RaftConfig::default();
-    switches::read(&SWITCHES, options, &mut config);
-    let number = |key: &str| options.get(key).and_then(|v| v.trim().parse::<u64>().ok());
-    if let Some(b) = number("batch") {
-        config.max_batch = b.clamp(1, 64);
-    }
-    if let Some((lo, hi)) = range_ms(options.get("election")) {
-        config.election_timeout_min = ms(lo.max(1));
-        config.election_timeout_max = ms(hi.max(1));
-    }
-    if let Some(h) = number("heartbeat") {
-        config.heartbeat_interval = ms(h.clamp(1, 10_000));
-    }
+    switches::read(&SWITCHES, reader, &mut config);
+    let (d, ms_of) = (RaftConfig::default(), |t: Time| t / 1000);
+    config.max_batch = reader.number("batch", (1, 64), d.max_batch);
+    let (lo, hi) = reader.range_ms(
+        "election",
+        (1, 10_000),
+        (ms_of(d.election_timeout_min), ms_of(d.election_timeout_max)),
+    );
+    config.election_timeout_min = ms(lo);
+    config.election_timeout_max = ms(hi);
+    config.heartbeat_interval =
+        ms(reader.ms("heartbeat", (1, 10_000), ms_of(d.heartbeat_interval)));
     // Figure 2's stable storage: each write takes a time drawn from this range, ms.
-    if let Some((lo, hi)) = range_ms(options.get("persist")) {
-        config.persist_delay_min = ms(lo);
-        config.persist_delay_max = ms(hi);
-    }
-    if config.problem().is_some() {
-        let default = RaftConfig::default();
-        config.election_timeout_min = default.election_timeout_min;
-        config.election_timeout_max = default.election_timeout_max;
-        config.heartbeat_interval = default.heartbeat_interval;
-        config.persist_delay_min = default.persist_delay_min;
-        config.persist_delay_max = default.persist_delay_max;
-    }
-    if let Some(spare) = number("spare") {
-        config.spare = spare.min(8) as usize;
-    }
-    config.snapshot_threshold = number("snapshot").map_or(0, |n| n.min(10_000));
-    if let Some(mode) = options.get("read").and_then(ReadMode::from_key) {
-        config.read = mode;
-    }
+    let (lo, hi) = reader.range_ms(
+        "persist",
+        (0, 10_000),
+        (ms_of(d.persist_delay_min), ms_of(d.persist_delay_max)),
+    );
+    config.persist_delay_min = ms(lo);
+    config.persist_delay_max = ms(hi);
+    config.spare = reader.number("spare", (0, 8), d.spare as u64) as usize;
+    config.snapshot_threshold = reader.number("snapshot", (0, 10_000), 0);
+    let modes = ReadMode::ALL.map(|mode| (mode.key(), mode));
+    config.read = reader.choice("read", &modes, d.read);
     config
 }
 
@@ -307,16 +306,6 @@ pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
                 )
             }),
         )
-}
-
-/// A range of milliseconds written `lo-hi` (`persist=1-8`), each at most 10 s.
-pub fn range_ms(value: Option<&str>) -> Option<(u64, u64)> {
-    let (lo, hi) = value?.split_once('-')?;
-    let (lo, hi) = (
-        lo.trim().parse::<u64>().ok()?,
-        hi.trim().parse::<u64>().ok()?,
-    );
-    Some((lo.min(10_000), hi.min(10_000)))
 }
 
 /// How likely followers are to start elections while the leader is alive (§5.6).

@@ -46,6 +46,20 @@ impl ControlSet {
             })
     }
 
+    /// The names in `list` that [`ControlSet::parse`] leaves out, and every name it knows.
+    pub fn unknown(list: &str) -> (Vec<&str>, Vec<&'static str>) {
+        let known: Vec<&'static str> = ["all", "none"]
+            .into_iter()
+            .chain(Self::NAMES.iter().map(|(name, _)| *name))
+            .collect();
+        let unknown = list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty() && !known.contains(name))
+            .collect();
+        (unknown, known)
+    }
+
     pub fn has(self, control: ControlSet) -> bool {
         self.0 & control.0 == control.0
     }
