@@ -25,8 +25,9 @@ pub fn script_path() -> PathBuf {
 const ALWAYS: [&str; 2] = ["landmark-one-main", "empty-table-header"];
 
 /// Injects axe (once per document) and runs it on the whole document. Returns each violation
-/// of impact "serious" or "critical", or of a rule in [`ALWAYS`], as one line: the rule, its
-/// help text, and the elements it names (CSS selectors, through shadow roots).
+/// of impact "serious" or "critical", or of a rule checked always (a missing main landmark, an
+/// empty table header), as one line: the rule, its help text, and the elements it names (CSS
+/// selectors, through shadow roots).
 pub async fn serious_violations(page: &Page) -> Outcome<Vec<String>> {
     let path = script_path();
     let source = fs::read_to_string(&path).map_err(|e| {
