@@ -489,10 +489,29 @@ impl Page {
                 },
             )
             .await?;
-        element
-            .click()
-            .await
-            .map_err(|e| Failure::new(format!("clicking {selector}: {e}")))
+        // A playing run moves the layout between WebDriver's scroll and its click (a log grid
+        // grows a row): then the click lands on a neighbour and is refused. Centre the element
+        // and try again.
+        let mut tries = 0;
+        loop {
+            match element.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if tries < 3 && e.to_string().contains("click intercepted") => {
+                    tries += 1;
+                    self.browser
+                        .client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center'});",
+                            vec![
+                                serde_json::to_value(&element)
+                                    .map_err(|e| Failure::new(e.to_string()))?,
+                            ],
+                        )
+                        .await?;
+                }
+                Err(e) => return Err(Failure::new(format!("clicking {selector}: {e}"))),
+            }
+        }
     }
 
     /// Clicks the first element matching `selector` with a real pointer, `(x, y)` CSS pixels from

@@ -25,8 +25,8 @@ pub enum Why {
         using: String,
     },
     OutOfRange {
-        min: i64,
-        max: i64,
+        min: String,
+        max: String,
         using: String,
     },
     /// Not a range written `lo-hi`.
@@ -113,13 +113,17 @@ impl Problem {
     }
 }
 
+/// A whole number a parameter may hold (`nodes=5`, `speed=-6`).
+pub trait Whole: std::str::FromStr + std::fmt::Display + PartialOrd + Copy {}
+impl<T: std::str::FromStr + std::fmt::Display + PartialOrd + Copy> Whole for T {}
+
 /// Every parameter given more than once, once each (the first is the one used).
 pub fn repeated(pairs: &[(String, String)]) -> Vec<Problem> {
     pairs
         .iter()
         .enumerate()
         .filter(|(i, (key, _))| {
-            let earlier = pairs[..*i].iter().filter(|(k, _)| k == key).count();
+            let earlier = pairs.iter().take(*i).filter(|(k, _)| k == key).count();
             earlier == 1
         })
         .map(|(_, (key, value))| Problem::new(key, value, Why::Repeated))
@@ -158,7 +162,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number within `min..=max` (`default` when absent or unusable).
-    pub fn number(&self, key: &'static str, (min, max): (u64, u64), default: u64) -> u64 {
+    pub fn number<T: Whole>(&self, key: &'static str, (min, max): (T, T), default: T) -> T {
         self.number_in(key, (min, max), default, "")
     }
 
@@ -167,23 +171,23 @@ impl<'a> Reader<'a> {
         self.number_in(key, (min, max), default, " ms")
     }
 
-    fn number_in(
+    fn number_in<T: Whole>(
         &self,
         key: &'static str,
-        (min, max): (u64, u64),
-        default: u64,
+        (min, max): (T, T),
+        default: T,
         unit: &str,
-    ) -> u64 {
+    ) -> T {
         let Some(value) = self.get(key) else {
             return default;
         };
-        match value.trim().parse::<u64>() {
+        match value.trim().parse::<T>() {
             Ok(n) if (min..=max).contains(&n) => n,
             Ok(n) => {
-                let using = n.clamp(min, max);
+                let using = if n < min { min } else { max };
                 let why = Why::OutOfRange {
-                    min: min as i64,
-                    max: max as i64,
+                    min: min.to_string(),
+                    max: max.to_string(),
                     using: format!("{using}{unit}"),
                 };
                 self.problem(key, value, why);
@@ -258,8 +262,8 @@ impl<'a> Reader<'a> {
             Some((lo, hi)) if lo < min || hi > max => {
                 let (lo, hi) = (lo.clamp(min, max), hi.clamp(min, max));
                 let why = Why::OutOfRange {
-                    min: min as i64,
-                    max: max as i64,
+                    min: min.to_string(),
+                    max: max.to_string(),
                     using: format!("{lo}–{hi} ms"),
                 };
                 self.problem(key, value, why);
@@ -267,6 +271,11 @@ impl<'a> Reader<'a> {
             }
             Some(range) => range,
         }
+    }
+
+    /// The problems noted.
+    pub fn problems(self) -> Vec<Problem> {
+        self.problems.into_inner()
     }
 
     /// The problems noted, and one for each option nothing read (but `view`, the options that
@@ -289,13 +298,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
+        Options::of(pairs.iter().copied())
     }
 
     #[test]

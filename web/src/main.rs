@@ -3,6 +3,16 @@
 //! The same wasm serves three hosts: the full playground (`index.html`), an iframe embed (the
 //! same page with `?embed=1`) and widgets in other pages, which the loader script mounts through
 //! [`embed::widget::mount`].
+//!
+//! Nothing a visitor types, links, imports or posts may stop the page, so what can panic is
+//! denied outside tests; where it truly cannot fire, an `allow` says why on the spot.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 mod address;
 mod app;

@@ -33,7 +33,9 @@ pub fn install() {
             .document_element()
             .and_then(|e| e.get_attribute("lang"))
             .unwrap_or_default();
-        let t = crate::i18n::Lang::from_code(&lang).text();
+        let t = crate::i18n::Lang::from_tag(&lang)
+            .unwrap_or(crate::i18n::Lang::En)
+            .text();
         // Built from text nodes, never HTML, so the message cannot inject markup.
         let title = document.create_element("strong").ok();
         if let Some(title) = &title {

@@ -246,7 +246,8 @@ impl<P: Protocol> PlayerState<P> {
             Jump::Time(dt) => {
                 let target = (self.view_time + dt as f64).max(0.0) as Time;
                 // Steps are in time order: stand after the last step at or before the target.
-                let steps = h.times()[..h.position()].partition_point(|&t| t <= target);
+                let past = h.times().get(..h.position()).unwrap_or_default();
+                let steps = past.partition_point(|&t| t <= target);
                 h.seek(steps);
                 self.view_time = (target as f64).max(h.current().now() as f64);
                 self.error = None;

@@ -26,8 +26,13 @@ impl Options {
     }
 
     /// Options from `("key", "value")` pairs, as a protocol writes its settings back.
-    pub fn of(pairs: impl IntoIterator<Item = (&'static str, String)>) -> Self {
-        Options::new(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    pub fn of<V: Into<String>>(pairs: impl IntoIterator<Item = (&'static str, V)>) -> Self {
+        Options::new(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.into()))
+                .collect(),
+        )
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

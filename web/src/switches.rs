@@ -173,13 +173,8 @@ mod tests {
         },
     ];
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
+        Options::of(pairs.iter().copied())
     }
 
     #[test]

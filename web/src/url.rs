@@ -5,7 +5,7 @@
 //! attributes are the same parameters, read by the same code ([`UrlState::from_params`]).
 
 use crate::i18n::Lang;
-use crate::input::{self, Problem, Why};
+use crate::input::{self, Problem, Reader, Why};
 use crate::run::{
     Options, RunConfig, SPEED_DEFAULT_EXP, SPEED_MAX_EXP, SPEED_MIN_EXP, random_seed,
 };
@@ -57,7 +57,8 @@ const SHELL_KEYS: [&str; 14] = [
 fn browser_lang() -> Lang {
     web_sys::window()
         .and_then(|w| w.navigator().language())
-        .map_or(Lang::En, |code| Lang::from_code(&code))
+        .and_then(|code| Lang::from_tag(&code))
+        .unwrap_or(Lang::En)
 }
 
 impl UrlState {
@@ -77,22 +78,13 @@ impl UrlState {
     pub fn from_params(pairs: &[(String, String)], fragment: Option<String>) -> Self {
         let mut problems = input::repeated(pairs);
         let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let mut flag = |key: &str| {
-            let value = get(key)?;
-            match value.as_str() {
-                "1" | "true" => Some(true),
-                "0" | "false" => Some(false),
-                _ => {
-                    let why = Why::NotAChoice {
-                        choices: "1, 0".into(),
-                        using: "0".into(),
-                    };
-                    problems.push(Problem::new(key, &value, why));
-                    None
-                }
-            }
-        };
-        let (autoplay, embed) = (flag("autoplay"), flag("embed"));
+        let given = Options::new(pairs.to_vec());
+        let shell = Reader::new(&given);
+        let flags = [("1", true), ("true", true), ("0", false), ("false", false)];
+        let (autoplay, embed) = (
+            shell.choice("autoplay", &flags, false),
+            shell.choice("embed", &flags, false),
+        );
         let tape = fragment.or_else(|| {
             get("tape").map(|t| {
                 let t = t.trim_start_matches('#');
@@ -107,83 +99,23 @@ impl UrlState {
         let welcome = get("algo").is_none() && tour.is_none();
         let algo = get("algo").unwrap_or_else(|| "raft".into());
         let protocol = registry::or_default(&algo);
-        let (min, max) = protocol.nodes_range;
-        let nodes = match get("nodes") {
-            None => protocol.default_nodes,
-            Some(value) => match value.trim().parse::<usize>() {
-                Ok(n) if (min..=max).contains(&n) => n,
-                Ok(n) => {
-                    let n = n.clamp(min, max);
-                    let why = Why::OutOfRange {
-                        min: min as i64,
-                        max: max as i64,
-                        using: n.to_string(),
-                    };
-                    problems.push(Problem::new("nodes", &value, why));
-                    n
-                }
-                Err(_) => {
-                    let using = protocol.default_nodes.to_string();
-                    problems.push(Problem::new("nodes", &value, Why::NotANumber { using }));
-                    protocol.default_nodes
-                }
-            },
-        };
-        let seed = match get("seed") {
-            None => random_seed(),
-            Some(value) => value.trim().parse().unwrap_or_else(|_| {
-                let seed = random_seed();
-                let using = seed.to_string();
-                problems.push(Problem::new("seed", &value, Why::NotANumber { using }));
-                seed
-            }),
-        };
-        let speed_exp = match get("speed") {
-            None => SPEED_DEFAULT_EXP,
-            Some(value) => {
-                let (min, max) = (SPEED_MIN_EXP, SPEED_MAX_EXP);
-                match value.trim().parse::<i32>() {
-                    Ok(exp) if (min..=max).contains(&exp) => exp,
-                    Ok(exp) => {
-                        let exp = exp.clamp(min, max);
-                        let why = Why::OutOfRange {
-                            min: min.into(),
-                            max: max.into(),
-                            using: exp.to_string(),
-                        };
-                        problems.push(Problem::new("speed", &value, why));
-                        exp
-                    }
-                    Err(_) => {
-                        let using = SPEED_DEFAULT_EXP.to_string();
-                        problems.push(Problem::new("speed", &value, Why::NotANumber { using }));
-                        SPEED_DEFAULT_EXP
-                    }
-                }
+        let nodes = shell.number("nodes", protocol.nodes_range, protocol.default_nodes);
+        let seed = shell.number("seed", (0, u64::MAX), random_seed());
+        let speed_exp = shell.number("speed", (SPEED_MIN_EXP, SPEED_MAX_EXP), SPEED_DEFAULT_EXP);
+        let step = shell.number("step", (0, usize::MAX), 0);
+        // `zh-CN`, `en-GB`: a language tag names the language by its first part.
+        let lang = shell.get("lang").and_then(|code| {
+            let lang = Lang::from_tag(code);
+            if lang.is_none() {
+                let why = Why::NotAChoice {
+                    choices: "en, zh".into(),
+                    using: browser_lang().code().into(),
+                };
+                shell.problem("lang", code, why);
             }
-        };
-        let lang = match get("lang") {
-            None => browser_lang(),
-            Some(code) => {
-                let lower = code.to_ascii_lowercase();
-                if !lower.starts_with("en") && !lower.starts_with("zh") {
-                    let why = Why::NotAChoice {
-                        choices: "en, zh".into(),
-                        using: browser_lang().code().into(),
-                    };
-                    problems.push(Problem::new("lang", &code, why));
-                }
-                Lang::from_code(&code)
-            }
-        };
-        let step = match get("step") {
-            None => 0,
-            Some(value) => value.trim().parse().unwrap_or_else(|_| {
-                let using = "0".to_owned();
-                problems.push(Problem::new("step", &value, Why::NotANumber { using }));
-                0
-            }),
-        };
+            lang
+        });
+        problems.extend(shell.problems());
         let controls = get("controls").map_or(ControlSet::EMBED_DEFAULT, |list| {
             let (unknown, known) = ControlSet::unknown(&list);
             if !unknown.is_empty() {
@@ -203,8 +135,8 @@ impl UrlState {
             algo,
             seed,
             speed_exp,
-            lang,
-            autoplay: autoplay.unwrap_or(false),
+            lang: lang.unwrap_or_else(browser_lang),
+            autoplay,
             options: Options::new(
                 pairs
                     .iter()
@@ -214,7 +146,7 @@ impl UrlState {
             ),
             tape,
             step,
-            embed: embed.unwrap_or(false),
+            embed,
             controls,
             origin: get("origin").filter(|o| !o.is_empty()),
             problems,
@@ -350,16 +282,18 @@ mod tests {
             ("algo", "paxos"),
             ("nodes", "40"),
             ("speed", "9"),
-            ("lang", "zh"),
+            ("lang", "zh-CN"),
             ("seed", "1"),
             ("seed", "2"),
             ("colour", "red"),
+            ("autoplay", "yes"),
         ]);
         assert_eq!((url.seed, url.speed_exp), (1, SPEED_MAX_EXP));
         assert_eq!(
             told(&url, Lang::Zh),
             [
                 "seed=2：出现了不止一次；使用第一个。",
+                "autoplay=yes：只能是 1, true, 0, false 之一；改用 0。",
                 "nodes=40：应在 3 到 7 之间；改用 7。",
                 "speed=9：应在 -10 到 0 之间；改用 0。",
                 "colour=red：此视图没有这个设置，已忽略。",

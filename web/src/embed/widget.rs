@@ -57,12 +57,14 @@ fn element_params(element: &Element) -> Params {
             },
         };
     }
+    // The page's own language, when it is one of ours (a page in German gets English).
     if !params.contains_key("lang")
         && let Some(lang) = element
             .closest("[lang]")
             .ok()
             .flatten()
             .and_then(|e| e.get_attribute("lang"))
+            .filter(|tag| crate::i18n::Lang::from_tag(tag).is_some())
     {
         params.insert("lang".into(), lang);
     }

@@ -124,12 +124,20 @@ impl ProtocolView for GossipNode {
             nodes: run.nodes.clamp(Self::NODES_RANGE.0, Self::NODES_RANGE.1),
             net: Default::default(),
         };
+        #[allow(
+            clippy::expect_used,
+            reason = "input::Reader keeps every setting in its range"
+        )]
         let mut sim =
             Sim::new(sim, &settings.config).expect("settings clamped to their ranges are valid");
         if settings.update_at_start {
             // Part of the starting state, like the configuration: the run opens with one update
             // to follow, written at S1 at time 0.
             let update = Action::Command(NodeId(0), Command::Update { key: 1, value: 1 });
+            #[allow(
+                clippy::expect_used,
+                reason = "a fresh run has S1 up and nothing pending"
+            )]
             sim.apply(concord_core::sim::Input::Act {
                 at: 0,
                 action: update,

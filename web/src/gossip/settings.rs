@@ -113,7 +113,7 @@ impl Settings {
             ("push-pull", Mode::PushPull),
         ];
         c.mode = o.choice("mode", &modes, base.mode);
-        let k = o.number("k", (K.0.into(), K.1.into()), 2) as u32;
+        let k = o.number("k", K, 2);
         let feedback = o.flag("feedback", true);
         // Anti-entropy (SI) never stops; a rumor (SIR) stops by a counter or a coin (§1.4).
         let models = [
@@ -125,7 +125,7 @@ impl Settings {
             None => Model::AntiEntropy,
             Some(stop) => Model::Rumor { stop, k, feedback },
         };
-        c.fanout = o.number("fanout", (FANOUT.0.into(), FANOUT.1.into()), 3) as u32;
+        c.fanout = o.number("fanout", FANOUT, 3);
         let period = o.ms("period", PERIOD_MS, as_ms(base.period));
         c.period = ms(period);
         c.jitter = ms(o.ms("jitter", (0, period - 1), as_ms(base.jitter)));
@@ -149,14 +149,14 @@ impl Settings {
                 o.problem("select", list, why);
             }
         }
-        c.backup_every = o.number("backup", (0, 100), 0) as u32;
+        c.backup_every = o.number("backup", (0, 100), 0);
         c.swim = o.flag("swim", false).then(|| {
             let d = SwimConfig::default();
             let probe = o.ms("probe", PERIOD_MS, as_ms(d.probe_interval));
             SwimConfig {
                 probe_interval: ms(probe),
                 probe_timeout: ms(o.ms("probe-timeout", (1, probe - 1), as_ms(d.probe_timeout))),
-                indirect_probes: o.number("indirect", (0, 8), d.indirect_probes.into()) as u32,
+                indirect_probes: o.number("indirect", (0, 8), d.indirect_probes),
                 suspicion: o.flag("suspicion", d.suspicion),
                 suspect_timeout: ms(o.ms(
                     "suspect-timeout",
@@ -173,9 +173,9 @@ impl Settings {
         let n = run.nodes.max(1);
         // Members the run starts with (SWIM joins the rest); as many as the nodes is all of them.
         c.initial_members = o.get("members").and_then(|_| {
-            let all = n as u64;
+            let all = u16::try_from(n).unwrap_or(u16::MAX);
             let m = o.number("members", (1, all), all);
-            (m < all).then_some(m as u16)
+            (m < all).then_some(m)
         });
         c.breaks = Breaks::default();
         switches::read(&SWITCHES, o, &mut c);

@@ -13,12 +13,14 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `en`, `zh`, `zh-CN` …; anything else is English.
-    pub fn from_code(code: &str) -> Lang {
-        if code.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
+    /// The language a tag names (`zh-CN`, `en`), if it is one of ours.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        match primary {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
         }
     }
 

@@ -107,11 +107,17 @@ impl ProtocolView for PaxosNode {
             nodes: config.nodes(),
             net: Default::default(),
         };
+        #[allow(
+            clippy::expect_used,
+            reason = "input::Reader keeps every setting in its range"
+        )]
         Sim::new(sim, &config).expect("settings clamped to their ranges are valid")
     }
 
     fn describe(lang: Lang, sim: &Sim<Self>) -> String {
-        let config = &sim.nodes()[0].state.config;
+        let Some(config) = sim.nodes().first().map(|slot| &slot.state.config) else {
+            return String::new();
+        };
         let n = sim.nodes().len();
         let (p, a, l) = (
             config.proposers(n).len(),

@@ -84,9 +84,13 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
     let learners: Vec<(NodeId, Option<(String, u64)>)> = config
         .learners(n)
         .into_iter()
-        .map(|id| {
-            let learned = nodes[id.index()].state.learned().map(|p| p.value.clone());
-            (id, learned.zip(learned_at(reports, id)))
+        .filter_map(|id| {
+            let learned = nodes
+                .get(id.index())?
+                .state
+                .learned()
+                .map(|p| p.value.clone());
+            Some((id, learned.zip(learned_at(reports, id))))
         })
         .collect();
 
@@ -148,7 +152,9 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
     };
 
     let acceptor_rows = acceptors.iter().map(|&id| {
-        let slot = &nodes[id.index()];
+        let Some(slot) = nodes.get(id.index()) else {
+            return Html::default();
+        };
         let s = &slot.state.persistent;
         let in_majority = chosen_by.contains(&id);
         // Normally a tick; after a break, which chosen values this acceptor accepted, in order.
@@ -172,7 +178,9 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
     });
 
     let proposer_rows = config.proposers(n).into_iter().map(|id| {
-        let slot = &nodes[id.index()];
+        let Some(slot) = nodes.get(id.index()) else {
+            return Html::default();
+        };
         let node = &slot.state;
         let p = &node.volatile.proposer;
         let q = node.quorum();
@@ -196,7 +204,9 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
     });
 
     let learner_rows = learners.iter().map(|(id, learned)| {
-        let slot = &nodes[id.index()];
+        let Some(slot) = nodes.get(id.index()) else {
+            return Html::default();
+        };
         let l = &slot.state.volatile.learner;
         let heard = l.tallies.values().map(|t| t.acceptors.len()).max().unwrap_or(0);
         let (value, at) = match learned {

@@ -105,15 +105,12 @@ impl Settings {
 
     /// The settings of `run` whose options `reader` reads, noting what it cannot use.
     pub fn read(run: &RunConfig, o: &Reader) -> Settings {
-        let count = |key: &'static str, (min, max): (usize, usize), default: usize| {
-            o.number(key, (min as u64, max as u64), default as u64) as usize
-        };
         let mut breaks = Breaks::default();
         switches::read(&SWITCHES, o, &mut breaks);
         Settings {
-            proposers: count("proposers", PROPOSERS, 2),
+            proposers: o.number("proposers", PROPOSERS, 2),
             acceptors: run.nodes.clamp(ACCEPTORS.0, ACCEPTORS.1),
-            learners: count("learners", LEARNERS, 1),
+            learners: o.number("learners", LEARNERS, 1),
             colocated: o.choice("roles", &[("separate", false), ("colocated", true)], false),
             propose_at_start: o.choice("start", &[("auto", true), ("manual", false)], true),
             randomized_backoff: o.choice("backoff", &[("random", true), ("fixed", false)], true),

@@ -79,7 +79,7 @@ mod tests {
         PaxosNode::new_sim(&RunConfig {
             seed,
             nodes: 3,
-            options: Options::of([("start", "manual".into()), ("backoff", backoff.into())]),
+            options: Options::of([("start", "manual"), ("backoff", backoff)]),
         })
     }
 

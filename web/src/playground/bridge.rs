@@ -276,14 +276,12 @@ fn reached<P: ProtocolView>(step: usize, report: &StepReport<P>) -> Vec<Value> {
         event(m.kind, at(fields))
     });
     let violations = report.violations.iter().map(|v| {
-        let fields = json!({
-            "invariant": v.invariant,
-            "detail": v.detail,
-            "nodes": v.nodes.iter().map(|&id| node(id)).collect::<Vec<_>>(),
-        });
-        let Value::Object(fields) = fields else {
-            unreachable!("json! of an object")
-        };
+        let nodes = v.nodes.iter().map(|&id| node(id)).collect::<Vec<_>>();
+        let fields = Map::from_iter([
+            ("invariant".to_owned(), json!(v.invariant)),
+            ("detail".to_owned(), json!(v.detail)),
+            ("nodes".to_owned(), Value::Array(nodes)),
+        ]);
         event("violation", at(fields))
     });
     milestone.into_iter().chain(violations).collect()
@@ -323,7 +321,11 @@ pub fn use_bridge<P: ProtocolView>(
                     // Steps a fast-forward took are not described: they raise no events.
                     let described = now.0.min(s.history.described());
                     if described > position {
-                        let reports = &s.history.reports()[position..described];
+                        let reports = s
+                            .history
+                            .reports()
+                            .get(position..described)
+                            .unwrap_or_default();
                         for (i, report) in reports.iter().enumerate() {
                             events.extend(reached(position + i + 1, report));
                         }

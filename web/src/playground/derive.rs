@@ -189,7 +189,9 @@ pub fn spacetime<P: ProtocolView>(
     let first = reports.partition_point(|r| (r.time as f64) < start);
     // Messages that arrive in the window may have left before it: look further back for sends.
     let sends_from = reports.partition_point(|r| (r.time as f64) < start - window);
-    let sent: BTreeMap<MsgId, &Envelope<P::Msg>> = reports[sends_from..]
+    let sent: BTreeMap<MsgId, &Envelope<P::Msg>> = reports
+        .get(sends_from..)
+        .unwrap_or_default()
         .iter()
         .flat_map(|r| r.sent.iter().map(|e| (e.id, e)))
         .collect();
@@ -206,7 +208,7 @@ pub fn spacetime<P: ProtocolView>(
     };
     let mut arrows = Vec::new();
     let mut events = Vec::new();
-    for report in &reports[first..] {
+    for report in reports.get(first..).unwrap_or_default() {
         let t = report.time as f64;
         match &report.event {
             Event::Delivered(env) => arrows.push(arrow(env, t, 1.0, false)),

@@ -51,6 +51,10 @@ impl ProtocolView for RaftNode {
             nodes: config.nodes + raft.spare,
             ..config
         };
+        #[allow(
+            clippy::expect_used,
+            reason = "core's tests check the default settings"
+        )]
         Sim::new(config.clone(), &raft)
             .or_else(|_| Sim::new(config, &RaftConfig::default()))
             .expect("the default settings are valid")

@@ -246,7 +246,7 @@ pub fn read(reader: &Reader) -> RaftConfig {
     );
     config.persist_delay_min = ms(lo);
     config.persist_delay_max = ms(hi);
-    config.spare = reader.number("spare", (0, 8), d.spare as u64) as usize;
+    config.spare = reader.number("spare", (0, 8), d.spare);
     config.snapshot_threshold = reader.number("snapshot", (0, 10_000), 0);
     let modes = ReadMode::ALL.map(|mode| (mode.key(), mode));
     config.read = reader.choice("read", &modes, d.read);
@@ -458,13 +458,8 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&str, &str)]) -> Options {
-        Options::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
+        Options::of(pairs.iter().copied())
     }
 
     #[test]

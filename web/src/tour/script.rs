@@ -296,7 +296,7 @@ impl Tour {
 
     /// The range of step indexes of chapter `c`.
     pub fn chapter_steps(&self, c: usize) -> std::ops::Range<usize> {
-        let start: usize = self.chapters[..c].iter().map(|c| c.steps.len()).sum();
+        let start: usize = self.chapters.iter().take(c).map(|c| c.steps.len()).sum();
         start..start + self.chapters.get(c).map_or(0, |c| c.steps.len())
     }
 }
@@ -329,7 +329,7 @@ pub fn parse(file: &'static str, source: &str) -> Result<Tour, TourError> {
     }
     for (i, chapter) in tour.chapters.iter().enumerate() {
         words(&chapter.title).map_err(|m| error(None, &format!("chapters[{i}].title"), m))?;
-        if chapter.id.is_empty() || tour.chapters[..i].iter().any(|c| c.id == chapter.id) {
+        if chapter.id.is_empty() || tour.chapters.iter().take(i).any(|c| c.id == chapter.id) {
             return Err(error(
                 None,
                 &format!("chapters[{i}].id"),

@@ -180,7 +180,7 @@ fn TourStep<P: TourProtocol>(p: &TourStepProps<P>) -> Html {
             crate::address::open(&format!("{}{fragment}", free_play_query(algo, &plan, lang)));
         })
     };
-    let chapter_title = p.tour.chapters[chapter].title.get(lang);
+    let chapter_title = p.tour.chapters.get(chapter).map(|c| c.title.get(lang));
     let total = p.last - p.first + 1;
     let at = p.step - p.first + 1;
     let card = html! {

@@ -1,6 +1,10 @@
 //! The cluster in SVG: nodes on a ring (or in columns, one per role), with messages as dots
 //! travelling along the links. Protocol views describe nodes and messages with [`NodeView`] and
 //! [`Dot`], and choose a [`Layout`]; this module only draws.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the geometry is built here for exactly the nodes drawn, and indexed by them"
+)]
 
 use std::f64::consts::PI;
 

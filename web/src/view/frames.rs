@@ -15,8 +15,7 @@ pub fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
     use_effect_with(active, move |&active| {
         let running = Rc::new(RefCell::new(None::<i32>));
         let frame: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
-        if active {
-            let window = web_sys::window().expect("a window");
+        if active && let Some(window) = web_sys::window() {
             let last = Rc::new(RefCell::new(None::<f64>));
             let (running_in, frame_in) = (Rc::clone(&running), Rc::clone(&frame));
             *frame.borrow_mut() = Some(Closure::new(move |now: f64| {

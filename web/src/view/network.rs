@@ -138,7 +138,7 @@ pub fn NetworkPanel(p: &NetworkProps) -> Html {
             </li>
         }
     });
-    let partitioned = p.groups.iter().any(|&g| g != p.groups[0]);
+    let partitioned = p.groups.windows(2).any(|w| w.first() != w.last());
     let heal = {
         let on_change = p.on_change.clone();
         Callback::from(move |_: MouseEvent| on_change.emit(NetChange::Heal))
