@@ -6,10 +6,11 @@
 //! linearizability hold, and no leader holds two uncommitted configuration changes
 //! (thesis §4.1). A failure prints the seed.
 
+use concord_check::chaos::raft::{Plan, run};
+use concord_check::seeds::over_seeds;
 use concord_core::raft::invariants::ONE_CHANGE_AT_A_TIME;
 use concord_core::raft::{Breaks, RaftConfig, RaftNode, ReadMode};
 use concord_core::sim::{Sim, Violation};
-use raft_common::chaos::{Plan, over_seeds, run};
 
 mod raft_common;
 

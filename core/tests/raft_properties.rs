@@ -6,12 +6,13 @@
 //! Each "break it" switch gets a test that fails unless the checker finds the
 //! violation the switch makes possible: a checker that never fires cannot pass.
 
+use concord_check::chaos::raft::{Plan, converged, first_violation, run};
+use concord_check::seeds::over_seeds;
 use concord_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY,
 };
 use concord_core::raft::linearizability::LINEARIZABILITY;
 use concord_core::raft::{Breaks, RaftConfig, ReadMode};
-use raft_common::chaos::{Plan, converged, first_violation, over_seeds, run};
 
 mod raft_common;
 

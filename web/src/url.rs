@@ -49,9 +49,10 @@ pub struct UrlState {
 }
 
 /// The parameters the shell reads itself; every other one belongs to the protocol.
-const SHELL_KEYS: [&str; 14] = [
+/// (`panic-at` is the panic banner's test hook, read by `panic_banner.rs`.)
+const SHELL_KEYS: [&str; 15] = [
     "algo", "nodes", "seed", "speed", "lang", "autoplay", "tape", "step", "embed", "controls",
-    "origin", "tour", "chapter", "welcome",
+    "origin", "tour", "chapter", "welcome", "panic-at",
 ];
 
 fn browser_lang() -> Lang {

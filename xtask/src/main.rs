@@ -11,6 +11,9 @@
 //!   SHA-256 checksums).
 //! - `cargo xtask lab [experiment] [args…]`: run one of the Lab's experiments (the `concord-lab`
 //!   binary, built in release mode); with no experiment, list them.
+//! - `cargo xtask soak [--protocol raft|gossip|paxos] [--seeds N]`, `cargo xtask fuzz [target]
+//!   [--minutes N]`: long runs of the protocols under random faults (the `concord-check`
+//!   binary, built in release mode); the test command runs only short passes.
 //!
 //! `serve` and `test` first install what is missing (the wasm target, trunk, wasm-bindgen-cli at
 //! the version Cargo.lock names, wasm-opt from binaryen on npm), each only if missing, and put
@@ -43,6 +46,12 @@ commands:
   lab [experiment] [args…]
                           run one of the Lab's experiments (release build of concord-lab);
                           alone, list them; `lab <experiment> --help` lists its parameters
+  soak [--protocol raft|gossip|paxos] [--seeds N] [--from S] [--threads T]
+                          the safety properties over N seeded faulty runs per protocol
+                          (default 100,000) on every core: violations and runs per second
+  fuzz [target] [--minutes N] [--seed S] [--threads T]
+                          each fuzz target (raft, gossip, paxos) or one for N minutes
+                          (default 1) on every core: inputs run, interventions taken, failures
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
 wasm-opt (binaryen from npm).";
@@ -77,6 +86,7 @@ fn main() -> ExitCode {
         "bench" => Ctx::new().and_then(|mut cx| bench(&mut cx, rest)),
         "dist" => Ctx::new().and_then(|mut cx| dist(&mut cx, rest)),
         "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
+        "soak" | "fuzz" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -183,6 +193,24 @@ fn lab(cx: &Ctx, args: &[String]) -> Result {
     cx.run_quietly(
         cx.cmd("cargo")
             .args(["run", "--quiet", "--release", "-p", "concord-lab", "--"])
+            .args(args),
+    )
+}
+
+/// The soak and the fuzz targets (`concord-check`), in release mode: the long runs are
+/// measured in runs per second.
+fn check(cx: &Ctx, command: &str, args: &[String]) -> Result {
+    cx.run(
+        cx.cmd("cargo")
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "concord-check",
+                "--",
+                command,
+            ])
             .args(args),
     )
 }

@@ -60,6 +60,20 @@ pub const ALL: [&str; 7] = [
     SNAPSHOT_COMMITTED,
 ];
 
+impl Audit {
+    /// About how many bytes it owns: its copies of the logs, the entries seen, committed and
+    /// applied, and the clients' histories. `History` spaces its snapshots by it.
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let seen: usize = self.entries.values().map(BTreeMap::len).sum();
+        self.logs.iter().map(Log::heap_size).sum::<usize>()
+            + seen * (size_of::<(Term, SeenEntry)>() + 16)
+            + self.committed.len() * size_of::<CommittedEntry>()
+            + self.applied.len() * (size_of::<(Entry, NodeId)>() + 16)
+            + self.histories.heap_size()
+    }
+}
+
 /// What the checker remembers across steps.
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Audit {
@@ -162,11 +176,16 @@ fn election_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation
     }
 }
 
-/// Leader Append-Only and Log Matching, over what changed in one server's log since the last
-/// step.
+/// Leader Append-Only and Log Matching, over what changed in one server's log on disk since the
+/// last step. On disk, not in memory: when writes take time, an entry a crash erases before its
+/// write completes was never sent nor counted (Figure 2: persistent state is "updated on stable
+/// storage before responding to RPCs"), so no other server, no client and no later term can
+/// depend on it, and the same index and term may be taken again (a lone server leads term 1,
+/// appends, crashes before writing either, and wins term 1 again). Without a delay the two logs
+/// are the same.
 fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
     let i = node.id.index();
-    let log = &node.persistent.log;
+    let log = &node.durable().log;
     let old = &audit.logs[i];
     // First index where the logs differ, among the entries both still store: an entry
     // compacted away is not rewritten (a snapshot covers only committed entries, checked apart).

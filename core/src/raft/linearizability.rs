@@ -190,6 +190,17 @@ pub fn check(
 }
 
 impl Histories {
+    /// About how many bytes it owns: one record per request in each index, and the
+    /// operations of each key.
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let per_request = size_of::<((ClientId, u64), (Time, Op))>()
+            + size_of::<((ClientId, u64), (String, usize))>()
+            + 32;
+        let ops: usize = self.keys.values().map(|k| k.ops.len()).sum();
+        self.invoked.len() * per_request + ops * size_of::<Operation>()
+    }
+
     /// Add an operation to its key's history; returns the key.
     fn add(&mut self, op: Operation) -> String {
         let key = op.op.key().to_owned();

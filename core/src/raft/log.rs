@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::message::Entry;
 use super::state::Term;
 
+/// About how many bytes a stored entry takes, its key counted as a short string.
+pub const ENTRY_BYTES: usize = std::mem::size_of::<Entry>() + 16;
+
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Log {
     /// Index of the last entry a snapshot replaced (0 without a snapshot): entry `i` is
@@ -51,6 +54,11 @@ impl Log {
 
     pub fn last_index(&self) -> u64 {
         self.start_index + self.entries.len() as u64
+    }
+
+    /// About how many bytes its entries own (an entry's key counted as a short string).
+    pub fn heap_size(&self) -> usize {
+        self.entries.len() * ENTRY_BYTES
     }
 
     pub fn last_term(&self) -> Term {

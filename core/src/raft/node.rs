@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::RaftConfig;
 use super::invariants::{self, Audit};
-use super::kv::{ClientId, ClientReply, Op};
+use super::kv::{ClientId, ClientReply, Op, Session};
 use super::membership::{Change, Membership};
 use super::message::{ClientRead, ClientRequest, Msg, RequestVote, RequestVoteReply};
 use super::read::ReadMode;
@@ -359,6 +359,28 @@ impl Protocol for RaftNode {
         self.restore_snapshot(cx);
         self.reset_election_timer(cx);
         self.after_restart(cx);
+    }
+
+    /// The parts that grow with a run: the log (and its copy on disk while a write is under
+    /// way), the state machine, the client's invocations and replies. An entry's key is
+    /// counted as a short string.
+    fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let on_disk = self
+            .disk
+            .as_ref()
+            .map_or(0, |d| d.durable().log.heap_size());
+        let sm = &self.volatile.state_machine;
+        self.persistent.log.heap_size()
+            + on_disk
+            + sm.data.len() * (size_of::<(String, i64)>() + 16)
+            + sm.sessions.len() * size_of::<(ClientId, Session)>()
+            + self.replies.len() * size_of::<ClientReply>()
+            + self.invocations.len() * size_of::<Invocation>()
+    }
+
+    fn audit_heap_size(audit: &Audit) -> usize {
+        audit.heap_size()
     }
 
     fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {

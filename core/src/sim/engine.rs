@@ -262,8 +262,8 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// About how many bytes a clone of this state copies: the nodes (with what
-    /// [`Protocol::heap_size`] says they own), their timers, the queue and the messages in
-    /// flight. `History` spaces its snapshots by it. O(nodes).
+    /// [`Protocol::heap_size`] says they own), their timers, the queue, the messages in
+    /// flight and the checker's memory ([`Protocol::audit_heap_size`]). `History` spaces its snapshots by it. O(nodes).
     pub fn size_estimate(&self) -> usize {
         use std::mem::size_of;
         let nodes: usize = self
@@ -279,6 +279,7 @@ impl<P: Protocol> Sim<P> {
             + self.queue.len() * size_of::<(QueueKey, Pending<P>)>()
             + self.in_flight.slots.len() * size_of::<Option<Envelope<P::Msg>>>()
             + self.violations.len() * size_of::<Violation>()
+            + P::audit_heap_size(&self.audit)
     }
 
     pub fn next_event_time(&self) -> Option<Time> {

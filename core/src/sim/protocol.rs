@@ -210,6 +210,10 @@ pub trait Protocol: Clone + Debug + PartialEq + Serialize + Sized {
     fn heap_size(&self) -> usize {
         0
     }
+    /// The same for the invariant checker's memory of the run. 0 if negligible.
+    fn audit_heap_size(_audit: &Self::Audit) -> usize {
+        0
+    }
     /// Check the invariants over the whole cluster after a step.
     fn check(audit: &mut Self::Audit, nodes: &[super::engine::NodeSlot<Self>]) -> Vec<Violation>;
     /// Check the invariants after a step at virtual time `now` that happened to `touched` (if

@@ -4,7 +4,6 @@
 
 #![allow(dead_code, unused_imports)]
 
-pub mod chaos;
 #[path = "../driver/mod.rs"]
 pub mod driver;
 

@@ -24,6 +24,7 @@ pub use permalink::tape_fragment;
 pub use protocol_view::{Beside, Goal, Milestone, ProtocolView};
 
 use crate::i18n::Lang;
+use crate::panic_banner;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::run::RunConfig;
 use crate::view::cluster::Cluster;
@@ -184,6 +185,21 @@ fn use_player<P: ProtocolView>(
 ) -> UseReducerHandle<Player<P>> {
     let player = use_reducer(|| open::<P>(props, reduced_motion));
     bridge::use_bridge(props.bridge.clone(), &player, props.run.clone(), props.lang);
+    {
+        // A panic's bug report carries this run's permalink. Weak: a playground the reader
+        // left must not live on for it.
+        let state = std::rc::Rc::downgrade(&player.shared());
+        use_effect_with((), move |_| {
+            panic_banner::track_run(move || {
+                let state = state.upgrade()?;
+                let state = state.try_borrow().ok()?;
+                Some(permalink::permalink(&state.history))
+            });
+        });
+    }
+    let panic_at = *use_memo((), |_| panic_banner::panic_at());
+    let position = player.state().history.position();
+    panic_banner::panic_if_asked(panic_at, position);
     let active = player.state().playing || player.state().forwarding.is_some();
     let send = player.dispatcher();
     use_animation_frames(

@@ -1,7 +1,6 @@
-//! The fault schedule the Raft property suites share: a run of random crashes, restarts,
-//! loss, duplication, cut links, partitions, client traffic and (by plan) hunted leaders,
-//! leadership transfers and membership changes, then a healthy network; and the loop that
-//! checks a property over many seeds.
+//! Raft's fault schedule: a run of random crashes, restarts, loss, duplication, cut links,
+//! partitions, client traffic and (by plan) hunted leaders, leadership transfers and membership
+//! changes, then a healthy network; and what a run should end in once healthy.
 
 use concord_core::raft::{Change, Command, Op, RaftConfig, RaftNode, Role};
 use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, SimRng, Violation, ms};
@@ -207,30 +206,6 @@ pub fn run_counting_lost_writes(
 
 pub fn first_violation(sim: &Sim<RaftNode>) -> Option<&Violation> {
     sim.violations().first()
-}
-
-/// Run `check` on seeds `0..seeds` over two threads; panic with the smallest failing seed.
-pub fn over_seeds(seeds: u64, check: impl Fn(u64) -> Result<(), String> + Sync) {
-    const THREADS: u64 = 2;
-    let failures: Vec<(u64, String)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..THREADS)
-            .map(|t| {
-                let check = &check;
-                s.spawn(move || {
-                    (t..seeds)
-                        .step_by(THREADS as usize)
-                        .find_map(|seed| check(seed).err().map(|e| (seed, e)))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().unwrap())
-            .collect()
-    });
-    if let Some((seed, why)) = failures.into_iter().min_by_key(|(seed, _)| *seed) {
-        panic!("seed={seed}: {why}");
-    }
 }
 
 /// After the calm: one leader, of the newest term, followed by everyone; every server holds the

@@ -1,0 +1,93 @@
+//! How much memory the page holds as a long session plays at the fastest speed (1×: an hour of
+//! virtual time is an hour of wall time): Raft with a client sending a request every 10 s,
+//! Gossip at 1,000 nodes, Paxos with three proposers. A measurement, not a test: `MINUTES=60
+//! CONCORD_DIST=$PWD/dist cargo test -p concord-tests --test bench_long_session --
+//! --ignored --nocapture --test-threads 1` (`MINUTES`, the wall minutes per protocol, defaults
+//! to 60). It prints, every sample, the virtual time, the steps, the wasm memory (which only
+//! grows: its high-water mark) and the JavaScript heap. RELIABILITY.md has the figures.
+
+use std::time::{Duration, Instant};
+
+use concord_tests::Outcome;
+use concord_tests::page::{LOAD_TIMEOUT, Page, Wait};
+
+/// Wall time between samples.
+const SAMPLE: Duration = Duration::from_secs(10);
+
+/// The wasm memory's size and the JavaScript heap used, in bytes (`wasmBindings` is the module
+/// trunk exposes; its init returns the instance it already has).
+const MEMORY: &str = "return (async () => {\
+      const wasm = await window.wasmBindings.default();\
+      return [wasm.memory.buffer.byteLength, performance.memory?.usedJSHeapSize ?? 0];\
+    })();";
+
+fn minutes() -> u64 {
+    std::env::var("MINUTES").map_or(60, |m| m.parse().expect("MINUTES: a whole number"))
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / f64::from(1 << 20)
+}
+
+async fn measure(page: &Page, name: &str, client: bool) -> Outcome {
+    // Gossip at 1,000 nodes draws a grid rather than nodes: the step counter says it is up.
+    page.poll("the step counter", LOAD_TIMEOUT, async || {
+        Ok(if page.exists("[data-status]").await? {
+            Wait::Done(())
+        } else {
+            Wait::NotYet("no [data-status]".into())
+        })
+    })
+    .await?;
+    let wall = Duration::from_secs(minutes() * 60);
+    let started = Instant::now();
+    println!("{name}: wall s, virtual s, steps, wasm memory MiB, JS heap MiB");
+    while started.elapsed() < wall {
+        tokio::time::sleep(SAMPLE).await;
+        if client {
+            page.fill("client-op", "add x 1").await?;
+            page.press("client-send").await?;
+        }
+        let status = page.status().await?;
+        let memory = page.script(MEMORY, vec![]).await?;
+        let bytes = |i: usize| memory.get(i).and_then(|v| v.as_f64()).unwrap_or_default();
+        println!(
+            "{name}: {:>5.0} {:>8.1} {:>9} {:>8.1} {:>8.1}",
+            started.elapsed().as_secs_f64(),
+            status.time as f64 / 1e6,
+            status.step,
+            mib(bytes(0)),
+            mib(bytes(1)),
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+async fn raft_with_a_client_at_the_fastest_speed() {
+    let page = Page::open("/?algo=raft&nodes=5&seed=1&speed=0&autoplay=1&lang=en").await;
+    let result = measure(&page, "raft", true).await;
+    page.finish("bench-long-raft", result).await;
+}
+
+#[tokio::test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+async fn gossip_at_1000_nodes_at_the_fastest_speed() {
+    let page = Page::open_page(
+        "/?algo=gossip&nodes=1000&seed=1&speed=0&autoplay=1&lang=en",
+        &[],
+    )
+    .await;
+    let result = measure(&page, "gossip", false).await;
+    page.finish("bench-long-gossip", result).await;
+}
+
+#[tokio::test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+async fn paxos_with_three_proposers_at_the_fastest_speed() {
+    let page =
+        Page::open("/?algo=paxos&nodes=3&proposers=3&seed=1&speed=0&autoplay=1&lang=en").await;
+    let result = measure(&page, "paxos", false).await;
+    page.finish("bench-long-paxos", result).await;
+}
