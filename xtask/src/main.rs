@@ -54,7 +54,7 @@ commands:
                           (default 1) on every core: inputs run, interventions taken, failures
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
-wasm-opt (binaryen from npm).";
+wasm-opt (binaryen from npm); test also mdBook and axe-core (npm), bench --size twiggy.";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
