@@ -25,7 +25,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+};
+use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
@@ -266,6 +269,12 @@ impl Page {
         Ok(self.browser.client.execute(script, args).await?)
     }
 
+    /// Runs `script` asynchronously (WebDriver "execute async script"): it ends by calling its
+    /// last argument with the result.
+    pub async fn script_async(&self, script: &str, args: Vec<Value>) -> Outcome<Value> {
+        Ok(self.browser.client.execute_async(script, args).await?)
+    }
+
     /// Whether an element matches `selector`.
     pub async fn exists(&self, selector: &str) -> Outcome<bool> {
         let found = self
@@ -436,6 +445,20 @@ impl Page {
         )
         .await
         .map(|_| ())
+    }
+
+    /// Presses `keys` together on whatever has the focus, as a person would (Shift+Tab:
+    /// `[Shift, Tab]`).
+    pub async fn chord(&self, keys: &[Key]) -> Outcome {
+        let mut actions = KeyActions::new("keyboard".into());
+        for &key in keys {
+            actions = actions.then(KeyAction::Down { value: key.into() });
+        }
+        for &key in keys.iter().rev() {
+            actions = actions.then(KeyAction::Up { value: key.into() });
+        }
+        self.browser.client.perform_actions(actions).await?;
+        Ok(())
     }
 
     /// Clicks the first visible element with `data-action="<action>"`, waiting up to 5 s for one

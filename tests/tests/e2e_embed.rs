@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use concord_tests::page::{LOAD_TIMEOUT, Page, Scope, Status, Wait, describe};
 use concord_tests::{Outcome, ensure};
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
@@ -651,21 +650,8 @@ async fn focused(page: &Page) -> Outcome<Value> {
     .await
 }
 
-/// Presses `keys` together, as a person would (Shift+Tab: `[Shift, Tab]`).
-async fn chord(page: &Page, keys: &[Key]) -> Outcome {
-    let mut actions = KeyActions::new("keyboard".into());
-    for &key in keys {
-        actions = actions.then(KeyAction::Down { value: key.into() });
-    }
-    for &key in keys.iter().rev() {
-        actions = actions.then(KeyAction::Up { value: key.into() });
-    }
-    page.browser().client.perform_actions(actions).await?;
-    Ok(())
-}
-
 async fn key(page: &Page, key: Key) -> Outcome {
-    chord(page, &[key]).await
+    page.chord(&[key]).await
 }
 
 /// Presses Tab until `done` holds for what has the focus (at most 60 times).
@@ -777,7 +763,7 @@ async fn keyboard(page: &Page) -> Outcome {
     wait_for_step_in(page, &widget(ELECTION), before + 1).await?;
     key(page, Key::Space).await?;
     wait_for_step_in(page, &widget(ELECTION), before + 2).await?;
-    chord(page, &[Key::Shift, Key::Tab]).await?;
+    page.chord(&[Key::Shift, Key::Tab]).await?;
     let play = focused(page).await?;
     ensure!(
         play["inner"] == "play",

@@ -114,8 +114,12 @@ pub fn App() -> Html {
                 </nav>
                 <button class="lang" data-action="lang" onclick={on_lang}>{ lang.other().text().language_name }</button>
             </header>
-            <Problems problems={url.problems.clone()} {lang} />
-            { body }
+            // Laid out as if it were not there (style.css): the body's parts stay children of
+            // the page's grid and flex rules.
+            <main>
+                <Problems problems={url.problems.clone()} {lang} />
+                { body }
+            </main>
         </div>
     }
 }

@@ -57,7 +57,7 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
     });
     let free = format!("?algo=raft&lang={}", lang.code());
     html! {
-        <main class="welcome" data-welcome="">
+        <div class="welcome" data-welcome="">
             <p class="lead">{ say(lang,
                 "Concord lets you watch distributed consensus happen, one message at a time: pause, step back, crash a server, and see what the protocol does about it.",
                 "Concord 让你一条消息一条消息地看分布式共识如何发生：暂停、后退、让一台服务器宕机，看看协议如何应对。") }</p>
@@ -66,6 +66,6 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
                 <a class="button" data-action="free-play" href={free}>{ say(lang, "Free play", "自由探索") }</a>
                 { say(lang, " — the full playground, every panel, no story.", " —— 完整的演练场，所有面板，没有讲解。") }
             </p>
-        </main>
+        </div>
     }
 }

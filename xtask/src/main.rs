@@ -4,6 +4,8 @@
 //!   sample documentation page with embedded playgrounds at `/docs/`).
 //! - `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 //! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
+//! - `cargo xtask bench --size`: a release build's shipped files raw and gzipped, its bundles
+//!   against their budgets, and the largest contributors inside the wasm (twiggy).
 //! - `cargo xtask dist`: the release archive a docs author vendors,
 //!   `target/dist/concord-<version>.tar.gz` (loader, wasm, bindings, full playground, README,
 //!   SHA-256 checksums).
@@ -18,6 +20,8 @@
 //! them on the `PATH` of every child process so trunk never tries to download a tool.
 //!
 //! std only, so it builds in seconds before anything else.
+
+mod size;
 
 use std::env;
 use std::ffi::{OsStr, OsString};
@@ -35,6 +39,8 @@ commands:
                           the sample documentation page at /docs/
   test                    fmt, clippy, docs, native tests, wasm tests, trunk build, browser tests
   bench [args…]           cargo bench -p concord-core
+  bench --size            release build, then each shipped file raw and gzipped, the bundles
+                          against their budgets, the wasm's largest functions and crates (twiggy)
   dist                    trunk build --release, then target/dist/concord-<version>.tar.gz:
                           the files a documentation site vendors, with SHA256SUMS
   lab [experiment] [args…]
@@ -48,7 +54,7 @@ commands:
                           (default 1) on every core: inputs run, interventions taken, failures
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
-wasm-opt (binaryen from npm).";
+wasm-opt (binaryen from npm); test also mdBook and axe-core (npm), bench --size twiggy.";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
@@ -77,7 +83,7 @@ fn main() -> ExitCode {
     let result = match command {
         "serve" => Ctx::new().and_then(|mut cx| serve(&mut cx, rest)),
         "test" => Ctx::new().and_then(|mut cx| test(&mut cx, rest)),
-        "bench" => Ctx::new().and_then(|cx| bench(&cx, rest)),
+        "bench" => Ctx::new().and_then(|mut cx| bench(&mut cx, rest)),
         "dist" => Ctx::new().and_then(|mut cx| dist(&mut cx, rest)),
         "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
         "soak" | "fuzz" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
@@ -126,12 +132,59 @@ fn serve(cx: &mut Ctx, args: &[String]) -> Result {
     cx.run(cx.cmd("trunk").args(&trunk_args))
 }
 
-fn bench(cx: &Ctx, args: &[String]) -> Result {
+fn bench(cx: &mut Ctx, args: &[String]) -> Result {
+    if args.first().is_some_and(|a| a == "--size") {
+        return bench_size(cx, &args[1..]);
+    }
     cx.run(
         cx.cmd("cargo")
             .args(["bench", "-p", "concord-core"])
             .args(args),
     )
+}
+
+/// trunk's wasm-bindgen output before wasm-opt: the same code, with its function names.
+const NAMED_WASM: &str = "target/wasm-bindgen/release/concord-web_bg.wasm";
+
+fn bench_size(cx: &mut Ctx, args: &[String]) -> Result {
+    if let Some(arg) = args.first() {
+        return Err(format!(
+            "`cargo xtask bench --size` takes no other arguments (got `{arg}`)"
+        ));
+    }
+    ensure_tools(cx)?;
+    ensure_twiggy(cx)?;
+    stage_trunk_build(cx)?;
+    println!();
+    let over = size::report(&cx.dist())?;
+    let named = cx.root.join(NAMED_WASM);
+    let named = named
+        .to_str()
+        .ok_or("the target directory's path is not UTF-8")?;
+    println!();
+    println!("Largest functions and sections, before wasm-opt ({NAMED_WASM}):");
+    cx.run(cx.cmd("twiggy").args(["top", "-n", "25", named]))?;
+    let csv = cx
+        .capture(
+            "twiggy",
+            &["top", "-n", "1000000", "--format", "csv", named],
+        )
+        .ok_or("`twiggy top --format csv` failed")?;
+    let crates = size::by_crate(&csv);
+    let total: u64 = crates.iter().map(|(_, bytes)| bytes).sum();
+    println!();
+    println!("By crate, before wasm-opt (shallow bytes):");
+    for (name, bytes) in crates.iter().take(20) {
+        println!(
+            "{bytes:>10} {:>6.2} %  {name}",
+            100.0 * *bytes as f64 / total.max(1) as f64
+        );
+    }
+    println!();
+    match over.is_empty() {
+        true => Ok(()),
+        false => Err(over.join("\n")),
+    }
 }
 
 /// The Lab's command, in release mode: its report goes to stdout untouched (`--json > file`),
@@ -194,6 +247,10 @@ const STAGES: &[Stage] = &[
         run: stage_trunk_build,
     },
     Stage {
+        title: "bundle sizes within their ceilings (gzip -9)",
+        run: stage_size,
+    },
+    Stage {
         title: "release archive (from dist/)",
         run: stage_archive,
     },
@@ -213,6 +270,7 @@ fn test(cx: &mut Ctx, args: &[String]) -> Result {
     ensure_tools(cx)?;
     ensure_rust_components(cx)?;
     ensure_mdbook(cx)?;
+    ensure_axe(cx)?;
     let total = STAGES.len();
     for (i, stage) in STAGES.iter().enumerate() {
         let n = i + 1;
@@ -314,6 +372,17 @@ fn stage_trunk_build(cx: &Ctx) -> Result {
     Ok(())
 }
 
+fn stage_size(cx: &Ctx) -> Result {
+    let over = size::report(&cx.dist())?;
+    match over.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "{}\nsee `cargo xtask bench --size` for what weighs most",
+            over.join("\n")
+        )),
+    }
+}
+
 fn stage_browser_tests(cx: &Ctx) -> Result {
     let chrome = find_chrome(cx).ok_or_else(|| {
         format!("no chromium, chromium-browser or $CHROME found on PATH. {BROWSER_HINT}")
@@ -334,7 +403,8 @@ fn stage_browser_tests(cx: &Ctx) -> Result {
             .env("CHROME", &chrome)
             .env("CHROMEDRIVER", &driver)
             .env("MDBOOK", &mdbook)
-            .env("MDBOOK_CONCORD", &preprocessor),
+            .env("MDBOOK_CONCORD", &preprocessor)
+            .env("AXE_CORE", cx.root.join(AXE_SCRIPT)),
     )
 }
 
@@ -496,6 +566,64 @@ fn ensure_mdbook(cx: &mut Ctx) -> Result {
         Some(v) if v.starts_with(MDBOOK_SERIES) => Ok(()),
         found => Err(format!(
             "installed mdbook {MDBOOK_VERSION} but `mdbook --version` says {found:?}"
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// axe-core, for the accessibility suite; twiggy, for the size report
+
+const AXE_VERSION: &str = "4.14.1";
+const AXE_PREFIX: &str = "target/tools/axe";
+const AXE_SCRIPT: &str = "target/tools/axe/node_modules/axe-core/axe.min.js";
+
+fn ensure_axe(cx: &Ctx) -> Result {
+    let script = cx.root.join(AXE_SCRIPT);
+    let package = format!("axe-core@{AXE_VERSION}");
+    let installed = fs::read_to_string(script.with_file_name("package.json"))
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+    if !installed {
+        println!("xtask: installing {package} from npm into {AXE_PREFIX}");
+        cx.run(
+            cx.cmd("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix", AXE_PREFIX])
+                .arg(&package),
+        )?;
+    }
+    match script.is_file() {
+        true => {
+            println!("xtask: {package}: ok");
+            Ok(())
+        }
+        false => Err(format!(
+            "npm installed {package} but {} is missing",
+            script.display()
+        )),
+    }
+}
+
+const TWIGGY_VERSION: &str = "0.8.0";
+
+fn ensure_twiggy(cx: &mut Ctx) -> Result {
+    let version = |cx: &Ctx| {
+        cx.capture("twiggy", &["--version"])
+            .map(|v| v.trim().to_owned())
+    };
+    let wanted = |v: &String| v.ends_with(&format!(" {TWIGGY_VERSION}"));
+    if let Some(v) = version(cx).filter(wanted) {
+        println!("xtask: {v}: ok");
+        return Ok(());
+    }
+    println!("xtask: installing twiggy {TWIGGY_VERSION} (takes a few minutes, once)");
+    cx.run(
+        cx.cmd("cargo")
+            .args(["install", "twiggy", "--version", TWIGGY_VERSION, "--locked"]),
+    )?;
+    cx.prefer_cargo_bin();
+    match version(cx) {
+        Some(v) if wanted(&v) => Ok(()),
+        found => Err(format!(
+            "installed twiggy {TWIGGY_VERSION} but `twiggy --version` says {found:?}"
         )),
     }
 }

@@ -215,9 +215,11 @@ pub fn Embed(props: &EmbedProps) -> Html {
         guided: None,
         bridge: Some(props.bridge.clone()),
     };
-    let host = match props.host {
-        Host::Frame => "frame",
-        Host::Widget => "widget",
+    // An iframe's document is the playground alone: it is the page's main landmark. A widget
+    // sits in someone else's page, which has its own.
+    let (host, tag) = match props.host {
+        Host::Frame => ("frame", "main"),
+        Host::Widget => ("widget", "div"),
     };
     let (view, at) = match &url.tour {
         Some(name) => {
@@ -259,10 +261,10 @@ pub fn Embed(props: &EmbedProps) -> Html {
         });
     }
     html! {
-        <div class={classes!("concord", "embed", host, url.tour.is_some().then_some("touring"))}
+        <@{tag} class={classes!("concord", "embed", host, url.tour.is_some().then_some("touring"))}
             lang={if url.lang == Lang::Zh { "zh-CN" } else { "en" }}>
             <Problems problems={url.problems.clone()} lang={url.lang} />
             { view }
-        </div>
+        </@>
     }
 }

@@ -215,7 +215,7 @@ fn detection_view(lang: Lang, sim: &Sim<GossipNode>) -> Html {
                 <table class="member-matrix">
                     <caption>{ say(lang, "Each row: what that node believes about each member (A alive, S suspect, D dead)",
                         "每一行：该节点对每个成员的判断（A 存活，S 可疑，D 死亡）") }</caption>
-                    <thead><tr><th></th>{ for heads }</tr></thead>
+                    <thead><tr><td></td>{ for heads }</tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>

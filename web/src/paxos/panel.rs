@@ -229,19 +229,19 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
             <div class="tables">
                 <table class="acceptors">
                     <caption>{ x.acceptors }<small>{ format!(" · {} {majority}/{}", majority_word(lang), acceptors.len()) }</small></caption>
-                    <thead><tr><th></th><th>{ "min" }<wbr />{ "Proposal" }</th><th>{ "accepted" }<wbr />{ "Proposal" }</th>
-                        <th>{ "accepted" }<wbr />{ "Value" }</th><th></th></tr></thead>
+                    <thead><tr><td></td><th>{ "min" }<wbr />{ "Proposal" }</th><th>{ "accepted" }<wbr />{ "Proposal" }</th>
+                        <th>{ "accepted" }<wbr />{ "Value" }</th><td></td></tr></thead>
                     <tbody>{ for acceptor_rows }</tbody>
                 </table>
                 <table class="proposers">
                     <caption>{ x.proposers }</caption>
-                    <thead><tr><th></th><th>{ x.stage }</th><th>{ x.number }</th><th>{ x.promises }</th><th>{ x.accepted_count }</th><th>{ x.value_in_hand }</th><th>{ x.retries }</th></tr></thead>
+                    <thead><tr><td></td><th>{ x.stage }</th><th>{ x.number }</th><th>{ x.promises }</th><th>{ x.accepted_count }</th><th>{ x.value_in_hand }</th><th>{ x.retries }</th></tr></thead>
                     <tbody>{ for proposer_rows }</tbody>
                 </table>
                 if !learners.is_empty() {
                     <table class="learners">
                         <caption>{ x.learners }</caption>
-                        <thead><tr><th></th><th>{ x.learned }</th><th>{ x.when }</th></tr></thead>
+                        <thead><tr><td></td><th>{ x.learned }</th><th>{ x.when }</th></tr></thead>
                         <tbody>{ for learner_rows }</tbody>
                     </table>
                 }

@@ -81,8 +81,11 @@ pub const SHORTCUTS: [Shortcut; 8] = [
 ];
 
 /// The command a key press means, unless it belongs to the control it was typed into (a field,
-/// a menu, Space on a button).
+/// a menu, Space on a button, Enter or Space on a node or message that took it already).
 pub fn command(e: &KeyboardEvent) -> Option<KeyCommand> {
+    if e.default_prevented() {
+        return None;
+    }
     let tag = e
         .target_dyn_into::<web_sys::HtmlElement>()
         .map(|el| el.tag_name())

@@ -261,9 +261,19 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 let options = web_sys::FocusOptions::new();
                 options.set_prevent_scroll(true);
                 let _ = el.focus_with_options(&options);
+                // No ring for a focus the reader did not move (style.css); gone once they do.
+                let _ = el.set_attribute("data-autofocused", "");
             }
         });
     }
+    let on_focus_out = {
+        let root = root.clone();
+        Callback::from(move |_: FocusEvent| {
+            if let Some(el) = root.cast::<HtmlElement>() {
+                let _ = el.remove_attribute("data-autofocused");
+            }
+        })
+    };
 
     let lang = props.lang;
     let t = lang.text();
@@ -578,7 +588,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     };
 
     html! {
-        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}>
+        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
+            onfocusout={on_focus_out} role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
             { for violation }
             <div class="layout">
                 <div class="main">

@@ -77,7 +77,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         html! {
             <table class="peers">
                 <caption>{ rt.peers }</caption>
-                <thead><tr><th /><th>{ rt.next }</th><th>{ rt.matched }</th><th /></tr></thead>
+                <thead><tr><td /><th>{ rt.next }</th><th>{ rt.matched }</th><td /></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
         }

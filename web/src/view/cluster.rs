@@ -389,9 +389,19 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     on.emit(id)
                 })
             };
+            let onkeydown = {
+                let (on, id) = (props.on_select_msg.clone(), d.id);
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        on.emit(id)
+                    }
+                })
+            };
             let (x, y) = (format!("{x:.1}"), format!("{y:.1}"));
             html! {
-                <g key={d.id} class={class} data-msg={d.id.to_string()} {onclick}>
+                <g key={d.id} class={class} data-msg={d.id.to_string()} tabindex="0" role="button"
+                    aria-label={d.title.clone()} {onclick} {onkeydown}>
                     { for trail }
                     <circle class="hit" cx={x.clone()} cy={y.clone()} r="13" />
                     <circle class="mark" cx={x} cy={y} r="7" />
@@ -441,8 +451,17 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let mut attrs = node.data.clone();
         attrs.push(("data-node", node.id.to_string()));
         attrs.push(("data-up", node.up.to_string()));
+        let name = match crowded {
+            true => format!("{} {} {}", node.label, node.center, node.caption),
+            false => format!("{} {} {}", node.label, node.caption, node.center),
+        };
         let g = html! {
-            <g class={class} tabindex="0" role="button" aria-label={format!("{} {}", node.label, node.caption)}
+            // The name starts with the words drawn, in the order they are in the document
+            // (label, caption, centre; crowded: label, centre), so a reader who says what they
+            // see ("S2 leader") names the node; a crowded node's caption is in its tooltip only,
+            // so it comes last. The spaces between the texts keep the words apart for
+            // assistive technology and draw nothing.
+            <g class={class} tabindex="0" role="button" aria-label={name}
                 {onclick} onkeydown={on_key}>
                 <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(r + 12.0).to_string()} />
                 { for timer }
@@ -456,20 +475,20 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     <path class="cross" d={format!("M{} {} L{} {} M{} {} L{} {}", x - cross, y - cross, x + cross, y + cross, x + cross, y - cross, x - cross, y + cross)} />
                 }
                 if crowded {
-                    <text class="center" x={x.to_string()} y={format!("{:.1}", y + 0.33 * r)}
-                        font-size={format!("{:.0}", r.min(22.0))}>{ node.center.clone() }</text>
-                } else {
-                    <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
-                }
-                if crowded {
                     // Outward from the centre, clear of both neighbours; the caption is in the
                     // node's tooltip and its inspector.
                     <text class="label" x={format!("{:.1}", CENTER + (x - CENTER) * (1.0 + (r + 14.0) / RING))}
                         y={format!("{:.1}", CENTER + (y - CENTER) * (1.0 + (r + 14.0) / RING) + 4.0)}>{ node.label.clone() }</text>
+                    { " " }
+                    <text class="center" x={x.to_string()} y={format!("{:.1}", y + 0.33 * r)}
+                        font-size={format!("{:.0}", r.min(22.0))}>{ node.center.clone() }</text>
                     <title>{ format!("{} · {}", node.label, node.caption) }</title>
                 } else {
                     <text class="label" x={x.to_string()} y={(y + geo.label_dy).to_string()}>{ node.label.clone() }</text>
+                    { " " }
                     <text class="caption" x={x.to_string()} y={(y + geo.caption_dy).to_string()}>{ node.caption.clone() }</text>
+                    { " " }
+                    <text class="center" x={x.to_string()} y={(y + 8.0).to_string()}>{ node.center.clone() }</text>
                 }
             </g>
         };
@@ -480,7 +499,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         Layout::Columns { .. } => "columns",
     };
     html! {
-        <svg class={classes!("cluster", layout_class, crowded.then_some("crowded"))} viewBox={format!("0 0 {} {}", geo.width, geo.height)} role="img" aria-label={props.aria_label.clone()}>
+        <svg class={classes!("cluster", layout_class, crowded.then_some("crowded"))} viewBox={format!("0 0 {} {}", geo.width, geo.height)} role="group" aria-label={props.aria_label.clone()}>
             <g class="headings">{ for headings }</g>
             <g class="links">{ for links }{ for cuts }</g>
             <g class="nodes">{ for nodes }</g>
