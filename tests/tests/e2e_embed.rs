@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use concord_tests::page::{LOAD_TIMEOUT, Page, Scope, Status, Wait, describe};
-use concord_tests::{Outcome, ensure};
+use concord_tests::{Outcome, ensure, widgets};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
@@ -45,23 +45,6 @@ async fn wait_for_widgets(page: &Page) -> Outcome {
         },
     )
     .await
-}
-
-/// Clicks the `[data-action]` control of a widget.
-async fn press_in(page: &Page, id: &str, action: &str) -> Outcome {
-    let clicked = page
-        .script(
-            "const b = document.getElementById(arguments[0])?.shadowRoot\
-               ?.querySelector(`[data-action=\"${arguments[1]}\"]`);\
-             if (!b) return false; b.click(); return true;",
-            vec![json!(id), json!(action)],
-        )
-        .await?;
-    ensure!(
-        clicked == Value::Bool(true),
-        "widget #{id} has no [data-action=\"{action}\"]"
-    );
-    Ok(())
 }
 
 /// The step counter of every Raft widget.
@@ -141,10 +124,10 @@ async fn widgets(page: &Page) -> Outcome {
     );
 
     // Stepping one widget leaves the others where they are.
-    press_in(page, ELECTION, "step").await?;
+    widgets::press(page, ELECTION, "step").await?;
     wait_for_step_in(page, &widget(ELECTION), 1).await?;
-    press_in(page, CRASH, "step").await?;
-    press_in(page, CRASH, "step").await?;
+    widgets::press(page, CRASH, "step").await?;
+    widgets::press(page, CRASH, "step").await?;
     wait_for_step_in(page, &widget(CRASH), 16).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = steps(page).await?;
@@ -160,7 +143,7 @@ async fn widgets(page: &Page) -> Outcome {
         describe(&gossip_nodes)
     );
     for _ in 0..3 {
-        press_in(page, GOSSIP, "step").await?;
+        widgets::press(page, GOSSIP, "step").await?;
     }
     wait_for_step_in(page, &gossip, 3).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -189,7 +172,7 @@ async fn widgets(page: &Page) -> Outcome {
         vec![json!(CRASH)],
     )
     .await?;
-    press_in(page, CRASH, "play").await?;
+    widgets::press(page, CRASH, "play").await?;
     page.poll("a new leader in #raft-crash", ELECTION_WAIT, async || {
         let nodes = page.nodes_in(&widget(CRASH)).await?;
         Ok(if nodes.iter().any(|n| n.up && n.is_leader()) {
@@ -199,7 +182,7 @@ async fn widgets(page: &Page) -> Outcome {
         })
     })
     .await?;
-    press_in(page, CRASH, "pause").await?;
+    widgets::press(page, CRASH, "pause").await?;
     let others = steps(page).await?;
     ensure!(
         [others[0], others[2]] == [1, 3],

@@ -227,6 +227,31 @@ impl<'a> Reader<'a> {
         default
     }
 
+    /// The names of a comma-separated list (`switches=noop, pre-vote`), if given; a name
+    /// `known` does not accept is told, with the names `shown` as the ones there are.
+    pub fn names(
+        &self,
+        key: &'static str,
+        known: impl Fn(&str) -> bool,
+        shown: &[&str],
+    ) -> Option<Vec<&'a str>> {
+        let list = self.get(key)?;
+        let names: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .collect();
+        let unknown: Vec<&str> = names.iter().copied().filter(|n| !known(n)).collect();
+        if !unknown.is_empty() {
+            let why = Why::UnknownNames {
+                names: unknown.join(", "),
+                known: shown.join(", "),
+            };
+            self.problem(key, list, why);
+        }
+        Some(names)
+    }
+
     /// A switch written `on` or `off`.
     pub fn flag(&self, key: &'static str, default: bool) -> bool {
         self.choice(key, &[("on", true), ("off", false)], default)

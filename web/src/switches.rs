@@ -10,7 +10,7 @@
 //! protocols shared this spelling (`breaks=ignore_accepted`, `switches=vote-guard`) still open.
 
 use crate::i18n::Lang;
-use crate::input::{Reader, Why};
+use crate::input::Reader;
 use crate::run::Options;
 
 /// The parameter listing the switches that are on.
@@ -86,39 +86,17 @@ pub fn find<'t, C>(table: &'t [Switch<C>], name: &str) -> Option<&'t Switch<C>> 
 /// (`switches=`, or the older `breaks=`), exactly the listed ones are on; otherwise `config` keeps
 /// its own. A listed name that is no switch of the table is told to the reader.
 pub fn read<C>(table: &[Switch<C>], reader: &Reader, config: &mut C) {
-    let lists: Vec<(&str, &str)> = [PARAM, OLD_PARAM]
+    let keys: Vec<&str> = table.iter().map(|s| s.key).collect();
+    let lists: Vec<Vec<&str>> = [PARAM, OLD_PARAM]
         .into_iter()
-        .filter_map(|param| reader.get(param).map(|list| (param, list)))
+        .filter_map(|param| reader.names(param, |name| find(table, name).is_some(), &keys))
         .collect();
     if lists.is_empty() {
         return;
     }
-    let names = |list: &'_ str| -> Vec<String> {
-        list.split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     for switch in table {
-        let on = lists
-            .iter()
-            .any(|(_, list)| names(list).iter().any(|name| switch.is_named(name)));
+        let on = lists.iter().flatten().any(|name| switch.is_named(name));
         (switch.set)(config, on);
-    }
-    for (param, list) in lists {
-        let unknown: Vec<String> = names(list)
-            .into_iter()
-            .filter(|name| find(table, name).is_none())
-            .collect();
-        if !unknown.is_empty() {
-            let known: Vec<&str> = table.iter().map(|s| s.key).collect();
-            let why = Why::UnknownNames {
-                names: unknown.join(", "),
-                known: known.join(", "),
-            };
-            reader.problem(param, list, why);
-        }
     }
 }
 

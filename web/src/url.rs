@@ -83,7 +83,6 @@ impl UrlState {
     /// parameter (a widget's `data-tape`) stands for the fragment when there is none.
     pub fn from_params(pairs: &[(String, String)], fragment: Option<String>) -> Self {
         let mut problems = input::repeated(pairs);
-        let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let given = Options::new(pairs.to_vec());
         let shell = Reader::new(&given);
         let flags = [("1", true), ("true", true), ("0", false), ("false", false)];
@@ -92,7 +91,7 @@ impl UrlState {
             shell.choice("embed", &flags, false),
         );
         let tape = fragment.or_else(|| {
-            get("tape").map(|t| {
+            shell.get("tape").map(|t| {
                 let t = t.trim_start_matches('#');
                 if t.starts_with("tape=") {
                     format!("#{t}")
@@ -101,10 +100,13 @@ impl UrlState {
                 }
             })
         });
-        let tour = get("tour").filter(|t| !t.is_empty());
-        let lab = get("lab");
-        let welcome = get("algo").is_none() && tour.is_none() && lab.is_none();
-        let algo = get("algo").unwrap_or_else(|| "raft".into());
+        let tour = shell
+            .get("tour")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        let lab = shell.get("lab").map(str::to_owned);
+        let welcome = shell.get("algo").is_none() && tour.is_none() && lab.is_none();
+        let algo = shell.get("algo").unwrap_or("raft").to_owned();
         let protocol = registry::or_default(&algo);
         let nodes = shell.number("nodes", protocol.nodes_range, protocol.default_nodes);
         // The Lab's runs start at seed 1 unless told otherwise, as `cargo xtask lab` does.
@@ -124,21 +126,21 @@ impl UrlState {
             }
             lang
         });
+        let controls = shell
+            .names("controls", ControlSet::knows, &ControlSet::names())
+            .map_or(ControlSet::EMBED_DEFAULT, ControlSet::parse);
+        let chapter = shell
+            .get("chapter")
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        let origin = shell
+            .get("origin")
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned);
         problems.extend(shell.problems());
-        let controls = get("controls").map_or(ControlSet::EMBED_DEFAULT, |list| {
-            let (unknown, known) = ControlSet::unknown(&list);
-            if !unknown.is_empty() {
-                let why = Why::UnknownNames {
-                    names: unknown.join(", "),
-                    known: known.join(", "),
-                };
-                problems.push(Problem::new("controls", &list, why));
-            }
-            ControlSet::parse(&list)
-        });
         let mut state = UrlState {
             tour,
-            chapter: get("chapter").filter(|c| !c.is_empty()),
+            chapter,
             welcome,
             nodes,
             algo,
@@ -157,7 +159,7 @@ impl UrlState {
             step,
             embed,
             controls,
-            origin: get("origin").filter(|o| !o.is_empty()),
+            origin,
             lab,
             problems,
         };

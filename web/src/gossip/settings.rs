@@ -26,7 +26,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::i18n::say;
-use crate::input::{Reader, Why};
+use crate::input::Reader;
 use crate::run::{Options, RunConfig};
 use crate::switches::{self, Effect, Switch};
 
@@ -129,25 +129,14 @@ impl Settings {
         let period = o.ms("period", PERIOD_MS, as_ms(base.period));
         c.period = ms(period);
         c.jitter = ms(o.ms("jitter", (0, period - 1), as_ms(base.jitter)));
-        if let Some(list) = o.get("select") {
-            let names: Vec<&str> = list.split(',').map(str::trim).collect();
-            let has = |name: &str| names.contains(&name);
+        // The seed notes' peer selection rules; `none` (or an empty list) turns both off.
+        let rules = ["not-sent", "not-back"];
+        let known = |name: &str| rules.contains(&name) || name == "none";
+        if let Some(names) = o.names("select", known, &rules) {
             c.selection = PeerSelection {
-                avoid_repeats: has("not-sent"),
-                avoid_sender: has("not-back"),
+                avoid_repeats: names.contains(&"not-sent"),
+                avoid_sender: names.contains(&"not-back"),
             };
-            let unknown: Vec<&str> = names
-                .iter()
-                .filter(|n| !n.is_empty() && !["not-sent", "not-back"].contains(n))
-                .copied()
-                .collect();
-            if !unknown.is_empty() {
-                let why = Why::UnknownNames {
-                    names: unknown.join(", "),
-                    known: "not-sent, not-back".into(),
-                };
-                o.problem("select", list, why);
-            }
         }
         c.backup_every = o.number("backup", (0, 100), 0);
         c.swim = o.flag("swim", false).then(|| {

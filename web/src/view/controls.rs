@@ -33,10 +33,11 @@ impl ControlSet {
     /// Everything but the timeline, which needs more height than a small embed has.
     pub const EMBED_DEFAULT: ControlSet = ControlSet(0b101_1111);
 
-    /// A comma-separated list of names, or `none`, or `all`; unknown names are ignored.
-    pub fn parse(list: &str) -> ControlSet {
-        list.split(',')
-            .map(str::trim)
+    /// The controls a list's names name (`back`, `play` …, or `none`, or `all`); unknown names
+    /// are left out.
+    pub fn parse(names: Vec<&str>) -> ControlSet {
+        names
+            .into_iter()
             .fold(ControlSet(0), |set, name| match name {
                 "all" => ControlSet(0b111_1111),
                 _ => Self::NAMES
@@ -46,18 +47,17 @@ impl ControlSet {
             })
     }
 
-    /// The names in `list` that [`ControlSet::parse`] leaves out, and every name it knows.
-    pub fn unknown(list: &str) -> (Vec<&str>, Vec<&'static str>) {
-        let known: Vec<&'static str> = ["all", "none"]
+    /// Every name [`ControlSet::parse`] knows.
+    pub fn names() -> Vec<&'static str> {
+        ["all", "none"]
             .into_iter()
             .chain(Self::NAMES.iter().map(|(name, _)| *name))
-            .collect();
-        let unknown = list
-            .split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty() && !known.contains(name))
-            .collect();
-        (unknown, known)
+            .collect()
+    }
+
+    /// Whether [`ControlSet::parse`] knows `name`.
+    pub fn knows(name: &str) -> bool {
+        Self::names().contains(&name)
     }
 
     pub fn has(self, control: ControlSet) -> bool {
