@@ -13,19 +13,30 @@
     clippy::unreachable,
     clippy::indexing_slicing
 )]
+// A protocol's own bundle (a cargo feature each, see Cargo.toml) leaves unused what only the app
+// and the other protocols use. The full build, the default that clippy checks, still warns.
+#![cfg_attr(
+    not(all(feature = "app", feature = "raft", feature = "gossip", feature = "paxos")),
+    allow(dead_code)
+)]
 
 mod address;
+#[cfg(feature = "app")]
 mod app;
 mod download;
 mod embed;
+#[cfg(feature = "gossip")]
 mod gossip;
 mod i18n;
 mod input;
+#[cfg(feature = "app")]
 mod lab;
 mod panic_banner;
+#[cfg(feature = "paxos")]
 mod paxos;
 mod player;
 mod playground;
+#[cfg(feature = "raft")]
 mod raft;
 mod registry;
 mod run;
@@ -35,6 +46,7 @@ mod theme;
 mod tour;
 mod url;
 mod view;
+#[cfg(feature = "app")]
 mod welcome;
 
 fn main() {
@@ -53,9 +65,11 @@ fn main() {
     if let Some(html) = document.document_element() {
         std::mem::forget(theme::follow(html.clone(), html));
     }
-    if url::UrlState::read().embed {
-        embed::frame::start(root);
-    } else {
+    #[cfg(feature = "app")]
+    if !url::UrlState::read().embed {
         yew::Renderer::<app::App>::with_root(root).render();
+        return;
     }
+    // An iframe embed. A bundle without the app (a protocol's own) is loaded only for those.
+    embed::frame::start(root);
 }

@@ -2,8 +2,11 @@
 //! options that only change how it is shown, its switches and how to mount its playground. The
 //! shell, the URL, the embeds and the tours read this table instead of matching on names.
 
+#[cfg(feature = "gossip")]
 use concord_core::gossip::GossipNode;
+#[cfg(feature = "paxos")]
 use concord_core::paxos::PaxosNode;
+#[cfg(feature = "raft")]
 use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
@@ -69,9 +72,12 @@ fn tour<P: TourProtocol>(props: TourProps) -> Html {
 }
 
 /// The protocols, in the order the tabs list them.
-pub const PROTOCOLS: [Protocol; 3] = [
+pub const PROTOCOLS: &[Protocol] = &[
+    #[cfg(feature = "raft")]
     Protocol::of::<RaftNode>("Raft"),
+    #[cfg(feature = "gossip")]
     Protocol::of::<GossipNode>("Gossip"),
+    #[cfg(feature = "paxos")]
     Protocol::of::<PaxosNode>("Paxos"),
 ];
 
@@ -115,7 +121,7 @@ pub struct TourMount {
 pub fn mount_tour(name: &str, mount: TourMount) -> (Html, Option<TourAt>) {
     let lang = mount.lang;
     let Some(file) = crate::tour::find(name) else {
-        let names = crate::tour::TOURS.map(|t| t.name).join(", ");
+        let names = crate::tour::TOURS.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
         let text = match lang {
             Lang::En => format!("There is no tour {name:?}. The tours are {names}."),
             Lang::Zh => format!("没有名为 {name:?} 的导览。可选的导览有 {names}。"),

@@ -12,12 +12,17 @@ use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Document, ShadowRoot};
 
 /// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
-const SHEETS: [&str; 7] = [
+const SHEETS: &[&str] = &[
     include_str!("../style.css"),
+    #[cfg(feature = "raft")]
     include_str!("../raft.css"),
+    #[cfg(feature = "raft")]
     include_str!("../raft-membership.css"),
+    #[cfg(feature = "gossip")]
     include_str!("../gossip.css"),
+    #[cfg(feature = "paxos")]
     include_str!("../paxos.css"),
+    #[cfg(feature = "app")]
     include_str!("../lab.css"),
     // Last: a tour's guided layout overrides the protocols' own.
     include_str!("../tour.css"),

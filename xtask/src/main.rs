@@ -7,8 +7,8 @@
 //! - `cargo xtask bench --size`: a release build's shipped files raw and gzipped, its bundles
 //!   against their budgets, and the largest contributors inside the wasm (twiggy).
 //! - `cargo xtask dist`: the release archive a docs author vendors,
-//!   `target/dist/concord-<version>.tar.gz` (loader, wasm, bindings, full playground, README,
-//!   SHA-256 checksums).
+//!   `target/dist/concord-<version>.tar.gz` (loader, the full bundle and each protocol's, full
+//!   playground, README, SHA-256 checksums).
 //! - `cargo xtask lab [experiment] [args…]`: run one of the Lab's experiments (the `concord-lab`
 //!   binary, built in release mode); with no experiment, list them.
 //! - `cargo xtask soak [--protocol raft|gossip|paxos] [--seeds N]`, `cargo xtask fuzz [target]
@@ -21,6 +21,7 @@
 //!
 //! std only, so it builds in seconds before anything else.
 
+mod bundles;
 mod size;
 
 use std::env;
@@ -37,11 +38,11 @@ usage: cargo xtask <command>
 commands:
   serve [--open] [args…]  build and serve the app at http://127.0.0.1:8080/ (trunk serve),
                           the sample documentation page at /docs/
-  test                    fmt, clippy, docs, native tests, wasm tests, trunk build, browser tests
+  test                    fmt, clippy, docs, native tests, wasm tests, release build, browser tests
   bench [args…]           cargo bench -p concord-core
   bench --size            release build, then each shipped file raw and gzipped, the bundles
                           against their budgets, the wasm's largest functions and crates (twiggy)
-  dist                    trunk build --release, then target/dist/concord-<version>.tar.gz:
+  dist                    release build, then target/dist/concord-<version>.tar.gz:
                           the files a documentation site vendors, with SHA256SUMS
   lab [experiment] [args…]
                           run one of the Lab's experiments (release build of concord-lab);
@@ -143,8 +144,6 @@ fn bench(cx: &mut Ctx, args: &[String]) -> Result {
     )
 }
 
-/// trunk's wasm-bindgen output before wasm-opt: the same code, with its function names.
-const NAMED_WASM: &str = "target/wasm-bindgen/release/concord-web_bg.wasm";
 
 fn bench_size(cx: &mut Ctx, args: &[String]) -> Result {
     if let Some(arg) = args.first() {
@@ -154,31 +153,35 @@ fn bench_size(cx: &mut Ctx, args: &[String]) -> Result {
     }
     ensure_tools(cx)?;
     ensure_twiggy(cx)?;
-    stage_trunk_build(cx)?;
+    stage_release_build(cx)?;
     println!();
     let over = size::report(&cx.dist())?;
-    let named = cx.root.join(NAMED_WASM);
-    let named = named
-        .to_str()
-        .ok_or("the target directory's path is not UTF-8")?;
-    println!();
-    println!("Largest functions and sections, before wasm-opt ({NAMED_WASM}):");
-    cx.run(cx.cmd("twiggy").args(["top", "-n", "25", named]))?;
-    let csv = cx
-        .capture(
-            "twiggy",
-            &["top", "-n", "1000000", "--format", "csv", named],
-        )
-        .ok_or("`twiggy top --format csv` failed")?;
-    let crates = size::by_crate(&csv);
-    let total: u64 = crates.iter().map(|(_, bytes)| bytes).sum();
-    println!();
-    println!("By crate, before wasm-opt (shallow bytes):");
-    for (name, bytes) in crates.iter().take(20) {
-        println!(
-            "{bytes:>10} {:>6.2} %  {name}",
-            100.0 * *bytes as f64 / total.max(1) as f64
-        );
+    // wasm-bindgen's output before wasm-opt: the same code, with its function names.
+    for bundle in std::iter::once("web").chain(bundles::PROTOCOL_BUNDLES) {
+        let path = format!("{}/concord-{bundle}_bg.wasm", bundles::BINDGEN_DIR);
+        let named = cx.root.join(&path);
+        let named = named
+            .to_str()
+            .ok_or("the target directory's path is not UTF-8")?;
+        println!();
+        println!("Largest functions and sections, before wasm-opt ({path}):");
+        cx.run(cx.cmd("twiggy").args(["top", "-n", "25", named]))?;
+        let csv = cx
+            .capture(
+                "twiggy",
+                &["top", "-n", "1000000", "--format", "csv", named],
+            )
+            .ok_or("`twiggy top --format csv` failed")?;
+        let crates = size::by_crate(&csv);
+        let total: u64 = crates.iter().map(|(_, bytes)| bytes).sum();
+        println!();
+        println!("By crate, before wasm-opt ({path}, shallow bytes):");
+        for (name, bytes) in crates.iter().take(20) {
+            println!(
+                "{bytes:>10} {:>6.2} %  {name}",
+                100.0 * *bytes as f64 / total.max(1) as f64
+            );
+        }
     }
     println!();
     match over.is_empty() {
@@ -243,8 +246,8 @@ const STAGES: &[Stage] = &[
         run: stage_wasm_tests,
     },
     Stage {
-        title: "trunk build --release",
-        run: stage_trunk_build,
+        title: "release build: the full bundle (trunk), then each protocol's",
+        run: stage_release_build,
     },
     Stage {
         title: "bundle sizes within their ceilings (gzip -9)",
@@ -357,8 +360,9 @@ fn stage_wasm_tests(cx: &Ctx) -> Result {
     Ok(())
 }
 
-fn stage_trunk_build(cx: &Ctx) -> Result {
+fn stage_release_build(cx: &Ctx) -> Result {
     cx.run(cx.cmd("trunk").args(["build", "--release"]))?;
+    bundles::build_protocols(cx)?;
     // The app, the widget loader and the sample documentation page the browser tests open.
     for file in ["index.html", "concord.js", "docs/index.html"] {
         let path = cx.dist().join(file);
@@ -411,14 +415,17 @@ fn stage_browser_tests(cx: &Ctx) -> Result {
 // ---------------------------------------------------------------------------------------------
 // The release archive
 
-/// What a documentation site vendors: the loader, the wasm and its bindings, and the full
-/// playground's page (widgets link to it).
-const ARCHIVE_FILES: [&str; 4] = [
-    "concord.js",
-    "concord-web.js",
-    "concord-web_bg.wasm",
-    "index.html",
-];
+/// What a documentation site vendors: the loader, the full bundle and each protocol's (each a
+/// wasm and its bindings), and the full playground's page (widgets link to it).
+fn archive_files() -> Vec<String> {
+    let mut files = vec!["concord.js".to_owned()];
+    for bundle in std::iter::once("web").chain(bundles::PROTOCOL_BUNDLES) {
+        files.push(format!("concord-{bundle}.js"));
+        files.push(format!("concord-{bundle}_bg.wasm"));
+    }
+    files.push("index.html".to_owned());
+    files
+}
 
 /// The archive's README: how to put the files on a site. `{version}` is replaced.
 const ARCHIVE_README: &str = "\
@@ -449,7 +456,7 @@ fn dist(cx: &mut Ctx, args: &[String]) -> Result {
         ));
     }
     ensure_tools(cx)?;
-    stage_trunk_build(cx)?;
+    stage_release_build(cx)?;
     stage_archive(cx)
 }
 
@@ -465,7 +472,8 @@ fn stage_archive(cx: &Ctx) -> Result {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)
         .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-    for file in ARCHIVE_FILES {
+    let files = archive_files();
+    for file in &files {
         fs::copy(cx.dist().join(file), staging.join(file))
             .map_err(|e| format!("cannot copy dist/{file}: {e}"))?;
     }
@@ -474,7 +482,7 @@ fn stage_archive(cx: &Ctx) -> Result {
         ARCHIVE_README.replace("{version}", &version),
     )
     .map_err(|e| format!("cannot write README.md: {e}"))?;
-    let mut listed: Vec<&str> = ARCHIVE_FILES.to_vec();
+    let mut listed: Vec<&str> = files.iter().map(String::as_str).collect();
     listed.push("README.md");
     let sums = cx
         .cmd("sha256sum")
@@ -1080,6 +1088,24 @@ dependencies = [
         let loader = fs::read_to_string(cx.root.join("web/embed/concord.js")).unwrap();
         assert_eq!(check_loader_version(&loader, &version), Ok(()));
         assert!(check_loader_version(&loader, "9.9.9").is_err());
+    }
+
+    #[test]
+    fn the_loader_knows_the_protocol_bundles_the_build_makes() {
+        let cx = Ctx::new().unwrap();
+        let loader = fs::read_to_string(cx.root.join("web/embed/concord.js")).unwrap();
+        let listed = bundles::PROTOCOL_BUNDLES.map(|p| format!("'{p}'")).join(", ");
+        assert!(
+            loader.contains(&format!("const PROTOCOLS = [{listed}];")),
+            "web/embed/concord.js should say `const PROTOCOLS = [{listed}];`"
+        );
+        let manifest = fs::read_to_string(cx.root.join("web/Cargo.toml")).unwrap();
+        for protocol in bundles::PROTOCOL_BUNDLES {
+            assert!(
+                manifest.contains(&format!("\n{protocol} = [")),
+                "web/Cargo.toml should have the feature {protocol}"
+            );
+        }
     }
 
     #[test]

@@ -32,17 +32,20 @@ impl TourFile {
 }
 
 /// Every tour, in the order the welcome page offers them.
-pub const TOURS: [TourFile; 3] = [
+pub const TOURS: &[TourFile] = &[
+    #[cfg(feature = "raft")]
     TourFile {
         name: "raft",
         file: "web/tours/raft.json",
         source: include_str!("../../tours/raft.json"),
     },
+    #[cfg(feature = "gossip")]
     TourFile {
         name: "gossip",
         file: "web/tours/gossip.json",
         source: include_str!("../../tours/gossip.json"),
     },
+    #[cfg(feature = "paxos")]
     TourFile {
         name: "paxos",
         file: "web/tours/paxos.json",

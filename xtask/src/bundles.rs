@@ -1,0 +1,72 @@
+//! The release build: trunk builds the full bundle (`concord-web.js`, `concord-web_bg.wasm`:
+//! every protocol, the tours, the Lab) and the full playground's page into `dist/`; then each
+//! protocol gets a bundle of its own beside it (`concord-raft.js`, `concord-raft_bg.wasm`, …),
+//! built from the web crate with only that protocol's cargo feature, which widgets and iframes
+//! of that one protocol load (`web/embed/concord.js` picks).
+//!
+//! A protocol's bundle is built the way trunk builds the full one (cargo, then wasm-bindgen for
+//! the web, then wasm-opt), with the same tools on the PATH, only named after the protocol.
+
+use std::fs;
+
+use crate::{Ctx, Result, WASM_TARGET};
+
+/// The protocols with a bundle of their own: each is a cargo feature of the web crate, and the
+/// loader lists the same names (its `PROTOCOLS`).
+pub const PROTOCOL_BUNDLES: [&str; 3] = ["raft", "gossip", "paxos"];
+
+/// wasm-opt's level for a protocol's bundle. The full bundle's is trunk's `data-wasm-opt` in
+/// index.html. BENCHMARKS.md ("Bundle size") has what each level costs in time and bytes.
+const WASM_OPT_LEVEL: &str = "-Oz";
+
+/// wasm-bindgen's output before wasm-opt (with function names, for twiggy), where trunk puts the
+/// full bundle's.
+pub const BINDGEN_DIR: &str = "target/wasm-bindgen/release";
+
+/// Builds every protocol's bundle into `dist/` (after trunk, which empties `dist/` first).
+pub fn build_protocols(cx: &Ctx) -> Result {
+    for protocol in PROTOCOL_BUNDLES {
+        build_protocol(cx, protocol)?;
+    }
+    Ok(())
+}
+
+fn build_protocol(cx: &Ctx, protocol: &str) -> Result {
+    cx.run(cx.cmd("cargo").args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "concord-web",
+        "--bin",
+        "concord-web",
+        "--no-default-features",
+        "--features",
+        protocol,
+    ]))?;
+    let name = format!("concord-{protocol}");
+    let wasm = cx
+        .root
+        .join(format!("target/{WASM_TARGET}/release/concord-web.wasm"));
+    let bindgen = cx.root.join(BINDGEN_DIR);
+    cx.run(
+        cx.cmd("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-name", &name])
+            .arg("--out-dir")
+            .arg(&bindgen)
+            .arg(&wasm),
+    )?;
+    let dist = cx.dist();
+    cx.run(
+        cx.cmd("wasm-opt")
+            .arg(WASM_OPT_LEVEL)
+            .arg("--output")
+            .arg(dist.join(format!("{name}_bg.wasm")))
+            .arg(bindgen.join(format!("{name}_bg.wasm"))),
+    )?;
+    let glue = format!("{name}.js");
+    fs::copy(bindgen.join(&glue), dist.join(&glue))
+        .map_err(|e| format!("cannot copy {glue} into dist/: {e}"))?;
+    Ok(())
+}
