@@ -11,7 +11,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-/// The files a page with widgets loads: the loader, the wasm bindings, the wasm.
+/// The files a page with widgets needs at least: the loader and the full bundle (the wasm and
+/// its bindings). Each protocol's own bundle (`concord-raft.js`, `concord-raft_bg.wasm`, …), which
+/// the loader prefers on a page of that one protocol, is copied with every other top-level file; a
+/// bundle without them (`trunk build` alone) still works, from the full bundle.
 pub const REQUIRED: [&str; 3] = ["concord.js", "concord-web.js", "concord-web_bg.wasm"];
 
 /// Copies every file at the top of `bundle` into `target` (subdirectories, such as `dist/docs/`,

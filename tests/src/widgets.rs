@@ -161,3 +161,43 @@ pub const STYLE_PROPERTIES: [&str; 10] = [
     "padding-left",
     "border-top-width",
 ];
+
+/// The Concord bundle files a document requested (`concord-raft.js`, `concord-web_bg.wasm`, …,
+/// not the loader), sorted, as its resource timing lists them: the page's own document, or with
+/// `frame` the document of the page's iframe of that id.
+pub async fn bundle_files_fetched(page: &Page, frame: Option<&str>) -> Outcome<Vec<String>> {
+    let files = page
+        .script(
+            "const w = arguments[0] ? document.getElementById(arguments[0]).contentWindow : window;\
+             return w.performance.getEntriesByType('resource')\
+               .map(e => new URL(e.name).pathname.split('/').pop())\
+               .filter(f => /^concord-.*(\\.js|_bg\\.wasm)$/.test(f));",
+            vec![json!(frame)],
+        )
+        .await?;
+    let mut files: Vec<String> = files
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// The document fetched exactly the bundle `name` (`raft`, or `web` for the full bundle): its
+/// bindings and its wasm, and no other bundle.
+pub async fn ensure_fetched_only(page: &Page, frame: Option<&str>, name: &str) -> Outcome {
+    let fetched = bundle_files_fetched(page, frame).await?;
+    let expected = [format!("concord-{name}.js"), format!("concord-{name}_bg.wasm")];
+    ensure!(
+        fetched == expected,
+        "{} should fetch the bundle concord-{name} only: it fetched {fetched:?}",
+        frame.map_or("the page".to_owned(), |f| format!("the iframe #{f}"))
+    );
+    Ok(())
+}

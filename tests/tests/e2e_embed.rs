@@ -434,6 +434,10 @@ async fn api_and_frames(page: &mut Page) -> Outcome {
     .await?;
     let frame = Scope::Frame("frame".into());
     wait_for_step_in(page, &frame, 3).await?;
+    // The page names three protocols: one full bundle for all its widgets. The Raft iframe
+    // starts the Raft bundle alone.
+    widgets::ensure_fetched_only(page, None, "web").await?;
+    widgets::ensure_fetched_only(page, Some("frame"), "raft").await?;
     wait_for_event(page, "frameEvents", "step", Duration::from_secs(5), |e| {
         e["step"] == 3
     })

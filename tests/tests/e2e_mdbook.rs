@@ -1,7 +1,8 @@
 //! mdBook: a real book (`tests/fixtures/book`: two pages, six widgets, one of them from a
 //! permalink, one a chapter of the Raft tour) built by the `mdbook` binary (0.5, from crates.io) with the `mdbook-concord`
 //! preprocessor, then read in headless Chromium. The loader's script tag is on each page once, the
-//! bundle is in the book once; every widget mounts and plays, also after mdBook's page navigation
+//! bundle is in the book once (the full one and each protocol's; a page of Raft and Gossip
+//! widgets fetches the full one only); every widget mounts and plays, also after mdBook's page navigation
 //! (the next-chapter link, then Back) and its theme switch (to the dark "navy"); an arrow key in a
 //! focused widget steps it without turning mdBook's page; and neither side's styles reach the
 //! other: the book's text is styled alike with and without the loader, and a widget's inside is
@@ -68,11 +69,15 @@ fn check_output(out: &Path) -> Outcome {
              {widgets} widgets ({found})"
         );
     }
-    let wasm = site::find_files(out, "concord-web_bg.wasm")?;
-    ensure!(
-        wasm == [out.join("concord/concord-web_bg.wasm")],
-        "the book should hold the bundle once, in concord/: {wasm:?}"
-    );
+    // The full bundle and each protocol's, the loader picking among them.
+    for bundle in ["web", "raft", "gossip", "paxos"] {
+        let file = format!("concord-{bundle}_bg.wasm");
+        let wasm = site::find_files(out, &file)?;
+        ensure!(
+            wasm == [out.join("concord").join(&file)],
+            "the book should hold {file} once, in concord/: {wasm:?}"
+        );
+    }
     ensure!(
         site::count_in(
             &out.join("protocols/more.html"),
@@ -102,6 +107,8 @@ async fn a_real_book_plays_every_widget_across_pages_and_themes() {
 
 async fn scenario(page: &Page) -> Outcome {
     let ids = widgets::wait_mounted(page, 3).await?;
+    // Raft and Gossip on one page: the full bundle serves both.
+    widgets::ensure_fetched_only(page, None, "web").await?;
     let crash = page.nodes_in(&Scope::Widget(ids[2].clone())).await?;
     ensure!(
         page.status_in(&Scope::Widget(ids[2].clone())).await?.step == 14

@@ -1,7 +1,8 @@
 //! The release archive (`cargo xtask dist`: `target/dist/concord-<version>.tar.gz`), as a docs
 //! author gets it: it unpacks into one directory whose SHA-256 checksums hold (and fail for a
-//! changed file); its loader names the release in its banner; its widgets mount and play from it;
-//! and a loader of another version beside its wasm says so in the console while still mounting.
+//! changed file); its loader names the release in its banner; its widgets mount and play from it,
+//! a page of one Raft widget fetching the Raft bundle only; and a loader of another version beside
+//! its wasm says so in the console while still mounting.
 //!
 //! Needs `$CONCORD_ARCHIVE` (the archive) and `$CONCORD_DIST`; `cargo xtask test` sets both.
 
@@ -15,10 +16,16 @@ use concord_tests::widgets;
 use concord_tests::{Failure, Outcome, ensure};
 use serde_json::{Value, json};
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 11] = [
     "concord.js",
     "concord-web.js",
     "concord-web_bg.wasm",
+    "concord-raft.js",
+    "concord-raft_bg.wasm",
+    "concord-gossip.js",
+    "concord-gossip_bg.wasm",
+    "concord-paxos.js",
+    "concord-paxos_bg.wasm",
     "index.html",
     "README.md",
 ];
@@ -170,6 +177,7 @@ fn prepare(site: &Path) -> Outcome<String> {
 async fn warnings(page: &Page, version: &str) -> Outcome {
     let ids = widgets::wait_mounted(page, 1).await?;
     widgets::plays(page, &ids[0]).await?;
+    widgets::ensure_fetched_only(page, None, "raft").await?;
     let warned = page
         .script("return window.concordWarnings;", vec![])
         .await?;

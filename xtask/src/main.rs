@@ -144,7 +144,6 @@ fn bench(cx: &mut Ctx, args: &[String]) -> Result {
     )
 }
 
-
 fn bench_size(cx: &mut Ctx, args: &[String]) -> Result {
     if let Some(arg) = args.first() {
         return Err(format!(
@@ -441,6 +440,9 @@ One script per page, then an element per playground:
 <script type=\"module\" src=\"/concord/concord.js\"></script>
 <div data-concord=\"raft\" data-seed=\"7\" data-nodes=\"5\"></div>
 ```
+
+The loader fetches only the bundle a page needs: `concord-raft.*` for a page of Raft widgets
+(likewise Gossip and Paxos), `concord-web.*` for a page of several protocols.
 
 The loader warns in the browser's console when the wasm beside it is of another version:
 copy all the files of one release together. Pages with a strict Content-Security-Policy need
@@ -1094,7 +1096,9 @@ dependencies = [
     fn the_loader_knows_the_protocol_bundles_the_build_makes() {
         let cx = Ctx::new().unwrap();
         let loader = fs::read_to_string(cx.root.join("web/embed/concord.js")).unwrap();
-        let listed = bundles::PROTOCOL_BUNDLES.map(|p| format!("'{p}'")).join(", ");
+        let listed = bundles::PROTOCOL_BUNDLES
+            .map(|p| format!("'{p}'"))
+            .join(", ");
         assert!(
             loader.contains(&format!("const PROTOCOLS = [{listed}];")),
             "web/embed/concord.js should say `const PROTOCOLS = [{listed}];`"
