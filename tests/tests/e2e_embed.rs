@@ -847,8 +847,11 @@ async fn copy_embed_code_gives_an_iframe_that_reopens_the_run() {
 
 /// The full playground's "Copy embed code": the snippet shown is an iframe of the same page
 /// with `embed=1`, the run's configuration and its tape, and opening its address shows the run
-/// exactly where it stood — step, nodes and caption — with a crash made by hand.
+/// exactly where it stood — step, nodes and caption — with a crash made by hand, from the Paxos
+/// bundle where the playground ran the full one.
 async fn embed_code(page: &mut Page) -> Outcome {
+    // The full playground starts the full bundle.
+    widgets::ensure_fetched_only(page, None, "web").await?;
     for step in 1..=6 {
         page.press("step").await?;
         page.wait_for_step(step).await?;
@@ -904,6 +907,8 @@ async fn embed_code(page: &mut Page) -> Outcome {
     let rest = frame["rest"].as_str().unwrap_or_default().to_owned();
     page.goto(&rest).await?;
     let there = page.status().await?;
+    // The embed of a Paxos run starts the Paxos bundle, which shows the run as the full one did.
+    widgets::ensure_fetched_only(page, None, "paxos").await?;
     ensure!(
         there.step == here.step,
         "the embed should open at step {}, it opened at {}",
