@@ -193,7 +193,10 @@ pub async fn bundle_files_fetched(page: &Page, frame: Option<&str>) -> Outcome<V
 /// bindings and its wasm, and no other bundle.
 pub async fn ensure_fetched_only(page: &Page, frame: Option<&str>, name: &str) -> Outcome {
     let fetched = bundle_files_fetched(page, frame).await?;
-    let expected = [format!("concord-{name}.js"), format!("concord-{name}_bg.wasm")];
+    let expected = [
+        format!("concord-{name}.js"),
+        format!("concord-{name}_bg.wasm"),
+    ];
     ensure!(
         fetched == expected,
         "{} should fetch the bundle concord-{name} only: it fetched {fetched:?}",

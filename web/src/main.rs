@@ -16,7 +16,12 @@
 // A protocol's own bundle (a cargo feature each, see Cargo.toml) leaves unused what only the app
 // and the other protocols use. The full build, the default that clippy checks, still warns.
 #![cfg_attr(
-    not(all(feature = "app", feature = "raft", feature = "gossip", feature = "paxos")),
+    not(all(
+        feature = "app",
+        feature = "raft",
+        feature = "gossip",
+        feature = "paxos"
+    )),
     allow(dead_code)
 )]
 

@@ -121,7 +121,11 @@ pub struct TourMount {
 pub fn mount_tour(name: &str, mount: TourMount) -> (Html, Option<TourAt>) {
     let lang = mount.lang;
     let Some(file) = crate::tour::find(name) else {
-        let names = crate::tour::TOURS.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
+        let names = crate::tour::TOURS
+            .iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+            .join(", ");
         let text = match lang {
             Lang::En => format!("There is no tour {name:?}. The tours are {names}."),
             Lang::Zh => format!("没有名为 {name:?} 的导览。可选的导览有 {names}。"),
