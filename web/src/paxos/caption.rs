@@ -19,7 +19,7 @@ use concord_core::sim::{NodeId, Time};
 
 use super::num;
 use crate::i18n::{Lang, say, tr};
-use crate::view::caption::CaptionWords;
+use crate::view::caption::{CaptionWords, ms};
 
 impl CaptionWords for PaxosNode {
     fn msg_name(lang: Lang, msg: &Msg) -> String {
@@ -109,7 +109,8 @@ fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
             let what = kept(lang, state);
             tr!(
                 lang,
-                "{me} writes {what} to disk; {held} message(s) wait until the write is done ({s}:                  an acceptor must remember this even if it fails and restarts).",
+                "{me} writes {what} to disk; {held} message(s) wait until the write is done ({s}: \
+                 an acceptor must remember this even if it fails and restarts).",
                 "{me} 把{what}写入磁盘；{held} 条消息要等写完才发出（{s}：acceptor 崩溃重启后也必须记得这些）。"
             )
         }
@@ -117,7 +118,8 @@ fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
             let what = kept(lang, state);
             tr!(
                 lang,
-                "{me}'s write is done: {what} is on disk, and {released} waiting message(s) leave                  ({s}).",
+                "{me}'s write is done: {what} is on disk, and {released} waiting message(s) leave \
+                 ({s}).",
                 "{me} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{s}）。"
             )
         }
@@ -125,7 +127,8 @@ fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
             let (before, lost) = (kept(lang, before), kept(lang, lost));
             tr!(
                 lang,
-                "{me} crashed before its write finished: it comes back with {before}; {lost} and                  the messages waiting for it are gone ({s}).",
+                "{me} crashed before its write finished: it comes back with {before}; {lost} and \
+                 the messages waiting for it are gone ({s}).",
                 "{me} 在写盘完成前宕机：重启后是{before}；{lost}以及等它的消息都丢了（{s}）。"
             )
         }
@@ -382,8 +385,4 @@ fn kept(lang: Lang, p: &Persistent) -> String {
         "minProposal {min}, (acceptedProposal, acceptedValue) = {accepted}, round {round}",
         "minProposal {min}、(acceptedProposal, acceptedValue) = {accepted}、轮次 {round}"
     )
-}
-
-fn ms(duration: Time) -> String {
-    format!("{:.1}", duration as f64 / 1000.0)
 }

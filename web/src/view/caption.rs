@@ -329,8 +329,8 @@ fn told(lang: Lang, fate: Fate, m: &Named) -> String {
     }
 }
 
-/// A duration in milliseconds, to a tenth.
-fn ms(duration: Time) -> String {
+/// A duration in milliseconds, to a tenth: `12.5`.
+pub fn ms(duration: Time) -> String {
     format!("{:.1}", duration as f64 / 1000.0)
 }
 
@@ -480,7 +480,8 @@ mod tests {
 
     /// Every step of a run with loss, duplication and a partition, up to `steps` or until it
     /// rests, has a caption in both languages, and none says "Nothing changed.": only a command
-    /// that fired no rule may.
+    /// that fired no rule may. No caption has a run of spaces (a string broken over two lines
+    /// without its `\`).
     fn assert_every_step_captioned<P: CaptionWords>(
         config: &P::Config,
         nodes: usize,
@@ -518,7 +519,7 @@ mod tests {
             for lang in [Lang::En, Lang::Zh] {
                 let text = caption(lang, &report);
                 assert!(
-                    !text.is_empty() && !NOTHING.contains(&text.as_str()),
+                    !text.is_empty() && !NOTHING.contains(&text.as_str()) && !text.contains("  "),
                     "step {}: {:?} captioned {text:?}",
                     report.step,
                     report.event
@@ -547,6 +548,24 @@ mod tests {
         assert_every_step_captioned::<RaftNode>(&RaftConfig::default(), 5, 1_000);
         assert_every_step_captioned::<GossipNode>(&GossipConfig::default(), 8, 1_000);
         assert_every_step_captioned::<PaxosNode>(&PaxosConfig::default(), 5, 1_000);
+    }
+
+    /// With writes to disk that take time, the disk's rules (a write started, done, lost in a
+    /// crash) are captioned too (Figure 2's "updated on stable storage before responding").
+    #[test]
+    fn every_step_with_slow_disks_is_captioned() {
+        let raft = RaftConfig {
+            persist_delay_min: 1_000,
+            persist_delay_max: 5_000,
+            ..RaftConfig::default()
+        };
+        assert_every_step_captioned::<RaftNode>(&raft, 5, 1_000);
+        let paxos = PaxosConfig {
+            persist_delay_min: 1_000,
+            persist_delay_max: 5_000,
+            ..PaxosConfig::default()
+        };
+        assert_every_step_captioned::<PaxosNode>(&paxos, 5, 1_000);
     }
 
     /// A message's title reads as the pending list shows it; Raft adds the term.
