@@ -329,6 +329,46 @@ fn told(lang: Lang, fate: Fate, m: &Named) -> String {
     }
 }
 
+/// A write to disk began (core's `sim/disk.rs`): `held` messages wait for it, done `wait` from now;
+/// `why` says why the writer waits, with the section that asks it to.
+pub fn write_started(
+    lang: Lang,
+    who: NodeId,
+    what: &str,
+    held: usize,
+    wait: Time,
+    why: &str,
+) -> String {
+    let wait = ms(wait);
+    tr!(
+        lang,
+        "{who} writes {what} to disk; {held} message(s) wait until the write is done, in {wait} \
+         ms ({why}).",
+        "{who} 把{what}写入磁盘；{held} 条消息要等写完（还需 {wait} 毫秒）才发出（{why}）。"
+    )
+}
+
+/// A write to disk finished: `what` is on disk and the `released` messages that waited leave.
+pub fn write_done(lang: Lang, who: NodeId, what: &str, released: usize, section: &str) -> String {
+    tr!(
+        lang,
+        "{who}'s write is done: {what} is on disk, and {released} waiting message(s) leave \
+         ({section}).",
+        "{who} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{section}）。"
+    )
+}
+
+/// A node came back from a crash in the middle of a write: it has what was on disk (`kept`);
+/// the write (`lost`) and the messages waiting for it are gone.
+pub fn write_lost(lang: Lang, who: NodeId, kept: &str, lost: &str, section: &str) -> String {
+    tr!(
+        lang,
+        "{who} crashed before its write finished: it comes back with {kept}; {lost} and the \
+         messages waiting for it are gone ({section}).",
+        "{who} 在写盘完成前宕机：重启后是{kept}；{lost}以及等它的消息都丢了（{section}）。"
+    )
+}
+
 /// A duration in milliseconds, to a tenth: `12.5`.
 pub fn ms(duration: Time) -> String {
     format!("{:.1}", duration as f64 / 1000.0)
