@@ -22,7 +22,7 @@
         feature = "gossip",
         feature = "paxos"
     )),
-    allow(dead_code)
+    allow(dead_code, unused_imports)
 )]
 
 mod address;
