@@ -185,5 +185,11 @@ pub fn mount_tour(name: &str, mount: TourMount) -> (Html, Option<TourAt>) {
 /// The protocol a run names, or the first (Raft) for a name that is none: the URL code uses it
 /// for defaults, while the shell tells the reader the name is unknown.
 pub fn or_default(algo: &str) -> &'static Protocol {
-    find(algo).unwrap_or(&PROTOCOLS[0])
+    find(algo).unwrap_or(FIRST)
 }
+
+/// The first protocol of the bundle.
+// Evaluated while compiling: a bundle without a protocol (no feature `raft`, `gossip` or `paxos`)
+// does not build.
+#[allow(clippy::indexing_slicing)]
+const FIRST: &Protocol = &PROTOCOLS[0];
