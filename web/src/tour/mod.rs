@@ -128,7 +128,7 @@ mod tests {
     /// then does), and each step's start replays exactly from its tape.
     #[test]
     fn every_tour_runs_to_its_end() {
-        for file in &TOURS {
+        for file in TOURS {
             let steps = walk_any(file, Lang::En);
             assert_eq!(steps.len(), file.read().unwrap().len(), "{}", file.file);
         }
