@@ -131,6 +131,47 @@ async fn watch_first_drawings(page: &Page) -> Outcome {
         .map(|_| ())
 }
 
+/// Chromium's running totals for the page's main thread (CDP `Performance.getMetrics`, in
+/// seconds): its CPU time (`ThreadTime`), script, layout and style recalculation.
+async fn main_thread(page: &Page) -> Outcome<[f64; 4]> {
+    let metrics = page
+        .browser()
+        .cdp("Performance.getMetrics", json!({}))
+        .await?;
+    let metrics = metrics["metrics"].as_array().cloned().unwrap_or_default();
+    let get = |name: &str| {
+        metrics
+            .iter()
+            .find(|m| m["name"] == name)
+            .and_then(|m| m["value"].as_f64())
+            .ok_or_else(|| Failure::new(format!("Performance.getMetrics has no {name}")))
+    };
+    Ok([
+        get("ThreadTime")?,
+        get("ScriptDuration")?,
+        get("LayoutDuration")?,
+        get("RecalcStyleDuration")?,
+    ])
+}
+
+/// The frame intervals over [`FRAME_WINDOW_MS`], and a line saying what the main thread spent
+/// per frame meanwhile: its CPU time (which other programs on the machine do not inflate, unlike
+/// the intervals), script, layout and style.
+async fn frames_and_cost(page: &Page) -> Outcome<(Vec<f64>, String)> {
+    let before = main_thread(page).await?;
+    let intervals = frames(page, FRAME_WINDOW_MS).await?;
+    let after = main_thread(page).await?;
+    let per_frame = |i: usize| (after[i] - before[i]) * 1000.0 / intervals.len() as f64;
+    let line = format!(
+        "main thread per frame: {:.1} ms CPU; script {:.1} ms, layout {:.1} ms, style {:.1} ms",
+        per_frame(0),
+        per_frame(1),
+        per_frame(2),
+        per_frame(3)
+    );
+    Ok((intervals, line))
+}
+
 /// Waits until `[data-status]` is drawn (Gossip at 2,000 nodes draws a grid, not nodes).
 async fn wait_for_status(page: &Page) -> Outcome {
     page.poll("[data-status]", LOAD_TIMEOUT, async || {
@@ -152,6 +193,7 @@ fn load_average() -> String {
 
 async fn run_benchmarks(page: &Page) -> Outcome {
     println!("load average before: {}", load_average());
+    page.browser().cdp("Performance.enable", json!({})).await?;
     let mut rows = Vec::new();
     let frame_goal = |ms: &str| format!("p95 ≤ {ms} ms");
 
@@ -160,11 +202,12 @@ async fn run_benchmarks(page: &Page) -> Outcome {
     tokio::time::sleep(WARM_UP).await;
     let before = page.status().await?;
     page.script(bench::CLIENT_START, vec![]).await?;
-    let raft = frames(page, FRAME_WINDOW_MS).await?;
+    let (raft, cost) = frames_and_cost(page).await?;
     let sent = page.script(bench::CLIENT_STOP, vec![]).await?;
     let after = page.status().await?;
     println!(
-        "Raft, 9 servers, 1×: {} steps and {sent} client requests while frames were counted",
+        "Raft, 9 servers, 1×: {} steps and {sent} client requests while frames were counted; \
+         {cost}",
         after.step - before.step
     );
     rows.push(Row {
@@ -177,10 +220,10 @@ async fn run_benchmarks(page: &Page) -> Outcome {
     wait_for_status(page).await?;
     tokio::time::sleep(WARM_UP).await;
     let before = page.status().await?;
-    let gossip = frames(page, FRAME_WINDOW_MS).await?;
+    let (gossip, cost) = frames_and_cost(page).await?;
     let after = page.status().await?;
     println!(
-        "Gossip, 2,000 nodes, 1×: {} steps while frames were counted",
+        "Gossip, 2,000 nodes, 1×: {} steps while frames were counted; {cost}",
         after.step - before.step
     );
     rows.push(Row {
