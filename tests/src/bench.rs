@@ -115,6 +115,9 @@ impl Summary {
     /// Percentiles by nearest rank (the smallest sample at or above that share of them);
     /// `None` for no samples.
     pub fn of(samples: &[f64]) -> Option<Summary> {
+        if samples.is_empty() {
+            return None;
+        }
         let mut sorted = samples.to_vec();
         sorted.sort_by(f64::total_cmp);
         let rank = |p: f64| {
@@ -125,7 +128,7 @@ impl Summary {
             count: sorted.len(),
             p50: rank(0.50),
             p95: rank(0.95),
-            max: *sorted.last()?,
+            max: sorted[sorted.len() - 1],
         })
     }
 }
