@@ -2,7 +2,7 @@
 //!
 //! - [`server`]: a tiny static file server for the trunk build in `CONCORD_DIST`.
 //! - [`axe`]: accessibility audits by axe-core, injected into the page.
-//! - [`bench`]: the browser benchmarks' measuring scripts (frames, seeks, first drawing) and
+//! - [`mod@bench`]: the browser benchmarks' measuring scripts (frames, seeks, first drawing) and
 //!   their summaries.
 //! - [`browser`]: chromedriver launched on a free port and a WebDriver session in headless
 //!   Chromium, with screenshots saved to `target/screenshots/`.
