@@ -155,6 +155,14 @@ mod tests {
     }
 
     #[test]
+    fn a_node_the_network_does_not_have_is_connected_to_nothing() {
+        let net = Network::new(NetConfig::default(), 2, 1);
+        assert!(!net.connected(NodeId(0), NodeId(2)));
+        assert!(!net.connected(NodeId(2), NodeId(0)));
+        assert!(!net.connected(NodeId(7), NodeId(9)));
+    }
+
+    #[test]
     fn partition_separates_groups_and_unlisted_nodes() {
         let mut net = Network::new(NetConfig::default(), 5, 1);
         net.partition(&[vec![NodeId(0), NodeId(1)], vec![NodeId(2)]]);
