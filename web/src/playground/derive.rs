@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, StepReport};
+use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, StepReport, Time};
 
 use super::ProtocolView;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::view::cluster::Dot;
 use crate::view::pending::{PendingKind, PendingRow};
 use crate::view::spacetime::Arrow;
@@ -94,6 +94,8 @@ pub fn is_marked<P: ProtocolView>(report: &StepReport<P>) -> bool {
 /// The timeline's marks, and its bands: runs of steps in the same era, where an era only ever
 /// grows (a step from an older term does not take the cluster back to it). Kept between frames
 /// and extended by the steps added since, so a long run costs each frame only its new steps.
+/// Marks of steps whose reports the history has let go stay here until the run is rewritten;
+/// the timeline draws only those of kept reports, so it shows the same whichever it is.
 #[derive(Default)]
 pub struct TimelineCache {
     /// The player's [`rewrites`](crate::player::PlayerState::rewrites) it was computed for.
@@ -111,26 +113,28 @@ impl TimelineCache {
         rewrites: u64,
         history: &History<P>,
     ) -> (Rc<Vec<TimelineMark>>, Rc<Vec<Band>>) {
-        let reports = history.reports();
-        if rewrites != self.rewrites || reports.len() < self.steps {
+        // The kept reports are those of steps `from + 1 ..= described`.
+        let (from, described) = (history.reports_from(), history.described());
+        if rewrites != self.rewrites || described < self.steps {
             *self = TimelineCache {
                 rewrites,
                 ..TimelineCache::default()
             };
         }
-        if reports.len() > self.steps {
+        if described > self.steps {
             // The view holds the previous lists: copy each only if it changes.
             let mut marks = Vec::new();
             let mut bands = self.bands.last().cloned().into_iter().collect::<Vec<_>>();
-            for (i, report) in reports.iter().enumerate().skip(self.steps) {
-                let step = i + 1;
+            let new = history.reports().iter().enumerate();
+            for (i, report) in new.skip(self.steps.saturating_sub(from)) {
+                let step = from + i + 1;
                 if let Some(class) = mark_class(report) {
                     marks.push(TimelineMark { step, class });
                 }
                 let newer = P::band(report).filter(|&v| bands.last().is_none_or(|b| v > b.value));
                 if let Some(value) = newer {
                     bands.push(Band {
-                        from: i,
+                        from: step - 1,
                         to: step,
                         value,
                     });
@@ -147,7 +151,7 @@ impl TimelineCache {
                 all.pop();
                 all.extend(bands);
             }
-            self.steps = reports.len();
+            self.steps = described;
         }
         (Rc::clone(&self.marks), Rc::clone(&self.bands))
     }
@@ -175,6 +179,71 @@ pub fn with_state_marks<P: ProtocolView>(
     all.extend(extra);
     all.sort_by_key(|m| m.step);
     Rc::new(all)
+}
+
+/// A span of virtual time as a reader says it: `4.2 s`, `12 min 05 s`.
+fn span(lang: Lang, us: Time) -> String {
+    let seconds = us as f64 / 1e6;
+    if seconds < 60.0 {
+        return tr!(lang, "{seconds:.1} s", "{seconds:.1} 秒");
+    }
+    let whole = us / 1_000_000;
+    let (minutes, seconds) = (whole / 60, whole % 60);
+    tr!(
+        lang,
+        "{minutes} min {seconds:02} s",
+        "{minutes} 分 {seconds:02} 秒"
+    )
+}
+
+/// The steps whose reports the history keeps, `from + 1 ..= to` (see
+/// [`History::reports_from`]), and what the timeline says of the others: nothing while it keeps
+/// them all.
+pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize, Option<String>) {
+    let (from, to, len) = (history.reports_from(), history.described(), history.len());
+    let time = |step: usize| history.times().get(step).copied().unwrap_or_default();
+    let note = if from > 0 {
+        let (since, last) = (time(from), time(len.saturating_sub(1)));
+        let (since, last) = (
+            span(lang, since),
+            span(lang, last.saturating_sub(time(from))),
+        );
+        Some(tr!(
+            lang,
+            "A long run: only its last {last} (from {since} on) keep their details. Back and the              slider still reach every step, but marks on this timeline, the space-time diagram              and jumps back to a mark cover only that stretch.",
+            "运行时间很长：只有最后 {last}（从 {since} 起）的步骤保留了详情。后退和滑块仍能到达每一步，\
+             但时间线上的标记、时空图和跳回标记只覆盖这一段。"
+        ))
+    } else if to < len {
+        let until = span(lang, time(to.saturating_sub(1)));
+        Some(tr!(
+            lang,
+            "The steps after {until} were fast-forwarded: they leave no marks on this timeline.",
+            "{until} 之后的步骤是快进的：它们不在时间线上留下标记。"
+        ))
+    } else {
+        None
+    };
+    (from, to, note)
+}
+
+/// What the space-time diagram says when its window reaches back before the first kept report:
+/// the steps there have no report to draw.
+pub fn spacetime_note<P: ProtocolView>(
+    lang: Lang,
+    history: &History<P>,
+    start: f64,
+) -> Option<String> {
+    let from = history.reports_from();
+    let since = *history.times().get(from)?;
+    (from > 0 && start < since as f64).then(|| {
+        let since = span(lang, since);
+        tr!(
+            lang,
+            "Steps before {since} are no longer kept: the diagram shows what happened after, and              the messages still in flight.",
+            "{since} 之前的步骤已不再保留：图中只画出之后发生的事，以及仍在路上的消息。"
+        )
+    })
 }
 
 /// The arrows and node events of the last `window` µs before `now`.
