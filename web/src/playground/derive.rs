@@ -336,6 +336,72 @@ mod tests {
         ((*marks).clone(), (*bands).clone())
     }
 
+    #[test]
+    fn spans_read_as_seconds_then_minutes() {
+        assert_eq!(span(Lang::En, 4_200_000), "4.2 s");
+        assert_eq!(span(Lang::Zh, 4_200_000), "4.2 秒");
+        assert_eq!(span(Lang::En, 65_000_000), "1 min 05 s");
+        assert_eq!(span(Lang::Zh, 3_725_000_000), "62 分 05 秒");
+    }
+
+    /// Once a long run lets its oldest reports go, the timeline says from when on it keeps
+    /// them, in both languages, and the marks it draws (those of kept reports) are the same
+    /// whether the cache grew with the run or was computed afresh; the space-time diagram says
+    /// so only when its window reaches before the kept reports.
+    #[test]
+    fn a_long_run_says_from_when_on_its_details_are_kept() {
+        let config = SimConfig {
+            seed: 7,
+            nodes: 5,
+            net: Default::default(),
+        };
+        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        let mut history = History::new(sim);
+        let mut cache = TimelineCache::default();
+        for _ in 0..100 {
+            history.apply(Input::Next).unwrap();
+        }
+        cache.update(0, &history);
+        assert_eq!(kept(Lang::En, &history), (0, 100, None));
+        while history.reports_from() == 0 {
+            for _ in 0..5_000 {
+                history.apply(Input::Next).unwrap();
+            }
+            cache.update(0, &history);
+        }
+        let (from, to, note) = kept(Lang::En, &history);
+        assert_eq!((from, to), (history.reports_from(), history.len()));
+        let since = history.times()[from];
+        let note = note.unwrap();
+        assert!(
+            note.contains(&format!("(from {} on)", span(Lang::En, since))),
+            "{note}"
+        );
+        let zh = kept(Lang::Zh, &history).2.unwrap();
+        assert!(
+            zh.contains(&format!("（从 {} 起）", span(Lang::Zh, since))),
+            "{zh}"
+        );
+
+        let drawn = |marks: &[TimelineMark]| -> Vec<TimelineMark> {
+            marks.iter().filter(|m| m.step > from).cloned().collect()
+        };
+        let (grown, _) = marks_and_bands(&mut cache, 0, &history);
+        let (fresh, _) = marks_and_bands(&mut TimelineCache::default(), 0, &history);
+        assert_eq!(drawn(&grown), drawn(&fresh));
+        assert!(fresh.iter().all(|m| m.step > from));
+        // The first leader's election, long before the window, is still in the grown cache.
+        assert!(grown.iter().any(|m| m.step <= from));
+
+        let now = history.current().now() as f64;
+        assert!(spacetime_note(Lang::En, &history, now - 1_000.0).is_none());
+        let before = spacetime_note(Lang::En, &history, since as f64 - 1.0).unwrap();
+        assert!(
+            before.starts_with(&format!("Steps before {} ", span(Lang::En, since))),
+            "{before}"
+        );
+    }
+
     /// Extending the cache step by step gives what computing it afresh gives, and a fork makes
     /// it start over.
     #[test]
