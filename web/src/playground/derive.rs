@@ -94,8 +94,6 @@ pub fn is_marked<P: ProtocolView>(report: &StepReport<P>) -> bool {
 /// The timeline's marks, and its bands: runs of steps in the same era, where an era only ever
 /// grows (a step from an older term does not take the cluster back to it). Kept between frames
 /// and extended by the steps added since, so a long run costs each frame only its new steps.
-/// Marks of steps whose reports the history has let go stay here until the run is rewritten;
-/// the timeline draws only those of kept reports, so it shows the same whichever it is.
 #[derive(Default)]
 pub struct TimelineCache {
     /// The player's [`rewrites`](crate::player::PlayerState::rewrites) it was computed for.
@@ -153,6 +151,11 @@ impl TimelineCache {
             }
             self.steps = described;
         }
+        // Marks of steps whose reports the history let go would not come back if computed
+        // afresh: drop them, so the timeline draws the same whenever it was computed.
+        if self.marks.first().is_some_and(|m| m.step <= from) {
+            Rc::make_mut(&mut self.marks).retain(|m| m.step > from);
+        }
         (Rc::clone(&self.marks), Rc::clone(&self.bands))
     }
 }
@@ -201,25 +204,32 @@ fn span(lang: Lang, us: Time) -> String {
 /// them all.
 pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize, Option<String>) {
     let (from, to, len) = (history.reports_from(), history.described(), history.len());
-    let time = |step: usize| history.times().get(step).copied().unwrap_or_default();
+    // When step `step` (counting from 1) happened; the start for step 0.
+    let time = |step: usize| match step.checked_sub(1) {
+        Some(i) => history.times().get(i).copied().unwrap_or_default(),
+        None => 0,
+    };
     let note = if from > 0 {
-        let (since, last) = (time(from), time(len.saturating_sub(1)));
-        let (since, last) = (
-            span(lang, since),
-            span(lang, last.saturating_sub(time(from))),
-        );
+        let (since, last) = (time(from + 1), time(len));
+        let (since, last) = (span(lang, since), span(lang, last.saturating_sub(since)));
         Some(tr!(
             lang,
-            "A long run: only its last {last} (from {since} on) keep their details. Back and the              slider still reach every step, but marks on this timeline, the space-time diagram              and jumps back to a mark cover only that stretch.",
+            "A long run: only its last {last} (from {since} on) keep their details. Back and the \
+             slider still reach every step, but what is drawn from each step's details (the \
+             marks on this timeline, the space-time diagram, jumps back to a mark) covers only \
+             that stretch.",
             "运行时间很长：只有最后 {last}（从 {since} 起）的步骤保留了详情。后退和滑块仍能到达每一步，\
-             但时间线上的标记、时空图和跳回标记只覆盖这一段。"
+             但依据每一步详情画出的内容（时间线上的标记、时空图、跳回标记）只覆盖这一段。"
         ))
     } else if to < len {
-        let until = span(lang, time(to.saturating_sub(1)));
+        let until = span(lang, time(to));
         Some(tr!(
             lang,
-            "The steps after {until} were fast-forwarded: they leave no marks on this timeline.",
-            "{until} 之后的步骤是快进的：它们不在时间线上留下标记。"
+            "The steps after {until} were fast-forwarded without keeping their details: what is \
+             drawn from those details (the marks on this timeline, jumps back to a mark) leaves \
+             them out.",
+            "{until} 之后的步骤是快进的，没有保留详情：依据步骤详情画出的内容（时间线上的标记、跳回标记）\
+             不包括它们。"
         ))
     } else {
         None
@@ -240,7 +250,8 @@ pub fn spacetime_note<P: ProtocolView>(
         let since = span(lang, since);
         tr!(
             lang,
-            "Steps before {since} are no longer kept: the diagram shows what happened after, and              the messages still in flight.",
+            "Steps before {since} are no longer kept: the diagram shows what happened after, and \
+             the messages still in flight.",
             "{since} 之前的步骤已不再保留：图中只画出之后发生的事，以及仍在路上的消息。"
         )
     })
@@ -363,16 +374,27 @@ mod tests {
         }
         cache.update(0, &history);
         assert_eq!(kept(Lang::En, &history), (0, 100, None));
+        // A server crashes and comes back every 5,000 steps: marks all along the run.
+        let mut down = false;
         while history.reports_from() == 0 {
             for _ in 0..5_000 {
                 history.apply(Input::Next).unwrap();
             }
+            let at = history.current().now();
+            let action = if down {
+                Action::Restart(NodeId(4))
+            } else {
+                Action::Crash(NodeId(4))
+            };
+            down = !down;
+            history.apply(Input::Act { at, action }).unwrap();
             cache.update(0, &history);
         }
         let (from, to, note) = kept(Lang::En, &history);
         assert_eq!((from, to), (history.reports_from(), history.len()));
         let since = history.times()[from];
         let note = note.unwrap();
+        assert!(!note.contains("  "), "{note}");
         assert!(
             note.contains(&format!("(from {} on)", span(Lang::En, since))),
             "{note}"
@@ -383,15 +405,10 @@ mod tests {
             "{zh}"
         );
 
-        let drawn = |marks: &[TimelineMark]| -> Vec<TimelineMark> {
-            marks.iter().filter(|m| m.step > from).cloned().collect()
-        };
         let (grown, _) = marks_and_bands(&mut cache, 0, &history);
         let (fresh, _) = marks_and_bands(&mut TimelineCache::default(), 0, &history);
-        assert_eq!(drawn(&grown), drawn(&fresh));
-        assert!(fresh.iter().all(|m| m.step > from));
-        // The first leader's election, long before the window, is still in the grown cache.
-        assert!(grown.iter().any(|m| m.step <= from));
+        assert_eq!(grown, fresh);
+        assert!(fresh.len() > 5 && fresh.iter().all(|m| m.step > from));
 
         let now = history.current().now() as f64;
         assert!(spacetime_note(Lang::En, &history, now - 1_000.0).is_none());

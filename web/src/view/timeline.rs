@@ -29,7 +29,8 @@ pub struct TimelineProps {
     pub len: usize,
     pub position: usize,
     /// The steps whose reports the history keeps, `kept.0 + 1 ..= kept.1`: the only ones with
-    /// marks and bands. Outside, the strip is shaded and `kept_note` says why.
+    /// bands, and with marks but for those drawn from the state. Outside, the strip is shaded
+    /// and `kept_note` says why.
     pub kept: (usize, usize),
     pub kept_note: Option<AttrValue>,
     /// Shared with the playground's cache, so an unchanged list compares in O(1).
@@ -68,7 +69,6 @@ pub fn Timeline(p: &TimelineProps) -> Html {
     let marks = p
         .marks
         .iter()
-        .filter(|m| m.step > from && m.step <= to)
         .filter(|m| drawn.insert((x(m.step).round() as i64, m.class)))
         .map(|m| {
             let mx = format!("{:.1}", x(m.step));
