@@ -9,6 +9,7 @@ use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, S
 
 use super::ProtocolView;
 use crate::i18n::{Lang, tr};
+use crate::view::caption;
 use crate::view::cluster::Dot;
 use crate::view::pending::{PendingKind, PendingRow};
 use crate::view::spacetime::Arrow;
@@ -22,7 +23,7 @@ pub fn dots<P: ProtocolView>(lang: Lang, sim: &Sim<P>, now: f64) -> Vec<Dot> {
             to: env.to.index(),
             progress: (now - env.sent_at as f64) / (env.deliver_at - env.sent_at).max(1) as f64,
             class: P::dot_class(&env.msg).into(),
-            title: P::msg_title(lang, env).into(),
+            title: caption::title::<P>(lang, env).into(),
             lost: env.lost,
         })
         .collect()
@@ -40,7 +41,7 @@ pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>, limit: usize) -> Vec<P
                         id: id.0,
                         class: P::dot_class(&env.msg),
                     };
-                    (P::msg_title(lang, env), kind)
+                    (caption::title::<P>(lang, env), kind)
                 }
                 Pending::Timer(node, timer) => {
                     let slot = sim.node(*node)?;
@@ -284,7 +285,7 @@ pub fn spacetime<P: ProtocolView>(
         reach,
         class: P::dot_class(&env.msg),
         dropped,
-        title: P::msg_title(lang, env).into(),
+        title: caption::title::<P>(lang, env).into(),
     };
     let mut arrows = Vec::new();
     let mut events = Vec::new();
@@ -316,6 +317,10 @@ pub fn spacetime<P: ProtocolView>(
         let reach = ((now - env.sent_at as f64) / span).clamp(0.0, 1.0);
         arrows.push(arrow(env, now, reach, false));
     }
+    // In the order of sending (ids are handed out in order), which no delivery changes: each
+    // arrow keeps its place among its neighbours from frame to frame, and the keyed list only
+    // adds new ones at the end and drops old ones from the start.
+    arrows.sort_by_key(|a| a.id);
     (arrows, events)
 }
 
