@@ -219,7 +219,7 @@ pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize,
              slider still reach every step, but what is drawn from each step's details (the \
              marks on this timeline, the space-time diagram, jumps back to a mark) covers only \
              that stretch.",
-            "运行时间很长：只有最后 {last}（从 {since} 起）的步骤保留了详情。后退和滑块仍能到达每一步，\
+            "运行时间很长：只有最后 {last}（从 {since}起）的步骤保留了详情。后退和滑块仍能到达每一步，\
              但依据每一步详情画出的内容（时间线上的标记、时空图、跳回标记）只覆盖这一段。"
         ))
     } else if to < len {
@@ -229,7 +229,7 @@ pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize,
             "The steps after {until} were fast-forwarded without keeping their details: what is \
              drawn from those details (the marks on this timeline, jumps back to a mark) leaves \
              them out.",
-            "{until} 之后的步骤是快进的，没有保留详情：依据步骤详情画出的内容（时间线上的标记、跳回标记）\
+            "{until}之后的步骤是快进的，没有保留详情：依据步骤详情画出的内容（时间线上的标记、跳回标记）\
              不包括它们。"
         ))
     } else {
@@ -253,7 +253,7 @@ pub fn spacetime_note<P: ProtocolView>(
             lang,
             "Steps before {since} are no longer kept: the diagram shows what happened after, and \
              the messages still in flight.",
-            "{since} 之前的步骤已不再保留：图中只画出之后发生的事，以及仍在路上的消息。"
+            "{since}之前的步骤已不再保留：图中只画出之后发生的事，以及仍在路上的消息。"
         )
     })
 }
@@ -406,7 +406,7 @@ mod tests {
         );
         let zh = kept(Lang::Zh, &history).2.unwrap();
         assert!(
-            zh.contains(&format!("（从 {} 起）", span(Lang::Zh, since))),
+            zh.contains(&format!("（从 {}起）", span(Lang::Zh, since))),
             "{zh}"
         );
 
