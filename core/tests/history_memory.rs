@@ -2,15 +2,19 @@
 //! allows (an hour of Raft with a client, Gossip at 1,000 nodes), measured natively with a
 //! counting allocator. The ignored tests are measurements: `cargo test -p concord-core --release
 //! --test history_memory -- --ignored --nocapture --test-threads 1` (`MINUTES` sets their
-//! length); the one that runs checks that the size estimate snapshots are spaced by holds. The browser's own figures are
-//! `tests/tests/bench_long_session.rs`'s; RELIABILITY.md has both.
+//! length); the ones that run check that the size estimate snapshots are spaced by holds, and that
+//! a long run keeps a bounded window of reports while every step stays exactly reachable. The
+//! browser's own figures are `tests/tests/bench_long_session.rs`'s; RELIABILITY.md has both.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use concord_core::gossip::{Command as GossipCommand, GossipConfig, GossipNode};
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
-use concord_core::sim::{Action, History, Input, NodeId, Protocol, Sim, SimConfig, Time, ms};
+use concord_core::sim::history::REPORTS_KEPT;
+use concord_core::sim::{
+    Action, History, Input, NodeId, Protocol, Sim, SimConfig, SimRng, Time, ms,
+};
 
 /// The system allocator, counting the bytes live.
 struct Counting;
@@ -83,12 +87,16 @@ fn at(history: &History<impl Protocol>) -> Time {
 }
 
 fn raft_five_servers() -> History<RaftNode> {
+    History::new(raft_start())
+}
+
+fn raft_start() -> Sim<RaftNode> {
     let config = SimConfig {
         seed: 1,
         nodes: 5,
         net: Default::default(),
     };
-    History::new(Sim::new(config, &RaftConfig::default()).unwrap())
+    Sim::new(config, &RaftConfig::default()).unwrap()
 }
 
 /// Client request `seq` (`add x 1`), to the leader if there is one.
@@ -127,6 +135,71 @@ fn raft_size_estimate_is_within_twice_what_a_snapshot_holds() {
         estimate * 2 >= held && estimate <= held * 2,
         "estimated {estimate} B for a state that holds {held} B"
     );
+}
+
+/// A long run keeps the reports of its last [`REPORTS_KEPT`] steps or so, not of every step (an
+/// hour of Raft with a client is 680,000 of them, a gigabyte), and every step stays exactly
+/// reachable: seeking anywhere, before the window or in it, gives the state a fresh replay of
+/// the same inputs reaches, and the report that replay gave the step landed on.
+#[test]
+fn a_long_raft_run_keeps_a_window_of_reports_and_every_step_reachable() {
+    let mut history = raft_five_servers();
+    let mut second = 0;
+    while history.len() < 2 * REPORTS_KEPT + REPORTS_KEPT / 2 {
+        second += 1;
+        history.run_until(ms(second * 1_000));
+        raft_request(&mut history, second);
+        assert!(
+            history.reports().len() <= REPORTS_KEPT + REPORTS_KEPT / 4,
+            "{} reports kept after {} steps",
+            history.reports().len(),
+            history.len()
+        );
+        assert_eq!(history.described(), history.len());
+    }
+    let (from, len) = (history.reports_from(), history.len());
+    assert!(
+        from >= REPORTS_KEPT,
+        "reports kept from step {from} of {len}"
+    );
+    assert_eq!(
+        history.reports().first().map(|r| r.step),
+        Some(from as u64 + 1)
+    );
+
+    // Stepping back from the window's first step lands before it, described all the same.
+    history.seek(from + 1);
+    assert!(history.back());
+    assert_eq!(history.position(), from);
+    assert_eq!(history.last_report().map(|r| r.step), Some(from as u64));
+    // A jump back to a mark finds none before the window and stops at its start.
+    history.seek(from + 10);
+    assert!(!history.back_until(|_| false));
+    assert_eq!(history.position(), from);
+
+    let mut rng = SimRng::new(16, 0);
+    let mut targets = vec![0, 1, from - 1, from, from + 1, len - 1, len];
+    targets.extend((0..12).map(|_| rng.below(len as u64 + 1) as usize));
+    targets.sort_unstable();
+    let mut fresh = raft_start();
+    let mut report = None;
+    let mut taken = 0;
+    let recorded = history.inputs().clone();
+    let mut inputs = recorded.iter();
+    for target in targets {
+        while taken < target {
+            report = Some(fresh.apply(inputs.next().unwrap()).unwrap());
+            taken += 1;
+        }
+        history.seek(target);
+        assert!(history.current() == &fresh, "state after step {target}");
+        assert_eq!(
+            history.last_report(),
+            report.as_ref(),
+            "report of step {target}"
+        );
+    }
+    assert_eq!(history.reports_from(), from);
 }
 
 #[test]

@@ -468,6 +468,38 @@ async fn api_and_frames(page: &mut Page) -> Outcome {
     })
     .await?;
 
+    // A Concord message that is no command is answered with an error event; other scripts'
+    // messages get no answer (the `state` after them shows they were read past, not lost).
+    page.script(
+        "const post = m => document.getElementById('frame').contentWindow.postMessage(m, location.origin);\
+         post({ concord: 'seek' }); post({ concord: 'jump', step: 3 });\
+         post({ type: 'seek', step: 3 }); post('concord'); post({ concord: 'event', type: 'step' });\
+         post({ concord: 'state' });",
+        vec![],
+    )
+    .await?;
+    let state = wait_for_event(page, "frameEvents", "state", Duration::from_secs(5), |e| {
+        e["seed"] == 9
+    })
+    .await?;
+    let errors = events_of(page, "frameEvents", "error").await?;
+    let answered: Vec<&Value> = errors.iter().map(|e| &e["command"]).collect();
+    ensure!(
+        answered == [&json!("seek"), &json!("jump")]
+            && errors[0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("missing field `step`"))
+            && errors[1]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("unknown variant `jump`")),
+        "a seek without a step and an unknown command each get an error event, nothing else \
+         does: {errors:?}"
+    );
+    ensure!(
+        state["step"] == 0,
+        "a malformed seek moves nothing: {state}"
+    );
+
     // An iframe that names another origin ignores this page and posts nothing to it.
     page.script(
         "const other = document.createElement('iframe');\

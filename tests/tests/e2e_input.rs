@@ -161,14 +161,21 @@ async fn a_run_file_of_a_future_format_or_another_protocol_is_told() {
 
 #[tokio::test]
 async fn an_embed_tells_its_bad_settings_too() {
+    // `seed` twice: the embed keeps one value a key, and must still say the first was used.
     let page =
-        Page::open("/?embed=1&algo=gossip&nodes=12&seed=3&lang=en&fanout=99&mode=shout").await;
+        Page::open("/?embed=1&algo=gossip&nodes=12&seed=3&lang=en&fanout=99&mode=shout&seed=4")
+            .await;
     let result = async {
         page.wait_for_app().await?;
         let params = told(&page).await?;
         ensure!(
-            params == ["mode", "fanout"],
-            "the iframe embed names its bad settings: {params:?}"
+            params == ["seed", "mode", "fanout"],
+            "the iframe embed names its bad and repeated settings: {params:?}"
+        );
+        let seed = page.text("[data-problems] li[data-param=seed]").await?;
+        ensure!(
+            seed.as_deref() == Some("seed=4: given more than once; the first one is used."),
+            "the repeated seed is told: {seed:?}"
         );
         page.screenshot("input-embed").await?;
         Ok(())

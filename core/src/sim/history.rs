@@ -25,6 +25,25 @@
 //! made again when the position lands there (the engine is deterministic, so it is the report
 //! the step had). A link or run file of a large run ([`LARGE_RUN_NODES`]) is
 //! [replayed](History::replay) the same way.
+//!
+//! A long run lets its oldest reports go the same way: an hour of a five-server Raft cluster
+//! with a client is 680,000 steps and, at about 1.5 KiB a report, a gigabyte. So the kept
+//! reports are a window of consecutive steps, at most [`REPORTS_KEPT`] (and a quarter more
+//! before the oldest quarter is let go, so letting go costs little per step), from
+//! [`History::reports_from`] to [`History::described`]. Every step stays reachable: a step
+//! before the window is replayed from its snapshot and described when the position lands on
+//! it, as a fast-forwarded one is. What is lost is what only the reports of earlier steps
+//! show (the timeline's marks, the space-time diagram, jumps back to a mark), and the UI says
+//! from when on it has them.
+//!
+//! Nothing here may panic on what a reader does: the lints below deny it, as in the web crate.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use super::engine::{Sim, SimError};
 use super::input::Input;
@@ -51,6 +70,10 @@ pub const SNAPSHOT_BUDGET: usize = 96 << 20;
 /// happens to, and nobody reads the reports of the half a million steps a 10,000-node spread
 /// takes; smaller runs keep every report, so their timeline and event log stay complete.
 pub const LARGE_RUN_NODES: usize = 1_000;
+
+/// The most reports a history keeps (a quarter more just before it lets the oldest quarter go):
+/// about 75 MiB for a five-server Raft cluster with a client, its last four to five minutes.
+pub const REPORTS_KEPT: usize = 50_000;
 
 /// The state after `at` inputs, and its estimated size.
 #[derive(Clone, Debug)]
@@ -84,8 +107,11 @@ pub struct History<P: Protocol> {
     inputs: Inputs<P>,
     /// The virtual time of every step (`times[i]` is step `i + 1`), described or not.
     times: Vec<Time>,
-    /// Reports of the first `reports.len()` steps; every later step is undescribed.
+    /// Reports of the steps after the first `reports_from`, `reports.len()` of them: the window
+    /// of described steps (see the module's notes); every step outside it is undescribed.
     reports: Vec<StepReport<P>>,
+    /// How many steps, from the start, come before the first kept report.
+    reports_from: usize,
     /// The report of the step that led to `current` when that step is undescribed, with the
     /// position it leads to (a report's own `step` counts the engine's steps, which may include
     /// some taken before the history began).
@@ -113,6 +139,7 @@ impl<P: Protocol> History<P> {
             inputs: Inputs::default(),
             times: Vec::new(),
             reports: Vec::new(),
+            reports_from: 0,
             current_report: None,
             current: start,
             position: 0,
@@ -174,21 +201,35 @@ impl<P: Protocol> History<P> {
         &self.inputs
     }
 
-    /// Reports of the described steps, in order (`reports()[i]` is step `i + 1`): every step up
-    /// to [`described`](Self::described).
+    /// Reports of the described steps, in order (`reports()[i]` is step
+    /// [`reports_from()`](Self::reports_from)` + i + 1`): every step from `reports_from() + 1`
+    /// to [`described()`](Self::described).
     pub fn reports(&self) -> &[StepReport<P>] {
         &self.reports
     }
 
-    /// How many steps, from the start, have their report kept: all of them unless part of the
-    /// run was fast-forwarded.
-    pub fn described(&self) -> usize {
-        self.reports.len()
+    /// How many steps, from the start, come before the first kept report: 0 unless the run
+    /// grew past [`REPORTS_KEPT`] described steps and let the oldest go.
+    pub fn reports_from(&self) -> usize {
+        self.reports_from
     }
 
-    /// The reports of the described steps up to the current position.
+    /// The step the kept reports end with: the last step unless part of the run was
+    /// fast-forwarded.
+    pub fn described(&self) -> usize {
+        self.reports_from + self.reports.len()
+    }
+
+    /// The kept reports of the steps up to the current position.
     pub fn reports_so_far(&self) -> &[StepReport<P>] {
-        &self.reports[..self.position.min(self.reports.len())]
+        let upto = self.position.saturating_sub(self.reports_from);
+        self.reports.get(..upto).unwrap_or(&self.reports)
+    }
+
+    /// The kept report of step `step` (counting from 1), if it is kept.
+    fn kept_report(&self, step: usize) -> Option<&StepReport<P>> {
+        let i = step.checked_sub(self.reports_from + 1)?;
+        self.reports.get(i)
     }
 
     /// The virtual time of every step of the run (`times()[i]` is step `i + 1`), described or
@@ -209,14 +250,13 @@ impl<P: Protocol> History<P> {
     /// The position after the engine's step number `step` (as reports and violations count
     /// them: the engine may have taken steps before the history began).
     pub fn position_after(&self, step: u64) -> usize {
-        let before = self.current.steps() as usize - self.position;
+        let before = (self.current.steps() as usize).saturating_sub(self.position);
         (step as usize).saturating_sub(before)
     }
 
     /// The report of the step that led to the current state.
     pub fn last_report(&self) -> Option<&StepReport<P>> {
-        let i = self.position.checked_sub(1)?;
-        match self.reports.get(i) {
+        match self.kept_report(self.position) {
             Some(report) => Some(report),
             None => self
                 .current_report
@@ -240,7 +280,7 @@ impl<P: Protocol> History<P> {
             self.truncate_future();
             self.push(input, Some(report));
         }
-        Ok(self.last_report().expect("a step was just taken"))
+        Ok(self.just_taken())
     }
 
     /// One step forward: redo the next recorded step if there is one, otherwise
@@ -248,7 +288,7 @@ impl<P: Protocol> History<P> {
     pub fn forward(&mut self) -> Result<&StepReport<P>, SimError> {
         if self.position < self.inputs.len() {
             self.redo(true);
-            Ok(self.last_report().expect("a step was just taken"))
+            Ok(self.just_taken())
         } else {
             self.apply(Input::Next)
         }
@@ -267,13 +307,13 @@ impl<P: Protocol> History<P> {
     pub fn seek(&mut self, target: usize) {
         let target = target.min(self.inputs.len());
         // An undescribed step is described by replaying it, so start before it.
-        let from = if target > self.reports.len() {
-            target - 1
-        } else {
-            target
+        let from = match self.kept_report(target) {
+            None if target > 0 => target - 1,
+            _ => target,
         };
-        let snapshot = &self.snapshots[self.snapshot_at_or_before(from)];
-        if target < self.position || snapshot.at > self.position {
+        if let Some(snapshot) = self.snapshots.get(self.snapshot_at_or_before(from))
+            && (target < self.position || snapshot.at > self.position)
+        {
             self.current = snapshot.sim.clone();
             self.position = snapshot.at;
         }
@@ -289,8 +329,9 @@ impl<P: Protocol> History<P> {
     pub fn run_until(&mut self, until: Time) -> usize {
         let start = self.position;
         loop {
-            if self.position < self.inputs.len() {
-                if self.times[self.position] > until {
+            // A recorded step has its time; past them, the engine's next event.
+            if let Some(&time) = self.times.get(self.position) {
+                if time > until {
                     break;
                 }
                 self.redo(true);
@@ -360,16 +401,17 @@ impl<P: Protocol> History<P> {
         }
         let target = self.branches.remove(index);
         let fork = target.common_prefix(&self.inputs);
-        self.branches.push(std::mem::take(&mut self.inputs));
         // Everything up to the fork is shared; the rest is the target's own.
-        self.inputs = self.branches.last().expect("just pushed").prefix(fork);
+        let shared = self.inputs.prefix(fork);
+        let left = std::mem::replace(&mut self.inputs, shared);
+        self.branches.push(left);
         self.times.truncate(fork);
-        self.reports.truncate(fork);
+        self.truncate_reports(fork);
         self.seek(fork);
         self.drop_snapshots_after(fork);
         for input in target.iter().skip(fork) {
-            // Steps after an undescribed one stay undescribed (the reports are a prefix).
-            if self.reports.len() == self.position {
+            // Steps after an undescribed one stay undescribed (the kept reports are consecutive).
+            if self.described() == self.position {
                 let report = self.current.apply(input.clone())?;
                 self.push(input, Some(report));
             } else {
@@ -390,21 +432,35 @@ impl<P: Protocol> History<P> {
     ) -> Result<bool, SimError> {
         for _ in 0..limit {
             self.forward()?;
-            let report = self.last_report().expect("a step was just taken");
-            if goal(report, &self.current) {
+            if goal(self.just_taken(), &self.current) {
                 return Ok(true);
             }
         }
         Ok(false)
     }
 
-    /// Step back to just after the latest earlier described step whose report satisfies `goal`
-    /// (to the start if none does). Returns whether one was found.
+    /// Step back to just after the latest earlier described step whose report satisfies `goal`;
+    /// if none does, to the first kept report's step (the start, unless older reports were let
+    /// go), or nowhere from before it. Returns whether one was found.
     pub fn back_until(&mut self, goal: impl Fn(&StepReport<P>) -> bool) -> bool {
-        let before = self.position.saturating_sub(1).min(self.reports.len());
-        let found = self.reports[..before].iter().rposition(goal);
-        self.seek(found.map_or(0, |i| i + 1));
+        let before = self
+            .position
+            .saturating_sub(1)
+            .saturating_sub(self.reports_from);
+        let earlier = self.reports.get(..before).unwrap_or(&self.reports);
+        let found = earlier.iter().rposition(goal);
+        let oldest = self.reports_from.min(self.position);
+        self.seek(found.map_or(oldest, |i| self.reports_from + i + 1));
         found.is_some()
+    }
+
+    /// The report of the step just taken, described.
+    #[allow(
+        clippy::expect_used,
+        reason = "called only after a described step, whose report push or redo has just kept"
+    )]
+    fn just_taken(&self) -> &StepReport<P> {
+        self.last_report().expect("a described step was just taken")
     }
 
     /// Take a new step: its input and, if it is described, its report.
@@ -412,19 +468,30 @@ impl<P: Protocol> History<P> {
         self.inputs.push(input);
         self.times.push(self.current.now());
         match report {
-            // The reports stay a prefix: a step after an undescribed one is not kept.
-            Some(report) if self.reports.len() == self.position => self.reports.push(report),
+            // The kept reports stay consecutive: a step after an undescribed one is not kept.
+            Some(report) if self.described() == self.position => {
+                self.reports.push(report);
+                if self.reports.len() >= REPORTS_KEPT + REPORTS_KEPT / 4 {
+                    self.reports.drain(..REPORTS_KEPT / 4);
+                    self.reports_from += REPORTS_KEPT / 4;
+                }
+            }
             report => self.current_report = report.map(|r| (self.position + 1, r)),
         }
         self.position += 1;
         self.snapshot_if_due();
     }
 
-    /// Replay the next recorded step. A step whose report is not kept is described only when
-    /// `describe` asks for it (the step the position lands on); replays leave it out.
+    /// Replay the next recorded step (called only before the end of the recorded run). A step
+    /// whose report is not kept is described only when `describe` asks for it (the step the
+    /// position lands on); replays leave it out.
+    #[allow(
+        clippy::expect_used,
+        reason = "the engine is deterministic: a recorded input replays on the state it was recorded on"
+    )]
     fn redo(&mut self, describe: bool) {
         let input = self.inputs.get(self.position).expect("a recorded step");
-        let replayed = if describe && self.position >= self.reports.len() {
+        let replayed = if describe && self.kept_report(self.position + 1).is_none() {
             self.current
                 .apply(input)
                 .map(|report| self.current_report = Some((self.position + 1, report)))
@@ -438,18 +505,34 @@ impl<P: Protocol> History<P> {
     fn truncate_future(&mut self) {
         self.inputs.truncate(self.position);
         self.times.truncate(self.position);
-        self.reports.truncate(self.position);
+        self.truncate_reports(self.position);
         self.drop_snapshots_after(self.position);
     }
 
-    /// The index of the last snapshot at or before position `at` (the start is at 0).
+    /// Keep the reports of steps up to `len`; from before the window on, the next described
+    /// step starts a new one.
+    fn truncate_reports(&mut self, len: usize) {
+        match len.checked_sub(self.reports_from) {
+            Some(kept) => self.reports.truncate(kept),
+            None => {
+                self.reports.clear();
+                self.reports_from = len;
+            }
+        }
+    }
+
+    /// The index of the last snapshot at or before position `at` (the start, at 0, always is).
     fn snapshot_at_or_before(&self, at: usize) -> usize {
-        self.snapshots.partition_point(|s| s.at <= at) - 1
+        self.snapshots
+            .partition_point(|s| s.at <= at)
+            .saturating_sub(1)
     }
 
     fn drop_snapshots_after(&mut self, at: usize) {
         self.snapshots.truncate(self.snapshot_at_or_before(at) + 1);
-        self.next_snapshot = self.snapshots.last().expect("the start is kept").next();
+        if let Some(last) = self.snapshots.last() {
+            self.next_snapshot = last.next();
+        }
     }
 
     /// Take a snapshot of `current` if one is due at this position; keep them within the

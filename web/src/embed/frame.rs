@@ -7,10 +7,14 @@
 //! - Events: every event a widget's subscribers get, posted to the parent as
 //!   `{ concord: "event", type: "step", step: 3, … }`, to the `origin` given, else to any (an
 //!   embed says only what its simulation does, which its page shows anyway).
+//! - A message with a `concord` field that is no command it knows (`{ concord: "seek" }`
+//!   without a step, `{ concord: "jump" }`) is answered the same way with
+//!   `{ concord: "event", type: "error", command, message }`; any other message is another
+//!   script's, and is left alone.
 
 use std::rc::Rc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent};
@@ -28,7 +32,7 @@ pub fn start(root: Element) {
         // The stylesheet sizes this document to the iframe and hides its scrollbars.
         let _ = html.class_list().add_1("concord-frame");
     }
-    let params = super::params(address::query_pairs(&address::search()));
+    let (params, problems) = super::params(&address::query_pairs(&address::search()));
     let origin = params.get("origin").filter(|o| !o.is_empty()).cloned();
     let bridge = Bridge::default();
     let parent = window.parent().ok().flatten().filter(|p| p != &window);
@@ -38,6 +42,7 @@ pub fn start(root: Element) {
     let hash = address::hash();
     let props = EmbedProps {
         params: Rc::new(params),
+        problems,
         fragment: (!hash.is_empty()).then_some(hash),
         bridge,
         // The full playground is this page without `embed=1`.
@@ -73,12 +78,113 @@ fn connect(
         if !from_parent || !allowed {
             return;
         }
-        // Messages that are not Concord commands are someone else's: ignore them.
-        if let Ok(command) = serde_wasm_bindgen::from_value::<Command>(e.data()) {
-            bridge.send(command);
+        // Anything that is not a JSON object with a `concord` field is someone else's.
+        let Ok(data) = serde_wasm_bindgen::from_value::<Value>(e.data()) else {
+            return;
+        };
+        match read(data) {
+            Posted::Command(command) => bridge.send(command),
+            Posted::Malformed(error) => bridge.announce("error", error),
+            Posted::Other => {}
         }
     });
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     // The listener serves the page for as long as it is open.
     on_message.forget();
+}
+
+/// What a message posted to the frame is.
+#[derive(Debug, PartialEq)]
+enum Posted {
+    Command(Command),
+    /// A Concord message that is no command: the fields of the `error` event that answers it.
+    Malformed(Map<String, Value>),
+    /// Not addressed to Concord (no `concord` field), or one of Concord's own events.
+    Other,
+}
+
+/// Recognises a posted message: an object whose `concord` field names a command (other than
+/// `event`, which is what embeds post) is Concord's, well-formed or not.
+fn read(data: Value) -> Posted {
+    let named = match data.get("concord") {
+        None => return Posted::Other,
+        Some(Value::String(name)) if name == "event" => return Posted::Other,
+        Some(named) => named.clone(),
+    };
+    match serde_json::from_value::<Command>(data) {
+        Ok(command) => Posted::Command(command),
+        Err(e) => {
+            let mut fields = Map::new();
+            fields.insert("command".into(), named);
+            fields.insert(
+                "message".into(),
+                format!("Concord: not a command it can carry out: {e}").into(),
+            );
+            Posted::Malformed(fields)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Commands are read; a Concord message that is no command is answered with what was wrong;
+    /// other scripts' messages and Concord's own events are left alone.
+    #[test]
+    fn posted_messages_are_commands_errors_or_someone_elses() {
+        assert_eq!(
+            read(json!({ "concord": "seek", "step": 12 })),
+            Posted::Command(Command::Seek { step: 12 })
+        );
+        for (message, command, says) in [
+            (
+                json!({ "concord": "seek" }),
+                json!("seek"),
+                "missing field `step`",
+            ),
+            (
+                json!({ "concord": "seek", "step": "x" }),
+                json!("seek"),
+                "invalid type",
+            ),
+            (
+                json!({ "concord": "seek", "step": -1 }),
+                json!("seek"),
+                "invalid value",
+            ),
+            (
+                json!({ "concord": "jump" }),
+                json!("jump"),
+                "unknown variant `jump`",
+            ),
+            (
+                json!({ "concord": 3 }),
+                json!(3),
+                "expected variant identifier",
+            ),
+            (
+                json!({ "concord": "load" }),
+                json!("load"),
+                "missing field `options`",
+            ),
+        ] {
+            let Posted::Malformed(fields) = read(message.clone()) else {
+                panic!("{message} should be answered with an error");
+            };
+            assert_eq!(fields["command"], command, "{message}");
+            let text = fields["message"].as_str().unwrap();
+            assert!(text.contains(says), "{message}: {text}");
+        }
+        for other in [
+            json!({ "type": "seek", "step": 3 }),
+            json!("concord"),
+            json!([1, 2]),
+            json!({ "concord": "event", "type": "step" }),
+        ] {
+            assert_eq!(read(other.clone()), Posted::Other, "{other}");
+        }
+    }
 }

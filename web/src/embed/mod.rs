@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::input::{self, Problem};
 use crate::playground::{Bridge, Command, Compact, PlaygroundProps};
 use crate::registry::{self, TourAt, TourMount};
 use crate::url::UrlState;
@@ -30,14 +31,15 @@ pub type Params = BTreeMap<String, String>;
 /// Parameters a `load` keeps unless it names them: how the embed looks, not what it runs.
 const PRESENTATION: [&str; 5] = ["lang", "controls", "speed", "origin", "playground"];
 
-/// Parameters from the URL's pairs or a widget's attributes, the first of a repeated key winning
-/// as it does on the full page ([`UrlState::from_params`]).
-pub fn params(pairs: impl IntoIterator<Item = (String, String)>) -> Params {
+/// Parameters from an iframe's address, the first of a repeated key winning as it does on the
+/// full page ([`UrlState::from_params`]), and a [`Problem`] for each key given more than once:
+/// [`Params`] holds one value a key, so the page could not tell them later.
+pub fn params(pairs: &[(String, String)]) -> (Params, Vec<Problem>) {
     let mut params = Params::new();
     for (key, value) in pairs {
-        params.entry(key).or_insert(value);
+        params.entry(key.clone()).or_insert_with(|| value.clone());
     }
-    params
+    (params, input::repeated(pairs))
 }
 
 /// Parameters from a JavaScript object (`{ seed: 7, autoplay: true }`): numbers and flags as
@@ -69,6 +71,10 @@ pub enum Host {
 #[derive(Properties, PartialEq)]
 pub struct EmbedProps {
     pub params: Rc<Params>,
+    /// What `params` cannot show of the address it came from (keys given more than once): told
+    /// with the scenario it opens, until a `load` replaces it.
+    #[prop_or_default]
+    pub problems: Vec<Problem>,
     /// A permalink's fragment (`#tape=…`), for an iframe whose address has one.
     #[prop_or_default]
     pub fragment: Option<String>,
@@ -184,7 +190,10 @@ pub fn Embed(props: &EmbedProps) -> Html {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let url = UrlState::from_params(&pairs, scenario.fragment.clone());
+    let mut url = UrlState::from_params(&pairs, scenario.fragment.clone());
+    if scenario.generation == 0 {
+        url.problems.splice(..0, props.problems.iter().cloned());
+    }
     let full = props
         .full_page
         .as_ref()

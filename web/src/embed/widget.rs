@@ -102,6 +102,7 @@ pub fn mount(element: Element, options: JsValue) -> Result<Concord, JsValue> {
     shadow.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref())?;
     let bridge = Bridge::default();
     let props = EmbedProps {
+        problems: Vec::new(),
         params: Rc::new(params),
         fragment: None,
         bridge: bridge.clone(),

@@ -22,9 +22,11 @@ fn names(ids: impl IntoIterator<Item = NodeId>) -> String {
 
 /// `step 14 (35.2 ms)`: when step `step` happened.
 fn when(lang: Lang, reports: &[StepReport<PaxosNode>], step: u64) -> String {
-    let time = step
-        .checked_sub(1)
-        .and_then(|i| reports.get(i as usize))
+    // The kept reports are consecutive steps, in order (a long run lets its oldest go).
+    let time = reports
+        .binary_search_by_key(&step, |r| r.step)
+        .ok()
+        .and_then(|i| reports.get(i))
         .map(|r| r.time as f64 / 1000.0);
     match (lang, time) {
         (Lang::En, Some(ms)) => format!("step {step} ({ms:.1} ms)"),

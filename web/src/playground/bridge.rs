@@ -320,15 +320,17 @@ pub fn use_bridge<P: ProtocolView>(
                 None => events.push(event("ready", state())),
                 Some((position, playing)) => {
                     // Steps a fast-forward took are not described: they raise no events.
+                    let from = s.history.reports_from();
+                    let first = position.max(from);
                     let described = now.0.min(s.history.described());
-                    if described > position {
+                    if described > first {
                         let reports = s
                             .history
                             .reports()
-                            .get(position..described)
+                            .get(first - from..described - from)
                             .unwrap_or_default();
                         for (i, report) in reports.iter().enumerate() {
-                            events.extend(reached(position + i + 1, report));
+                            events.extend(reached(first + i + 1, report));
                         }
                     }
                     if now.0 != position {

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, StepReport};
+use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, StepReport, Time};
 
 use super::ProtocolView;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::view::caption;
 use crate::view::cluster::Dot;
 use crate::view::pending::{PendingKind, PendingRow};
@@ -112,26 +112,28 @@ impl TimelineCache {
         rewrites: u64,
         history: &History<P>,
     ) -> (Rc<Vec<TimelineMark>>, Rc<Vec<Band>>) {
-        let reports = history.reports();
-        if rewrites != self.rewrites || reports.len() < self.steps {
+        // The kept reports are those of steps `from + 1 ..= described`.
+        let (from, described) = (history.reports_from(), history.described());
+        if rewrites != self.rewrites || described < self.steps {
             *self = TimelineCache {
                 rewrites,
                 ..TimelineCache::default()
             };
         }
-        if reports.len() > self.steps {
+        if described > self.steps {
             // The view holds the previous lists: copy each only if it changes.
             let mut marks = Vec::new();
             let mut bands = self.bands.last().cloned().into_iter().collect::<Vec<_>>();
-            for (i, report) in reports.iter().enumerate().skip(self.steps) {
-                let step = i + 1;
+            let new = history.reports().iter().enumerate();
+            for (i, report) in new.skip(self.steps.saturating_sub(from)) {
+                let step = from + i + 1;
                 if let Some(class) = mark_class(report) {
                     marks.push(TimelineMark { step, class });
                 }
                 let newer = P::band(report).filter(|&v| bands.last().is_none_or(|b| v > b.value));
                 if let Some(value) = newer {
                     bands.push(Band {
-                        from: i,
+                        from: step - 1,
                         to: step,
                         value,
                     });
@@ -148,7 +150,12 @@ impl TimelineCache {
                 all.pop();
                 all.extend(bands);
             }
-            self.steps = reports.len();
+            self.steps = described;
+        }
+        // Marks of steps whose reports the history let go would not come back if computed
+        // afresh: drop them, so the timeline draws the same whenever it was computed.
+        if self.marks.first().is_some_and(|m| m.step <= from) {
+            Rc::make_mut(&mut self.marks).retain(|m| m.step > from);
         }
         (Rc::clone(&self.marks), Rc::clone(&self.bands))
     }
@@ -176,6 +183,79 @@ pub fn with_state_marks<P: ProtocolView>(
     all.extend(extra);
     all.sort_by_key(|m| m.step);
     Rc::new(all)
+}
+
+/// A span of virtual time as a reader says it: `4.2 s`, `12 min 05 s`.
+fn span(lang: Lang, us: Time) -> String {
+    let seconds = us as f64 / 1e6;
+    if seconds < 60.0 {
+        return tr!(lang, "{seconds:.1} s", "{seconds:.1} 秒");
+    }
+    let whole = us / 1_000_000;
+    let (minutes, seconds) = (whole / 60, whole % 60);
+    tr!(
+        lang,
+        "{minutes} min {seconds:02} s",
+        "{minutes} 分 {seconds:02} 秒"
+    )
+}
+
+/// The steps whose reports the history keeps, `from + 1 ..= to` (see
+/// [`History::reports_from`]), and what the timeline says of the others: nothing while it keeps
+/// them all.
+pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize, Option<String>) {
+    let (from, to, len) = (history.reports_from(), history.described(), history.len());
+    // When step `step` (counting from 1) happened; the start for step 0.
+    let time = |step: usize| match step.checked_sub(1) {
+        Some(i) => history.times().get(i).copied().unwrap_or_default(),
+        None => 0,
+    };
+    let note = if from > 0 {
+        let (since, last) = (time(from + 1), time(len));
+        let (since, last) = (span(lang, since), span(lang, last.saturating_sub(since)));
+        Some(tr!(
+            lang,
+            "A long run: only its last {last} (from {since} on) keep their details. Back and the \
+             slider still reach every step, but what is drawn from each step's details (the \
+             marks on this timeline, the space-time diagram, jumps back to a mark) covers only \
+             that stretch.",
+            "运行时间很长：只有最后 {last}（从 {since}起）的步骤保留了详情。后退和滑块仍能到达每一步，\
+             但依据每一步详情画出的内容（时间线上的标记、时空图、跳回标记）只覆盖这一段。"
+        ))
+    } else if to < len {
+        let until = span(lang, time(to));
+        Some(tr!(
+            lang,
+            "The steps after {until} were fast-forwarded without keeping their details: what is \
+             drawn from those details (the marks on this timeline, jumps back to a mark) leaves \
+             them out.",
+            "{until}之后的步骤是快进的，没有保留详情：依据步骤详情画出的内容（时间线上的标记、跳回标记）\
+             不包括它们。"
+        ))
+    } else {
+        None
+    };
+    (from, to, note)
+}
+
+/// What the space-time diagram says when its window reaches back before the first kept report:
+/// the steps there have no report to draw.
+pub fn spacetime_note<P: ProtocolView>(
+    lang: Lang,
+    history: &History<P>,
+    start: f64,
+) -> Option<String> {
+    let from = history.reports_from();
+    let since = *history.times().get(from)?;
+    (from > 0 && start < since as f64).then(|| {
+        let since = span(lang, since);
+        tr!(
+            lang,
+            "Steps before {since} are no longer kept: the diagram shows what happened after, and \
+             the messages still in flight.",
+            "{since}之前的步骤已不再保留：图中只画出之后发生的事，以及仍在路上的消息。"
+        )
+    })
 }
 
 /// The arrows and node events of the last `window` µs before `now`.
@@ -270,6 +350,78 @@ mod tests {
     ) -> (Vec<TimelineMark>, Vec<Band>) {
         let (marks, bands) = cache.update(rewrites, history);
         ((*marks).clone(), (*bands).clone())
+    }
+
+    #[test]
+    fn spans_read_as_seconds_then_minutes() {
+        assert_eq!(span(Lang::En, 4_200_000), "4.2 s");
+        assert_eq!(span(Lang::Zh, 4_200_000), "4.2 秒");
+        assert_eq!(span(Lang::En, 65_000_000), "1 min 05 s");
+        assert_eq!(span(Lang::Zh, 3_725_000_000), "62 分 05 秒");
+    }
+
+    /// Once a long run lets its oldest reports go, the timeline says from when on it keeps
+    /// them, in both languages, and the marks it draws (those of kept reports) are the same
+    /// whether the cache grew with the run or was computed afresh; the space-time diagram says
+    /// so only when its window reaches before the kept reports.
+    #[test]
+    fn a_long_run_says_from_when_on_its_details_are_kept() {
+        let config = SimConfig {
+            seed: 7,
+            nodes: 5,
+            net: Default::default(),
+        };
+        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+        let mut history = History::new(sim);
+        let mut cache = TimelineCache::default();
+        for _ in 0..100 {
+            history.apply(Input::Next).unwrap();
+        }
+        cache.update(0, &history);
+        assert_eq!(kept(Lang::En, &history), (0, 100, None));
+        // A server crashes and comes back every 5,000 steps: marks all along the run.
+        let mut down = false;
+        while history.reports_from() == 0 {
+            for _ in 0..5_000 {
+                history.apply(Input::Next).unwrap();
+            }
+            let at = history.current().now();
+            let action = if down {
+                Action::Restart(NodeId(4))
+            } else {
+                Action::Crash(NodeId(4))
+            };
+            down = !down;
+            history.apply(Input::Act { at, action }).unwrap();
+            cache.update(0, &history);
+        }
+        let (from, to, note) = kept(Lang::En, &history);
+        assert_eq!((from, to), (history.reports_from(), history.len()));
+        let since = history.times()[from];
+        let note = note.unwrap();
+        assert!(!note.contains("  "), "{note}");
+        assert!(
+            note.contains(&format!("(from {} on)", span(Lang::En, since))),
+            "{note}"
+        );
+        let zh = kept(Lang::Zh, &history).2.unwrap();
+        assert!(
+            zh.contains(&format!("（从 {}起）", span(Lang::Zh, since))),
+            "{zh}"
+        );
+
+        let (grown, _) = marks_and_bands(&mut cache, 0, &history);
+        let (fresh, _) = marks_and_bands(&mut TimelineCache::default(), 0, &history);
+        assert_eq!(grown, fresh);
+        assert!(fresh.len() > 5 && fresh.iter().all(|m| m.step > from));
+
+        let now = history.current().now() as f64;
+        assert!(spacetime_note(Lang::En, &history, now - 1_000.0).is_none());
+        let before = spacetime_note(Lang::En, &history, since as f64 - 1.0).unwrap();
+        assert!(
+            before.starts_with(&format!("Steps before {} ", span(Lang::En, since))),
+            "{before}"
+        );
     }
 
     /// Extending the cache step by step gives what computing it afresh gives, and a fork makes

@@ -461,8 +461,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         } else {
             Vec::new()
         };
+        let (from, to, kept_note) = derive::kept(lang, history);
         html! {
             <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
+                kept={(from, to)} kept_note={kept_note.map(AttrValue::from)}
                 band_name={P::band_name(lang)} {branches}
                 on_seek={send.reform(PlayerAction::Seek)} on_switch={send.reform(PlayerAction::SwitchBranch)} />
         }
@@ -477,9 +479,13 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         let labels = (0..sim.nodes().len())
             .map(|i| AttrValue::from(NodeId(i as u16).to_string()))
             .collect::<Vec<_>>();
+        let note = derive::spacetime_note(lang, history, now - window);
         html! {
+            <>
             <SpaceTime {labels} {arrows} {events} {now} {window}
                 {selected_msg} on_select_msg={on_select_msg.clone()} />
+            if let Some(note) = note { <p class="note" data-kept-note="">{ note }</p> }
+            </>
         }
     };
     if let Some(guided) = &props.guided {

@@ -28,6 +28,11 @@ pub struct TimelineProps {
     pub lang: Lang,
     pub len: usize,
     pub position: usize,
+    /// The steps whose reports the history keeps, `kept.0 + 1 ..= kept.1`: the only ones with
+    /// bands, and with marks but for those drawn from the state. Outside, the strip is shaded
+    /// and `kept_note` says why.
+    pub kept: (usize, usize),
+    pub kept_note: Option<AttrValue>,
     /// Shared with the playground's cache, so an unchanged list compares in O(1).
     pub marks: Rc<Vec<TimelineMark>>,
     pub bands: Rc<Vec<Band>>,
@@ -46,8 +51,9 @@ pub fn Timeline(p: &TimelineProps) -> Html {
     let t = p.lang.text();
     let span = p.len.max(1) as f64;
     let x = |step: usize| step as f64 / span * WIDTH;
-    let bands = p.bands.iter().map(|b| {
-        let (x0, x1) = (x(b.from), x(b.to));
+    let (from, to) = p.kept;
+    let bands = p.bands.iter().filter(|b| b.to > from && b.from < to).map(|b| {
+        let (x0, x1) = (x(b.from.max(from)), x(b.to.min(to)));
         html! {
             <g class={classes!("band", if b.value % 2 == 0 { "even" } else { "odd" })}>
                 <rect x={format!("{x0:.1}")} y="0" width={format!("{:.1}", (x1 - x0).max(0.5))} height="28" />
@@ -68,6 +74,13 @@ pub fn Timeline(p: &TimelineProps) -> Html {
             let mx = format!("{:.1}", x(m.step));
             html! { <line class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
         });
+    let unkept = [(0, from), (to, p.len)]
+        .into_iter()
+        .filter(|(a, b)| b > a)
+        .map(|(a, b)| {
+            let (x0, x1) = (x(a), x(b));
+            html! { <rect class="unkept" x={format!("{x0:.1}")} y="0" width={format!("{:.1}", (x1 - x0).max(0.5))} height="28" /> }
+        });
     let on_input = p.on_seek.reform(|e: InputEvent| {
         e.target_dyn_into::<web_sys::HtmlInputElement>()
             .and_then(|i| i.value().parse().ok())
@@ -87,11 +100,14 @@ pub fn Timeline(p: &TimelineProps) -> Html {
         <div class="timeline">
             <div class="strip">
                 <svg viewBox={format!("0 0 {WIDTH} 28")} preserveAspectRatio="none" aria-hidden="true">
-                    { for bands }{ for marks }
+                    { for bands }{ for unkept }{ for marks }
                 </svg>
                 <input type="range" data-control="timeline" aria-label={t.timeline} min="0" max={p.len.to_string()}
                     value={p.position.to_string()} oninput={on_input} />
             </div>
+            if let Some(note) = &p.kept_note {
+                <p class="note" data-kept-note="">{ note.clone() }</p>
+            }
             if !p.branches.is_empty() {
                 <ul class="branches" aria-label={t.branches}><li class="note">{ t.branches }</li>{ for branches }</ul>
             }
