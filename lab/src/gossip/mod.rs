@@ -2,7 +2,7 @@
 //! cluster size against the theory ([`spread`]), rumor mongering's residue and traffic against
 //! Demers et al.'s Tables 1 and 2 ([`rumor`]), and SWIM's detection time and false suspicions
 //! under loss ([`swim`]). The first two run core's trials ([`concord_core::gossip::trials`])
-//! a step at a time ([`trial`]).
+//! a step at a time (`trial`).
 
 pub mod rumor;
 pub mod spread;
