@@ -5,25 +5,17 @@
 //! the cluster — join through S1.
 
 use concord_core::gossip::{Command, GossipNode, Key, MsgKind, Status, Timer};
-use concord_core::sim::{Action, NodeId, NodeSlot};
+use concord_core::sim::{Action, NodeId};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::caption::{key_name, kind_name, status_name, version_name};
 use crate::i18n::Lang;
 use crate::i18n::say;
+use crate::playground::InspectorProps;
 
 /// At most this many members are listed by name; the rest are counted.
 const MEMBERS_LISTED: usize = 24;
-
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub lang: Lang,
-    pub node: NodeSlot<GossipNode>,
-    pub now: f64,
-    pub on_act: Callback<Action<GossipNode>>,
-    pub on_close: Callback<()>,
-}
 
 /// `x3=7` or `3=7`: a data key's number and a value.
 pub fn parse_update(text: &str) -> Option<(u32, u64)> {
@@ -38,7 +30,7 @@ fn ms(t: u64) -> String {
 }
 
 #[component]
-pub fn Inspector(p: &InspectorProps) -> Html {
+pub fn Inspector(p: &InspectorProps<GossipNode>) -> Html {
     let lang = p.lang;
     let t = lang.text();
     let slot = &p.node;

@@ -23,7 +23,7 @@ mod tour;
 mod trials;
 
 use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Timer, Version};
-use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
+use concord_core::sim::{Action, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap, say};
@@ -106,6 +106,8 @@ fn round_over(sim: &Sim<GossipNode>, n: u64) -> bool {
 }
 
 impl ProtocolView for GossipNode {
+    type Inspector = inspector::Inspector;
+
     const ALGO: &'static str = "gossip";
     const NODES_RANGE: (usize, usize) = (2, 10_000);
     const DEFAULT_NODES: usize = 16;
@@ -197,16 +199,8 @@ impl ProtocolView for GossipNode {
         }
     }
 
-    fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        crate::view::caption::title::<Self>(lang, env)
-    }
-
     fn timer_name(lang: Lang, timer: &Timer) -> String {
         caption::timer_name(lang, timer)
-    }
-
-    fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        crate::view::caption::caption(lang, report)
     }
 
     fn start_caption(lang: Lang, sim: &Sim<Self>) -> String {
@@ -239,18 +233,6 @@ impl ProtocolView for GossipNode {
             ),
         ]
         .join(gap(lang))
-    }
-
-    fn node_panel(
-        lang: Lang,
-        slot: &NodeSlot<Self>,
-        now: f64,
-        on_act: Callback<Action<Self>>,
-        on_close: Callback<()>,
-    ) -> Html {
-        html! {
-            <inspector::Inspector key={slot.state.id.0} {lang} node={slot.clone()} {now} {on_act} {on_close} />
-        }
     }
 
     fn state_panel(lang: Lang, sim: &Sim<Self>, _reports: &[StepReport<Self>]) -> Html {

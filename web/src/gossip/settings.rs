@@ -433,16 +433,11 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
 mod tests {
     use super::*;
 
-    fn run(query: &[(&str, &str)], nodes: usize) -> RunConfig {
+    fn run(query: &[(&'static str, &str)], nodes: usize) -> RunConfig {
         RunConfig {
             seed: 1,
             nodes,
-            options: Options::new(
-                query
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            options: Options::of(query.iter().copied()),
         }
     }
 

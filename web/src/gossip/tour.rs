@@ -90,16 +90,11 @@ mod tests {
     use crate::playground::ProtocolView;
     use crate::run::{Options, RunConfig};
 
-    fn sim(seed: u64, nodes: usize, options: &[(&str, &str)]) -> Sim<GossipNode> {
+    fn sim(seed: u64, nodes: usize, options: &[(&'static str, &str)]) -> Sim<GossipNode> {
         GossipNode::new_sim(&RunConfig {
             seed,
             nodes,
-            options: Options::new(
-                options
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            options: Options::of(options.iter().copied()),
         })
     }
 

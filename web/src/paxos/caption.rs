@@ -19,7 +19,7 @@ use concord_core::sim::{NodeId, Time};
 
 use super::num;
 use crate::i18n::{Lang, say, tr};
-use crate::view::caption::CaptionWords;
+use crate::view::caption::{CaptionWords, ms, write_done, write_lost, write_started};
 
 impl CaptionWords for PaxosNode {
     fn msg_name(lang: Lang, msg: &Msg) -> String {
@@ -45,8 +45,8 @@ impl CaptionWords for PaxosNode {
         ))
     }
 
-    fn rule(lang: Lang, node: NodeId, _now: Time, rule: &Rule) -> String {
-        rule_text(lang, node, rule)
+    fn rule(lang: Lang, node: NodeId, now: Time, rule: &Rule) -> String {
+        rule_text(lang, node, now, rule)
     }
 
     fn timer_quiet(lang: Lang, node: NodeId, _timer: &Timer) -> String {
@@ -101,33 +101,28 @@ fn phase_request(phase: Phase) -> &'static str {
     }
 }
 
-fn rule_text(lang: Lang, me: NodeId, rule: &Rule) -> String {
+fn rule_text(lang: Lang, me: NodeId, now: Time, rule: &Rule) -> String {
     let s = rule.section();
     match rule {
         // Stable storage: an acceptor remembers what it promised and accepted across crashes.
-        Rule::WriteStarted { state, held, .. } => {
-            let what = kept(lang, state);
-            tr!(
+        Rule::WriteStarted {
+            state,
+            held,
+            done_at,
+        } => {
+            let why = tr!(
                 lang,
-                "{me} writes {what} to disk; {held} message(s) wait until the write is done ({s}:                  an acceptor must remember this even if it fails and restarts).",
-                "{me} 把{what}写入磁盘；{held} 条消息要等写完才发出（{s}：acceptor 崩溃重启后也必须记得这些）。"
-            )
+                "{s}: an acceptor must remember this even if it fails and restarts",
+                "{s}：acceptor 崩溃重启后也必须记得这些"
+            );
+            let wait = done_at.saturating_sub(now);
+            write_started(lang, me, &kept(lang, state), *held, wait, &why)
         }
         Rule::Persisted { state, released } => {
-            let what = kept(lang, state);
-            tr!(
-                lang,
-                "{me}'s write is done: {what} is on disk, and {released} waiting message(s) leave                  ({s}).",
-                "{me} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{s}）。"
-            )
+            write_done(lang, me, &kept(lang, state), *released, s)
         }
         Rule::WriteLost { kept: before, lost } => {
-            let (before, lost) = (kept(lang, before), kept(lang, lost));
-            tr!(
-                lang,
-                "{me} crashed before its write finished: it comes back with {before}; {lost} and                  the messages waiting for it are gone ({s}).",
-                "{me} 在写盘完成前宕机：重启后是{before}；{lost}以及等它的消息都丢了（{s}）。"
-            )
+            write_lost(lang, me, &kept(lang, before), &kept(lang, lost), s)
         }
         Rule::Propose { value } => tr!(
             lang,
@@ -382,8 +377,4 @@ fn kept(lang: Lang, p: &Persistent) -> String {
         "minProposal {min}, (acceptedProposal, acceptedValue) = {accepted}, round {round}",
         "minProposal {min}、(acceptedProposal, acceptedValue) = {accepted}、轮次 {round}"
     )
-}
-
-fn ms(duration: Time) -> String {
-    format!("{:.1}", duration as f64 / 1000.0)
 }

@@ -3,22 +3,13 @@
 //! proposals), crash it, restart it.
 
 use concord_core::paxos::{Command, PaxosNode, Roles, Stage, Timer, default_value};
-use concord_core::sim::{Action, NodeSlot};
+use concord_core::sim::Action;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::text::text;
 use super::{num, stage_class, stage_name, value_in_hand};
-use crate::i18n::Lang;
-
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub lang: Lang,
-    pub node: NodeSlot<PaxosNode>,
-    pub now: f64,
-    pub on_act: Callback<Action<PaxosNode>>,
-    pub on_close: Callback<()>,
-}
+use crate::playground::InspectorProps;
 
 /// The value a proposer offers to propose: the one it holds, else the one it would start with.
 fn offered_value(node: &PaxosNode) -> String {
@@ -34,7 +25,7 @@ fn offered_value(node: &PaxosNode) -> String {
 }
 
 #[component]
-pub fn Inspector(p: &InspectorProps) -> Html {
+pub fn Inspector(p: &InspectorProps<PaxosNode>) -> Html {
     let (t, x) = (p.lang.text(), text(p.lang));
     let node = &p.node.state;
     let id = node.id;

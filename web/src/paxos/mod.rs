@@ -17,7 +17,7 @@ mod text;
 mod tour;
 
 use concord_core::paxos::{Msg, PaxosNode, Phase, ProposalNum, Roles, Rule, Stage, Timer};
-use concord_core::sim::{Action, Envelope, NodeSlot, Sim, SimConfig, StepReport, Violation};
+use concord_core::sim::{NodeSlot, Sim, SimConfig, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, gap};
@@ -30,6 +30,8 @@ use settings::{ACCEPTORS, Settings, SettingsPanel, SizeControls};
 use text::text;
 
 impl ProtocolView for PaxosNode {
+    type Inspector = inspector::Inspector;
+
     fn timer_name(lang: Lang, timer: &Timer) -> String {
         match (lang, timer) {
             (Lang::En, Timer::Timeout) => "phase timeout",
@@ -168,10 +170,6 @@ impl ProtocolView for PaxosNode {
         }
     }
 
-    fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        crate::view::caption::title::<Self>(lang, env)
-    }
-
     /// The fields under the names of seed 001's table, numbers as `round.proposer`.
     fn msg_fields(_lang: Lang, msg: &Msg) -> Vec<(String, String)> {
         let field = |k: &str, v: String| (k.to_owned(), v);
@@ -210,10 +208,6 @@ impl ProtocolView for PaxosNode {
         }
     }
 
-    fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        crate::view::caption::caption(lang, report)
-    }
-
     /// Where the roles stand, whether proposers start on their own, and how to go on.
     fn start_caption(lang: Lang, sim: &Sim<Self>) -> String {
         let x = text(lang);
@@ -230,19 +224,6 @@ impl ProtocolView for PaxosNode {
             x.press_play,
         ];
         parts.join(gap(lang))
-    }
-
-    fn node_panel(
-        lang: Lang,
-        slot: &NodeSlot<Self>,
-        now: f64,
-        on_act: Callback<Action<Self>>,
-        on_close: Callback<()>,
-    ) -> Html {
-        // Keyed by node, so the value typed for one proposer is not offered to another.
-        html! {
-            <inspector::Inspector key={slot.state.id.0} {lang} node={slot.clone()} {now} {on_act} {on_close} />
-        }
     }
 
     fn state_panel(lang: Lang, sim: &Sim<Self>, reports: &[StepReport<Self>]) -> Html {

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::text::text;
 use super::{num, stage_class, stage_name, value_in_hand};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 
 fn names(ids: impl IntoIterator<Item = NodeId>) -> String {
     ids.into_iter()
@@ -304,37 +304,22 @@ pub fn violation_text(lang: Lang, sim: &Sim<PaxosNode>, v: &Violation) -> String
             };
             let (in_a, in_b) = (acceptors_of(a.n), acceptors_of(b.n));
             let both = names(in_a.intersection(&in_b).copied());
-            match lang {
-                Lang::En => format!(
-                    "Two values were chosen: {} (proposal {}, accepted by {}) and then {} (proposal {}, accepted by {}). \
-                     Paxos must choose a single value (§2.1){}.",
-                    a.value,
-                    a.n,
-                    names(in_a.iter().copied()),
-                    b.value,
-                    b.n,
-                    names(in_b.iter().copied()),
-                    if both.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; {both} accepted both")
-                    }
-                ),
-                Lang::Zh => format!(
-                    "选定了两个值：先是 {}（提案 {}，由 {} 接受），后是 {}（提案 {}，由 {} 接受）。Paxos 只能选定一个值（§2.1）{}。",
-                    a.value,
-                    a.n,
-                    names(in_a.iter().copied()),
-                    b.value,
-                    b.n,
-                    names(in_b.iter().copied()),
-                    if both.is_empty() {
-                        String::new()
-                    } else {
-                        format!("；{both} 两个都接受了")
-                    }
-                ),
-            }
+            let both = if both.is_empty() {
+                String::new()
+            } else {
+                tr!(lang, "; {both} accepted both", "；{both} 两个都接受了")
+            };
+            let (first, second) = (&a.value, &b.value);
+            let (n1, n2) = (a.n, b.n);
+            let (by1, by2) = (names(in_a.iter().copied()), names(in_b.iter().copied()));
+            tr!(
+                lang,
+                "Two values were chosen: {first} (proposal {n1}, accepted by {by1}) and then \
+                 {second} (proposal {n2}, accepted by {by2}). Paxos must choose a single value \
+                 (§2.1){both}.",
+                "选定了两个值：先是 {first}（提案 {n1}，由 {by1} 接受），后是 {second}（提案 {n2}，由 \
+                 {by2} 接受）。Paxos 只能选定一个值（§2.1）{both}。"
+            )
         }
         LEARN_ONLY_CHOSEN => {
             let claim = v.nodes.first().and_then(|&id| {

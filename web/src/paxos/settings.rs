@@ -278,16 +278,11 @@ mod tests {
 
     use super::*;
 
-    fn run(query: &[(&str, &str)], nodes: usize, seed: u64) -> RunConfig {
+    fn run(query: &[(&'static str, &str)], nodes: usize, seed: u64) -> RunConfig {
         RunConfig {
             seed,
             nodes,
-            options: Options::new(
-                query
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            options: Options::of(query.iter().copied()),
         }
     }
 

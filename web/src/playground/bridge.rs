@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::{ProtocolView, RunConfig};
 use crate::i18n::Lang;
 use crate::player::{Player, PlayerAction, PlayerState};
+use crate::view::caption;
 
 /// What the page can ask of an embed: `{ "concord": "step" }`, `{ "concord": "seek", "step": 12 }`,
 /// `{ "concord": "load", "options": { "seed": 9 } }`.
@@ -245,7 +246,7 @@ fn ms(time: u64) -> Value {
 fn state_of<P: ProtocolView>(s: &PlayerState<P>, run: &RunConfig, lang: Lang) -> Value {
     let history = &s.history;
     let caption = match history.last_report() {
-        Some(report) => P::caption(lang, report),
+        Some(report) => caption::caption(lang, report),
         None => P::start_caption(lang, history.current()),
     };
     json!({

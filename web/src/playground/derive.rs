@@ -9,6 +9,7 @@ use concord_core::sim::{Action, Envelope, Event, History, MsgId, Pending, Sim, S
 
 use super::ProtocolView;
 use crate::i18n::Lang;
+use crate::view::caption;
 use crate::view::cluster::Dot;
 use crate::view::pending::{PendingKind, PendingRow};
 use crate::view::spacetime::Arrow;
@@ -22,7 +23,7 @@ pub fn dots<P: ProtocolView>(lang: Lang, sim: &Sim<P>, now: f64) -> Vec<Dot> {
             to: env.to.index(),
             progress: (now - env.sent_at as f64) / (env.deliver_at - env.sent_at).max(1) as f64,
             class: P::dot_class(&env.msg).into(),
-            title: P::msg_title(lang, env).into(),
+            title: caption::title::<P>(lang, env).into(),
             lost: env.lost,
         })
         .collect()
@@ -40,7 +41,7 @@ pub fn pending<P: ProtocolView>(lang: Lang, sim: &Sim<P>, limit: usize) -> Vec<P
                         id: id.0,
                         class: P::dot_class(&env.msg),
                     };
-                    (P::msg_title(lang, env), kind)
+                    (caption::title::<P>(lang, env), kind)
                 }
                 Pending::Timer(node, timer) => {
                     let slot = sim.node(*node)?;
@@ -204,7 +205,7 @@ pub fn spacetime<P: ProtocolView>(
         reach,
         class: P::dot_class(&env.msg),
         dropped,
-        title: P::msg_title(lang, env).into(),
+        title: caption::title::<P>(lang, env).into(),
     };
     let mut arrows = Vec::new();
     let mut events = Vec::new();

@@ -21,12 +21,13 @@ use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
 pub use permalink::tape_fragment;
-pub use protocol_view::{Beside, Goal, Milestone, ProtocolView};
+pub use protocol_view::{Beside, Goal, InspectorProps, Milestone, ProtocolView};
 
 use crate::i18n::Lang;
 use crate::panic_banner;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::run::RunConfig;
+use crate::view::caption;
 use crate::view::cluster::Cluster;
 use crate::view::controls::{ControlSet, Controls};
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
@@ -371,7 +372,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let dense = P::dense_view(lang, sim, selected_node, on_select.clone());
     let caption_text = match (&state.forwarding, history.last_report()) {
         (Some(_), _) => format!("{} {}", t.fast_forwarding, history.position()),
-        (None, Some(report)) => P::caption(lang, report),
+        (None, Some(report)) => caption::caption(lang, report),
         (None, None) => P::start_caption(lang, sim),
     };
     let violation = sim.violations().first().map(|v| {
@@ -390,7 +391,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         Some(Selection::Node(i)) => sim
             .nodes()
             .get(i)
-            .map(|slot| P::node_panel(lang, slot, now, on_act.clone(), close.clone())),
+            .map(|slot| html! {
+                <P::Inspector key={i} {lang} node={slot.clone()} {now} on_act={on_act.clone()} on_close={close.clone()} />
+            }),
         Some(Selection::Msg(id)) => derive::find_message(history, id).map(|env| {
             let on_command = on_act.reform(move |cmd| match cmd {
                 MsgCommand::DeliverNow => Action::Deliver(id),
@@ -398,7 +401,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 MsgCommand::Duplicate => Action::Duplicate(id),
                 MsgCommand::Delay(by) => Action::Delay(id, by),
             });
-            let msg = MsgView::new(env, P::msg_title(lang, env), P::msg_fields(lang, &env.msg));
+            let msg = MsgView::new(env, caption::title::<P>(lang, env), P::msg_fields(lang, &env.msg));
             let in_flight = sim.message(id).is_some();
             html! { <MessageInspector {lang} {msg} {in_flight} {on_command} on_close={close.clone()} /> }
         }),

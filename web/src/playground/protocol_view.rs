@@ -1,11 +1,12 @@
 //! How a protocol plugs into the [`Playground`](super::Playground).
 
-use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Protocol, Sim, StepReport, Violation};
+use concord_core::sim::{Action, NodeId, NodeSlot, Protocol, Sim, StepReport, Violation};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::input::Problem;
 use crate::run::RunConfig;
+use crate::view::caption::CaptionWords;
 use crate::view::cluster::{Layout, NodeView};
 use crate::view::controls::CountControl;
 use crate::view::message::serde_fields;
@@ -56,7 +57,18 @@ pub struct Goal<P: Protocol> {
     pub reached: fn(&Sim<P>) -> bool,
 }
 
-pub trait ProtocolView: Protocol + 'static {
+/// What the inspector of the selected node is given: the node, and how to act on it or close it.
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps<P: Protocol> {
+    pub lang: Lang,
+    pub node: NodeSlot<P>,
+    pub now: f64,
+    pub on_act: Callback<Action<P>>,
+    pub on_close: Callback<()>,
+}
+
+/// How a protocol is drawn and worded; its captions come from [`CaptionWords`].
+pub trait ProtocolView: CaptionWords + 'static {
     /// Its name in the URL (`algo=`) and its CSS class.
     const ALGO: &'static str;
     /// Smallest and largest cluster the view draws well, and the size when the URL names none.
@@ -70,6 +82,10 @@ pub trait ProtocolView: Protocol + 'static {
     /// 10–20 ms of latency), whose silences the slow speeds that show messages flying would
     /// stretch to minutes.
     const QUIET_AT_REAL_TIME: bool = false;
+
+    /// The side panel of the selected node: its state and what a user can do to it. The
+    /// playground keys it by node, so what is typed for one node is not offered to another.
+    type Inspector: BaseComponent<Properties = InspectorProps<Self>>;
 
     fn new_sim(run: &RunConfig) -> Sim<Self>;
     /// What `new_sim` could not use of the run's options, read by the same code, for the reader.
@@ -96,25 +112,13 @@ pub trait ProtocolView: Protocol + 'static {
     }
     /// CSS class of a message's dot and arrow (its kind).
     fn dot_class(msg: &Self::Msg) -> &'static str;
-    /// A message in one line, for tooltips, the pending list and the message inspector.
-    fn msg_title(lang: Lang, env: &Envelope<Self::Msg>) -> String;
     /// The payload's fields as the message inspector lists them; by default as serde writes them.
     fn msg_fields(_lang: Lang, msg: &Self::Msg) -> Vec<(String, String)> {
         serde_fields(msg)
     }
     fn timer_name(lang: Lang, timer: &Self::Timer) -> String;
-    /// What a step did, in words, naming the rule that fired.
-    fn caption(lang: Lang, report: &StepReport<Self>) -> String;
     /// The caption before the first step.
     fn start_caption(lang: Lang, sim: &Sim<Self>) -> String;
-    /// The side panel of the selected node: its state and what a user can do to it.
-    fn node_panel(
-        lang: Lang,
-        slot: &NodeSlot<Self>,
-        now: f64,
-        on_act: Callback<Action<Self>>,
-        on_close: Callback<()>,
-    ) -> Html;
     /// Protocol state shown under the caption (log grid, acceptor table …). `reports` are the
     /// steps that led to `sim`, for panels that say when something happened.
     fn state_panel(_lang: Lang, _sim: &Sim<Self>, _reports: &[StepReport<Self>]) -> Html {

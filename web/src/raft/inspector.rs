@@ -1,26 +1,17 @@
 //! The selected server: its state in Figure 2's words, its timers, and what a user can do to it.
 
 use concord_core::raft::{Command, Outcome, Progress, RaftNode, Timer};
-use concord_core::sim::{Action, NodeId, NodeSlot};
+use concord_core::sim::{Action, NodeId};
 use yew::prelude::*;
 
 use super::leadership_text;
 use super::node_actions;
 use super::snapshot_view;
 use super::text::text;
-use crate::i18n::Lang;
-
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub lang: Lang,
-    pub node: NodeSlot<RaftNode>,
-    pub now: f64,
-    pub on_act: Callback<Action<RaftNode>>,
-    pub on_close: Callback<()>,
-}
+use crate::playground::InspectorProps;
 
 #[component]
-pub fn Inspector(p: &InspectorProps) -> Html {
+pub fn Inspector(p: &InspectorProps<RaftNode>) -> Html {
     let t = p.lang.text();
     let node = &p.node.state;
     let role = if p.node.up {

@@ -9,7 +9,7 @@ use concord_core::sim::{Action, NodeId, Sim};
 use yew::prelude::*;
 
 use super::current_leader;
-use crate::i18n::{Lang, say, tr};
+use crate::i18n::{Lang, say, tr, words};
 
 /// The client the membership panel plays (the client panel is client 1).
 pub const CLIENT: ClientId = 2;
@@ -80,86 +80,46 @@ pub fn short_config(kind: &EntryKind) -> Option<String> {
     Some(text)
 }
 
-pub struct MemberText {
-    pub title: &'static str,
-    pub voter: &'static str,
-    pub learner: &'static str,
-    pub outside: &'static str,
-    pub add_voter: &'static str,
-    pub add_learner: &'static str,
-    pub promote: &'static str,
-    pub remove: &'static str,
-    pub sent_to: &'static str,
-    pub no_leader: &'static str,
-    pub note: &'static str,
-    pub catch_up_on: &'static str,
-    pub no_spares: &'static str,
-    pub pending: &'static str,
-    pub catching_up: &'static str,
-    pub round: &'static str,
-    pub done: &'static str,
-    pub waiting: &'static str,
-    pub config_entry: &'static str,
-    pub spare: &'static str,
-    pub spare_help: &'static str,
-    pub membership: &'static str,
-}
+words! {
+    pub struct MemberText, fn member_text;
 
-pub const EN: MemberText = MemberText {
-    title: "Membership",
-    voter: "voter",
-    learner: "learner",
-    outside: "not a member",
-    add_voter: "add voter",
-    add_learner: "add learner",
-    promote: "promote",
-    remove: "remove",
-    sent_to: "Changes go to",
-    no_leader: "no leader known: the change goes to the first server up, which will say it is not the leader",
-    note: "A configuration is a log entry, used as soon as it is in a log (thesis §4.1). One voter at a time is added or removed, and the leader takes a new change only once the previous one is committed (§4.2). Learners receive the log but never vote or count (§4.2.1).",
-    catch_up_on: "“add voter” adds a learner first; the leader promotes it once it has caught up (thesis §4.2.1).",
-    no_spares: "Every slot is a voter: remove one, or add spare slots in the Raft settings (spare=).",
-    pending: "waiting for the configuration at index",
-    catching_up: "catching up",
-    round: "round",
-    done: "done, configuration at index",
-    waiting: "waiting…",
-    config_entry: "configuration",
-    spare: "spare slots",
-    spare_help: "Slots that start outside the configuration, idle until added (thesis §4.1).",
-    membership: "Membership",
-};
-
-pub const ZH: MemberText = MemberText {
-    title: "成员变更",
-    voter: "voter",
-    learner: "learner",
-    outside: "不在配置中",
-    add_voter: "加入为 voter",
-    add_learner: "加入为 learner",
-    promote: "提升为 voter",
-    remove: "移除",
-    sent_to: "变更发给",
-    no_leader: "当前没有已知的 leader：变更发给第一个在线节点，它会回答自己不是 leader",
-    note: "配置本身是一条日志条目，一写入日志就生效，不必等提交（论文 §4.1）。每次只增加或移除一个 voter，且上一次变更提交之前 leader 不接受新的变更（§4.2）。learner 接收日志，但从不投票，也不计入多数（§4.2.1）。",
-    catch_up_on: "“加入为 voter”会先以 learner 身份加入；追上日志后由 leader 提升为 voter（论文 §4.2.1）。",
-    no_spares: "所有位置都是 voter：可以先移除一个，或在 Raft 设置里添加备用位置（spare=）。",
-    pending: "等待提交的配置，索引",
-    catching_up: "正在追赶日志",
-    round: "轮",
-    done: "完成，配置位于索引",
-    waiting: "等待中…",
-    config_entry: "配置",
-    spare: "备用位置",
-    spare_help: "一开始不在配置中的位置，被加入之前保持空闲（论文 §4.1）。",
-    membership: "成员变更",
-};
-
-pub fn member_text(lang: Lang) -> &'static MemberText {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
+    title: ["Membership", "成员变更"],
+    voter: ["voter", "voter"],
+    learner: ["learner", "learner"],
+    outside: ["not a member", "不在配置中"],
+    add_voter: ["add voter", "加入为 voter"],
+    add_learner: ["add learner", "加入为 learner"],
+    promote: ["promote", "提升为 voter"],
+    remove: ["remove", "移除"],
+    sent_to: ["Changes go to", "变更发给"],
+    no_leader: [
+        "no leader known: the change goes to the first server up, which will say it is not the leader",
+        "当前没有已知的 leader：变更发给第一个在线节点，它会回答自己不是 leader",
+    ],
+    note: [
+        "A configuration is a log entry, used as soon as it is in a log (thesis §4.1). One voter at a time is added or removed, and the leader takes a new change only once the previous one is committed (§4.2). Learners receive the log but never vote or count (§4.2.1).",
+        "配置本身是一条日志条目，一写入日志就生效，不必等提交（论文 §4.1）。每次只增加或移除一个 voter，且上一次变更提交之前 leader 不接受新的变更（§4.2）。learner 接收日志，但从不投票，也不计入多数（§4.2.1）。",
+    ],
+    catch_up_on: [
+        "“add voter” adds a learner first; the leader promotes it once it has caught up (thesis §4.2.1).",
+        "“加入为 voter”会先以 learner 身份加入；追上日志后由 leader 提升为 voter（论文 §4.2.1）。",
+    ],
+    no_spares: [
+        "Every slot is a voter: remove one, or add spare slots in the Raft settings (spare=).",
+        "所有位置都是 voter：可以先移除一个，或在 Raft 设置里添加备用位置（spare=）。",
+    ],
+    pending: ["waiting for the configuration at index", "等待提交的配置，索引"],
+    catching_up: ["catching up", "正在追赶日志"],
+    round: ["round", "轮"],
+    done: ["done, configuration at index", "完成，配置位于索引"],
+    waiting: ["waiting…", "等待中…"],
+    config_entry: ["configuration", "配置"],
+    spare: ["spare slots", "备用位置"],
+    spare_help: [
+        "Slots that start outside the configuration, idle until added (thesis §4.1).",
+        "一开始不在配置中的位置，被加入之前保持空闲（论文 §4.1）。",
+    ],
+    membership: ["Membership", "成员变更"],
 }
 
 /// Why a membership change was refused, as a clause.

@@ -13,7 +13,7 @@ mod text;
 mod tour;
 
 use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, Rule, Timer};
-use concord_core::sim::{Action, Envelope, NodeId, NodeSlot, Sim, SimConfig, StepReport};
+use concord_core::sim::{Action, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -25,6 +25,8 @@ use crate::view::legend::Legend;
 use crate::view::message::serde_fields;
 
 impl ProtocolView for RaftNode {
+    type Inspector = inspector::Inspector;
+
     const ALGO: &'static str = "raft";
     const NODES_RANGE: (usize, usize) = (1, 9);
     const DEFAULT_NODES: usize = 5;
@@ -75,30 +77,12 @@ impl ProtocolView for RaftNode {
         msg_class(msg)
     }
 
-    fn msg_title(lang: Lang, env: &Envelope<Msg>) -> String {
-        crate::view::caption::title::<Self>(lang, env)
-    }
-
     fn msg_fields(lang: Lang, msg: &Msg) -> Vec<(String, String)> {
         snapshot_view::msg_fields(lang, msg).unwrap_or_else(|| serde_fields(msg))
     }
 
-    fn caption(lang: Lang, report: &StepReport<Self>) -> String {
-        crate::view::caption::caption(lang, report)
-    }
-
     fn start_caption(lang: Lang, _sim: &Sim<Self>) -> String {
         lang.text().start_caption.to_owned()
-    }
-
-    fn node_panel(
-        lang: Lang,
-        slot: &NodeSlot<Self>,
-        now: f64,
-        on_act: Callback<Action<Self>>,
-        on_close: Callback<()>,
-    ) -> Html {
-        html! { <inspector::Inspector {lang} node={slot.clone()} {now} {on_act} {on_close} /> }
     }
 
     fn state_panel(lang: Lang, sim: &Sim<Self>, _reports: &[StepReport<Self>]) -> Html {

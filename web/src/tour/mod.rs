@@ -96,7 +96,7 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{file}: {e}"));
                 let said = history.reports()[step.start..step.end]
                     .iter()
-                    .map(|r| P::caption(lang, r))
+                    .map(|r| crate::view::caption::caption(lang, r))
                     .collect();
                 (step, said)
             })

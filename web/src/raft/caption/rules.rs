@@ -8,6 +8,7 @@ use concord_core::sim::{NodeId, Time};
 
 use super::super::membership::{change_text, refusal_text};
 use crate::i18n::{Lang, say, tr};
+use crate::view::caption::{ms, write_done, write_lost, write_started};
 
 /// The sentence of `rule`, fired by `n` at `now`.
 pub fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
@@ -19,28 +20,19 @@ pub fn rule_text(lang: Lang, n: NodeId, now: Time, rule: &Rule) -> String {
             held,
             done_at,
         } => {
-            let (what, wait) = (stored(lang, state), ms(done_at.saturating_sub(now)));
-            tr!(
+            let why = tr!(
                 lang,
-                "{n} writes {what} to disk; {held} message(s) wait until the write is done, in                  {wait} ms ({s}: state is made durable before the server answers).",
-                "{n} 把{what}写入磁盘；{held} 条消息要等写完（还需 {wait} 毫秒）才发出（{s}：先持久化，再回复）。"
-            )
+                "{s}: state is made durable before the server answers",
+                "{s}：先持久化，再回复"
+            );
+            let wait = done_at.saturating_sub(now);
+            write_started(lang, n, &stored(lang, state), *held, wait, &why)
         }
         Rule::Persisted { state, released } => {
-            let what = stored(lang, state);
-            tr!(
-                lang,
-                "{n}'s write is done: {what} is on disk, and {released} waiting message(s) leave                  ({s}).",
-                "{n} 写盘完成：{what}已在磁盘上，{released} 条等待的消息发出（{s}）。"
-            )
+            write_done(lang, n, &stored(lang, state), *released, s)
         }
         Rule::WriteLost { kept, lost } => {
-            let (kept, lost) = (stored(lang, kept), stored(lang, lost));
-            tr!(
-                lang,
-                "{n} crashed before its write finished: it comes back with {kept}; {lost} and the                  messages waiting for it are gone ({s}).",
-                "{n} 在写盘完成前宕机：重启后是{kept}；{lost}以及等它的消息都丢了（{s}）。"
-            )
+            write_lost(lang, n, &stored(lang, kept), &stored(lang, lost), s)
         }
         // Elections (§5.1, §5.2).
         Rule::StartElection { term, forced } => {
@@ -847,8 +839,4 @@ fn stored(lang: Lang, state: &Stored) -> String {
         (Lang::Zh, Some(v)) => format!("任期 {term}、投票 {v}、到索引 {index} 的日志"),
         (Lang::Zh, None) => format!("任期 {term}、未投票、到索引 {index} 的日志"),
     }
-}
-
-fn ms(duration: Time) -> String {
-    format!("{:.1}", duration as f64 / 1000.0)
 }
