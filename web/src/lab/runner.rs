@@ -32,10 +32,10 @@ impl State {
 }
 
 /// The simulation steps a slice runs between two readings of the clock, so a slice ends at
-/// most one piece past its budget. The costliest steps, a 10,000-node gossip cluster's, take a
-/// few microseconds each in Chromium (see BENCHMARKS.md), so a piece is a few milliseconds at
-/// most; a piece also ends with its trial, so Figure 16's short trials still read the clock
-/// once per trial, as before.
+/// most one piece past its budget. The costliest steps, a 10,000-node gossip cluster's, take
+/// one or two microseconds each in Chromium, so such a piece is one or two milliseconds
+/// (BENCHMARKS.md); a piece also ends with its trial, so Figure 16's short trials still read
+/// the clock once per trial, as before.
 pub const PIECE_STEPS: u64 = 1_000;
 
 /// How long the report on screen may go without being made again while trials run: making it
