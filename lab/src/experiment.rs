@@ -6,13 +6,13 @@
 //! (trial 0 of each row, then trial 1 of each …), so a run cancelled at any point leaves a
 //! table in which every row has nearly the same number of trials.
 //!
-//! A trial is written as straight-line code (`async`), and every simulation step it takes
-//! first spends one of the [`Steps`] its run hands out; when none are left the trial pauses
-//! there, and the next [`Run::advance`] resumes it. So a run goes forward in pieces of at most
-//! so many steps, whatever one trial costs (a 10,000-node gossip trial takes about a million
-//! steps), and a page can run it between frames. Pausing changes nothing a trial computes: the
-//! same code runs the same steps, whole or in pieces. The futures are polled by [`Batch`]
-//! alone, never by an executor, so nothing here needs one.
+//! A trial is written as straight-line code (`async`), and every simulation step it takes first
+//! spends one of the [`Steps`] its run hands out; when none are left the trial pauses there, and
+//! the next [`Run::advance`] resumes it. So a run goes forward in pieces of at most so many steps,
+//! whatever one trial costs (a 10,000-node gossip trial takes half a million steps or more), and a
+//! page can run it between frames. Pausing changes nothing a trial computes: the same code runs the
+//! same steps, whole or in pieces. The futures are polled by [`Batch`] alone, never by an executor,
+//! so nothing here needs one.
 
 use std::cell::Cell;
 use std::fmt::{self, Debug};

@@ -1,8 +1,8 @@
 //! An experiment running in the page: pieces of [`PIECE_STEPS`] simulation steps in slices of a
-//! frame's time, so the page stays responsive however long one trial is (a 10,000-node gossip
-//! trial takes about a million steps); how far it is, how long it has taken and how long it
-//! will take; cancelling keeps the trials done. The clock is handed in (the page's
-//! `performance.now()`), so the slicing is tested natively with a clock of our own.
+//! frame's time, so the page stays responsive however long one trial is (a 10,000-node gossip trial
+//! takes half a million steps or more); how far it is, how long it has taken and how long it will
+//! take; cancelling keeps the trials done. The clock is handed in (the page's `performance.now()`),
+//! so the slicing is tested natively with a clock of our own.
 
 use std::rc::Rc;
 
