@@ -27,6 +27,9 @@ impl Protocol for Echo {
     type Rule = String;
     type Audit = ();
 
+    fn config_problem(_: &(), _: usize) -> Option<String> {
+        None
+    }
     fn new(_: NodeId, _: usize, _: &()) -> Self {
         Echo {
             received: Vec::new(),
@@ -173,7 +176,10 @@ fn fire_runs_a_timer_early_and_rearms_it() {
     let mut s = sim(1, NetConfig::default());
     let report = act(&mut s, Action::Fire(NodeId(0), Tick::Tick)).unwrap();
     assert_eq!(report.rules, vec!["tick 1".to_string()]);
-    assert_eq!(s.nodes()[0].timers()[&Tick::Tick].fires_at, ms(100));
+    assert_eq!(
+        s.nodes()[0].timers().get(&Tick::Tick).unwrap().fires_at,
+        ms(100)
+    );
     assert_eq!(
         s.pending().count(),
         1,

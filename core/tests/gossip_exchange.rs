@@ -254,7 +254,7 @@ fn rounds_follow_the_period_with_per_node_jitter_seed_notes() {
             .iter()
             .map(
                 |s: &concord_core::sim::NodeSlot<concord_core::gossip::GossipNode>| {
-                    s.timers()[&Timer::Round].fires_at
+                    s.timers().get(&Timer::Round).unwrap().fires_at
                 },
             )
             .collect()
@@ -283,7 +283,10 @@ fn push_node_with_nothing_to_push_sleeps_until_it_has_something() {
     let mut sim = cluster(3, 1, &GossipConfig::anti_entropy(Mode::Push, 1));
     assert!(sim.nodes().iter().all(|s| s.timers().is_empty()));
     update(&mut sim, 1, 1, 1);
-    assert_eq!(sim.nodes()[1].timers()[&Timer::Round].fires_at, ms(1_000));
+    assert_eq!(
+        sim.nodes()[1].timers().get(&Timer::Round).unwrap().fires_at,
+        ms(1_000)
+    );
     assert!(sim.nodes()[0].timers().is_empty());
 }
 

@@ -54,7 +54,7 @@ fn each_period_pings_a_random_member_swim_3_1() {
     let phases: Vec<u64> = sim
         .nodes()
         .iter()
-        .map(|s| s.timers()[&Timer::Probe].fires_at)
+        .map(|s| s.timers().get(&Timer::Probe).unwrap().fires_at)
         .collect();
     assert!(phases.iter().all(|&t| t > 0 && t <= ms(1_000)));
     let (target, _) = probe(&mut sim, 0);
@@ -63,8 +63,14 @@ fn each_period_pings_a_random_member_swim_3_1() {
     assert_eq!(pings.len(), 1);
     assert_eq!(pings[0].to, target);
     let timers = sim.nodes()[0].timers();
-    assert_eq!(timers[&Timer::ProbeTimeout].fires_at, sim.now() + ms(300));
-    assert_eq!(timers[&Timer::Probe].fires_at, sim.now() + ms(1_000));
+    assert_eq!(
+        timers.get(&Timer::ProbeTimeout).unwrap().fires_at,
+        sim.now() + ms(300)
+    );
+    assert_eq!(
+        timers.get(&Timer::Probe).unwrap().fires_at,
+        sim.now() + ms(1_000)
+    );
 }
 
 /// §3.1: an ack within the period means the member is alive; nothing else happens.
@@ -139,7 +145,11 @@ fn failed_probe_makes_suspect_then_dead_after_the_timeout_swim_4_2() {
     );
     assert_eq!(status(&sim, 0, target.0), Some(Status::Suspect));
     assert_eq!(
-        sim.nodes()[0].timers()[&Timer::Suspicion].fires_at,
+        sim.nodes()[0]
+            .timers()
+            .get(&Timer::Suspicion)
+            .unwrap()
+            .fires_at,
         sim.now() + ms(5_000)
     );
     assert_eq!(

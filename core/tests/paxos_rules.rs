@@ -405,7 +405,7 @@ fn nack_makes_the_proposer_abandon_and_back_off_2_2_2_4() {
 fn randomized_backoffs_differ_2_4() {
     let sim = cluster(PaxosConfig::separate(3, 3, 1));
     let mut starts: Vec<u64> = (0..3)
-        .map(|i| sim.nodes()[i].timers()[&Timer::Retry].fires_at)
+        .map(|i| sim.nodes()[i].timers().get(&Timer::Retry).unwrap().fires_at)
         .collect();
     starts.sort();
     starts.dedup();
@@ -422,7 +422,11 @@ fn fixed_delay_when_backoff_is_not_randomized_2_4() {
     let mut sim = cluster(config.clone());
     propose(&mut sim, S1, "A");
     act(&mut sim, Action::Fire(S1, Timer::Timeout));
-    let fires = sim.nodes()[S1.index()].timers()[&Timer::Retry].fires_at;
+    let fires = sim.nodes()[S1.index()]
+        .timers()
+        .get(&Timer::Retry)
+        .unwrap()
+        .fires_at;
     assert_eq!(fires, sim.now() + config.retry_delay);
 }
 

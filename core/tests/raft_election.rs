@@ -16,7 +16,7 @@ fn servers_start_as_followers_with_election_timer_5_2() {
     for slot in sim.nodes() {
         assert_eq!(slot.state.role(), Role::Follower);
         assert_eq!(slot.state.term(), 0);
-        let timer = slot.timers()[&Timer::Election];
+        let timer = slot.timers().get(&Timer::Election).unwrap();
         let c = RaftConfig::default();
         assert!((c.election_timeout_min..=c.election_timeout_max).contains(&timer.fires_at));
     }
@@ -29,7 +29,7 @@ fn election_timeouts_are_randomized_5_2() {
     let mut deadlines: Vec<u64> = sim
         .nodes()
         .iter()
-        .map(|s| s.timers()[&Timer::Election].fires_at)
+        .map(|s| s.timers().get(&Timer::Election).unwrap().fires_at)
         .collect();
     deadlines.sort();
     deadlines.dedup();

@@ -226,6 +226,39 @@ fn http_get_status(port: u16) -> std::io::Result<u16> {
         .ok_or_else(|| std::io::Error::other(format!("not HTTP: {text:?}")))
 }
 
+/// `POST <path>` with a JSON body on 127.0.0.1:`port`; the answer's body.
+fn http_post_json(port: u16, path: &str, body: &str) -> Outcome<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    // chromedriver may keep the connection open: read the head, then Content-Length bytes.
+    let mut reader = std::io::BufReader::new(stream);
+    let mut length = None;
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut reader, &mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+        head.push_str(&line);
+    }
+    let length =
+        length.ok_or_else(|| Failure::new(format!("an answer without Content-Length: {head}")))?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    String::from_utf8(body).map_err(|e| Failure::new(format!("an answer not in UTF-8: {e}")))
+}
+
 fn save_screenshot(name: &str, png: &[u8]) -> Outcome<PathBuf> {
     let dir = crate::screenshot_dir();
     fs::create_dir_all(&dir)?;
@@ -339,6 +372,33 @@ impl Browser {
             .await?;
         let png = element.screenshot().await?;
         save_screenshot(name, &png)
+    }
+
+    /// Runs a Chrome DevTools Protocol command in this session (chromedriver's
+    /// `goog/cdp/execute`), e.g. `Page.addScriptToEvaluateOnNewDocument`; its result.
+    pub async fn cdp(
+        &self,
+        command: &str,
+        params: serde_json::Value,
+    ) -> Outcome<serde_json::Value> {
+        let session = self
+            .client
+            .session_id()
+            .await?
+            .ok_or("the WebDriver session has no id")?;
+        let body = json!({ "cmd": command, "params": params }).to_string();
+        let port = self.driver.port;
+        let path = format!("/session/{session}/goog/cdp/execute");
+        let answer = tokio::task::spawn_blocking(move || http_post_json(port, &path, &body))
+            .await
+            .map_err(|e| Failure::new(format!("{command}: {e}")))??;
+        let answer: serde_json::Value = serde_json::from_str(&answer).map_err(|e| {
+            Failure::new(format!("{command}: chromedriver answered {answer:?}: {e}"))
+        })?;
+        match answer.get("value") {
+            Some(value) if value.get("error").is_none() => Ok(value.clone()),
+            _ => Err(Failure::new(format!("{command}: {answer}"))),
+        }
     }
 
     /// Ends the WebDriver session, then chromedriver and Chromium.

@@ -2,6 +2,8 @@
 //!
 //! - [`server`]: a tiny static file server for the trunk build in `CONCORD_DIST`.
 //! - [`axe`]: accessibility audits by axe-core, injected into the page.
+//! - [`mod@bench`]: the browser benchmarks' measuring scripts (frames, seeks, first drawing) and
+//!   their summaries.
 //! - [`browser`]: chromedriver launched on a free port and a WebDriver session in headless
 //!   Chromium, with screenshots saved to `target/screenshots/`.
 //! - [`page`]: the playground's DOM contract (nodes, controls, status, caption) as async helpers.
@@ -18,6 +20,7 @@
 //! Run the suites with `cargo xtask test`: it builds `dist/` with trunk and sets `CONCORD_DIST`.
 
 pub mod axe;
+pub mod bench;
 pub mod browser;
 pub mod lab;
 pub mod page;

@@ -1,7 +1,8 @@
 //! Accessibility on the release build: axe-core finds no serious or critical violation on any
 //! view a reader meets (Raft, Gossip, Paxos, a tour step, the welcome page, the iframe embed, the
-//! sample documentation page with its widgets); and the playground works from the keyboard
-//! alone (Tab reaches every control, Enter and Space act on nodes and messages, focus shows).
+//! sample documentation page with its widgets), nor on the three protocols' views in Chinese and
+//! in the dark theme; and each protocol's playground works from the keyboard alone (Tab reaches
+//! every control, Enter and Space act on nodes and messages, focus shows).
 
 use std::time::Duration;
 
@@ -36,6 +37,35 @@ const VIEWS: [(&str, Ready); 7] = [
     ("/docs/", Ready::Widgets),
 ];
 
+/// The protocols' views again: in Chinese (other words, other widths), and in the dark theme
+/// (the stylesheet's other colours), by address and whether the page around is dark.
+const VARIANTS: [(&str, bool); 6] = [
+    ("/?algo=raft&nodes=5&seed=7&lang=zh", false),
+    ("/?algo=gossip&nodes=12&seed=7&lang=zh", false),
+    ("/?algo=paxos&nodes=3&proposers=2&seed=4&lang=zh", false),
+    ("/?algo=raft&nodes=5&seed=7&lang=en", true),
+    ("/?algo=gossip&nodes=12&seed=7&lang=en", true),
+    ("/?algo=paxos&nodes=3&proposers=2&seed=4&lang=en", true),
+];
+
+/// Turns the page dark as a site's theme switch does (`data-theme` on `<html>`, which Concord
+/// follows), and waits until the playground has.
+async fn go_dark(page: &Page) -> Outcome {
+    page.script(
+        "document.documentElement.setAttribute('data-theme', 'dark');",
+        vec![],
+    )
+    .await?;
+    page.poll("the dark theme", LOAD_TIMEOUT, async || {
+        Ok(if page.exists("[data-concord-theme=\"dark\"]").await? {
+            Wait::Done(())
+        } else {
+            Wait::NotYet("no [data-concord-theme=\"dark\"]".into())
+        })
+    })
+    .await
+}
+
 async fn wait_ready(page: &Page, ready: &Ready) -> Outcome {
     match ready {
         Ready::App => page.wait_for_app().await,
@@ -62,11 +92,21 @@ async fn axe_finds_nothing_serious_or_critical_on_any_view() {
     let page = Page::open_page(VIEWS[0].0, &[]).await;
     let result = async {
         let mut found = Vec::new();
-        for (address, ready) in &VIEWS {
+        let views = VIEWS
+            .iter()
+            .map(|(address, ready)| (*address, ready, false));
+        let variants = VARIANTS
+            .iter()
+            .map(|&(address, dark)| (address, &Ready::App, dark));
+        for (address, ready, dark) in views.chain(variants) {
             page.browser().goto(address).await?;
             wait_ready(&page, ready).await?;
+            if dark {
+                go_dark(&page).await?;
+            }
+            let theme = if dark { " (dark)" } else { "" };
             for line in axe::serious_violations(&page).await? {
-                found.push(format!("{address}: {line}"));
+                found.push(format!("{address}{theme}: {line}"));
             }
         }
         ensure!(
@@ -143,10 +183,10 @@ async fn exists_after_key(page: &Page, key: Key, selector: &str) -> Outcome<bool
     page.exists(selector).await
 }
 
-/// A Raft run paused with messages in flight; then, from the keyboard alone: Tab from the top
-/// of the page goes through every control, each showing where the focus is, and comes back
-/// round; Enter on a node opens its inspector and Space closes it, without starting playback;
-/// the same on a message.
+/// A run paused with messages in flight; then, from the keyboard alone: Tab from the top of the
+/// page goes through every control, each showing where the focus is, and comes back round;
+/// Enter on a node opens its inspector and Space closes it, without starting playback; the same
+/// on a message.
 async fn keyboard_walk(page: &Page) -> Outcome {
     if page.exists("[data-action=\"pause\"]").await? {
         page.pause().await?;
@@ -229,13 +269,37 @@ async fn keyboard_walk(page: &Page) -> Outcome {
         after == before && page.exists("[data-action=\"play\"]").await?,
         "Enter and Space on nodes and messages should not play or step (step {before} → {after})"
     );
-    page.screenshot("accessibility-keyboard").await?;
+    let algo = page
+        .script(
+            "return new URLSearchParams(location.search).get('algo');",
+            vec![],
+        )
+        .await?;
+    page.screenshot(&format!(
+        "accessibility-keyboard-{}",
+        algo.as_str().unwrap_or("raft")
+    ))
+    .await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_playground_works_from_the_keyboard_alone() {
+async fn the_raft_playground_works_from_the_keyboard_alone() {
     let page = Page::open("/?algo=raft&nodes=3&seed=7&lang=en").await;
     let result = keyboard_walk(&page).await;
-    page.finish("accessibility-keyboard", result).await;
+    page.finish("accessibility-keyboard-raft", result).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_gossip_playground_works_from_the_keyboard_alone() {
+    let page = Page::open("/?algo=gossip&nodes=5&seed=7&lang=en").await;
+    let result = keyboard_walk(&page).await;
+    page.finish("accessibility-keyboard-gossip", result).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_paxos_playground_works_from_the_keyboard_alone() {
+    let page = Page::open("/?algo=paxos&nodes=3&proposers=2&seed=4&lang=en").await;
+    let result = keyboard_walk(&page).await;
+    page.finish("accessibility-keyboard-paxos", result).await;
 }

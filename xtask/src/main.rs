@@ -6,6 +6,8 @@
 //! - `cargo xtask bench [cargo bench args…]`: core's benchmarks.
 //! - `cargo xtask bench --size`: a release build's shipped files raw and gzipped, its bundles
 //!   against their budgets, and the largest contributors inside the wasm (twiggy).
+//! - `cargo xtask bench --browser [--no-build]`: the browser benchmarks on the release build in
+//!   headless Chromium (frame times, seeking, time to first drawing), as a table.
 //! - `cargo xtask dist`: the release archive a docs author vendors,
 //!   `target/dist/concord-<version>.tar.gz` (loader, wasm, bindings, full playground, README,
 //!   SHA-256 checksums).
@@ -41,6 +43,10 @@ commands:
   bench [args…]           cargo bench -p concord-core
   bench --size            release build, then each shipped file raw and gzipped, the bundles
                           against their budgets, the wasm's largest functions and crates (twiggy)
+  bench --browser [--no-build]
+                          release build (or dist/ as it is), then in headless Chromium: frame
+                          times of Raft (9 servers) and Gossip (2,000 nodes) at 1x, seeks in a
+                          100,000-step history, time to first drawing; p50/p95/max and the goals
   dist                    trunk build --release, then target/dist/concord-<version>.tar.gz:
                           the files a documentation site vendors, with SHA256SUMS
   lab [experiment] [args…]
@@ -136,6 +142,9 @@ fn bench(cx: &mut Ctx, args: &[String]) -> Result {
     if args.first().is_some_and(|a| a == "--size") {
         return bench_size(cx, &args[1..]);
     }
+    if args.first().is_some_and(|a| a == "--browser") {
+        return bench_browser(cx, &args[1..]);
+    }
     cx.run(
         cx.cmd("cargo")
             .args(["bench", "-p", "concord-core"])
@@ -185,6 +194,42 @@ fn bench_size(cx: &mut Ctx, args: &[String]) -> Result {
         true => Ok(()),
         false => Err(over.join("\n")),
     }
+}
+
+/// Whether `bench --browser` builds the bundle first: yes unless `--no-build` says to use
+/// `dist/` as it is.
+fn browser_bench_builds(args: &[String]) -> Result<bool> {
+    match args {
+        [] => Ok(true),
+        [flag] if flag == "--no-build" => Ok(false),
+        _ => Err(format!(
+            "`cargo xtask bench --browser` takes only --no-build (got `{}`)",
+            args.join(" ")
+        )),
+    }
+}
+
+/// The ignored suite `tests/tests/bench_browser.rs`, which measures and prints; a figure off
+/// its goal fails nothing.
+fn bench_browser(cx: &mut Ctx, args: &[String]) -> Result {
+    if browser_bench_builds(args)? {
+        ensure_tools(cx)?;
+        stage_trunk_build(cx)?;
+    } else if !cx.dist().join("index.html").is_file() {
+        return Err("--no-build: dist/ holds no build; run without it".into());
+    }
+    let (chrome, driver) = browser_and_driver(cx)?;
+    if let Some(version) = cx.capture(&chrome.to_string_lossy(), &["--version"]) {
+        println!("xtask: {}", version.trim());
+    }
+    cx.run(
+        cx.cmd("cargo")
+            .args(["test", "-p", "concord-tests", "--test", "bench_browser"])
+            .args(["--", "--ignored", "--nocapture", "--test-threads", "1"])
+            .env("CONCORD_DIST", cx.dist())
+            .env("CHROME", &chrome)
+            .env("CHROMEDRIVER", &driver),
+    )
 }
 
 /// The Lab's command, in release mode: its report goes to stdout untouched (`--json > file`),
@@ -383,7 +428,8 @@ fn stage_size(cx: &Ctx) -> Result {
     }
 }
 
-fn stage_browser_tests(cx: &Ctx) -> Result {
+/// Chromium and chromedriver, found (and shown) or an error saying how to install them.
+fn browser_and_driver(cx: &Ctx) -> Result<(PathBuf, PathBuf)> {
     let chrome = find_chrome(cx).ok_or_else(|| {
         format!("no chromium, chromium-browser or $CHROME found on PATH. {BROWSER_HINT}")
     })?;
@@ -391,6 +437,11 @@ fn stage_browser_tests(cx: &Ctx) -> Result {
     let driver = find_on_path(&cx.path, "chromedriver")
         .ok_or_else(|| format!("chromedriver not found on PATH. {BROWSER_HINT}"))?;
     println!("xtask: chromedriver: {}", driver.display());
+    Ok((chrome, driver))
+}
+
+fn stage_browser_tests(cx: &Ctx) -> Result {
+    let (chrome, driver) = browser_and_driver(cx)?;
     // The book suite runs the real mdBook with the preprocessor built here.
     cx.run(cx.cmd("cargo").args(["build", "-p", "mdbook-concord"]))?;
     let mdbook = find_on_path(&cx.path, "mdbook").ok_or("mdbook not found on PATH")?;
@@ -1055,6 +1106,15 @@ dependencies = [
             ["0.2.99"]
         );
         assert!(lock_package_versions(LOCK, "trunk").is_empty());
+    }
+
+    #[test]
+    fn the_browser_bench_builds_unless_told_not_to() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(browser_bench_builds(&args(&[])), Ok(true));
+        assert_eq!(browser_bench_builds(&args(&["--no-build"])), Ok(false));
+        assert!(browser_bench_builds(&args(&["--size"])).is_err());
+        assert!(browser_bench_builds(&args(&["--no-build", "x"])).is_err());
     }
 
     #[test]

@@ -1,6 +1,16 @@
 //! Gossip's options: exchange mode, epidemic model, peer selection, timing,
 //! failure detection and health checks. Every field is plain data (`Copy`), so
 //! each node carries its own copy cheaply and a permalink can hold all of it.
+//!
+//! Settings come from outside (a link, a run file, a page's options): nothing here may panic on
+//! them, and `problem` says what is wrong with them for [`crate::sim::Sim::new`] to refuse.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use serde::{Deserialize, Serialize};
 
@@ -262,9 +272,9 @@ impl GossipConfig {
         self.initial_members.is_none_or(|m| index < m as usize)
     }
 
-    /// Why these settings cannot be used as given, if they cannot. Nodes never panic on a
-    /// bad configuration: they clamp (period ≥ 1 ms, fan-out ≥ 1, k ≥ 1 …); this says what
-    /// would be clamped, for the UI to show.
+    /// Why these settings cannot be used as given, if they cannot: [`crate::sim::Sim::new`]
+    /// refuses them with this reason. A node built from them directly would not panic either:
+    /// it clamps (period ≥ 1 ms, fan-out ≥ 1, k ≥ 1 …).
     pub fn problem(&self) -> Option<String> {
         if self.period < MIN_PERIOD {
             return Some("the round period must be at least 1 ms".into());

@@ -5,6 +5,16 @@
 //! mongering only hot rumors travel, and each counted contact may make the node lose
 //! interest. A node with nothing to do in a round (push mode, nothing to push) does not
 //! arm its round timer, so idle nodes cost nothing.
+//!
+//! [`Sim::new`](crate::sim::Sim::new) builds and starts every node here, and every step
+//! enters through this dispatch: what can panic is denied.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 
@@ -331,6 +341,10 @@ impl Protocol for GossipNode {
     type Command = Command;
     type Rule = Rule;
     type Audit = Audit;
+
+    fn config_problem(config: &GossipConfig, _cluster: usize) -> Option<String> {
+        config.problem()
+    }
 
     fn new(id: NodeId, cluster: usize, config: &GossipConfig) -> Self {
         let joined = config.member_at_start(id.index());

@@ -12,6 +12,16 @@
 //!
 //! The simulation's cluster size should be [`PaxosConfig::nodes`]; nodes past
 //! the end of `roles` have no role, roles past the cluster size are ignored.
+//!
+//! Settings come from outside (a link, a run file, a page's options): nothing here may panic on
+//! them, and `problem` says what is wrong with them for [`crate::sim::Sim::new`] to refuse.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use std::fmt;
 use std::ops::BitOr;
@@ -227,6 +237,21 @@ impl PaxosConfig {
         } else {
             majority
         }
+    }
+
+    /// Why these settings cannot run a cluster of `cluster` nodes, if they cannot: besides
+    /// [`problem`](Self::problem), the nodes the run has must include an acceptor and a
+    /// proposer (roles past the cluster size are ignored).
+    pub fn problem_in(&self, cluster: usize) -> Option<String> {
+        self.problem().or_else(|| {
+            if self.with_role(Roles::ACCEPTOR, cluster).next().is_none() {
+                Some(format!("none of the {cluster} nodes is an acceptor"))
+            } else if self.with_role(Roles::PROPOSER, cluster).next().is_none() {
+                Some(format!("none of the {cluster} nodes is a proposer"))
+            } else {
+                None
+            }
+        })
     }
 
     /// Why these settings cannot be used, if they cannot.

@@ -1,6 +1,16 @@
 //! [`PaxosNode`]: one node, playing any of the three roles. Each handler is one
 //! line of seed 001's two-phase table (or of learning, §2.3, and retrying, §2.4),
 //! cites the section it implements and explains the rule it fired.
+//!
+//! [`Sim::new`](crate::sim::Sim::new) builds and starts every node here, and every step
+//! enters through this dispatch: what can panic is denied.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use serde::{Deserialize, Serialize};
 
@@ -501,6 +511,10 @@ impl Protocol for PaxosNode {
     type Command = Command;
     type Rule = Rule;
     type Audit = Audit;
+
+    fn config_problem(config: &PaxosConfig, cluster: usize) -> Option<String> {
+        config.problem_in(cluster)
+    }
 
     fn new(id: NodeId, cluster: usize, config: &PaxosConfig) -> Self {
         let persistent = Persistent::default();

@@ -4,6 +4,16 @@
 //! This file holds the server itself, elections (§5.2, §5.4.1) and the dispatch of
 //! inputs; log replication and commitment are in `replication.rs`, client
 //! requests and the state machine's side in `client.rs`.
+//!
+//! [`Sim::new`](crate::sim::Sim::new) builds and starts every node here, and every step
+//! enters through this dispatch: what can panic is denied.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 use serde::{Deserialize, Serialize};
 
@@ -307,6 +317,10 @@ impl Protocol for RaftNode {
     type Command = Command;
     type Rule = Rule;
     type Audit = Audit;
+
+    fn config_problem(config: &RaftConfig, _cluster: usize) -> Option<String> {
+        config.problem()
+    }
 
     fn new(id: NodeId, cluster: usize, config: &RaftConfig) -> Self {
         let mut node = RaftNode {

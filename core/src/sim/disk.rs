@@ -166,7 +166,7 @@ impl<S: Clone + PartialEq, M> Disk<S, M> {
         cx.set_timer(timer, after);
         let started = Started {
             held: held.len(),
-            done_at: cx.now() + after,
+            done_at: cx.now().saturating_add(after),
         };
         self.write = Some(Write {
             image: state.clone(),

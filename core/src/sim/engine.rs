@@ -175,6 +175,9 @@ impl<P: Protocol> Sim<P> {
         if let Some(why) = config.net.problem() {
             return Err(SimError::BadConfig(why));
         }
+        if let Some(why) = P::config_problem(protocol, config.nodes) {
+            return Err(SimError::BadConfig(why));
+        }
         let n = config.nodes;
         let nodes = NodeId::all(n)
             .map(|id| NodeSlot {
@@ -307,10 +310,15 @@ impl<P: Protocol> Sim<P> {
         let mut out = StepOutputs::recording();
         let (event, node) = self.take(input, &mut out)?;
         let violations = self.check(node);
+        #[allow(
+            clippy::expect_used,
+            reason = "`take` describes its event whenever `out` records"
+        )]
+        let event = event.expect("a recording step describes its event");
         Ok(StepReport {
             step: self.steps,
             time: self.now,
-            event: event.expect("a recording step describes its event"),
+            event,
             node,
             rules: out.rules,
             sent: out.sent,
@@ -343,12 +351,16 @@ impl<P: Protocol> Sim<P> {
                 self.now = key.0;
                 match pending {
                     Pending::Deliver(id) => {
+                        #[allow(
+                            clippy::expect_used,
+                            reason = "a delivery is queued exactly while its message is in flight"
+                        )]
                         let env = self.in_flight.remove(id).expect("queued message in flight");
                         let (delivered, event) = self.arrive(env, out);
                         (event, delivered)
                     }
                     Pending::Timer(id, timer) => {
-                        self.nodes[id.index()].timers.remove(&timer);
+                        node_slot(&mut self.nodes, id).timers.remove(&timer);
                         self.run_handler(id, out, |n, cx| n.on_timer(timer, cx));
                         (out.record.then_some(Event::TimerFired(id, timer)), Some(id))
                     }
@@ -419,6 +431,14 @@ impl<P: Protocol> Sim<P> {
                 node(*b)?;
             }
             Action::Partition(groups) => {
+                // Each group is numbered by a `u16` after the side of the unlisted nodes.
+                if groups.len() >= usize::from(u16::MAX) {
+                    return Err(SimError::BadConfig(format!(
+                        "a partition has fewer than {} groups, not {}",
+                        u16::MAX,
+                        groups.len()
+                    )));
+                }
                 for id in groups.iter().flatten() {
                     node(*id)?;
                 }
@@ -436,7 +456,7 @@ impl<P: Protocol> Sim<P> {
                 return Some(id);
             }
             Action::Crash(id) => {
-                let slot = &mut self.nodes[id.index()];
+                let slot = node_slot(&mut self.nodes, id);
                 slot.up = false;
                 for armed in slot.timers.drain() {
                     self.queue.remove(&armed.key);
@@ -444,11 +464,12 @@ impl<P: Protocol> Sim<P> {
                 return Some(id);
             }
             Action::Restart(id) => {
-                self.nodes[id.index()].up = true;
+                node_slot(&mut self.nodes, id).up = true;
                 self.run_handler(id, out, |n, cx| n.on_restart(cx));
                 return Some(id);
             }
             Action::Deliver(m) => {
+                #[allow(clippy::expect_used, reason = "`validate` found it in flight")]
                 let env = self.in_flight.remove(m).expect("validated");
                 self.queue.remove(&env.key);
                 if out.record {
@@ -458,6 +479,7 @@ impl<P: Protocol> Sim<P> {
                 return self.arrive(env, out).0;
             }
             Action::Drop(m) => {
+                #[allow(clippy::expect_used, reason = "`validate` found it in flight")]
                 let env = self.in_flight.remove(m).expect("validated");
                 self.queue.remove(&env.key);
                 if out.record {
@@ -465,6 +487,7 @@ impl<P: Protocol> Sim<P> {
                 }
             }
             Action::Duplicate(m) => {
+                #[allow(clippy::expect_used, reason = "`validate` found it in flight")]
                 let original = self.in_flight.get(m).expect("validated").clone();
                 let (from, to, sent_at, deliver_at, lost) = (
                     original.from,
@@ -479,6 +502,7 @@ impl<P: Protocol> Sim<P> {
                 self.put_in_flight(from, to, original.msg, sent_at, deliver_at, lost, out);
             }
             Action::Delay(m, by) => {
+                #[allow(clippy::expect_used, reason = "`validate` found it in flight")]
                 let env = self.in_flight.get_mut(m).expect("validated");
                 if out.record {
                     out.message = Some(env.clone());
@@ -490,7 +514,8 @@ impl<P: Protocol> Sim<P> {
                 self.queue.insert(env.key, Pending::Deliver(m));
             }
             Action::Fire(id, timer) => {
-                let armed = self.nodes[id.index()]
+                #[allow(clippy::expect_used, reason = "`validate` found it armed")]
+                let armed = node_slot(&mut self.nodes, id)
                     .timers
                     .remove(&timer)
                     .expect("validated");
@@ -518,7 +543,7 @@ impl<P: Protocol> Sim<P> {
             Some(DropReason::Lost)
         } else if !self.network.connected(env.from, env.to) {
             Some(DropReason::Disconnected)
-        } else if !self.nodes[env.to.index()].up {
+        } else if !node_slot(&mut self.nodes, env.to).up {
             Some(DropReason::ReceiverDown)
         } else {
             None
@@ -548,7 +573,7 @@ impl<P: Protocol> Sim<P> {
     ) {
         let mut effects = std::mem::take(&mut self.scratch.0);
         let n = self.nodes.len();
-        let slot = &mut self.nodes[id.index()];
+        let slot = node_slot(&mut self.nodes, id);
         handler(
             &mut slot.state,
             &mut Context::new(self.now, id, n, &mut slot.rng, &mut effects, out.record),
@@ -564,7 +589,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     fn schedule_timer(&mut self, id: NodeId, op: TimerOp<P::Timer>, out: &mut StepOutputs<P>) {
-        let timers = &mut self.nodes[id.index()].timers;
+        let timers = &mut node_slot(&mut self.nodes, id).timers;
         let timer = match op {
             TimerOp::Set(t, _) | TimerOp::Cancel(t) => t,
         };
@@ -600,9 +625,10 @@ impl<P: Protocol> Sim<P> {
         let transit = self.network.transit();
         let now = self.now;
         if let Some(latency) = transit.duplicate {
-            self.put_in_flight(from, to, msg.clone(), now, now + latency, false, out);
+            let deliver_at = now.saturating_add(latency);
+            self.put_in_flight(from, to, msg.clone(), now, deliver_at, false, out);
         }
-        let deliver_at = now + transit.latency;
+        let deliver_at = now.saturating_add(transit.latency);
         self.put_in_flight(from, to, msg, now, deliver_at, transit.lost, out);
     }
 
@@ -650,6 +676,16 @@ impl<P: Protocol> Sim<P> {
     }
 }
 
+/// The slot of a node the engine holds an id of. Every such id names a node: an intervention's
+/// are checked by `validate`, a send's by `send`, and a timer's belong to the node that armed it.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "ids are checked on their way into the engine"
+)]
+fn node_slot<P: Protocol>(nodes: &mut [NodeSlot<P>], id: NodeId) -> &mut NodeSlot<P> {
+    &mut nodes[id.index()]
+}
+
 /// The messages in flight, by id. Ids are handed out in increasing order and a message lives
 /// for one flight, so a deque from the oldest id still in flight holds them all, each at its
 /// id's offset; one that arrived leaves a hole until every older one is gone. Adding, finding
@@ -690,17 +726,17 @@ impl<M> InFlight<M> {
     }
 
     fn get(&self, id: MsgId) -> Option<&Envelope<M>> {
-        self.slots[self.offset(id)?].as_ref()
+        self.slots.get(self.offset(id)?)?.as_ref()
     }
 
     fn get_mut(&mut self, id: MsgId) -> Option<&mut Envelope<M>> {
         let offset = self.offset(id)?;
-        self.slots[offset].as_mut()
+        self.slots.get_mut(offset)?.as_mut()
     }
 
     fn remove(&mut self, id: MsgId) -> Option<Envelope<M>> {
         let offset = self.offset(id)?;
-        let env = self.slots[offset].take();
+        let env = self.slots.get_mut(offset)?.take();
         while let Some(None) = self.slots.front() {
             self.slots.pop_front();
             self.first += 1;

@@ -39,10 +39,10 @@ impl<P: Protocol> Inputs<P> {
         if i >= self.len {
             return None;
         }
-        Some(match self.acts.binary_search_by_key(&i, |(at, _)| *at) {
-            Ok(k) => self.acts[k].1.clone(),
-            Err(_) => Input::Next,
-        })
+        match self.acts.binary_search_by_key(&i, |(at, _)| *at) {
+            Ok(k) => self.acts.get(k).map(|(_, input)| input.clone()),
+            Err(_) => Some(Input::Next),
+        }
     }
 
     pub fn push(&mut self, input: Input<P>) {

@@ -14,9 +14,28 @@
 //! - [`inputs`]: a run's inputs as a history keeps them ([`Inputs`]).
 //! - [`history`]: step back and forth over a run, and its branches ([`History`]).
 //! - [`tape`]: a run's inputs in compact form, for permalinks ([`Tape`]).
+//!
+//! Everything here is reached from outside input (a configuration, a tape, an intervention), so
+//! what can panic is denied outside tests; where it truly cannot fire, an `allow` says why on
+//! the spot.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 
 pub mod disk;
 pub mod engine;
+// Not yet under the denial above: its sites are being reviewed on their own.
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
 pub mod history;
 pub mod input;
 pub mod inputs;

@@ -93,9 +93,11 @@ impl Network {
         }
     }
 
-    /// Whether a message from `from` can reach `to` right now.
+    /// Whether a message from `from` can reach `to` right now (never, if either is not a node
+    /// of this network).
     pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
-        !self.cuts.contains(&(from, to)) && self.groups[from.index()] == self.groups[to.index()]
+        let side = |id: NodeId| self.groups.get(id.index());
+        !self.cuts.contains(&(from, to)) && side(from).is_some_and(|g| Some(g) == side(to))
     }
 
     /// Cut the link `from → to` (one way).
@@ -119,7 +121,8 @@ impl Network {
         for (i, group) in groups.iter().enumerate() {
             for id in group {
                 if let Some(g) = self.groups.get_mut(id.index()) {
-                    *g = i as u16 + 1;
+                    // The engine refuses a partition of `u16::MAX` groups or more.
+                    *g = u16::try_from(i + 1).unwrap_or(u16::MAX);
                 }
             }
         }
@@ -149,6 +152,14 @@ mod tests {
         assert!(net.connected(NodeId(1), NodeId(0)));
         net.heal();
         assert!(net.connected(NodeId(0), NodeId(1)));
+    }
+
+    #[test]
+    fn a_node_the_network_does_not_have_is_connected_to_nothing() {
+        let net = Network::new(NetConfig::default(), 2, 1);
+        assert!(!net.connected(NodeId(0), NodeId(2)));
+        assert!(!net.connected(NodeId(2), NodeId(0)));
+        assert!(!net.connected(NodeId(7), NodeId(9)));
     }
 
     #[test]

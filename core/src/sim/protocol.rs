@@ -196,6 +196,12 @@ pub trait Protocol: Clone + Debug + PartialEq + Serialize + Sized {
     /// What the invariant checker remembers between steps (e.g. leaders seen per term).
     type Audit: Clone + Debug + PartialEq + Default + Serialize;
 
+    /// Why `config` cannot run a cluster of `cluster` nodes, if it cannot: [`Sim::new`]
+    /// refuses it with this reason, so no node is ever built from settings only assumed valid.
+    ///
+    /// [`Sim::new`]: super::engine::Sim::new
+    fn config_problem(config: &Self::Config, cluster: usize) -> Option<String>;
+    /// Node `id` of a cluster of `cluster`, built from a configuration `config_problem` accepts.
     fn new(id: NodeId, cluster: usize, config: &Self::Config) -> Self;
     /// Called once when the simulation starts.
     fn on_start(&mut self, cx: &mut Context<Self>);

@@ -11,6 +11,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use super::engine::{Pending, QueueKey};
 use super::protocol::Protocol;
@@ -95,6 +96,10 @@ impl<P: Protocol> Queue<P> {
     pub(super) fn pop_first(&mut self) -> Option<(QueueKey, Pending<P>)> {
         let mut first = self.buckets.first_entry()?;
         let bucket = first.get_mut();
+        #[allow(
+            clippy::expect_used,
+            reason = "a bucket is removed as its last event leaves"
+        )]
         let event = bucket.events.pop().expect("buckets are never empty");
         if bucket.events.is_empty() {
             self.spare = first.remove().events;
@@ -106,8 +111,10 @@ impl<P: Protocol> Queue<P> {
 
     /// Take out the event scheduled at `key`, if it is there.
     pub(super) fn remove(&mut self, key: &QueueKey) -> Option<Pending<P>> {
-        let index = key.0 / BUCKET;
-        let bucket = self.buckets.get_mut(&index)?;
+        let Entry::Occupied(mut entry) = self.buckets.entry(key.0 / BUCKET) else {
+            return None;
+        };
+        let bucket = entry.get_mut();
         let at = bucket.position(*key)?;
         let (_, event) = if bucket.sorted {
             bucket.events.remove(at)
@@ -115,7 +122,7 @@ impl<P: Protocol> Queue<P> {
             bucket.events.swap_remove(at)
         };
         if bucket.events.is_empty() {
-            self.spare = self.buckets.remove(&index).expect("just found").events;
+            self.spare = entry.remove().events;
             self.sort_first();
         }
         self.len -= 1;

@@ -5,8 +5,6 @@
 //! first two inside the node's slot: arming and firing allocate nothing, and a snapshot of the
 //! cluster copies a few bytes per node instead of a tree node.
 
-use std::ops::Index;
-
 use serde::{Deserialize, Serialize, Serializer};
 use smallvec::SmallVec;
 
@@ -42,7 +40,8 @@ impl<T: Ord + Copy> Timers<T> {
     }
 
     pub fn get(&self, kind: &T) -> Option<&ArmedTimer> {
-        self.find(kind).ok().map(|i| &self.armed[i].1)
+        let i = self.find(kind).ok()?;
+        self.armed.get(i).map(|(_, armed)| armed)
     }
 
     pub fn contains_key(&self, kind: &T) -> bool {
@@ -65,6 +64,7 @@ impl<T: Ord + Copy> Timers<T> {
     /// Arm `kind`, replacing any timer of that kind.
     pub(super) fn insert(&mut self, kind: T, armed: ArmedTimer) {
         match self.find(&kind) {
+            #[allow(clippy::indexing_slicing, reason = "the search found `kind` at `i`")]
             Ok(i) => self.armed[i].1 = armed,
             Err(i) => self.armed.insert(i, (kind, armed)),
         }
@@ -77,14 +77,6 @@ impl<T: Ord + Copy> Timers<T> {
     /// Disarm every timer, handing each over (a crash).
     pub(super) fn drain(&mut self) -> impl Iterator<Item = ArmedTimer> + '_ {
         self.armed.drain(..).map(|(_, a)| a)
-    }
-}
-
-impl<T: Ord + Copy> Index<&T> for Timers<T> {
-    type Output = ArmedTimer;
-
-    fn index(&self, kind: &T) -> &ArmedTimer {
-        self.get(kind).expect("no timer of this kind is armed")
     }
 }
 

@@ -237,6 +237,10 @@ pub fn spacetime<P: ProtocolView>(
         let reach = ((now - env.sent_at as f64) / span).clamp(0.0, 1.0);
         arrows.push(arrow(env, now, reach, false));
     }
+    // In the order of sending (ids are handed out in order), which no delivery changes: each
+    // arrow keeps its place among its neighbours from frame to frame, and the keyed list only
+    // adds new ones at the end and drops old ones from the start.
+    arrows.sort_by_key(|a| a.id);
     (arrows, events)
 }
 

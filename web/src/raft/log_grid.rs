@@ -160,8 +160,11 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             }
         });
     }
-    let header =
-        (1..=columns).map(|i| html! { <div class="lg-index" role="columnheader">{ i }</div> });
+    // Rows grow at their end, and Yew matches an unkeyed list's children from the end: keys
+    // keep each column on its elements, so a new entry adds one cell instead of rewriting all.
+    let header = (1..=columns).map(
+        |i| html! { <div key={i.to_string()} class="lg-index" role="columnheader">{ i }</div> },
+    );
     let rows = p.rows.iter().map(|row| {
         let role = match row.role {
             Role::Follower => "follower",
@@ -190,7 +193,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             let commit_edge = i == row.commit_index;
             match row.cells.get((i - start - 1) as usize) {
                 Some(cell) => html! {
-                    <div role="cell"
+                    <div key={i.to_string()} role="cell"
                         class={classes!("lg-cell", term_class(cell.term),
                             if cell.committed { "committed" } else { "uncommitted" },
                             cell.noop.then_some("noop"), cell.config.is_some().then_some("config"),
@@ -209,7 +212,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                     </div>
                 },
                 None => html! {
-                    <div role="cell" class={classes!("lg-cell", "empty", commit_edge.then_some("commit-edge"))}>{ for marks }</div>
+                    <div key={i.to_string()} role="cell" class={classes!("lg-cell", "empty", commit_edge.then_some("commit-edge"))}>{ for marks }</div>
                 },
             }
         });
@@ -218,7 +221,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             <div role="row" class={classes!("lg-row", role, (!row.up).then_some("down"))}
                 data-log-row={(row.id.0 + 1).to_string()} data-commit-index={row.commit_index.to_string()}
                 data-log-length={row.last_index.to_string()} data-up={row.up.to_string()}>
-                <div class="lg-head" role="rowheader">
+                <div key="head" class="lg-head" role="rowheader">
                     <strong>{ row.id.to_string() }{ if row.role == Role::Leader && row.up { "★" } else { "" } }</strong>
                     <span class={classes!("lg-role", role)}>{ format!("T{}", row.term) }</span>
                     <span class="lg-commit" title={rt.commit_marker}>{ format!("c{}", row.commit_index) }</span>
@@ -254,7 +257,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             <div class="lg-scroll" ref={scroller}>
                 <div class="log-grid" role="table" aria-label={rt.logs} {style}>
                     <div role="row" class="lg-row lg-header">
-                        <div class="lg-head" role="columnheader">{ rt.index }</div>
+                        <div key="head" class="lg-head" role="columnheader">{ rt.index }</div>
                         { for header }
                     </div>
                     { for rows }

@@ -44,7 +44,8 @@ fn summary(rt: &RaftText, index: u64, term: u64, size: u64) -> String {
     format!("≤ {index} · {} {term} · {size} {}", rt.term, rt.bytes)
 }
 
-/// The grid's block standing for the entries `1..=index`, spanning their columns.
+/// The grid's block standing for the entries `1..=index`, spanning their columns (keyed like
+/// the cells beside it).
 pub fn block(lang: Lang, cell: &SnapshotCell, commit_edge: bool, marks: Vec<Html>) -> Html {
     let rt = text(lang);
     let style = format!("grid-column: span {}", cell.index);
@@ -55,7 +56,7 @@ pub fn block(lang: Lang, cell: &SnapshotCell, commit_edge: bool, marks: Vec<Html
         rt.snapshot_help
     );
     html! {
-        <div role="cell" class={classes!("lg-cell", "lg-snapshot", commit_edge.then_some("commit-edge"))}
+        <div key="snapshot" role="cell" class={classes!("lg-cell", "lg-snapshot", commit_edge.then_some("commit-edge"))}
             {style} {title}
             data-snapshot={format!("{}:{}", cell.index, cell.term)} data-snapshot-size={cell.size.to_string()}>
             <span class="lg-term">{ format!("{} ≤ {}", rt.snapshot, cell.index) }</span>

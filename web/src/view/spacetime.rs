@@ -91,9 +91,12 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     });
     html! {
         <svg class="spacetime" viewBox={format!("0 0 {W} {H}")} role="img" aria-label="space-time diagram">
-            { for lanes }
-            { for events }
-            { for arrows }
+            // Each list in its own group: siblings of one parent are matched from the end, so
+            // a list that changes length would shift the others onto elements of another kind
+            // and rebuild them every frame.
+            <g class="lanes">{ for lanes }</g>
+            <g class="events">{ for events }</g>
+            <g class="arrows">{ for arrows }</g>
             <line class="now" x1="0" x2={W.to_string()} y1={(H - 4.0).to_string()} y2={(H - 4.0).to_string()} />
         </svg>
     }
