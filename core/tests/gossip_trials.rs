@@ -4,7 +4,7 @@
 
 mod gossip_common;
 
-use concord_core::gossip::trials::{Stats, Summary, TrialSetup, Trials, run_trial};
+use concord_core::gossip::trials::{Stats, Summary, TrialRun, TrialSetup, Trials, run_trial};
 use concord_core::gossip::{GossipConfig, Mode, Stop, theory};
 use gossip_common::*;
 
@@ -14,6 +14,37 @@ fn setup(config: GossipConfig, nodes: usize, loss: f64) -> TrialSetup {
         nodes,
         loss,
         max_rounds: 200,
+    }
+}
+
+/// A trial taken a step at a time ends with exactly the outcome of a trial run whole, and
+/// pauses inside its rounds: in anti-entropy every node starts a round of its own each period,
+/// an event apiece.
+#[test]
+fn a_trial_taken_step_by_step_pauses_inside_rounds_and_ends_as_a_whole_one() {
+    for (config, every_node_each_round) in [
+        (GossipConfig::anti_entropy(Mode::Pull, 1), true),
+        (
+            GossipConfig::rumor(Mode::Push, Stop::Counter, 2, true),
+            false,
+        ),
+    ] {
+        let s = setup(config, 120, 0.05);
+        let mut trial = TrialRun::new(&s, 9).unwrap();
+        let mut calls = 0u64;
+        let outcome = loop {
+            calls += 1;
+            if let Some(outcome) = trial.step() {
+                break outcome;
+            }
+        };
+        assert_eq!(outcome, run_trial(&s, 9).unwrap());
+        let rounds = outcome.ended + 1;
+        assert!(
+            !every_node_each_round || calls > rounds * s.nodes as u64,
+            "{calls} calls for {rounds} rounds of {} nodes",
+            s.nodes
+        );
     }
 }
 

@@ -2,9 +2,9 @@
 //! simulator, with the paper's numbers beside ours and notes where the model differs.
 //!
 //! An experiment is data and pure functions (see [`experiment`]): rows of configurations, one
-//! seeded trial of a row, tables made from the trials. It runs one trial per call
-//! ([`Run::run_next`]), so a page can run trials between animation frames, show progress and
-//! the time left, and stop at any point; the same seed gives the same report natively (behind
+//! seeded trial of a row, tables made from the trials. It runs in pieces of a bounded number of
+//! simulation steps ([`Run::advance`]), so a page can run it between animation frames, however
+//! long one trial is, show progress and the time left, and stop at any point; the same seed gives the same report natively (behind
 //! `cargo xtask lab`) and in wasm. Nothing here reads a clock or does I/O: timing a run and
 //! printing it is the caller's business (`src/main.rs`).
 //!
@@ -23,7 +23,7 @@ pub mod stats;
 
 use concord_core::sim::SimRng;
 
-pub use experiment::{Batch, Experiment, Progress, Run, TrialError};
+pub use experiment::{Batch, Experiment, Progress, Run, Steps, TrialError};
 pub use params::{ParamError, ParamSpec, Params, Reader};
 pub use report::{Cell, Column, Report, Table};
 
@@ -113,11 +113,11 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Run every trial of experiment `name` and return the report: for tests and scripts; a page
-/// calls [`Run::run_next`] itself.
+/// calls [`Run::advance`] itself.
 pub fn run(name: &str, params: &Params, seed: u64, trials: usize) -> Result<Report, Error> {
     let entry = find(name).ok_or_else(|| Error::UnknownExperiment(name.to_owned()))?;
     let mut run = entry.start(params, seed, trials).map_err(Error::Param)?;
-    while let Some(result) = run.run_next() {
+    while let Some(result) = run.advance(u64::MAX) {
         result.map_err(Error::Trial)?;
     }
     Ok(run.report())

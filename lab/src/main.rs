@@ -166,7 +166,7 @@ fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let live = std::io::stderr().is_terminal();
     let mut shown = Instant::now();
-    while let Some(result) = run.run_next() {
+    while let Some(result) = run.advance(u64::MAX) {
         result.map_err(|e| e.to_string())?;
         if live && shown.elapsed() > Duration::from_millis(250) {
             shown = Instant::now();

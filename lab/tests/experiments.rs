@@ -1,5 +1,5 @@
-//! Every experiment is deterministic for a seed (the same JSON twice), runs one trial per call
-//! with the same result as a whole run, reports a run stopped half-way, and refuses bad
+//! Every experiment is deterministic for a seed (the same JSON twice), runs a trial per call or
+//! in pieces of a few steps with the same result as a whole run, reports a run stopped half-way, and refuses bad
 //! parameters in words. Then what the Raft and Paxos experiments show, where the papers argue
 //! it without numbers: PreVote keeps a rejoining server from deposing the leader (thesis
 //! §9.6), randomized back-off ends dueling proposers (Paxos Made Simple §2.4).
@@ -30,28 +30,80 @@ fn the_same_seed_gives_the_same_json_and_another_seed_another() {
     }
 }
 
-/// A page runs one trial per call and may stop at any point: the rows advance together, and the
-/// report of the finished run is the whole run's.
+/// A run may stop after any trial: the rows advance together, and the report of the finished
+/// run is the whole run's.
 #[test]
-fn one_trial_per_call_interleaves_the_rows_and_ends_where_a_whole_run_does() {
+fn whole_trials_interleave_the_rows_and_end_where_a_whole_run_does() {
     let (name, pairs, trials) = SMALL[0];
     let entry = find(name).unwrap();
     let mut run_ = entry.start(&params(pairs), 3, trials).unwrap();
     let rows = 2;
     assert_eq!(run_.progress().total, rows * trials);
     for _ in 0..rows + 1 {
-        run_.run_next().unwrap().unwrap();
+        run_.advance(u64::MAX).unwrap().unwrap();
     }
     let partial = run_.report();
     assert_eq!((partial.done, partial.trials), (1, trials));
     let summary = partial.table("summary").unwrap();
     assert_eq!(num(summary, &["150-155"], "trials"), 2.0);
     assert_eq!(num(summary, &["12-24"], "trials"), 1.0);
-    while let Some(result) = run_.run_next() {
+    while let Some(result) = run_.advance(u64::MAX) {
         result.unwrap();
     }
-    assert!(run_.run_next().is_none());
+    assert!(run_.advance(u64::MAX).is_none());
     assert_eq!(run_.report(), run(name, pairs, 3, trials));
+}
+
+/// A page runs an experiment in pieces of a few steps, pausing inside trials: every experiment
+/// then gives the whole run's report, and a trial under way counts only once it ends.
+#[test]
+fn every_experiment_in_pieces_of_a_few_steps_gives_the_whole_runs_report() {
+    for &(name, pairs, trials) in SMALL {
+        let mut run_ = find(name)
+            .unwrap()
+            .start(&params(pairs), 5, trials)
+            .unwrap();
+        run_.advance(3).unwrap().unwrap();
+        assert_eq!(run_.progress().done, 0, "{name}: a trial of three steps");
+        assert_eq!(run_.report().done, 0, "{name}");
+        let mut pieces = 1;
+        while let Some(result) = run_.advance(7) {
+            result.unwrap();
+            pieces += 1;
+        }
+        let total = run_.progress().total;
+        assert_eq!(run_.progress().done, total, "{name}");
+        assert!(
+            pieces > 2 * total,
+            "{name}: {pieces} pieces for {total} trials"
+        );
+        assert_eq!(run_.report(), run(name, pairs, 5, trials), "{name}");
+    }
+}
+
+/// The trials that held a page up longest, gossip convergence on large clusters, pause inside
+/// their rounds: each of the `n` nodes starts every round with an event of its own, a step
+/// apiece, so a trial of `r` rounds takes at least `r · n / 100` pieces of 100 steps.
+#[test]
+fn a_large_gossip_trial_pauses_inside_its_rounds() {
+    let pairs = [("n", "2000"), ("modes", "pull"), ("fanout", "1")];
+    let mut run_ = find("gossip-spread")
+        .unwrap()
+        .start(&params(&pairs), 1, 1)
+        .unwrap();
+    let mut pieces = 0;
+    while let Some(result) = run_.advance(100) {
+        result.unwrap();
+        pieces += 1;
+    }
+    let report = run_.report();
+    let rounds = num(report.table("summary").unwrap(), &["pull"], "rounds_mean");
+    assert!(rounds >= 10.0, "{rounds} rounds");
+    assert!(
+        pieces as f64 >= rounds * 2000.0 / 100.0,
+        "{pieces} pieces for {rounds} rounds of 2,000 nodes"
+    );
+    assert_eq!(report, run("gossip-spread", &pairs, 1, 1));
 }
 
 #[test]

@@ -31,6 +31,9 @@ pub struct LabProgress {
     pub total: u64,
     pub elapsed_ms: f64,
     pub longest_slice_ms: f64,
+    /// Slices run between frames, and pieces of a bounded number of steps within them.
+    pub slices: u64,
+    pub pieces: u64,
 }
 
 /// A file the page offered for download.
@@ -75,7 +78,7 @@ impl Page {
         let v = self
             .script(
                 "const p = document.querySelector('[data-lab-progress]');\
-                 return p ? ['state', 'done', 'total', 'elapsed-ms', 'longest-slice-ms']\
+                 return p ? ['state', 'done', 'total', 'elapsed-ms', 'longest-slice-ms', 'slices', 'pieces']\
                    .map(k => p.getAttribute('data-' + k)) : null;",
                 vec![],
             )
@@ -91,6 +94,8 @@ impl Page {
             total: num(2) as u64,
             elapsed_ms: num(3),
             longest_slice_ms: num(4),
+            slices: num(5) as u64,
+            pieces: num(6) as u64,
         }))
     }
 

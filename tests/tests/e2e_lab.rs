@@ -6,11 +6,12 @@
 //! and an experiment read in English and in Chinese. Screenshots at 1280×800 and 390×844, one
 //! set dark.
 //!
-//! Two benchmarks are ignored by default (they take minutes, and a timing is not a test):
+//! Three benchmarks are ignored by default (they take minutes, and a timing is not a test):
 //! build the release bundle, then
 //! `CONCORD_DIST=$PWD/dist cargo test -p concord-tests --test e2e_lab -- --ignored --nocapture`
-//! prints how long Figure 16's 1,000 trials per range and every experiment at its defaults take
-//! in headless Chromium, and the longest slice of trials a frame waited for.
+//! prints how long Figure 16's 1,000 trials per range, gossip convergence at 10,000 nodes and
+//! every experiment at its defaults take in headless Chromium, the longest slice of work a
+//! frame waited for, and how many slices and pieces of steps the run took.
 
 use std::time::Duration;
 
@@ -113,7 +114,8 @@ fn find<'a>(files: &'a [Download], name: &str) -> Outcome<&'a Download> {
 }
 
 /// Run a small setup in the page and hold its table and downloads to the native report:
-/// Figure 16 with a disk delay, and rumor mongering, whose predictions use `exp` and `ln`.
+/// Figure 16 with a disk delay, rumor mongering, whose predictions use `exp` and `ln`, and one
+/// gossip trial of 2,000 nodes (about 80,000 steps), which the page runs in many pieces.
 #[tokio::test]
 async fn a_small_run_reads_and_downloads_exactly_what_the_command_line_prints() {
     type Setup = (
@@ -122,7 +124,7 @@ async fn a_small_run_reads_and_downloads_exactly_what_the_command_line_prints() 
         u64,
         usize,
     );
-    let setups: [Setup; 2] = [
+    let setups: [Setup; 3] = [
         (
             "raft-figure16",
             &[("ranges", "150-155,12-24"), ("persist", "1-2")],
@@ -130,6 +132,12 @@ async fn a_small_run_reads_and_downloads_exactly_what_the_command_line_prints() 
             4,
         ),
         ("gossip-rumor", &[("n", "200"), ("k", "1,2")], 11, 3),
+        (
+            "gossip-spread",
+            &[("modes", "pull"), ("fanout", "1"), ("n", "2000")],
+            3,
+            1,
+        ),
     ];
     let (first, pairs, seed, trials) = setups[0];
     let page = Page::open_page(&address(first, "en", seed, trials, pairs), &[]).await;
@@ -167,6 +175,12 @@ async fn a_small_run_reads_and_downloads_exactly_what_the_command_line_prints() 
             if i == 0 {
                 screenshots(&page, "figure16-small").await?;
             }
+            // Pieces are bounded in steps, not in trials: a trial pauses inside its rounds,
+            // so a slice of the page's frame can be shorter than one trial.
+            ensure!(
+                name != "gossip-spread" || done.pieces >= 10 * done.total,
+                "{name}: a large trial should run in many pieces: {done:?}"
+            );
             page.click("[data-export=\"json\"]").await?;
             for t in &report.tables {
                 page.click(&format!("[data-export=\"csv\"][data-table=\"{}\"]", t.name))
@@ -463,18 +477,26 @@ async fn the_lab_reads_in_chinese_and_in_english() {
     page.finish("lab-languages", result).await;
 }
 
-/// Runs one experiment at its defaults in the page and prints how long it took.
-async fn time_in_chromium(page: &Page, name: &str, timeout: Duration) -> Outcome<String> {
-    page.goto_lab(&format!("/?lab={name}&lang=en"), name)
+/// Runs one experiment in the page, at its defaults but for `options` (`&n=10000&trials=3`),
+/// and prints how long it took.
+async fn time_in_chromium(
+    page: &Page,
+    name: &str,
+    options: &str,
+    timeout: Duration,
+) -> Outcome<String> {
+    page.goto_lab(&format!("/?lab={name}&lang=en{options}"), name)
         .await?;
     page.press("lab-run").await?;
     let done = page.wait_for_lab_state("done", timeout).await?;
     let line = format!(
-        "{name}: {} trials in {:.1} s ({:.2} ms a trial), longest slice {:.0} ms",
+        "{name}{options}: {} trials in {:.1} s ({:.2} ms a trial), longest slice {:.0} ms, {} slices, {} pieces",
         done.total,
         done.elapsed_ms / 1e3,
         done.elapsed_ms / done.total as f64,
-        done.longest_slice_ms
+        done.longest_slice_ms,
+        done.slices,
+        done.pieces
     );
     println!("{line}");
     Ok(line)
@@ -484,10 +506,27 @@ async fn time_in_chromium(page: &Page, name: &str, timeout: Duration) -> Outcome
 #[ignore = "a benchmark, minutes long: Figure 16's 1,000 trials per range in Chromium (see the module's docs)"]
 async fn benchmark_figure16_with_the_papers_thousand_trials_in_chromium() {
     let page = Page::open_page("/?lab=&lang=en", &[]).await;
-    let result = time_in_chromium(&page, "raft-figure16", Duration::from_secs(600))
+    let result = time_in_chromium(&page, "raft-figure16", "", Duration::from_secs(600))
         .await
         .map(|_| ());
     page.finish("lab-benchmark-figure16", result).await;
+}
+
+/// The trials that once held the page longest: gossip convergence at n = 10,000 alone, three
+/// trials of each of its six rows, which the page runs in pieces of a thousand steps.
+#[tokio::test]
+#[ignore = "a benchmark, a minute or two: gossip-spread's 10,000-node rows in Chromium (see the module's docs)"]
+async fn benchmark_gossip_spread_at_10000_nodes_in_chromium() {
+    let page = Page::open_page("/?lab=&lang=en", &[]).await;
+    let result = time_in_chromium(
+        &page,
+        "gossip-spread",
+        "&n=10000&trials=3",
+        Duration::from_secs(1200),
+    )
+    .await
+    .map(|_| ());
+    page.finish("lab-benchmark-gossip-spread", result).await;
 }
 
 #[tokio::test]
@@ -496,7 +535,7 @@ async fn benchmark_every_experiment_at_its_defaults_in_chromium() {
     let page = Page::open_page("/?lab=&lang=en", &[]).await;
     let result = async {
         for entry in concord_lab::EXPERIMENTS {
-            time_in_chromium(&page, entry.name, Duration::from_secs(3600)).await?;
+            time_in_chromium(&page, entry.name, "", Duration::from_secs(3600)).await?;
         }
         Ok(())
     }

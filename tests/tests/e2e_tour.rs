@@ -431,6 +431,13 @@ async fn welcome_page_on_a_first_visit_and_the_last_place_on_a_return() {
             page.exists(r#"[data-action="free-play"]"#).await?,
             "free play offered"
         );
+        let lab = page
+            .attributes(r#"[data-action="welcome-lab"]"#, "href")
+            .await?;
+        ensure!(
+            matches!(lab.as_slice(), [Some(href)] if href.starts_with("?lab=&lang=")),
+            "the Lab offered: {lab:?}"
+        );
         let status = page
             .browser()
             .client

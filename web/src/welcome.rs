@@ -1,5 +1,5 @@
 //! The first minute: what a reader sees when the address names nothing. One sentence per
-//! protocol, a button into each tour, and free play. A reader who has been here before goes
+//! protocol, a button into each tour, free play, and the Lab. A reader who has been here before goes
 //! back where they left off instead (the shell remembers the last address, [`remember`]).
 
 use yew::prelude::*;
@@ -56,6 +56,7 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
         })
     });
     let free = format!("?algo=raft&lang={}", lang.code());
+    let lab = format!("?lab=&lang={}", lang.code());
     html! {
         <div class="welcome" data-welcome="">
             <p class="lead">{ say(lang,
@@ -65,6 +66,12 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
             <p class="free-play">
                 <a class="button" data-action="free-play" href={free}>{ say(lang, "Free play", "自由探索") }</a>
                 { say(lang, " — the full playground, every panel, no story.", " —— 完整的演练场，所有面板，没有讲解。") }
+            </p>
+            <p class="welcome-lab">
+                <a class="button" data-action="welcome-lab" href={lab}>{ say(lang, "The Lab", "实验室") }</a>
+                { say(lang,
+                    " — the papers' published results, reproduced: Raft's Figure 16, Demers' tables, dueling Paxos proposers, run in your browser from a seed.",
+                    " —— 复现论文发表的结果：Raft 的图 16、Demers 的表格、Paxos 提议者的竞争，在浏览器里按种子运行。") }
             </p>
         </div>
     }

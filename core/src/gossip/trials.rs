@@ -8,7 +8,8 @@
 //! what its steps cost.
 //!
 //! [`Trials`] runs them one per call ([`Trials::run_next`]): a page can run a table of trials
-//! in slices between frames without freezing.
+//! in slices between frames without freezing; [`TrialRun`] takes one trial a step at a time,
+//! for a caller that must pause inside a trial (the Lab's 10,000-node rows).
 
 use serde::Serialize;
 
@@ -59,59 +60,109 @@ pub struct Trial {
 
 /// Run one trial.
 pub fn run_trial(setup: &TrialSetup, seed: u64) -> Result<Trial, SimError> {
-    let n = setup.nodes;
-    let net = NetConfig {
-        loss: setup.loss,
-        ..NetConfig::default()
-    };
-    let mut sim = Sim::<GossipNode>::new(
-        SimConfig {
-            seed,
-            nodes: n,
-            net,
-        },
-        &setup.config,
-    )?;
-    let writer = NodeId((seed % n as u64) as u16);
-    sim.apply(Input::Act {
-        at: 0,
-        action: Action::Command(writer, Command::Update { key: 1, value: 1 }),
-    })?;
-    let period = setup.config.period();
-    let rumor = setup.config.model.is_rumor();
-    let backup = rumor && setup.config.backup_every > 0;
-    let mut rounds = None;
-    let mut ended = 0;
-    let mut finished = false;
-    for r in 0..setup.max_rounds {
-        ended = r;
-        sim.run_until((r + 1) * period - 1);
-        let row = sim.audit().round_now().expect("the write was a step");
-        let key = row.key(KEY).expect("the writer holds the key");
-        if rounds.is_none() && key.holders == row.live {
-            rounds = Some(r);
-        }
-        let spreading = rumor && key.infective > 0;
-        if !spreading && (rounds.is_some() || rumor && !backup) {
-            finished = true;
-            break;
+    let mut trial = TrialRun::new(setup, seed)?;
+    loop {
+        if let Some(outcome) = trial.step() {
+            return Ok(outcome);
         }
     }
-    let census = metrics::key_census(sim.nodes(), KEY).expect("the writer holds the key");
-    let totals = metrics::totals(sim.nodes());
-    Ok(Trial {
-        seed,
-        rounds,
-        time: rounds.map(|_| census.delay_max),
-        ended,
-        finished,
-        messages: totals.messages(),
-        bytes: totals.bytes_sent,
-        entries: totals.entries_sent,
-        duplicates: totals.redundant,
-        residue: census.susceptible as f64 / census.live.max(1) as f64,
-        last_arrival: census.delay_max,
-    })
+}
+
+/// One trial under way, taken one simulation step at a time, so that a caller can pause it
+/// anywhere (a page runs a 10,000-node trial over many frames). Stepping it to its end gives
+/// exactly [`run_trial`]'s outcome.
+pub struct TrialRun {
+    sim: Sim<GossipNode>,
+    seed: u64,
+    /// The round being run: its end is the last microsecond before the next round's start.
+    round: u64,
+    max_rounds: u64,
+    period: Time,
+    rumor: bool,
+    backup: bool,
+    /// The first round at whose end every live node held the update.
+    rounds: Option<u64>,
+}
+
+impl TrialRun {
+    /// The cluster with the update written at time 0, at node `seed mod n`.
+    pub fn new(setup: &TrialSetup, seed: u64) -> Result<TrialRun, SimError> {
+        let n = setup.nodes;
+        let net = NetConfig {
+            loss: setup.loss,
+            ..NetConfig::default()
+        };
+        let mut sim = Sim::<GossipNode>::new(
+            SimConfig {
+                seed,
+                nodes: n,
+                net,
+            },
+            &setup.config,
+        )?;
+        let writer = NodeId((seed % n as u64) as u16);
+        sim.apply(Input::Act {
+            at: 0,
+            action: Action::Command(writer, Command::Update { key: 1, value: 1 }),
+        })?;
+        let rumor = setup.config.model.is_rumor();
+        Ok(TrialRun {
+            sim,
+            seed,
+            round: 0,
+            max_rounds: setup.max_rounds,
+            period: setup.config.period(),
+            rumor,
+            backup: rumor && setup.config.backup_every > 0,
+            rounds: None,
+        })
+    }
+
+    /// Handle the trial's next event, after reading the end of every round that ends before
+    /// it; the outcome once the trial is over (and `None` until then).
+    pub fn step(&mut self) -> Option<Trial> {
+        loop {
+            if self.round == self.max_rounds {
+                return Some(self.outcome(self.max_rounds.saturating_sub(1), false));
+            }
+            let round_end = (self.round + 1) * self.period - 1;
+            if self.sim.next_event_time().is_some_and(|t| t <= round_end) {
+                // Cannot fail: an event is pending. An invariant a step breaks is left to the
+                // properties' tests, as `Sim::run_until` leaves it.
+                let _ = self.sim.advance(Input::Next);
+                return None;
+            }
+            let row = self.sim.audit().round_now().expect("the write was a step");
+            let key = row.key(KEY).expect("the writer holds the key");
+            if self.rounds.is_none() && key.holders == row.live {
+                self.rounds = Some(self.round);
+            }
+            let spreading = self.rumor && key.infective > 0;
+            if !spreading && (self.rounds.is_some() || self.rumor && !self.backup) {
+                return Some(self.outcome(self.round, true));
+            }
+            self.round += 1;
+        }
+    }
+
+    fn outcome(&self, ended: u64, finished: bool) -> Trial {
+        let nodes = self.sim.nodes();
+        let census = metrics::key_census(nodes, KEY).expect("the writer holds the key");
+        let totals = metrics::totals(nodes);
+        Trial {
+            seed: self.seed,
+            rounds: self.rounds,
+            time: self.rounds.map(|_| census.delay_max),
+            ended,
+            finished,
+            messages: totals.messages(),
+            bytes: totals.bytes_sent,
+            entries: totals.entries_sent,
+            duplicates: totals.redundant,
+            residue: census.susceptible as f64 / census.live.max(1) as f64,
+            last_arrival: census.delay_max,
+        }
+    }
 }
 
 /// Count, mean, sample standard deviation, least and greatest of some numbers.

@@ -9,11 +9,11 @@
 //! `s = e^{−k(1−s)}`; the blind counter has no figure in the paper.
 
 use concord_core::gossip::theory::{self, DemersRow};
-use concord_core::gossip::trials::{self, TrialSetup, run_trial};
+use concord_core::gossip::trials::{self, TrialSetup};
 use concord_core::gossip::{GossipConfig, Mode, Stop};
 
 use super::{mode, mode_name, stop, stop_name};
-use crate::experiment::{Experiment, TrialError};
+use crate::experiment::{Experiment, Steps, TrialError};
 use crate::params::{ParamError, ParamSpec, Reader, choice, count, switch};
 use crate::report::{Cell, Table, col};
 use crate::stats::Sample;
@@ -164,12 +164,13 @@ impl Experiment for Rumor {
         rows
     }
 
-    fn trial(
+    async fn trial(
         &self,
         &(stop, feedback, k): &(Stop, bool, u32),
         seed: u64,
+        steps: &Steps,
     ) -> Result<trials::Trial, TrialError> {
-        Ok(run_trial(&self.setup(stop, feedback, k), seed)?)
+        super::trial(&self.setup(stop, feedback, k), seed, steps).await
     }
 
     fn report(

@@ -8,13 +8,13 @@
 //! With jitter a node informed early in a round can pass the update on in the same round, so
 //! pull and push-pull run ahead of the lockstep model.
 
-use concord_core::gossip::trials::{self, TrialSetup, run_trial};
+use concord_core::gossip::trials::{self, TrialSetup};
 use concord_core::gossip::{GossipConfig, Mode, theory};
 use concord_core::sim::Time;
 use concord_core::sim::engine::MAX_NODES;
 
 use super::{mode, mode_name};
-use crate::experiment::{Experiment, TrialError};
+use crate::experiment::{Experiment, Steps, TrialError};
 use crate::params::{ParamError, ParamSpec, Reader, count, millis, probability};
 use crate::report::{Cell, Table, col};
 use crate::stats::Sample;
@@ -128,12 +128,13 @@ impl Experiment for Spread {
         rows
     }
 
-    fn trial(
+    async fn trial(
         &self,
         &(mode, fanout, n): &(Mode, u32, usize),
         seed: u64,
+        steps: &Steps,
     ) -> Result<trials::Trial, TrialError> {
-        Ok(run_trial(&self.setup(mode, fanout, n), seed)?)
+        super::trial(&self.setup(mode, fanout, n), seed, steps).await
     }
 
     fn report(

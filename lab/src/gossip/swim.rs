@@ -9,7 +9,7 @@
 use concord_core::gossip::{GossipConfig, GossipNode, Mode, Rule, SwimConfig, metrics, theory};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time};
 
-use crate::experiment::{Experiment, TrialError, no_violations, step_until};
+use crate::experiment::{Experiment, Steps, TrialError, no_violations, step_until};
 use crate::params::{ParamError, ParamSpec, Reader, count, millis, probability, switch};
 use crate::report::{Cell, Table, col};
 use crate::stats::Sample;
@@ -123,7 +123,7 @@ impl Experiment for Swim {
         self.loss.clone()
     }
 
-    fn trial(&self, &loss: &f64, seed: u64) -> Result<Watch, TrialError> {
+    async fn trial(&self, &loss: &f64, seed: u64, steps: &Steps) -> Result<Watch, TrialError> {
         let net = NetConfig {
             loss,
             ..NetConfig::default()
@@ -134,13 +134,13 @@ impl Experiment for Swim {
             net,
         };
         let mut sim = Sim::<GossipNode>::new(sim_config, &self.gossip_config())?;
-        while step_until(&mut sim, self.watch)? {}
+        while step_until(&mut sim, self.watch, steps).await? {}
         let quiet = metrics::totals(sim.nodes());
 
         let mut rng = crate::lab_rng(seed);
         let victim = NodeId(rng.below(self.nodes as u64) as u16);
         let crash_at = self.watch + rng.below(self.swim_config().probe_interval);
-        while step_until(&mut sim, crash_at)? {}
+        while step_until(&mut sim, crash_at, steps).await? {}
         sim.apply(Input::Act {
             at: crash_at,
             action: Action::Crash(victim),
@@ -153,6 +153,7 @@ impl Experiment for Swim {
             // Described steps from here on: the rules say who raised which suspicion, so a
             // false suspicion of the victim from before the crash, still spreading, is not
             // taken for its detection.
+            steps.spend().await;
             let report = sim.step()?;
             no_violations(&report.violations)?;
             let raised = report.rules.iter().any(|r| match *r {

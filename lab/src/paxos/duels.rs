@@ -14,7 +14,7 @@
 use concord_core::paxos::{PaxosConfig, PaxosNode};
 use concord_core::sim::{NetConfig, Sim, SimConfig, Time};
 
-use crate::experiment::{Experiment, TrialError, step_until};
+use crate::experiment::{Experiment, Steps, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, choice, count, millis, millis_range, show_millis,
     show_millis_range,
@@ -152,10 +152,11 @@ impl Experiment for Duels {
             .collect()
     }
 
-    fn trial(
+    async fn trial(
         &self,
         &(proposers, randomized): &(usize, bool),
         seed: u64,
+        steps: &Steps,
     ) -> Result<Decision, TrialError> {
         let config = self.config(proposers, randomized);
         let net = NetConfig {
@@ -170,7 +171,7 @@ impl Experiment for Duels {
             net,
         };
         let mut sim = Sim::<PaxosNode>::new(sim_config, &config)?;
-        while step_until(&mut sim, self.cap)? {
+        while step_until(&mut sim, self.cap, steps).await? {
             if let Some(chosen) = sim.audit().first_chosen() {
                 return Ok(Decision {
                     chosen_at: Some(sim.now()),

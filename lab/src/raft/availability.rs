@@ -17,7 +17,7 @@ use concord_core::raft::{RaftConfig, RaftNode, Term};
 use concord_core::sim::{NetConfig, Sim, SimConfig, Time, ms};
 
 use super::{Guards, check_config, leader_with_quorum, max_term};
-use crate::experiment::{Experiment, TrialError, step_until};
+use crate::experiment::{Experiment, Steps, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, count, millis, millis_range, probability, show_millis_range,
 };
@@ -133,7 +133,12 @@ impl Experiment for Availability {
             .collect()
     }
 
-    fn trial(&self, &(guards, loss): &(Guards, f64), seed: u64) -> Result<Uptime, TrialError> {
+    async fn trial(
+        &self,
+        &(guards, loss): &(Guards, f64),
+        seed: u64,
+        steps: &Steps,
+    ) -> Result<Uptime, TrialError> {
         let net = NetConfig {
             latency_min: self.latency.0,
             latency_max: self.latency.1,
@@ -146,13 +151,13 @@ impl Experiment for Availability {
             net,
         };
         let mut sim = Sim::<RaftNode>::new(sim_config, &self.raft_config(guards))?;
-        while step_until(&mut sim, WARM_UP)? {}
+        while step_until(&mut sim, WARM_UP, steps).await? {}
         let first_term = max_term(&sim);
         let end = WARM_UP + self.duration;
         let mut led: BTreeSet<Term> = BTreeSet::new();
         let (mut last, mut up) = (WARM_UP, leader_with_quorum(&sim).is_some());
         let (mut available, mut longest, mut down_since) = (0, 0, WARM_UP);
-        while step_until(&mut sim, end)? {
+        while step_until(&mut sim, end, steps).await? {
             let now = sim.now();
             if up {
                 available += now - last;

@@ -26,7 +26,7 @@ use concord_core::raft::{Command, Msg, Op, RaftConfig, RaftNode, Term, Timer};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
 use super::{check_config, leader_known_by_all, max_term};
-use crate::experiment::{Experiment, TrialError, step_until};
+use crate::experiment::{Experiment, Steps, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, choice, count, millis, millis_range, show_millis_range,
 };
@@ -78,18 +78,34 @@ impl Outage {
     };
 }
 
-/// Step with `step` until every server follows one leader (that leader and its term), or until
-/// `limit` (none).
-fn settle(
+/// Handle the next event at or before `until` (see [`step_until`]), then lose what `uneven`
+/// says is lost, if the logs are made uneven.
+async fn step(
+    sim: &mut Sim<RaftNode>,
+    until: Time,
+    steps: &Steps,
+    uneven: Option<&UnevenLogs>,
+) -> Result<bool, TrialError> {
+    let stepped = step_until(sim, until, steps).await?;
+    if let Some(uneven) = uneven {
+        uneven.drop_lost(sim)?;
+    }
+    Ok(stepped)
+}
+
+/// Step until every server follows one leader (that leader and its term), or until `limit`
+/// (none).
+async fn settle(
     sim: &mut Sim<RaftNode>,
     limit: Time,
-    step: &impl Fn(&mut Sim<RaftNode>, Time) -> Result<bool, TrialError>,
+    steps: &Steps,
+    uneven: Option<&UnevenLogs>,
 ) -> Result<Option<(NodeId, Term)>, TrialError> {
     loop {
         if let Some(leader) = leader_known_by_all(sim) {
             return Ok(Some(leader));
         }
-        if !step(sim, limit)? {
+        if !step(sim, limit, steps, uneven).await? {
             return Ok(None);
         }
     }
@@ -248,10 +264,11 @@ pub struct UnevenLogs {
 }
 
 impl UnevenLogs {
-    fn write(
+    async fn write(
         sim: &mut Sim<RaftNode>,
         leader: NodeId,
         rng: &mut concord_core::sim::SimRng,
+        steps: &Steps,
     ) -> Result<UnevenLogs, TrialError> {
         let n = sim.nodes().len();
         let base = sim.nodes()[leader.index()]
@@ -272,9 +289,7 @@ impl UnevenLogs {
         let gap = net.latency_max - net.latency_min + 1;
         for seq in 1..=writes {
             let at = sim.now() + gap;
-            while step_until(sim, at)? {
-                uneven.drop_lost(sim)?;
-            }
+            while step(sim, at, steps, Some(&uneven)).await? {}
             let op = Op::set("x", seq as i64);
             sim.apply(Input::Act {
                 at,
@@ -376,7 +391,12 @@ impl Experiment for Figure16 {
         self.ranges.clone()
     }
 
-    fn trial(&self, &range: &(Time, Time), seed: u64) -> Result<Outage, TrialError> {
+    async fn trial(
+        &self,
+        &range: &(Time, Time),
+        seed: u64,
+        steps: &Steps,
+    ) -> Result<Outage, TrialError> {
         let config = self.raft_config(range);
         let mut sim = Sim::<RaftNode>::new(self.sim_config(seed), &config)?;
         let first = NodeId((seed % self.servers as u64) as u16);
@@ -387,21 +407,15 @@ impl Experiment for Figure16 {
         let mut rng = crate::lab_rng(seed);
         let mut uneven = None;
         if self.uneven_logs {
-            while step_until(&mut sim, WARM_UP / 2)? {}
-            let Some((leader, _)) = settle(&mut sim, WARM_UP, &step_until)? else {
+            while step_until(&mut sim, WARM_UP / 2, steps).await? {}
+            let Some((leader, _)) = settle(&mut sim, WARM_UP, steps, None).await? else {
                 return Ok(Outage::UNSETTLED);
             };
-            uneven = Some(UnevenLogs::write(&mut sim, leader, &mut rng)?);
+            uneven = Some(UnevenLogs::write(&mut sim, leader, &mut rng, steps).await?);
         }
-        let step = |sim: &mut Sim<RaftNode>, until: Time| -> Result<bool, TrialError> {
-            let stepped = step_until(sim, until)?;
-            if let Some(uneven) = &uneven {
-                uneven.drop_lost(sim)?;
-            }
-            Ok(stepped)
-        };
-        while step(&mut sim, WARM_UP)? {}
-        let Some((leader, crash_term)) = settle(&mut sim, 2 * WARM_UP, &step)? else {
+        let uneven = uneven.as_ref();
+        while step(&mut sim, WARM_UP, steps, uneven).await? {}
+        let Some((leader, crash_term)) = settle(&mut sim, 2 * WARM_UP, steps, uneven).await? else {
             return Ok(Outage::UNSETTLED);
         };
         // The leader's next heartbeat round restarts every follower's timer at about the
@@ -412,7 +426,7 @@ impl Experiment for Figure16 {
             .ok_or_else(|| TrialError("the leader has no heartbeat armed".into()))?
             .fires_at;
         let crash_at = beat + rng.below(config.heartbeat_interval);
-        while step(&mut sim, crash_at)? {}
+        while step(&mut sim, crash_at, steps, uneven).await? {}
         sim.apply(Input::Act {
             at: crash_at,
             action: Action::Crash(leader),
@@ -422,7 +436,7 @@ impl Experiment for Figure16 {
         let mut elected = None;
         let mut leader_terms: BTreeSet<Term> = BTreeSet::new();
         let mut known = None;
-        while step(&mut sim, end)? {
+        while step(&mut sim, end, steps, uneven).await? {
             for s in sim.nodes().iter().filter(|s| s.up && s.state.is_leader()) {
                 leader_terms.insert(s.state.term());
             }

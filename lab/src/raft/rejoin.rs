@@ -23,7 +23,7 @@ use concord_core::raft::{Change, Command, RaftConfig, RaftNode, Term};
 use concord_core::sim::{Action, Input, NetConfig, NodeId, Sim, SimConfig, Time, ms};
 
 use super::{Guards, check_config, leader_with_quorum, max_term};
-use crate::experiment::{Experiment, TrialError, step_until};
+use crate::experiment::{Experiment, Steps, TrialError, step_until};
 use crate::params::{
     ParamError, ParamSpec, Reader, choice, count, millis, millis_range, show_millis_range,
 };
@@ -189,7 +189,12 @@ impl Experiment for Rejoin {
         rows
     }
 
-    fn trial(&self, &(kind, guards): &(Kind, Guards), seed: u64) -> Result<Disruption, TrialError> {
+    async fn trial(
+        &self,
+        &(kind, guards): &(Kind, Guards),
+        seed: u64,
+        steps: &Steps,
+    ) -> Result<Disruption, TrialError> {
         let net = NetConfig {
             latency_min: self.latency.0,
             latency_max: self.latency.1,
@@ -202,7 +207,7 @@ impl Experiment for Rejoin {
             net,
         };
         let mut sim = Sim::<RaftNode>::new(sim_config, &self.raft_config(guards))?;
-        while step_until(&mut sim, WARM_UP)? {}
+        while step_until(&mut sim, WARM_UP, steps).await? {}
         let leader = leader_with_quorum(&sim)
             .ok_or_else(|| TrialError("no leader before the partition".into()))?;
         // A follower, chosen by the seed.
@@ -226,7 +231,7 @@ impl Experiment for Rejoin {
             })?;
         }
         let heal_at = cut_at + self.partition;
-        while step_until(&mut sim, heal_at)? {}
+        while step_until(&mut sim, heal_at, steps).await? {}
         if kind == Kind::Removed && !removal_committed(&sim, isolated) {
             return Err(TrialError(format!(
                 "the removal of {isolated:?} did not commit while it was cut off"
@@ -251,7 +256,7 @@ impl Experiment for Rejoin {
         let end = heal_at + self.after;
         let mut led: BTreeSet<Term> = BTreeSet::new();
         let (mut last, mut up, mut outage) = (heal_at, leader_with_quorum(&sim).is_some(), 0);
-        while step_until(&mut sim, end)? {
+        while step_until(&mut sim, end, steps).await? {
             let now = sim.now();
             if !up {
                 outage += now - last;

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use concord_lab::{Cell, Report, Table};
 use yew::prelude::*;
 
+use super::sentences::say_lab;
 use crate::i18n::{Lang, say, tr};
 use crate::view::chart::{Chart, Line, Scale, Stroke};
 
@@ -169,7 +170,7 @@ pub fn availability(report: &Report, lang: Lang) -> Html {
     )
     .into_iter()
     .enumerate()
-    .map(|(i, (g, points))| line(g, colour(i), points, Stroke::Solid))
+    .map(|(i, (g, points))| line(say_lab(lang, &g), colour(i), points, Stroke::Solid))
     .collect::<Vec<_>>();
     html! {
         <Chart name="availability" title={say(lang, "Time with a leader that can commit", "有能提交的 leader 的时间比例")}
@@ -250,7 +251,13 @@ pub fn rumor(report: &Report, lang: Lang) -> Html {
         return Html::default();
     };
     let (stop, feedback) = (label(t, "stop"), label(t, "feedback"));
-    let variant = |row: &[Cell]| format!("{} {}", stop(row), feedback(row));
+    let variant = |row: &[Cell]| {
+        format!(
+            "{} {}",
+            say_lab(lang, &stop(row)),
+            say_lab(lang, &feedback(row))
+        )
+    };
     let measured = series(t, variant, column(t, "k"), column(t, "residue"));
     let paper = series(t, variant, column(t, "k"), column(t, "paper_residue"));
     let equation = series(t, variant, column(t, "k"), column(t, "equation_residue"));
@@ -380,7 +387,7 @@ pub fn duels(report: &Report, lang: Lang) -> Html {
     )
     .into_iter()
     .enumerate()
-    .map(|(i, (b, points))| line(b, colour(i), points, Stroke::Solid))
+    .map(|(i, (b, points))| line(say_lab(lang, &b), colour(i), points, Stroke::Solid))
     .collect::<Vec<_>>();
     let (proposers, backoff) = (label(undecided, "proposers"), label(undecided, "backoff"));
     let open = series(

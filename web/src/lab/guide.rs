@@ -87,7 +87,7 @@ pub const GUIDES: &[Guide] = &[
         params_zh: &[
             (
                 "kinds",
-                "partitioned（隔离，然后恢复）或 removed（隔离期间被移出配置，然后恢复）",
+                "partitioned（被隔离：隔离，然后恢复）或 removed（被移出配置：隔离期间被移出配置，然后恢复）",
             ),
             ("guards", GUARDS_ZH),
             ("servers", "集群规模"),
@@ -133,11 +133,11 @@ pub const GUIDES: &[Guide] = &[
             ("k", "停止规则的参数"),
             (
                 "stops",
-                "counter（计满 k 次接触后失去兴趣）或 coin（每次接触以 1/k 的概率失去兴趣）",
+                "counter（计数器：计满 k 次接触后失去兴趣）或 coin（抛硬币：每次接触以 1/k 的概率失去兴趣）",
             ),
             (
                 "feedback",
-                "feedback（只计对方已知道的接触）或 blind（每次接触都计）",
+                "feedback（反馈：只计对方已知道的接触）或 blind（盲目：每次接触都计）",
             ),
             (
                 "lockstep-feedback",
@@ -181,7 +181,7 @@ pub const GUIDES: &[Guide] = &[
             ("proposers", "proposer 数量，用逗号分隔"),
             (
                 "backoff",
-                "random（从 backoff-range 中抽取）或 fixed（等 retry 这么久）",
+                "random（随机：从 backoff-range 中抽取）或 fixed（固定：等 retry 这么久）",
             ),
             ("acceptors", "acceptor 数量（另有一个 learner）"),
             ("latency", LATENCY_ZH),

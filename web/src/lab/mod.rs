@@ -3,7 +3,8 @@
 //! report here as on the command line.
 //!
 //! - [`setup`]: the address's experiment, parameters, trials and seed, and back.
-//! - [`runner`]: trials in slices of a frame, progress, time left, cancel.
+//! - [`runner`]: the run in pieces of a bounded number of steps, in slices of a frame;
+//!   progress, time left, cancel.
 //! - [`page`]: an experiment's page; [`results`]: its report, tables and downloads;
 //!   [`charts`]: its charts.
 //! - [`guide`]: what the page says of each experiment, in both languages; [`sentences`]: the

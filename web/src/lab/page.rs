@@ -1,7 +1,7 @@
 //! One experiment's page: what it reproduces, its parameters as inputs (written to the address,
 //! so a link reproduces the setup), Run and Cancel, the progress with the time left, and the
-//! results. Trials run in slices of [`SLICE_MS`] between animation frames, so the page answers
-//! the reader while they run.
+//! results. The run goes forward in slices of about [`SLICE_MS`] between animation frames (see
+//! the runner), so the page answers the reader while it runs.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -178,7 +178,8 @@ pub fn ExperimentPage(p: &PageProps) -> Html {
             <div class="lab-progress" data-lab-progress="" data-state={r.state.name()}
                 data-done={pr.done.to_string()} data-total={pr.total.to_string()}
                 data-elapsed-ms={format!("{:.0}", r.elapsed_ms)}
-                data-longest-slice-ms={format!("{:.1}", r.longest_slice_ms)}>
+                data-longest-slice-ms={format!("{:.1}", r.longest_slice_ms)}
+                data-slices={r.slices.to_string()} data-pieces={r.pieces.to_string()}>
                 <progress max={pr.total.to_string()} value={pr.done.to_string()} />
                 <span>{ tr!(lang, "{} of {} trials · {} · {}", "{} / {} 次试验 · {} · {}",
                     pr.done, pr.total, seconds(lang, r.elapsed_ms), state) }</span>

@@ -3,12 +3,30 @@
 //! template as the crate writes it, `{}` where it puts a value, and the Chinese with `{0}`,
 //! `{1}` … for those values, in whatever order Chinese needs them. A sentence not in the table
 //! is shown as it is; a test runs every experiment and checks that none is missing.
+//!
+//! The values of parameters that name a row (`random`, `plain`, `counter` …) are words of the
+//! table too: a Chinese page shows them in Chinese, while the address, the inputs, the command
+//! and the downloads keep the spelling the command line reads. Gossip's `push`, `pull` and
+//! `push-pull` stay as they are, as in the notes our readers learned from (and the Gossip view).
 
 use crate::i18n::Lang;
 
 /// `(English template, Chinese template)`. More specific templates come first: the first whose
 /// literal parts match wins.
 const SENTENCES: &[(&str, &str)] = &[
+    // Values that name a row, as the address spells them.
+    ("random", "随机"),
+    ("fixed", "固定"),
+    ("plain", "都不开"),
+    ("prevote", "PreVote"),
+    ("checkquorum", "CheckQuorum"),
+    ("both", "都开"),
+    ("partitioned", "被隔离"),
+    ("removed", "被移出配置"),
+    ("counter", "计数器"),
+    ("coin", "抛硬币"),
+    ("feedback", "反馈"),
+    ("blind", "盲目"),
     // raft-figure16: tables and columns.
     (
         "Time without a leader after the crash, per election timeout range",
@@ -205,7 +223,6 @@ const SENTENCES: &[(&str, &str)] = &[
     // gossip-rumor.
     ("Residue and traffic of one rumor", "一条谣言的残留率与流量"),
     ("stop", "停止规则"),
-    ("feedback", "反馈"),
     ("k", "k"),
     ("residue s", "残留率 s"),
     ("s, standard error", "s 的标准误"),
@@ -398,6 +415,8 @@ mod tests {
         assert_eq!(chinese("no such sentence"), None);
         assert_eq!(say_lab(Lang::En, "trials"), "trials");
         assert_eq!(say_lab(Lang::Zh, "push"), "push");
+        assert_eq!(say_lab(Lang::Zh, "random"), "随机");
+        assert_eq!(say_lab(Lang::En, "random"), "random");
         assert_eq!(holes("a {} b {}", "a 1 b 2"), Some(vec!["1", "2"]));
         assert_eq!(holes("a {} b", "a 1 c"), None);
     }
@@ -434,7 +453,11 @@ mod tests {
                 &[("guards", "plain"), ("loss", "0"), ("duration", "1000")],
                 1,
             ),
-            ("raft-rejoin", &[("guards", "plain")], 1),
+            (
+                "raft-rejoin",
+                &[("guards", "plain,prevote,checkquorum,both")],
+                1,
+            ),
             ("gossip-spread", &[("n", "10,30"), ("modes", "push")], 2),
             (
                 "gossip-spread",
@@ -495,6 +518,15 @@ mod tests {
                 for row in &table.rows {
                     if let Some(Cell::Text(verdict)) = verdicts.map(|i| &row[i]) {
                         check(name, verdict);
+                    }
+                    // The values that name the row, but for ranges and gossip's modes.
+                    for cell in row {
+                        if let Cell::Text(value) = cell
+                            && value.chars().all(|c| c.is_ascii_lowercase())
+                            && !["push", "pull"].contains(&value.as_str())
+                        {
+                            check(name, value);
+                        }
                     }
                 }
             }

@@ -173,20 +173,25 @@ pub fn Chart(p: &ChartProps) -> Html {
         let x = f(sx(x.clamp(xs.lo(), xs.hi())));
         html! { <line class="now" x1={x.clone()} x2={x} y1={f(TOP)} y2={f(bottom)} /> }
     });
-    let legend = p.lines.iter().map(|line| {
-        let class = classes!("line", line.class, line.stroke.class());
-        let swatch = match line.stroke {
-            Stroke::Dots => html! { <g {class}><circle cx="12" cy="5" r="3.5" /></g> },
-            Stroke::Solid | Stroke::Dashed => {
-                html! { <line {class} x1="1" x2="23" y1="5" y2="5" /> }
+    // Lines of one colour in a row (a measurement and the paper's figures or the model beside
+    // it) are one legend item, which a narrow legend never breaks between two lines of text.
+    let legend = p.lines.chunk_by(|a, b| a.class == b.class).map(|group| {
+        let entries = group.iter().map(|line| {
+            let class = classes!("line", line.class, line.stroke.class());
+            let swatch = match line.stroke {
+                Stroke::Dots => html! { <g {class}><circle cx="12" cy="5" r="3.5" /></g> },
+                Stroke::Solid | Stroke::Dashed => {
+                    html! { <line {class} x1="1" x2="23" y1="5" y2="5" /> }
+                }
+            };
+            html! {
+                <span class="entry">
+                    <svg viewBox="0 0 24 10" class="swatch" aria-hidden="true">{ swatch }</svg>
+                    { line.label.clone() }
+                </span>
             }
-        };
-        html! {
-            <li>
-                <svg viewBox="0 0 24 10" class="swatch" aria-hidden="true">{ swatch }</svg>
-                { line.label.clone() }
-            </li>
-        }
+        });
+        html! { <li>{ for entries }</li> }
     });
     let label = summary(&p.title, &p.x_label, &p.lines);
     html! {

@@ -32,7 +32,7 @@ pub fn checkbox<C: Clone + 'static>(
     });
     let help = switch.help(lang);
     html! {
-        <li>
+        <li class="switch">
             <label title={help}>
                 <input type="checkbox" data-switch={switch.key} checked={(switch.get)(config)} {onchange} />
                 { switch.label(lang) }
