@@ -1,13 +1,14 @@
 //! How much memory a run's history holds as the run goes on: the long sessions the playground
 //! allows (an hour of Raft with a client, Gossip at 1,000 nodes), measured natively with a
 //! counting allocator. The ignored tests are measurements: `cargo test -p concord-core --release
-//! --test history_memory -- --ignored --nocapture --test-threads 1` (`MINUTES` sets their
-//! length); the ones that run check that the size estimate snapshots are spaced by holds, and that
-//! a long run keeps a bounded window of reports while every step stays exactly reachable. The
+//! --test history_memory -- --ignored --nocapture` (`MINUTES` sets their length); the ones that
+//! run check that the size estimate snapshots are spaced by holds, and that a long run keeps a
+//! bounded window of reports while every step stays exactly reachable. The
 //! browser's own figures are `tests/tests/bench_long_session.rs`'s; RELIABILITY.md has both.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use concord_core::gossip::{Command as GossipCommand, GossipConfig, GossipNode};
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
@@ -35,6 +36,17 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
+
+/// The counter sees every thread's allocations, and the test harness runs tests side by side:
+/// each test holds this while it runs, so what one measures is its own.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn alone() -> MutexGuard<'static, ()> {
+    // A test that failed while holding it leaves nothing half-done that matters to the next.
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1 << 20) as f64
@@ -124,6 +136,7 @@ fn raft_request(history: &mut History<RaftNode>, seq: u64) {
 /// It once counted a hundredth of it, and an hour's snapshots filled gigabytes.
 #[test]
 fn raft_size_estimate_is_within_twice_what_a_snapshot_holds() {
+    let _alone = alone();
     let mut history = raft_five_servers();
     for second in 1..=120 {
         history.run_until(ms(second * 1_000));
@@ -143,6 +156,7 @@ fn raft_size_estimate_is_within_twice_what_a_snapshot_holds() {
 /// the same inputs reaches, and the report that replay gave the step landed on.
 #[test]
 fn a_long_raft_run_keeps_a_window_of_reports_and_every_step_reachable() {
+    let _alone = alone();
     let mut history = raft_five_servers();
     let mut second = 0;
     while history.len() < 2 * REPORTS_KEPT + REPORTS_KEPT / 2 {
@@ -205,6 +219,7 @@ fn a_long_raft_run_keeps_a_window_of_reports_and_every_step_reachable() {
 #[test]
 #[ignore = "a measurement: run with --ignored --nocapture"]
 fn raft_five_servers_with_a_client_for_an_hour() {
+    let _alone = alone();
     let minutes = std::env::var("MINUTES").map_or(60, |m| m.parse().unwrap());
     let mut seq = 0;
     play(
@@ -223,6 +238,7 @@ fn raft_five_servers_with_a_client_for_an_hour() {
 #[test]
 #[ignore = "a measurement: run with --ignored --nocapture"]
 fn gossip_at_1000_nodes_for_ten_minutes() {
+    let _alone = alone();
     let minutes = std::env::var("MINUTES").map_or(10, |m| m.parse().unwrap());
     let config = SimConfig {
         seed: 1,
