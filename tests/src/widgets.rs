@@ -18,7 +18,12 @@ pub async fn ids(page: &Page) -> Outcome<Vec<String>> {
             vec![],
         )
         .await?;
-    Ok(ids
+    Ok(strings(&ids))
+}
+
+/// The strings of a script's answer that is a JSON array (none if it is not one).
+fn strings(value: &Value) -> Vec<String> {
+    value
         .as_array()
         .map(|a| {
             a.iter()
@@ -26,7 +31,7 @@ pub async fn ids(page: &Page) -> Outcome<Vec<String>> {
                 .map(str::to_owned)
                 .collect()
         })
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// Waits until the page has `count` widgets, each with its nodes drawn; returns their ids.
@@ -175,15 +180,7 @@ pub async fn bundle_files_fetched(page: &Page, frame: Option<&str>) -> Outcome<V
             vec![json!(frame)],
         )
         .await?;
-    let mut files: Vec<String> = files
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut files = strings(&files);
     files.sort();
     files.dedup();
     Ok(files)

@@ -360,19 +360,23 @@ mod tests {
         assert_eq!(span(Lang::Zh, 3_725_000_000), "62 分 05 秒");
     }
 
+    /// Five Raft servers, seed 7, at their start.
+    fn raft_history() -> History<RaftNode> {
+        let config = SimConfig {
+            seed: 7,
+            nodes: 5,
+            net: Default::default(),
+        };
+        History::new(Sim::new(config, &RaftConfig::default()).unwrap())
+    }
+
     /// Once a long run lets its oldest reports go, the timeline says from when on it keeps
     /// them, in both languages, and the marks it draws (those of kept reports) are the same
     /// whether the cache grew with the run or was computed afresh; the space-time diagram says
     /// so only when its window reaches before the kept reports.
     #[test]
     fn a_long_run_says_from_when_on_its_details_are_kept() {
-        let config = SimConfig {
-            seed: 7,
-            nodes: 5,
-            net: Default::default(),
-        };
-        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
-        let mut history = History::new(sim);
+        let mut history = raft_history();
         let mut cache = TimelineCache::default();
         for _ in 0..100 {
             history.apply(Input::Next).unwrap();
@@ -428,13 +432,7 @@ mod tests {
     /// it start over.
     #[test]
     fn the_timeline_cache_matches_a_fresh_computation() {
-        let config = SimConfig {
-            seed: 7,
-            nodes: 5,
-            net: Default::default(),
-        };
-        let sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
-        let mut history = History::new(sim);
+        let mut history = raft_history();
         let mut cache = TimelineCache::default();
         for _ in 0..6 {
             for _ in 0..100 {
