@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use concord_core::gossip::{Command as GossipCommand, GossipConfig, GossipNode};
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
 use concord_core::sim::history::REPORTS_KEPT;
+use concord_core::sim::step_times::TIME_EVERY;
 use concord_core::sim::{
     Action, History, Input, NodeId, Protocol, Sim, SimConfig, SimRng, Time, ms,
 };
@@ -200,9 +201,12 @@ fn a_long_raft_run_keeps_a_window_of_reports_and_every_step_reachable() {
     let mut taken = 0;
     let recorded = history.inputs().clone();
     let mut inputs = recorded.iter();
+    // When each step happened, as the fresh replay takes it.
+    let mut times = Vec::new();
     for target in targets {
         while taken < target {
             report = Some(fresh.apply(inputs.next().unwrap()).unwrap());
+            times.push(fresh.now());
             taken += 1;
         }
         history.seek(target);
@@ -214,6 +218,50 @@ fn a_long_raft_run_keeps_a_window_of_reports_and_every_step_reachable() {
         );
     }
     assert_eq!(history.reports_from(), from);
+
+    // The history keeps the times of the latest steps and of one in TIME_EVERY before them,
+    // each the replay's; going back to any time still stands after the last step at or before
+    // it, found in the kept times or by stepping over the stretch between two of them.
+    let mut forgotten = 0;
+    for (i, &time) in times.iter().enumerate() {
+        let step = i + 1;
+        match history.time_of(step) {
+            Some(kept) => assert_eq!(kept, time, "step {step}"),
+            None => {
+                assert!(
+                    step <= len - REPORTS_KEPT && i % TIME_EVERY != 0,
+                    "step {step} should keep its time"
+                );
+                forgotten += 1;
+            }
+        }
+    }
+    let most_kept = REPORTS_KEPT + REPORTS_KEPT / 4 + len / TIME_EVERY + 1;
+    assert!(
+        forgotten + most_kept >= len,
+        "{forgotten} of {len} steps' times let go"
+    );
+    let mut goals = vec![
+        0,
+        times[1],
+        times[from] - 1,
+        times[from],
+        times[len - 1] + 1,
+    ];
+    goals.extend((0..8).map(|_| rng.below(times[len - 1] + 1)));
+    for goal in goals {
+        let steps = times.partition_point(|&t| t <= goal);
+        history.seek(steps);
+        let expected = history.last_report().cloned();
+        history.seek(len);
+        history.seek_back_to_time(goal);
+        assert_eq!(history.position(), steps, "back to {goal} µs");
+        assert_eq!(
+            history.last_report(),
+            expected.as_ref(),
+            "back to {goal} µs"
+        );
+    }
 }
 
 #[test]

@@ -245,10 +245,7 @@ impl<P: Protocol> PlayerState<P> {
             }
             Jump::Time(dt) => {
                 let target = (self.view_time + dt as f64).max(0.0) as Time;
-                // Steps are in time order: stand after the last step at or before the target.
-                let past = h.times().get(..h.position()).unwrap_or_default();
-                let steps = past.partition_point(|&t| t <= target);
-                h.seek(steps);
+                h.seek_back_to_time(target);
                 self.view_time = (target as f64).max(h.current().now() as f64);
                 self.error = None;
                 return;

@@ -43,6 +43,7 @@ use super::input::Input;
 use super::inputs::Inputs;
 use super::protocol::Protocol;
 use super::report::StepReport;
+use super::step_times::StepTimes;
 use super::tape::{MAX_TAPE_STEPS, Tape};
 use super::time::Time;
 
@@ -98,8 +99,9 @@ pub struct History<P: Protocol> {
     /// The position at which the next snapshot is taken.
     next_snapshot: usize,
     inputs: Inputs<P>,
-    /// The virtual time of every step (`times[i]` is step `i + 1`), described or not.
-    times: Vec<Time>,
+    /// When each step happened (`times.get(i)` is step `i + 1`): every step of a window like the
+    /// reports', one step in [`TIME_EVERY`](super::step_times::TIME_EVERY) before it.
+    times: StepTimes,
     /// Reports of the steps after the first `reports_from`, `reports.len()` of them: the window
     /// of described steps (see the module's notes); every step outside it is undescribed.
     reports: Vec<StepReport<P>>,
@@ -130,7 +132,7 @@ impl<P: Protocol> History<P> {
             next_snapshot: first.next(),
             snapshots: vec![first],
             inputs: Inputs::default(),
-            times: Vec::new(),
+            times: StepTimes::default(),
             reports: Vec::new(),
             reports_from: 0,
             current_report: None,
@@ -225,18 +227,49 @@ impl<P: Protocol> History<P> {
         self.reports.get(i)
     }
 
-    /// The virtual time of every step of the run (`times()[i]` is step `i + 1`), described or
-    /// not.
-    pub fn times(&self) -> &[Time] {
-        &self.times
+    /// When step `step` happened (counting from 1; the start for 0), if it is still kept: every
+    /// step of the latest stretch as long as the reports' window is, and one in
+    /// [`TIME_EVERY`](super::step_times::TIME_EVERY) before it.
+    pub fn time_of(&self, step: usize) -> Option<Time> {
+        match step.checked_sub(1) {
+            Some(i) => self.times.get(i),
+            None => Some(0),
+        }
     }
 
     /// When the next step forward happens: the recorded step's time after stepping back, else
     /// the next event's (`None`: the run is idle).
     pub fn next_time(&self) -> Option<Time> {
-        match self.times.get(self.position) {
-            Some(&t) => Some(t),
-            None => self.current.next_event_time(),
+        self.next_recorded_time()
+            .or_else(|| self.current.next_event_time())
+    }
+
+    /// When the recorded step after the position happens (`None` at the end of the recording):
+    /// its kept time, else its intervention's, else the state's next event (the step replays it).
+    fn next_recorded_time(&self) -> Option<Time> {
+        self.times
+            .get(self.position)
+            .or_else(|| match self.inputs.get(self.position)? {
+                Input::Act { at, .. } => Some(at),
+                Input::Next => self.current.next_event_time(),
+            })
+    }
+
+    /// Go back to the last step at or before `time` (steps are in time order), or the start:
+    /// a search among the kept times, and a replay over the stretch of at most
+    /// [`TIME_EVERY`](super::step_times::TIME_EVERY) steps they do not cover.
+    pub fn seek_back_to_time(&mut self, time: Time) {
+        match self.times.count_until(self.position, time) {
+            Ok(steps) => self.seek(steps),
+            Err(from) => {
+                let end = self.position;
+                self.seek(from);
+                // At most TIME_EVERY steps: describing each is cheaper than replaying the
+                // stretch from its snapshot again to describe the last.
+                while self.position < end && self.next_recorded_time().is_some_and(|t| t <= time) {
+                    self.redo(true);
+                }
+            }
         }
     }
 
@@ -323,7 +356,7 @@ impl<P: Protocol> History<P> {
         let start = self.position;
         loop {
             // A recorded step has its time; past them, the engine's next event.
-            if let Some(&time) = self.times.get(self.position) {
+            if let Some(time) = self.next_recorded_time() {
                 if time > until {
                     break;
                 }
@@ -593,12 +626,12 @@ mod tests {
         assert_eq!(Some(first), history.current().next_event_time());
         history.forward().unwrap();
         history.forward().unwrap();
-        let second = history.times()[1];
+        let second = history.time_of(2).unwrap();
         history.back();
         assert_eq!(history.next_time(), Some(second));
         history.back();
         assert_eq!(history.next_time(), Some(first));
-        assert_eq!(history.times()[0], first);
+        assert_eq!(history.time_of(1), Some(first));
     }
 
     /// A large state is snapshotted rarely (one step per `BYTES_PER_STEP` bytes), a small one
@@ -676,11 +709,13 @@ mod tests {
         fast.describe_current();
         assert_eq!(fast.inputs(), described.inputs());
         assert_eq!(
-            fast.times(),
+            (1..=fast.len())
+                .map(|s| fast.time_of(s))
+                .collect::<Vec<_>>(),
             described
                 .reports()
                 .iter()
-                .map(|r| r.time)
+                .map(|r| Some(r.time))
                 .collect::<Vec<_>>()
         );
         assert!(fast.current() == described.current());
@@ -758,7 +793,7 @@ mod tests {
             let replayed = History::replay(gossip(n), &described.tape()).unwrap();
             assert_eq!(replayed.position(), position);
             assert_eq!(replayed.inputs(), described.inputs());
-            assert_eq!(replayed.times(), described.times());
+            assert_eq!(replayed.times, described.times);
             assert!(
                 replayed.current() == described.current(),
                 "state after step {position}"

@@ -29,6 +29,7 @@ pub mod protocol;
 mod queue;
 pub mod report;
 pub mod rng;
+pub mod step_times;
 pub mod tape;
 pub mod time;
 pub mod timers;

@@ -205,13 +205,13 @@ fn span(lang: Lang, us: Time) -> String {
 /// them all.
 pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize, Option<String>) {
     let (from, to, len) = (history.reports_from(), history.described(), history.len());
-    // When step `step` (counting from 1) happened; the start for step 0.
-    let time = |step: usize| match step.checked_sub(1) {
-        Some(i) => history.times().get(i).copied().unwrap_or_default(),
-        None => 0,
-    };
+    // The kept reports carry their steps' times; the run's last step always keeps its own.
+    let reports = history.reports();
+    let (first, last_described) = (reports.first(), reports.last());
+    let time = |report: Option<&StepReport<P>>| report.map_or(0, |r| r.time);
+    let end = history.time_of(len).unwrap_or_default();
     let note = if from > 0 {
-        let (since, last) = (time(from + 1), time(len));
+        let (since, last) = (time(first), end);
         let (since, last) = (span(lang, since), span(lang, last.saturating_sub(since)));
         Some(tr!(
             lang,
@@ -223,7 +223,7 @@ pub fn kept<P: ProtocolView>(lang: Lang, history: &History<P>) -> (usize, usize,
              但依据每一步详情画出的内容（时间线上的标记、时空图、跳回标记）只覆盖这一段。"
         ))
     } else if to < len {
-        let until = span(lang, time(to));
+        let until = span(lang, time(last_described));
         Some(tr!(
             lang,
             "The steps after {until} were fast-forwarded without keeping their details: what is \
@@ -246,7 +246,7 @@ pub fn spacetime_note<P: ProtocolView>(
     start: f64,
 ) -> Option<String> {
     let from = history.reports_from();
-    let since = *history.times().get(from)?;
+    let since = history.reports().first()?.time;
     (from > 0 && start < since as f64).then(|| {
         let since = span(lang, since);
         tr!(
@@ -401,7 +401,7 @@ mod tests {
         }
         let (from, to, note) = kept(Lang::En, &history);
         assert_eq!((from, to), (history.reports_from(), history.len()));
-        let since = history.times()[from];
+        let since = history.reports()[0].time;
         let note = note.unwrap();
         assert!(!note.contains("  "), "{note}");
         assert!(
