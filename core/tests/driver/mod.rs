@@ -1,6 +1,6 @@
 //! The manual-stepping driver every suite shares, for any protocol: build a cluster, apply an
 //! intervention now (the clock does not move), fire a timer, deliver or drop chosen messages,
-//! deliver until nothing is in flight.
+//! deliver until nothing is in flight, record a run into a history.
 
 #![allow(dead_code, unused_imports)]
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the Raft test suites: drive a cluster by hand through the
 //! simulator's manual mode (the shared [`driver`], and Raft's own moves: time out, elect,
-//! settle) and read the servers' state.
+//! settle), the situations most tests start from and the settings with one switch changed, and
+//! read the servers' state.
 
 #![allow(dead_code, unused_imports)]
 
