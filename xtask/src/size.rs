@@ -27,14 +27,14 @@ pub const BUNDLES: [Bundle; 5] = [
             "concord-web_bg.wasm",
         ],
         goal: 300_000,
-        ceiling: 950_000,
+        ceiling: 940_000,
     },
     // The loader starts the full bundle when a page's widgets name several protocols.
     Bundle {
         name: "a documentation page with widgets of several protocols",
         files: &["concord.js", "concord-web.js", "concord-web_bg.wasm"],
         goal: 300_000,
-        ceiling: 950_000,
+        ceiling: 940_000,
     },
     // Widgets of one protocol, or an iframe of it (with index.html, 0.8 KB more).
     Bundle {
