@@ -323,13 +323,9 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
-        Options::of(pairs.iter().copied())
-    }
-
     #[test]
     fn a_good_value_is_used_and_says_nothing() {
-        let o = options(&[("k", "3"), ("mode", "pull"), ("election", "150-300")]);
+        let o = Options::of([("k", "3"), ("mode", "pull"), ("election", "150-300")]);
         let r = Reader::new(&o);
         assert_eq!(r.number("k", (1, 8), 2), 3);
         assert_eq!(r.choice("mode", &[("push", 1), ("pull", 2)], 1), 2);
@@ -339,7 +335,7 @@ mod tests {
 
     #[test]
     fn each_bad_value_says_what_was_wrong_and_what_is_used() {
-        let o = options(&[
+        let o = Options::of([
             ("k", "abc"),
             ("fanout", "99"),
             ("mode", "shout"),
@@ -369,7 +365,7 @@ mod tests {
 
     #[test]
     fn options_a_view_only_shows_are_not_unused() {
-        let o = options(&[("figure2", "on")]);
+        let o = Options::of([("figure2", "on")]);
         assert_eq!(Reader::new(&o).finish(&["figure2"]), vec![]);
     }
 

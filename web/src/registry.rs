@@ -10,7 +10,7 @@ use concord_core::paxos::PaxosNode;
 use concord_core::raft::RaftNode;
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::input::Problem;
 use crate::playground::{Bridge, Playground, PlaygroundProps, ProtocolView};
 use crate::run::RunConfig;
@@ -126,10 +126,11 @@ pub fn mount_tour(name: &str, mount: TourMount) -> (Html, Option<TourAt>) {
             .map(|t| t.name)
             .collect::<Vec<_>>()
             .join(", ");
-        let text = match lang {
-            Lang::En => format!("There is no tour {name:?}. The tours are {names}."),
-            Lang::Zh => format!("没有名为 {name:?} 的导览。可选的导览有 {names}。"),
-        };
+        let text = tr!(
+            lang,
+            "There is no tour {name:?}. The tours are {names}.",
+            "没有名为 {name:?} 的导览。可选的导览有 {names}。"
+        );
         return (
             html! { <div class="notice" role="status" data-unknown-tour={name.to_owned()}>{ text }</div> },
             None,

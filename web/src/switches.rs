@@ -44,7 +44,51 @@ pub struct Switch<C> {
     pub set: fn(&mut C, bool),
 }
 
+/// How a switch reads and sets its configuration: usually one `bool` field, [`flag!`].
+pub type Access<C> = (fn(&C) -> bool, fn(&mut C, bool));
+
+/// The [`Access`] of one `bool` field of the configuration: `flag!(breaks.vote_twice)`.
+macro_rules! flag {
+    ($($field:ident).+) => {
+        (|c| c.$($field).+, |c, on| c.$($field).+ = on)
+    };
+}
+pub(crate) use flag;
+
 impl<C> Switch<C> {
+    /// A mechanism the protocol may use, named `key` in the URL; `label` and `help` in English
+    /// and Chinese.
+    pub const fn feature(
+        key: &'static str,
+        label: [&'static str; 2],
+        help: [&'static str; 2],
+        (get, set): Access<C>,
+    ) -> Self {
+        Switch {
+            key,
+            aliases: &[],
+            label,
+            help,
+            effect: Effect::Feature,
+            get,
+            set,
+        }
+    }
+
+    /// A rule of the paper turned off, which the invariants `caught_by` should catch.
+    pub const fn breaks(
+        key: &'static str,
+        caught_by: &'static [&'static str],
+        label: [&'static str; 2],
+        help: [&'static str; 2],
+        access: Access<C>,
+    ) -> Self {
+        Switch {
+            effect: Effect::Breaks { caught_by },
+            ..Switch::feature(key, label, help, access)
+        }
+    }
+
     pub fn label(&self, lang: Lang) -> &'static str {
         pick(lang, self.label)
     }
@@ -130,35 +174,22 @@ mod tests {
 
     const TABLE: [Switch<Config>; 2] = [
         Switch {
-            key: "a-on",
             aliases: &["a_on"],
-            label: ["a", "甲"],
-            help: ["turns a on", "打开甲"],
-            effect: Effect::Feature,
-            get: |c| c.a,
-            set: |c, on| c.a = on,
+            ..Switch::feature("a-on", ["a", "甲"], ["turns a on", "打开甲"], flag!(a))
         },
-        Switch {
-            key: "b-off",
-            aliases: &[],
-            label: ["b", "乙"],
-            help: ["breaks b", "破坏乙"],
-            effect: Effect::Breaks {
-                caught_by: &["b-holds"],
-            },
-            get: |c| c.b,
-            set: |c, on| c.b = on,
-        },
+        Switch::breaks(
+            "b-off",
+            &["b-holds"],
+            ["b", "乙"],
+            ["breaks b", "破坏乙"],
+            flag!(b),
+        ),
     ];
-
-    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
-        Options::of(pairs.iter().copied())
-    }
 
     #[test]
     fn a_list_names_exactly_the_switches_that_are_on() {
         let mut c = Config { a: true, b: false };
-        let o = options(&[("switches", "b-off")]);
+        let o = Options::of([("switches", "b-off")]);
         let reader = Reader::new(&o);
         read(&TABLE, &reader, &mut c);
         assert_eq!(reader.finish(&[]), vec![]);
@@ -168,7 +199,7 @@ mod tests {
     #[test]
     fn no_list_keeps_the_defaults() {
         let mut c = Config { a: true, b: false };
-        read(&TABLE, &Reader::new(&options(&[("seed", "3")])), &mut c);
+        read(&TABLE, &Reader::new(&Options::of([("seed", "3")])), &mut c);
         assert_eq!(c, Config { a: true, b: false });
     }
 
@@ -177,7 +208,7 @@ mod tests {
         let mut c = Config::default();
         read(
             &TABLE,
-            &Reader::new(&options(&[("breaks", "a_on")])),
+            &Reader::new(&Options::of([("breaks", "a_on")])),
             &mut c,
         );
         assert!(c.a);
@@ -186,7 +217,7 @@ mod tests {
     #[test]
     fn unknown_names_are_told_and_the_rest_used() {
         let mut c = Config::default();
-        let o = options(&[("switches", "a-on, zzz")]);
+        let o = Options::of([("switches", "a-on, zzz")]);
         let reader = Reader::new(&o);
         read(&TABLE, &reader, &mut c);
         assert!(c.a);
@@ -205,7 +236,7 @@ mod tests {
 
     #[test]
     fn writing_uses_the_one_spelling_and_leaves_defaults_out() {
-        let old = options(&[("breaks", "a_on"), ("seed", "3")]);
+        let old = Options::of([("breaks", "a_on"), ("seed", "3")]);
         let c = Config { a: true, b: true };
         let written = write(&TABLE, &old, &c, &Config::default());
         assert_eq!(written.get("switches"), Some("a-on,b-off"));

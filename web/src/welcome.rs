@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{Lang, say};
+use crate::i18n::{Lang, say, tr};
 use crate::registry;
 use crate::tour::TOURS;
 
@@ -43,10 +43,7 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
         let tour = crate::tour::load(file).ok()?;
         let href = format!("?tour={}&lang={}", file.name, lang.code());
         let protocol = registry::find(&tour.algo)?.label;
-        let label = match lang {
-            Lang::En => format!("Take the {protocol} tour"),
-            Lang::Zh => format!("开始 {protocol} 导览"),
-        };
+        let label = tr!(lang, "Take the {protocol} tour", "开始 {protocol} 导览");
         Some(html! {
             <li class={classes!("welcome-card", file.name)}>
                 <h2>{ tour.title.get(lang).to_owned() }</h2>

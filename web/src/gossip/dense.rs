@@ -15,8 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, Res
 use yew::prelude::*;
 
 use super::{focus, sir_of};
-use crate::i18n::Lang;
-use crate::i18n::say;
+use crate::i18n::{Lang, say, tr};
 
 /// The grid's width in CSS pixels at most; cells are square.
 const GRID_WIDTH: f64 = 640.0;
@@ -318,10 +317,7 @@ pub fn DenseGrid(p: &DenseProps) -> Html {
             data-in-flight={p.in_flight.to_string()}>
             <canvas ref={canvas} role="img" aria-label={label.clone()} {onclick}></canvas>
             <div class="dense-bar">
-                <span class="note">{ label }{ match lang {
-                    Lang::En => format!(" · {} messages in flight (a dot: some on their way to that node)", p.in_flight),
-                    Lang::Zh => format!(" · {} 条消息在途（圆点：有消息正发往该节点）", p.in_flight),
-                } }</span>
+                <span class="note">{ label }{ tr!(lang, " · {} messages in flight (a dot: some on their way to that node)", " · {} 条消息在途（圆点：有消息正发往该节点）", p.in_flight) }</span>
                 <label>{ say(lang, "Select node", "选择节点") }
                     <input type="number" data-control="pick-node" min="1" max={n.to_string()} onchange={on_pick} />
                 </label>

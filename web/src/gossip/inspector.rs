@@ -6,13 +6,12 @@
 
 use concord_core::gossip::{Command, GossipNode, Key, MsgKind, Status, Timer};
 use concord_core::sim::{Action, NodeId};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::caption::{key_name, kind_name, status_name, version_name};
-use crate::i18n::Lang;
-use crate::i18n::say;
+use crate::i18n::{say, tr};
 use crate::playground::InspectorProps;
+use crate::view::inspector::{self, use_text};
 
 /// At most this many members are listed by name; the rest are counted.
 const MEMBERS_LISTED: usize = 24;
@@ -36,19 +35,8 @@ pub fn Inspector(p: &InspectorProps<GossipNode>) -> Html {
     let slot = &p.node;
     let node = &slot.state;
     let id = node.id;
-    let update = use_state(|| "x1=2".to_owned());
-    let act = |action: Action<GossipNode>| {
-        let on_act = p.on_act.clone();
-        Callback::from(move |_: MouseEvent| on_act.emit(action.clone()))
-    };
-    let on_input = {
-        let update = update.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                update.set(input.value());
-            }
-        })
-    };
+    let (update, on_input) = use_text("x1=2".to_owned());
+    let act = |action| inspector::act(&p.on_act, action);
     let parsed = parse_update(&update);
     let on_write = {
         let on_act = p.on_act.clone();
@@ -156,10 +144,7 @@ pub fn Inspector(p: &InspectorProps<GossipNode>) -> Html {
             </dl>
             <div class="members" data-view-of={(id.0 + 1).to_string()}>
                 <h3>{ say(lang, "Its member list", "它的成员列表") }</h3>
-                <p class="note">{ match lang {
-                    Lang::En => format!("{} members not dead · {suspect} suspect · {dead} dead. Members not listed are alive at incarnation 0.", view.live_count()),
-                    Lang::Zh => format!("{} 个成员未死亡 · {suspect} 个可疑 · {dead} 个死亡。未列出的成员为存活、化身号 0。", view.live_count()),
-                } }</p>
+                <p class="note">{ tr!(lang, "{} members not dead · {suspect} suspect · {dead} dead. Members not listed are alive at incarnation 0.", "{} 个成员未死亡 · {suspect} 个可疑 · {dead} 个死亡。未列出的成员为存活、化身号 0。", view.live_count()) }</p>
                 <ul>{ for members }</ul>
                 if more_members > 0 { <p class="note">{ format!("+{more_members}") }</p> }
             </div>

@@ -26,7 +26,7 @@ use concord_core::gossip::{Command, GossipNode, Key, Model, Msg, Rule, Sir, Time
 use concord_core::sim::{Action, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
-use crate::i18n::{Lang, gap, say};
+use crate::i18n::{Lang, gap, say, tr};
 use crate::input::{Problem, Reader};
 use crate::playground::{Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
@@ -159,18 +159,13 @@ impl ProtocolView for GossipNode {
             Model::AntiEntropy => say(lang, "anti-entropy", "反熵"),
             Model::Rumor { .. } => say(lang, "rumor mongering", "谣言传播"),
         };
-        match lang {
-            Lang::En => format!(
-                "Gossip: {n} nodes, {model}, {}, fan-out {}",
-                caption::mode_name(c.mode),
-                c.fanout
-            ),
-            Lang::Zh => format!(
-                "Gossip：{n} 个节点，{model}，{}，扇出 {}",
-                caption::mode_name(c.mode),
-                c.fanout
-            ),
-        }
+        tr!(
+            lang,
+            "Gossip: {n} nodes, {model}, {}, fan-out {}",
+            "Gossip：{n} 个节点，{model}，{}，扇出 {}",
+            caption::mode_name(c.mode),
+            c.fanout
+        )
     }
 
     fn node_view(lang: Lang, sim: &Sim<Self>, slot: &NodeSlot<Self>, now: f64) -> NodeView {
@@ -205,18 +200,14 @@ impl ProtocolView for GossipNode {
 
     fn start_caption(lang: Lang, sim: &Sim<Self>) -> String {
         let first = match focus(sim) {
-            Some((key, _)) => match lang {
-                Lang::En => format!(
-                    "S1 wrote {} = 1. Each round every node that has something to tell picks \
+            Some((key, _)) => tr!(
+                lang,
+                "S1 wrote {} = 1. Each round every node that has something to tell picks \
                      peers at random and exchanges with them; watch the update spread: S \
                      (susceptible) → I (infective) → R (removed).",
-                    caption::key_name(key)
-                ),
-                Lang::Zh => format!(
-                    "S1 写入了 {} = 1。每一轮，有消息要传的节点随机挑选节点交换数据；看更新如何传播：S（易感）→ I（感染）→ R（移除）。",
-                    caption::key_name(key)
-                ),
-            },
+                "S1 写入了 {} = 1。每一轮，有消息要传的节点随机挑选节点交换数据；看更新如何传播：S（易感）→ I（感染）→ R（移除）。",
+                caption::key_name(key)
+            ),
             None => say(
                 lang,
                 "No update yet: click a node and write key = value there to start an epidemic.",

@@ -9,8 +9,7 @@ use concord_core::sim::{NodeId, Sim};
 use yew::prelude::*;
 
 use super::caption::key_name;
-use crate::i18n::Lang;
-use crate::i18n::say;
+use crate::i18n::{Lang, say, tr};
 
 /// Clusters up to this size show every member list as a matrix (observer × member).
 const MATRIX_MAX: usize = 24;
@@ -97,20 +96,14 @@ fn spread_view(lang: Lang, k: &KeyCensus, period: f64) -> Html {
     };
     let done = k.converged();
     let status = if done {
-        match lang {
-            Lang::En => format!(
-                "Converged: every live node holds it. Last one after {} ({:.1} rounds), {} on average.",
-                ms(k.delay_max as f64),
-                k.delay_max as f64 / period,
-                ms(k.delay_mean)
-            ),
-            Lang::Zh => format!(
-                "已收敛：所有存活节点都持有它。最后一个节点用了 {}（{:.1} 轮），平均 {}。",
-                ms(k.delay_max as f64),
-                k.delay_max as f64 / period,
-                ms(k.delay_mean)
-            ),
-        }
+        tr!(
+            lang,
+            "Converged: every live node holds it. Last one after {} ({:.1} rounds), {} on average.",
+            "已收敛：所有存活节点都持有它。最后一个节点用了 {}（{:.1} 轮），平均 {}。",
+            ms(k.delay_max as f64),
+            k.delay_max as f64 / period,
+            ms(k.delay_mean)
+        )
     } else {
         match (lang, k.residue()) {
             (Lang::En, Some(r)) => format!(
@@ -152,16 +145,16 @@ fn spread_view(lang: Lang, k: &KeyCensus, period: f64) -> Html {
 fn detection_view(lang: Lang, sim: &Sim<GossipNode>) -> Html {
     let nodes = sim.nodes();
     let f = metrics::failures(nodes);
-    let summary = match lang {
-        Lang::En => format!(
-            "Detections: {} suspect, {} dead beliefs about crashed members; {} still believed alive. False: {} suspect, {} dead about live ones.",
-            f.suspect_down, f.dead_down, f.alive_down, f.suspect_live, f.dead_live
-        ),
-        Lang::Zh => format!(
-            "检测：关于宕机成员，{} 个可疑、{} 个死亡判断；仍有 {} 个认为它存活。误判：对存活成员 {} 个可疑、{} 个死亡。",
-            f.suspect_down, f.dead_down, f.alive_down, f.suspect_live, f.dead_live
-        ),
-    };
+    let summary = tr!(
+        lang,
+        "Detections: {} suspect, {} dead beliefs about crashed members; {} still believed alive. False: {} suspect, {} dead about live ones.",
+        "检测：关于宕机成员，{} 个可疑、{} 个死亡判断；仍有 {} 个认为它存活。误判：对存活成员 {} 个可疑、{} 个死亡。",
+        f.suspect_down,
+        f.dead_down,
+        f.alive_down,
+        f.suspect_live,
+        f.dead_live
+    );
     let crashed: Vec<NodeId> = nodes
         .iter()
         .filter(|s| !s.up && s.state.is_member())
@@ -179,10 +172,7 @@ fn detection_view(lang: Lang, sim: &Sim<GossipNode>) -> Html {
                     <Segment class="dead" percent={100.0 * d.dead as f64 / of} />
                     <Segment class="suspect" percent={100.0 * d.suspect as f64 / of} />
                 </span>
-                <span class="note">{ match lang {
-                    Lang::En => format!("{} dead · {} suspect of {}", d.dead, d.suspect, d.observers),
-                    Lang::Zh => format!("{} 认为死亡 · {} 怀疑，共 {}", d.dead, d.suspect, d.observers),
-                } }</span>
+                <span class="note">{ tr!(lang, "{} dead · {} suspect of {}", "{} 认为死亡 · {} 怀疑，共 {}", d.dead, d.suspect, d.observers) }</span>
             </li>
         }
     });

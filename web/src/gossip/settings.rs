@@ -24,48 +24,40 @@ use concord_core::sim::{Time, ms};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
 use crate::i18n::say;
 use crate::input::Reader;
 use crate::run::{Options, RunConfig};
-use crate::switches::{self, Effect, Switch};
+use crate::switches::{self, Switch, flag};
+use crate::view::settings::{Edits, RunProps};
 
 /// Gossip's break-it switches, in the order the `switches` list writes them.
 pub const SWITCHES: [Switch<GossipConfig>; 2] = [
-    Switch {
-        key: "accept-stale",
-        aliases: &[],
-        label: [
+    Switch::breaks(
+        "accept-stale",
+        &[VERSIONS_MONOTONE],
+        [
             "last arrival wins (not the newer version)",
             "后到者胜（而不是新版本胜）",
         ],
-        help: [
+        [
             "A node applies every entry it receives, even an older version than its own (Demers et al. §1.3: the newer timestamp wins). Versions can then go backwards.",
             "节点接受收到的每个条目，即使版本比自己的旧（Demers 等 §1.3：时间戳新的胜出）。版本于是可能倒退。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[VERSIONS_MONOTONE],
-        },
-        get: |c| c.breaks.accept_stale,
-        set: |c, on| c.breaks.accept_stale = on,
-    },
-    Switch {
-        key: "volatile-store",
-        aliases: &[],
-        label: [
+        flag!(breaks.accept_stale),
+    ),
+    Switch::breaks(
+        "volatile-store",
+        &[VERSIONS_MONOTONE, SAME_VERSION_SAME_VALUE],
+        [
             "store in memory only (a crash wipes it)",
             "存储只在内存中（崩溃即清空）",
         ],
-        help: [
+        [
             "A crash wipes the store: a restarted node holds older versions than before, and its next write of a key reuses a version it already gave another value.",
             "崩溃会清空存储：重启的节点持有比之前旧的版本，下次写同一个键时会重复使用已经对应另一个值的版本号。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[VERSIONS_MONOTONE, SAME_VERSION_SAME_VALUE],
-        },
-        get: |c| c.breaks.volatile_store,
-        set: |c, on| c.breaks.volatile_store = on,
-    },
+        flag!(breaks.volatile_store),
+    ),
 ];
 
 pub const FANOUT: (u32, u32) = (1, 10);
@@ -246,65 +238,27 @@ impl Settings {
     }
 }
 
-/// How a control's new value (as the input gives it) changes the settings.
-type Apply = dyn Fn(&mut Settings, String);
-
-#[derive(Properties, PartialEq)]
-pub struct SettingsProps {
-    pub lang: Lang,
-    pub run: RunConfig,
-    pub on_run: Callback<RunConfig>,
-}
-
 /// The panel that writes the settings: changing any starts a new run, as the URL then says.
 #[component]
-pub fn SettingsPanel(p: &SettingsProps) -> Html {
+pub fn SettingsPanel(p: &RunProps) -> Html {
     let lang = p.lang;
     let settings = Settings::from_run(&p.run);
     let (seed, nodes) = (p.run.seed, p.run.nodes);
-    // One change: apply it to a copy of the settings and start the run they make.
-    let change = |apply: Box<Apply>| {
-        let (settings, on_run) = (settings.clone(), p.on_run.clone());
-        Callback::from(move |value: String| {
-            let mut next = settings.clone();
-            apply(&mut next, value);
-            on_run.emit(next.to_run(seed, nodes));
-        })
-    };
-    let on_breaks = {
-        let (settings, on_run) = (settings.clone(), p.on_run.clone());
-        Callback::from(move |config| {
-            let next = Settings {
-                config,
-                ..settings.clone()
-            };
-            on_run.emit(next.to_run(seed, nodes));
-        })
-    };
-    let toggle = |name: &'static str,
-                  label: &'static str,
-                  checked: bool,
-                  set: fn(&mut Settings, bool)| {
-        let onchange = change(Box::new(move |s, v| set(s, v == "true"))).reform(|e: Event| {
-            e.target_unchecked_into::<HtmlInputElement>()
-                .checked()
-                .to_string()
-        });
-        html! {
-            <label class="switch"><input type="checkbox" data-control={name} {checked} {onchange} />{ label }</label>
-        }
-    };
+    let edit = Edits::new(&settings, &p.on_run, move |s: &Settings| {
+        s.to_run(seed, nodes)
+    });
+    let on_breaks = edit.on(|s, config| s.config = config);
     let number = |name: &'static str,
                   label: &'static str,
                   value: u64,
                   (min, max): (u64, u64),
                   set: fn(&mut Settings, u64)| {
-        let onchange = change(Box::new(move |s, v| {
-            if let Ok(v) = v.trim().parse::<u64>() {
+        let onchange = edit.on(move |s, e: Event| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(v) = value.trim().parse::<u64>() {
                 set(s, v.clamp(min, max));
             }
-        }))
-        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+        });
         html! {
             <label class="number">{ label }
                 <input type="number" data-control={name} min={min.to_string()} max={max.to_string()}
@@ -317,8 +271,9 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                   current: &str,
                   options: Vec<(&'static str, &'static str)>,
                   set: fn(&mut Settings, &str)| {
-        let onchange = change(Box::new(move |s, v| set(s, &v)))
-            .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+        let onchange = edit.on(move |s, e: Event| {
+            set(s, &e.target_unchecked_into::<HtmlSelectElement>().value());
+        });
         let current = current.to_owned();
         html! {
             <label class="choice">{ label }
@@ -378,12 +333,12 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     { number("k", "k", k as u64, (K.0 as u64, K.1 as u64), |s, v| {
                         if let Model::Rumor { k, .. } = &mut s.config.model { *k = v as u32; }
                     }) }
-                    { toggle("feedback", say(lang, "feedback (only unnecessary contacts count; off: blind)", "反馈（只计不必要的接触；关闭则为盲目）"), feedback, |s, on| {
+                    { edit.toggle("feedback", say(lang, "feedback (only unnecessary contacts count; off: blind)", "反馈（只计不必要的接触；关闭则为盲目）"), feedback, |s, on| {
                         if let Model::Rumor { feedback, .. } = &mut s.config.model { *feedback = on; }
                     }) }
                     // The seed notes' rules are about whom a rumor goes to; anti-entropy picks uniformly.
-                    { toggle("not-sent", say(lang, "only to peers not yet sent this rumor", "只发给尚未发送过的节点"), c.selection.avoid_repeats, |s, on| s.config.selection.avoid_repeats = on) }
-                    { toggle("not-back", say(lang, "never back to the sender", "不再往发送节点散播"), c.selection.avoid_sender, |s, on| s.config.selection.avoid_sender = on) }
+                    { edit.toggle("not-sent", say(lang, "only to peers not yet sent this rumor", "只发给尚未发送过的节点"), c.selection.avoid_repeats, |s, on| s.config.selection.avoid_repeats = on) }
+                    { edit.toggle("not-back", say(lang, "never back to the sender", "不再往发送节点散播"), c.selection.avoid_sender, |s, on| s.config.selection.avoid_sender = on) }
                     { number("backup", say(lang, "anti-entropy backup every n rounds (0: off)", "每 n 轮用反熵兜底（0：关闭）"), c.backup_every as u64, (0, 100), |s, v| s.config.backup_every = v as u32) }
                 }
                 { number("fanout", say(lang, "fan-out", "扇出"), c.fanout as u64, (FANOUT.0 as u64, FANOUT.1 as u64), |s, v| s.config.fanout = v as u32) }
@@ -392,11 +347,11 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     s.config.jitter = s.config.jitter.min(ms(v) - 1_000);
                 }) }
                 { number("jitter", say(lang, "jitter, ms", "抖动（毫秒）"), as_ms(c.jitter), (0, as_ms(c.period) - 1), |s, v| s.config.jitter = ms(v)) }
-                { toggle("update", say(lang, "S1 writes x1 = 1 at the start", "开始时 S1 写入 x1 = 1"), settings.update_at_start, |s, on| s.update_at_start = on) }
+                { edit.toggle("update", say(lang, "S1 writes x1 = 1 at the start", "开始时 S1 写入 x1 = 1"), settings.update_at_start, |s, on| s.update_at_start = on) }
             </div>
             <fieldset class="swim">
                 <legend>{ say(lang, "Failure detection (SWIM)", "故障检测（SWIM）") }</legend>
-                { toggle("swim", say(lang, "probe members (SWIM §3.1)", "成员互相探测（SWIM §3.1）"), c.swim.is_some(), |s, on| {
+                { edit.toggle("swim", say(lang, "probe members (SWIM §3.1)", "成员互相探测（SWIM §3.1）"), c.swim.is_some(), |s, on| {
                     s.config.swim = on.then(SwimConfig::default);
                 }) }
                 if let Some(sw) = c.swim {
@@ -412,14 +367,14 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
                     { number("indirect", say(lang, "indirect probes k", "间接探测数 k"), sw.indirect_probes as u64, (0, 8), |s, v| {
                         if let Some(sw) = &mut s.config.swim { sw.indirect_probes = v as u32; }
                     }) }
-                    { toggle("suspicion", say(lang, "suspect before dead (§4.2)", "先怀疑再宣告死亡（§4.2）"), sw.suspicion, |s, on| {
+                    { edit.toggle("suspicion", say(lang, "suspect before dead (§4.2)", "先怀疑再宣告死亡（§4.2）"), sw.suspicion, |s, on| {
                         if let Some(sw) = &mut s.config.swim { sw.suspicion = on; }
                     }) }
                     { number("suspect-timeout", say(lang, "suspicion timeout, ms", "怀疑超时（毫秒）"), as_ms(sw.suspect_timeout), (1, 600_000), |s, v| {
                         if let Some(sw) = &mut s.config.swim { sw.suspect_timeout = ms(v); }
                     }) }
                 }
-                { toggle("health", say(lang, "health checks every 2 s (Consul)", "每 2 秒健康检查（Consul）"), c.health_interval.is_some(), |s, on| {
+                { edit.toggle("health", say(lang, "health checks every 2 s (Consul)", "每 2 秒健康检查（Consul）"), c.health_interval.is_some(), |s, on| {
                     s.config.health_interval = on.then_some(ms(2_000));
                 }) }
             </fieldset>

@@ -12,8 +12,7 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::caption::mode_name;
-use crate::i18n::Lang;
-use crate::i18n::say;
+use crate::i18n::{Lang, say, tr};
 
 /// A trial that has not ended after this many rounds stops there.
 const MAX_ROUNDS: u64 = 300;
@@ -131,10 +130,7 @@ pub fn TrialsPanel(p: &TrialsProps) -> Html {
     html! {
         <details class="panel gossip-trials">
             <summary>{ say(lang, "Compare push, pull and push-pull", "比较 push、pull 和 push-pull") }</summary>
-            <p class="note">{ match lang {
-                Lang::En => format!("{count} seeded runs of each mode with this run's model, fan-out, {} nodes and message loss; one node writes at time 0. Mean ± standard deviation.", p.nodes),
-                Lang::Zh => format!("每种方式用本次运行的模型、扇出、{} 个节点和丢包率各跑 {count} 次（不同种子）；一个节点在时刻 0 写入。均值 ± 标准差。", p.nodes),
-            } }</p>
+            <p class="note">{ tr!(lang, "{count} seeded runs of each mode with this run's model, fan-out, {} nodes and message loss; one node writes at time 0. Mean ± standard deviation.", "每种方式用本次运行的模型、扇出、{} 个节点和丢包率各跑 {count} 次（不同种子）；一个节点在时刻 0 写入。均值 ± 标准差。", p.nodes) }</p>
             if p.config.model.is_rumor() {
                 <p class="note" data-contacts-note="">{ say(lang,
                     "A spreading node's contacts (toward losing interest after k): push counts the exchanges it starts, pull those it answers, push-pull both, so push-pull nodes stop sooner, which can leave more residue.",

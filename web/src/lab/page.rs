@@ -127,28 +127,47 @@ pub fn ExperimentPage(p: &PageProps) -> Html {
             </div>
         }
     });
-    let on_trials = {
+    // The Lab's own fields beside the experiment's parameters: `set` takes the typed text, or
+    // says it cannot.
+    let own_field = |name: &'static str,
+                     min: &'static str,
+                     value: String,
+                     help: &'static str,
+                     set: fn(&mut Setup, &str) -> Option<()>| {
         let (on_setup, setup) = (p.on_setup.clone(), setup.clone());
-        Callback::from(move |e: Event| {
-            if let Ok(trials) = parse_trials(&input(e)) {
-                on_setup.emit(Setup {
-                    trials,
-                    ..setup.clone()
-                });
+        let onchange = Callback::from(move |e: Event| {
+            let mut next = setup.clone();
+            if set(&mut next, &input(e)).is_some() {
+                on_setup.emit(next);
             }
-        })
+        });
+        let id = format!("lab-{name}");
+        html! {
+            <div class="lab-param">
+                <label for={id.clone()}><code>{ name }</code></label>
+                <input type="number" {id} {min} data-control={name} {value} {onchange} />
+                <span class="param-help">{ help }</span>
+            </div>
+        }
     };
-    let on_seed = {
-        let (on_setup, setup) = (p.on_setup.clone(), setup.clone());
-        Callback::from(move |e: Event| {
-            if let Ok(seed) = input(e).trim().parse() {
-                on_setup.emit(Setup {
-                    seed,
-                    ..setup.clone()
-                });
-            }
-        })
-    };
+    let trials = own_field(
+        "trials",
+        "1",
+        setup.trials.to_string(),
+        say(lang, "trials per row", "每行的试验次数"),
+        |s, text| parse_trials(text).ok().map(|trials| s.trials = trials),
+    );
+    let seed = own_field(
+        "seed",
+        "0",
+        setup.seed.to_string(),
+        say(
+            lang,
+            "trial i of every row runs with seed + i",
+            "每行的第 i 次试验使用种子 + i",
+        ),
+        |s, text| text.trim().parse().ok().map(|seed| s.seed = seed),
+    );
     let on_defaults = {
         let (on_setup, setup) = (p.on_setup.clone(), setup.clone());
         Callback::from(move |_: MouseEvent| on_setup.emit(setup.defaults()))
@@ -203,18 +222,8 @@ pub fn ExperimentPage(p: &PageProps) -> Html {
                 <fieldset disabled={running}>
                     <legend>{ say(lang, "Setup", "设置") }</legend>
                     { for params }
-                    <div class="lab-param">
-                        <label for="lab-trials"><code>{ "trials" }</code></label>
-                        <input type="number" id="lab-trials" min="1" data-control="trials"
-                            value={setup.trials.to_string()} onchange={on_trials} />
-                        <span class="param-help">{ say(lang, "trials per row", "每行的试验次数") }</span>
-                    </div>
-                    <div class="lab-param">
-                        <label for="lab-seed"><code>{ "seed" }</code></label>
-                        <input type="number" id="lab-seed" min="0" data-control="seed"
-                            value={setup.seed.to_string()} onchange={on_seed} />
-                        <span class="param-help">{ say(lang, "trial i of every row runs with seed + i", "每行的第 i 次试验使用种子 + i") }</span>
-                    </div>
+                    { trials }
+                    { seed }
                     <p class="lab-size">{ size }
                         <button type="button" class="small" data-action="lab-defaults" onclick={on_defaults}>
                             { say(lang, "Back to the defaults", "恢复默认值") }</button></p>

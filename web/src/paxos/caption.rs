@@ -101,6 +101,23 @@ fn phase_request(phase: Phase) -> &'static str {
     }
 }
 
+/// A proposer counting one answer (`what`) toward the quorum it needs: table rows 4 and 7.
+fn counted(
+    lang: Lang,
+    me: NodeId,
+    from: NodeId,
+    what: &str,
+    (got, needed): (usize, usize),
+    row: u8,
+    s: &str,
+) -> String {
+    tr!(
+        lang,
+        "{me} counted {from}'s {what}: {got} of the {needed} it needs — table row {row} ({s}).",
+        "{me} 收到 {from} {what}：已有 {got} 个，需要 {needed} 个——表格第 {row} 行（{s}）。"
+    )
+}
+
 fn rule_text(lang: Lang, me: NodeId, now: Time, rule: &Rule) -> String {
     let s = rule.section();
     match rule {
@@ -146,12 +163,10 @@ fn rule_text(lang: Lang, me: NodeId, now: Time, rule: &Rule) -> String {
             n,
             promises,
             needed,
-        } => tr!(
-            lang,
-            "{me} counted {from}'s promise for {n}: {promises} of the {needed} it needs — table \
-             row 4 ({s}).",
-            "{me} 收到 {from} 对 {n} 的承诺：已有 {promises} 个，需要 {needed} 个——表格第 4 行（{s}）。"
-        ),
+        } => {
+            let what = tr!(lang, "promise for {n}", "对 {n} 的承诺");
+            counted(lang, me, *from, &what, (*promises, *needed), 4, s)
+        }
         Rule::AdoptValue {
             n,
             value,
@@ -192,12 +207,10 @@ fn rule_text(lang: Lang, me: NodeId, now: Time, rule: &Rule) -> String {
             n,
             accepted,
             needed,
-        } => tr!(
-            lang,
-            "{me} counted {from}'s acceptance of {n}: {accepted} of the {needed} it needs — table \
-             row 7 ({s}).",
-            "{me} 收到 {from} 对 {n} 的接受：已有 {accepted} 个，需要 {needed} 个——表格第 7 行（{s}）。"
-        ),
+        } => {
+            let what = tr!(lang, "acceptance of {n}", "对 {n} 的接受");
+            counted(lang, me, *from, &what, (*accepted, *needed), 7, s)
+        }
         Rule::Chosen {
             n,
             value,

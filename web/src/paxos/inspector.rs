@@ -4,12 +4,12 @@
 
 use concord_core::paxos::{Command, PaxosNode, Roles, Stage, Timer, default_value};
 use concord_core::sim::Action;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::text::text;
 use super::{num, stage_class, stage_name, value_in_hand};
 use crate::playground::InspectorProps;
+use crate::view::inspector::{self, use_text};
 
 /// The value a proposer offers to propose: the one it holds, else the one it would start with.
 fn offered_value(node: &PaxosNode) -> String {
@@ -29,7 +29,7 @@ pub fn Inspector(p: &InspectorProps<PaxosNode>) -> Html {
     let (t, x) = (p.lang.text(), text(p.lang));
     let node = &p.node.state;
     let id = node.id;
-    let value = use_state(|| offered_value(node));
+    let (value, on_input) = use_text(offered_value(node));
     let timer = |kind: Timer| {
         p.node.timers().get(&kind).map(|armed| {
             format!(
@@ -39,18 +39,7 @@ pub fn Inspector(p: &InspectorProps<PaxosNode>) -> Html {
             )
         })
     };
-    let act = |action: Action<PaxosNode>| {
-        let on_act = p.on_act.clone();
-        Callback::from(move |_: MouseEvent| on_act.emit(action.clone()))
-    };
-    let on_input = {
-        let value = value.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                value.set(input.value());
-            }
-        })
-    };
+    let act = |action| inspector::act(&p.on_act, action);
     let on_propose = {
         let (on_act, value) = (p.on_act.clone(), value.clone());
         Callback::from(move |e: SubmitEvent| {

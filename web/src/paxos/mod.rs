@@ -20,7 +20,7 @@ use concord_core::paxos::{Msg, PaxosNode, Phase, ProposalNum, Roles, Rule, Stage
 use concord_core::sim::{NodeSlot, Sim, SimConfig, StepReport, Violation};
 use yew::prelude::*;
 
-use crate::i18n::{Lang, gap};
+use crate::i18n::{Lang, gap, say};
 use crate::input::{Problem, Reader};
 use crate::playground::{Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
@@ -33,13 +33,10 @@ impl ProtocolView for PaxosNode {
     type Inspector = inspector::Inspector;
 
     fn timer_name(lang: Lang, timer: &Timer) -> String {
-        match (lang, timer) {
-            (Lang::En, Timer::Timeout) => "phase timeout",
-            (Lang::En, Timer::Retry) => "retry (back-off)",
-            (Lang::Zh, Timer::Timeout) => "阶段超时",
-            (Lang::Zh, Timer::Retry) => "重试（退避）",
-            (Lang::En, Timer::Persist) => "write to disk",
-            (Lang::Zh, Timer::Persist) => "写盘",
+        match timer {
+            Timer::Timeout => say(lang, "phase timeout", "阶段超时"),
+            Timer::Retry => say(lang, "retry (back-off)", "重试（退避）"),
+            Timer::Persist => say(lang, "write to disk", "写盘"),
         }
         .to_owned()
     }
@@ -57,10 +54,7 @@ impl ProtocolView for PaxosNode {
     }
 
     fn band_name(lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => "round",
-            Lang::Zh => "轮次",
-        }
+        say(lang, "round", "轮次")
     }
 
     fn milestone(report: &StepReport<Self>) -> Option<Milestone> {
@@ -83,10 +77,7 @@ impl ProtocolView for PaxosNode {
 
     fn goals() -> Vec<Goal<Self>> {
         vec![Goal {
-            label: |lang| match lang {
-                Lang::En => "a value is chosen",
-                Lang::Zh => "某个值被选定",
-            },
+            label: |lang| say(lang, "a value is chosen", "某个值被选定"),
             reached: |sim| sim.audit().chosen_value().is_some(),
         }]
     }

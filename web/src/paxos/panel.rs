@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::text::text;
 use super::{num, stage_class, stage_name, value_in_hand};
-use crate::i18n::{Lang, tr};
+use crate::i18n::{Lang, say, tr};
 
 fn names(ids: impl IntoIterator<Item = NodeId>) -> String {
     ids.into_iter()
@@ -28,11 +28,13 @@ fn when(lang: Lang, reports: &[StepReport<PaxosNode>], step: u64) -> String {
         .ok()
         .and_then(|i| reports.get(i))
         .map(|r| r.time as f64 / 1000.0);
-    match (lang, time) {
-        (Lang::En, Some(ms)) => format!("step {step} ({ms:.1} ms)"),
-        (Lang::En, None) => format!("step {step}"),
-        (Lang::Zh, Some(ms)) => format!("第 {step} 步（{ms:.1} ms）"),
-        (Lang::Zh, None) => format!("第 {step} 步"),
+    match time {
+        Some(ms) => tr!(
+            lang,
+            "step {step} ({ms:.1} ms)",
+            "第 {step} 步（{ms:.1} ms）"
+        ),
+        None => tr!(lang, "step {step}", "第 {step} 步"),
     }
 }
 
@@ -119,10 +121,7 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
                 })
                 .collect();
             let learned = if learned.is_empty() {
-                match lang {
-                    Lang::En => "No learner knows yet.".to_owned(),
-                    Lang::Zh => "还没有 learner 知道。".to_owned(),
-                }
+                say(lang, "No learner knows yet.", "还没有 learner 知道。").to_owned()
             } else {
                 learned.join(" ")
             };
@@ -131,9 +130,15 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
                 let list = audit
                     .chosen
                     .iter()
-                    .map(|c| match lang {
-                        Lang::En => format!("{} (proposal {}, step {})", c.value, c.n, c.step),
-                        Lang::Zh => format!("{}（提案 {}，第 {} 步）", c.value, c.n, c.step),
+                    .map(|c| {
+                        tr!(
+                            lang,
+                            "{} (proposal {}, step {})",
+                            "{}（提案 {}，第 {} 步）",
+                            c.value,
+                            c.n,
+                            c.step
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join(" · ");
@@ -253,10 +258,7 @@ pub fn state_panel(lang: Lang, sim: &Sim<PaxosNode>, reports: &[StepReport<Paxos
 }
 
 fn majority_word(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "majority",
-        Lang::Zh => "多数派",
-    }
+    say(lang, "majority", "多数派")
 }
 
 fn chosen_sentence(
@@ -268,23 +270,20 @@ fn chosen_sentence(
     reports: &[StepReport<PaxosNode>],
 ) -> String {
     let at = when(lang, reports, c.step);
-    match lang {
-        Lang::En => format!(
-            "Proposal {} reached a majority ({majority} of {acceptors} acceptors) at {at}; accepted by {by}.",
-            c.n
-        ),
-        Lang::Zh => format!(
-            "提案 {} 在{at}得到多数派接受（{acceptors} 个 acceptor 中的 {majority} 个）；接受者：{by}。",
-            c.n
-        ),
-    }
+    tr!(
+        lang,
+        "Proposal {} reached a majority ({majority} of {acceptors} acceptors) at {at}; accepted by {by}.",
+        "提案 {} 在{at}得到多数派接受（{acceptors} 个 acceptor 中的 {majority} 个）；接受者：{by}。",
+        c.n
+    )
 }
 
 fn learned_sentence(lang: Lang, id: NodeId, value: &str, at: &str) -> String {
-    match lang {
-        Lang::En => format!("{id} learned {value} at {at}."),
-        Lang::Zh => format!("{id} 在{at}学到了 {value}。"),
-    }
+    tr!(
+        lang,
+        "{id} learned {value} at {at}.",
+        "{id} 在{at}学到了 {value}。"
+    )
 }
 
 /// The banner's sentence for a broken invariant, in the reader's language, from what the audit
@@ -346,30 +345,23 @@ pub fn violation_text(lang: Lang, sim: &Sim<PaxosNode>, v: &Violation) -> String
             let count = audit.accepted_by(p.n).map_or(0, |t| t.acceptors.len());
             let acceptors = audit.acceptors;
             let majority = audit.majority();
-            match lang {
-                Lang::En => format!(
-                    "{id} believes {} is chosen (proposal {}), but only {count} of {acceptors} acceptors accepted it, \
+            tr!(
+                lang,
+                "{id} believes {} is chosen (proposal {}), but only {count} of {acceptors} acceptors accepted it, \
                      fewer than a majority ({majority}). A process must never learn that a value has been chosen \
                      unless it actually has been (§2.1).",
-                    p.value, p.n
-                ),
-                Lang::Zh => format!(
-                    "{id} 认为 {} 已被选定（提案 {}），但 {acceptors} 个 acceptor 中只有 {count} 个接受了它，\
+                "{id} 认为 {} 已被选定（提案 {}），但 {acceptors} 个 acceptor 中只有 {count} 个接受了它，\
                      不足多数派（{majority}）。一个值没有真正被选定之前，任何进程都不能得知它被选定（§2.1）。",
-                    p.value, p.n
-                ),
-            }
+                p.value,
+                p.n
+            )
         }
-        ONE_VALUE_PER_NUMBER => match lang {
-            Lang::En => format!(
-                "One proposal number carries two values; numbers must be unique to their proposer (§2.2). ({})",
-                v.detail
-            ),
-            Lang::Zh => format!(
-                "同一个提案序号带了两个不同的值；提案序号必须由各自的 proposer 唯一生成（§2.2）。（{}）",
-                v.detail
-            ),
-        },
+        ONE_VALUE_PER_NUMBER => tr!(
+            lang,
+            "One proposal number carries two values; numbers must be unique to their proposer (§2.2). ({})",
+            "同一个提案序号带了两个不同的值；提案序号必须由各自的 proposer 唯一生成（§2.2）。（{}）",
+            v.detail
+        ),
         _ => v.detail.clone(),
     }
 }

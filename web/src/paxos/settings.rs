@@ -14,15 +14,15 @@
 
 use concord_core::paxos::{AGREEMENT, Breaks, LEARN_ONLY_CHOSEN, PaxosConfig};
 use concord_core::sim::ms;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::text::text;
-use crate::i18n::Lang;
 use crate::input::Reader;
 use crate::run::{Options, RunConfig};
-use crate::switches::{self, Effect, Switch};
+use crate::switches::{self, Switch, flag};
 use crate::view::controls::CountControl;
+use crate::view::settings::{Edits, RunProps};
 
 pub const PROPOSERS: (usize, usize) = (1, 3);
 pub const ACCEPTORS: (usize, usize) = (3, 7);
@@ -46,55 +46,52 @@ pub struct Settings {
 /// condition of "Paxos Made Simple" §2.2, so two values can be chosen.
 pub const SWITCHES: [Switch<Breaks>; 3] = [
     Switch {
-        key: "ignore-accepted",
         aliases: &["ignore_accepted"],
-        label: [
-            "Proposers ignore accepted values (table row 4, P2c)",
-            "proposer 忽略已接受的值（表格第 4 行，P2c）",
-        ],
-        help: [
-            "After phase 1 a proposer sends its own value even when an acceptor reported one it accepted (§2.2, P2c). A second value can be chosen over the first.",
-            "第一阶段之后，即使有 acceptor 报告了已接受的值，proposer 仍发送自己的值（§2.2，P2c）。第二个值可能覆盖已选定的第一个值。",
-        ],
-        effect: Effect::Breaks {
-            caught_by: &[AGREEMENT],
-        },
-        get: |b| b.ignore_accepted,
-        set: |b, on| b.ignore_accepted = on,
+        ..Switch::breaks(
+            "ignore-accepted",
+            &[AGREEMENT],
+            [
+                "Proposers ignore accepted values (table row 4, P2c)",
+                "proposer 忽略已接受的值（表格第 4 行，P2c）",
+            ],
+            [
+                "After phase 1 a proposer sends its own value even when an acceptor reported one it accepted (§2.2, P2c). A second value can be chosen over the first.",
+                "第一阶段之后，即使有 acceptor 报告了已接受的值，proposer 仍发送自己的值（§2.2，P2c）。第二个值可能覆盖已选定的第一个值。",
+            ],
+            flag!(ignore_accepted),
+        )
     },
     Switch {
-        key: "accept-below-promise",
         aliases: &["accept_below_promise"],
-        label: [
-            "Acceptors accept below their promise (table row 6, P1a)",
-            "acceptor 接受低于承诺的提案（表格第 6 行，P1a）",
-        ],
-        help: [
-            "An acceptor accepts Accept(n, v) after promising a higher number (§2.2, P1a). A proposer whose promises came first can then overwrite a value being chosen.",
-            "acceptor 在承诺了更大的编号之后仍接受 Accept(n, v)（§2.2，P1a）。先拿到承诺的 proposer 可能覆盖正在被选定的值。",
-        ],
-        effect: Effect::Breaks {
-            caught_by: &[AGREEMENT],
-        },
-        get: |b| b.accept_below_promise,
-        set: |b, on| b.accept_below_promise = on,
+        ..Switch::breaks(
+            "accept-below-promise",
+            &[AGREEMENT],
+            [
+                "Acceptors accept below their promise (table row 6, P1a)",
+                "acceptor 接受低于承诺的提案（表格第 6 行，P1a）",
+            ],
+            [
+                "An acceptor accepts Accept(n, v) after promising a higher number (§2.2, P1a). A proposer whose promises came first can then overwrite a value being chosen.",
+                "acceptor 在承诺了更大的编号之后仍接受 Accept(n, v)（§2.2，P1a）。先拿到承诺的 proposer 可能覆盖正在被选定的值。",
+            ],
+            flag!(accept_below_promise),
+        )
     },
     Switch {
-        key: "small-quorum",
         aliases: &["small_quorum"],
-        label: [
-            "Quorums one short of a majority (§2.2)",
-            "法定人数比多数派少一个（§2.2）",
-        ],
-        help: [
-            "Proposers and learners count one acceptor fewer than a majority as enough (§2.2). Two such quorums need not share an acceptor.",
-            "proposer 和 learner 把比多数派少一个的 acceptor 当作足够（§2.2）。两个这样的法定人数不一定有共同的 acceptor。",
-        ],
-        effect: Effect::Breaks {
-            caught_by: &[AGREEMENT, LEARN_ONLY_CHOSEN],
-        },
-        get: |b| b.small_quorum,
-        set: |b, on| b.small_quorum = on,
+        ..Switch::breaks(
+            "small-quorum",
+            &[AGREEMENT, LEARN_ONLY_CHOSEN],
+            [
+                "Quorums one short of a majority (§2.2)",
+                "法定人数比多数派少一个（§2.2）",
+            ],
+            [
+                "Proposers and learners count one acceptor fewer than a majority as enough (§2.2). Two such quorums need not share an acceptor.",
+                "proposer 和 learner 把比多数派少一个的 acceptor 当作足够（§2.2）。两个这样的法定人数不一定有共同的 acceptor。",
+            ],
+            flag!(small_quorum),
+        )
     },
 ];
 
@@ -176,35 +173,28 @@ impl Settings {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SizeProps {
-    pub lang: Lang,
-    pub run: RunConfig,
-    pub on_run: Callback<RunConfig>,
+/// The run's settings, and edits of them that start the run they make.
+fn edits(p: &RunProps) -> (Settings, Edits<Settings>) {
+    let settings = Settings::from_run(&p.run);
+    let seed = p.run.seed;
+    let edit = Edits::new(&settings, &p.on_run, move |s: &Settings| s.to_run(seed));
+    (settings, edit)
 }
 
 /// The counts per role, in the control bar. The acceptors are the shared `nodes` control.
 #[component]
-pub fn SizeControls(p: &SizeProps) -> Html {
+pub fn SizeControls(p: &RunProps) -> Html {
     let x = text(p.lang);
-    let settings = Settings::from_run(&p.run);
-    let change = |apply: fn(&mut Settings, usize)| {
-        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
-        Callback::from(move |v: usize| {
-            let mut next = settings.clone();
-            apply(&mut next, v);
-            on_run.emit(next.to_run(seed));
-        })
-    };
+    let (settings, edit) = edits(p);
     html! {
         <>
             <CountControl label={x.proposers} control="proposers" value={settings.proposers} range={PROPOSERS}
-                on_change={change(|s, v| s.proposers = v.clamp(PROPOSERS.0, PROPOSERS.1))} />
+                on_change={edit.on(|s, v: usize| s.proposers = v.clamp(PROPOSERS.0, PROPOSERS.1))} />
             <CountControl label={x.acceptors} control="nodes" value={settings.acceptors} range={ACCEPTORS}
-                on_change={change(|s, v| s.acceptors = v.clamp(ACCEPTORS.0, ACCEPTORS.1))} />
+                on_change={edit.on(|s, v: usize| s.acceptors = v.clamp(ACCEPTORS.0, ACCEPTORS.1))} />
             if !settings.colocated {
                 <CountControl label={x.learners} control="learners" value={settings.learners} range={LEARNERS}
-                    on_change={change(|s, v| s.learners = v.clamp(LEARNERS.0, LEARNERS.1))} />
+                    on_change={edit.on(|s, v: usize| s.learners = v.clamp(LEARNERS.0, LEARNERS.1))} />
             }
         </>
     }
@@ -212,46 +202,12 @@ pub fn SizeControls(p: &SizeProps) -> Html {
 
 /// The switches: layout of roles, start, back-off, and "break it".
 #[component]
-pub fn SettingsPanel(p: &SizeProps) -> Html {
+pub fn SettingsPanel(p: &RunProps) -> Html {
     let x = text(p.lang);
-    let settings = Settings::from_run(&p.run);
-    let toggle = |name: &'static str, label: &'static str, get: fn(&mut Settings) -> &mut bool| {
-        let mut current = settings.clone();
-        let checked = *get(&mut current);
-        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
-        let onchange = Callback::from(move |e: Event| {
-            let mut next = settings.clone();
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                *get(&mut next) = input.checked();
-                on_run.emit(next.to_run(seed));
-            }
-        });
-        html! {
-            <label class="switch"><input type="checkbox" data-control={name} {checked} {onchange} />{ label }</label>
-        }
-    };
-    let on_breaks = {
-        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
-        Callback::from(move |breaks| {
-            on_run.emit(
-                Settings {
-                    breaks,
-                    ..settings.clone()
-                }
-                .to_run(seed),
-            )
-        })
-    };
-    let on_roles = {
-        let (settings, on_run, seed) = (settings.clone(), p.on_run.clone(), p.run.seed);
-        Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                let mut next = settings.clone();
-                next.colocated = select.value() == "colocated";
-                on_run.emit(next.to_run(seed));
-            }
-        })
-    };
+    let (settings, edit) = edits(p);
+    let on_roles = edit.on(|s, e: Event| {
+        s.colocated = e.target_unchecked_into::<HtmlSelectElement>().value() == "colocated";
+    });
     html! {
         <details class="panel paxos-settings" open=true>
             <summary>{ x.settings }</summary>
@@ -262,10 +218,10 @@ pub fn SettingsPanel(p: &SizeProps) -> Html {
                         <option value="colocated" selected={settings.colocated}>{ x.colocated }</option>
                     </select>
                 </label>
-                { toggle("start", x.start_on_their_own, |s| &mut s.propose_at_start) }
-                { toggle("backoff", x.randomized_backoff, |s| &mut s.randomized_backoff) }
+                { edit.toggle("start", x.start_on_their_own, settings.propose_at_start, |s, on| s.propose_at_start = on) }
+                { edit.toggle("backoff", x.randomized_backoff, settings.randomized_backoff, |s, on| s.randomized_backoff = on) }
             </div>
-            { crate::view::switches::breaks(p.lang, &SWITCHES, &settings.breaks, on_breaks) }
+            { crate::view::switches::breaks(p.lang, &SWITCHES, &settings.breaks, edit.on(|s, breaks| s.breaks = breaks)) }
             <p class="note">{ x.new_run_note }</p>
         </details>
     }

@@ -29,56 +29,34 @@ pub struct Shortcut {
     pub command: KeyCommand,
 }
 
+/// One row per shortcut: the keys that press it, how the help shows them, what the help says,
+/// what it does.
 pub const SHORTCUTS: [Shortcut; 8] = [
-    Shortcut {
-        keys: &[" "],
-        shown: "Space",
-        label: |t| t.key_play,
-        command: KeyCommand::TogglePlay,
-    },
-    Shortcut {
-        keys: &["ArrowRight"],
-        shown: "→",
-        label: |t| t.key_step,
-        command: KeyCommand::Step,
-    },
-    Shortcut {
-        keys: &["ArrowLeft"],
-        shown: "←",
-        label: |t| t.key_back,
-        command: KeyCommand::Back,
-    },
-    Shortcut {
-        keys: &["]"],
-        shown: "]",
-        label: |t| t.key_next_mark,
-        command: KeyCommand::NextMark,
-    },
-    Shortcut {
-        keys: &["["],
-        shown: "[",
-        label: |t| t.key_prev_mark,
-        command: KeyCommand::PrevMark,
-    },
-    Shortcut {
-        keys: &["d", "D"],
-        shown: "D",
-        label: |t| t.key_drop,
-        command: KeyCommand::Drop,
-    },
-    Shortcut {
-        keys: &["Escape"],
-        shown: "Esc",
-        label: |t| t.key_escape,
-        command: KeyCommand::Escape,
-    },
-    Shortcut {
-        keys: &["?"],
-        shown: "?",
-        label: |t| t.key_help,
-        command: KeyCommand::Help,
-    },
+    Shortcut::new(&[" "], "Space", |t| t.key_play, KeyCommand::TogglePlay),
+    Shortcut::new(&["ArrowRight"], "→", |t| t.key_step, KeyCommand::Step),
+    Shortcut::new(&["ArrowLeft"], "←", |t| t.key_back, KeyCommand::Back),
+    Shortcut::new(&["]"], "]", |t| t.key_next_mark, KeyCommand::NextMark),
+    Shortcut::new(&["["], "[", |t| t.key_prev_mark, KeyCommand::PrevMark),
+    Shortcut::new(&["d", "D"], "D", |t| t.key_drop, KeyCommand::Drop),
+    Shortcut::new(&["Escape"], "Esc", |t| t.key_escape, KeyCommand::Escape),
+    Shortcut::new(&["?"], "?", |t| t.key_help, KeyCommand::Help),
 ];
+
+impl Shortcut {
+    const fn new(
+        keys: &'static [&'static str],
+        shown: &'static str,
+        label: fn(&Text) -> &'static str,
+        command: KeyCommand,
+    ) -> Shortcut {
+        Shortcut {
+            keys,
+            shown,
+            label,
+            command,
+        }
+    }
+}
 
 /// The command a key press means, unless it belongs to the control it was typed into (a field,
 /// a menu, Space on a button, Enter or Space on a node or message that took it already).

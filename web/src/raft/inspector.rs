@@ -9,6 +9,7 @@ use super::node_actions;
 use super::snapshot_view;
 use super::text::text;
 use crate::playground::InspectorProps;
+use crate::view::inspector;
 
 #[component]
 pub fn Inspector(p: &InspectorProps<RaftNode>) -> Html {
@@ -40,13 +41,12 @@ pub fn Inspector(p: &InspectorProps<RaftNode>) -> Html {
         .leader
         .map_or(t.unknown.to_owned(), |v| v.to_string());
     let buttons = node_actions(node.id, p.node.up).into_iter().map(|(name, action)| {
-        let on_act = p.on_act.clone();
         let label = match name {
             "timeout" => t.force_timeout,
             "crash" => t.crash,
             _ => t.restart,
         };
-        html! { <button data-action={name} onclick={Callback::from(move |_| on_act.emit(action.clone()))}>{ label }</button> }
+        html! { <button data-action={name} onclick={inspector::act(&p.on_act, action)}>{ label }</button> }
     });
     let rt = text(p.lang);
     let store_text = snapshot_view::store_text(rt, &node.volatile.state_machine);
@@ -86,7 +86,7 @@ pub fn Inspector(p: &InspectorProps<RaftNode>) -> Html {
                 hint.map_or(String::new(), |h| format!(", {} {h}", rt.try_server))
             ),
             Outcome::Refused { reason } => {
-                super::membership::refusal_text(p.lang, *reason).to_owned()
+                super::membership::refusal_text(p.lang, *reason)
             }
         };
         html! {

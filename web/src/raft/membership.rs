@@ -83,82 +83,65 @@ pub fn short_config(kind: &EntryKind) -> Option<String> {
 words! {
     pub struct MemberText, fn member_text;
 
-    title: ["Membership", "成员变更"],
-    voter: ["voter", "voter"],
-    learner: ["learner", "learner"],
-    outside: ["not a member", "不在配置中"],
-    add_voter: ["add voter", "加入为 voter"],
-    add_learner: ["add learner", "加入为 learner"],
-    promote: ["promote", "提升为 voter"],
-    remove: ["remove", "移除"],
-    sent_to: ["Changes go to", "变更发给"],
-    no_leader: [
-        "no leader known: the change goes to the first server up, which will say it is not the leader",
-        "当前没有已知的 leader：变更发给第一个在线节点，它会回答自己不是 leader",
-    ],
-    note: [
-        "A configuration is a log entry, used as soon as it is in a log (thesis §4.1). One voter at a time is added or removed, and the leader takes a new change only once the previous one is committed (§4.2). Learners receive the log but never vote or count (§4.2.1).",
-        "配置本身是一条日志条目，一写入日志就生效，不必等提交（论文 §4.1）。每次只增加或移除一个 voter，且上一次变更提交之前 leader 不接受新的变更（§4.2）。learner 接收日志，但从不投票，也不计入多数（§4.2.1）。",
-    ],
-    catch_up_on: [
-        "“add voter” adds a learner first; the leader promotes it once it has caught up (thesis §4.2.1).",
-        "“加入为 voter”会先以 learner 身份加入；追上日志后由 leader 提升为 voter（论文 §4.2.1）。",
-    ],
-    no_spares: [
-        "Every slot is a voter: remove one, or add spare slots in the Raft settings (spare=).",
-        "所有位置都是 voter：可以先移除一个，或在 Raft 设置里添加备用位置（spare=）。",
-    ],
-    pending: ["waiting for the configuration at index", "等待提交的配置，索引"],
-    catching_up: ["catching up", "正在追赶日志"],
-    round: ["round", "轮"],
-    done: ["done, configuration at index", "完成，配置位于索引"],
-    waiting: ["waiting…", "等待中…"],
-    config_entry: ["configuration", "配置"],
-    spare: ["spare slots", "备用位置"],
-    spare_help: [
-        "Slots that start outside the configuration, idle until added (thesis §4.1).",
-        "一开始不在配置中的位置，被加入之前保持空闲（论文 §4.1）。",
-    ],
-    membership: ["Membership", "成员变更"],
+    title: "Membership" | "成员变更",
+    voter: "voter" | "voter",
+    learner: "learner" | "learner",
+    outside: "not a member" | "不在配置中",
+    add_voter: "add voter" | "加入为 voter",
+    add_learner: "add learner" | "加入为 learner",
+    promote: "promote" | "提升为 voter",
+    remove: "remove" | "移除",
+    sent_to: "Changes go to" | "变更发给",
+    no_leader:
+        "no leader known: the change goes to the first server up, which will say it is not the leader"
+        | "当前没有已知的 leader：变更发给第一个在线节点，它会回答自己不是 leader",
+    note:
+        "A configuration is a log entry, used as soon as it is in a log (thesis §4.1). One voter at a time is added or removed, and the leader takes a new change only once the previous one is committed (§4.2). Learners receive the log but never vote or count (§4.2.1)."
+        | "配置本身是一条日志条目，一写入日志就生效，不必等提交（论文 §4.1）。每次只增加或移除一个 voter，且上一次变更提交之前 leader 不接受新的变更（§4.2）。learner 接收日志，但从不投票，也不计入多数（§4.2.1）。",
+    catch_up_on:
+        "“add voter” adds a learner first; the leader promotes it once it has caught up (thesis §4.2.1)."
+        | "“加入为 voter”会先以 learner 身份加入；追上日志后由 leader 提升为 voter（论文 §4.2.1）。",
+    no_spares:
+        "Every slot is a voter: remove one, or add spare slots in the Raft settings (spare=)."
+        | "所有位置都是 voter：可以先移除一个，或在 Raft 设置里添加备用位置（spare=）。",
+    pending: "waiting for the configuration at index" | "等待提交的配置，索引",
+    catching_up: "catching up" | "正在追赶日志",
+    round: "round" | "轮",
+    done: "done, configuration at index" | "完成，配置位于索引",
+    waiting: "waiting…" | "等待中…",
+    config_entry: "configuration" | "配置",
+    spare: "spare slots" | "备用位置",
+    spare_help:
+        "Slots that start outside the configuration, idle until added (thesis §4.1)."
+        | "一开始不在配置中的位置，被加入之前保持空闲（论文 §4.1）。",
+    membership: "Membership" | "成员变更",
 }
 
 /// Why a membership change was refused, as a clause.
-pub fn refusal_text(lang: Lang, reason: Refusal) -> &'static str {
+pub fn refusal_text(lang: Lang, reason: Refusal) -> String {
+    let refused = |en: &str, zh: &str| tr!(lang, "refused: {en}", "被拒绝：{zh}");
     match reason {
-        Refusal::NotLeader => say(
-            lang,
-            "refused: not the leader (thesis §6.2)",
-            "被拒绝：不是 leader（论文 §6.2）",
+        Refusal::NotLeader => refused("not the leader (thesis §6.2)", "不是 leader（论文 §6.2）"),
+        Refusal::ChangePending => refused(
+            "the previous change is not committed yet (thesis §4.1)",
+            "上一次变更尚未提交（论文 §4.1）",
         ),
-        Refusal::ChangePending => say(
-            lang,
-            "refused: the previous change is not committed yet (thesis §4.1)",
-            "被拒绝：上一次变更尚未提交（论文 §4.1）",
+        Refusal::NoCommitInTerm => refused(
+            "the leader has not committed an entry of its term yet (thesis §4.1)",
+            "leader 还没有提交过本任期的条目（论文 §4.1）",
         ),
-        Refusal::NoCommitInTerm => say(
-            lang,
-            "refused: the leader has not committed an entry of its term yet (thesis §4.1)",
-            "被拒绝：leader 还没有提交过本任期的条目（论文 §4.1）",
-        ),
-        Refusal::AlreadyVoter => say(lang, "refused: already a voter", "被拒绝：已经是 voter"),
-        Refusal::AlreadyMember => say(lang, "refused: already a member", "被拒绝：已经是成员"),
-        Refusal::NotMember => say(lang, "refused: not a member", "被拒绝：不是成员"),
-        Refusal::NotLearner => say(
-            lang,
-            "refused: only a learner can be promoted",
-            "被拒绝：只有 learner 可以被提升",
-        ),
-        Refusal::LastVoter => say(
-            lang,
-            "refused: the last voter cannot be removed",
-            "被拒绝：不能移除最后一个 voter",
-        ),
-        Refusal::NoSuchServer => say(lang, "refused: no such server", "被拒绝：没有这个节点"),
+        Refusal::AlreadyVoter => refused("already a voter", "已经是 voter"),
+        Refusal::AlreadyMember => refused("already a member", "已经是成员"),
+        Refusal::NotMember => refused("not a member", "不是成员"),
+        Refusal::NotLearner => refused("only a learner can be promoted", "只有 learner 可以被提升"),
+        Refusal::LastVoter => refused("the last voter cannot be removed", "不能移除最后一个 voter"),
+        Refusal::NoSuchServer => refused("no such server", "没有这个节点"),
         Refusal::CatchUpFailed => say(
             lang,
             "given up: the learner did not catch up in ten rounds (thesis §4.2.1)",
             "已放弃：learner 在十轮内没有追上日志（论文 §4.2.1）",
-        ),
+        )
+        .to_owned(),
     }
 }
 
@@ -353,7 +336,7 @@ pub fn MembershipPanel(p: &MembershipPanelProps) -> Html {
     let replies = v.replies.iter().rev().take(4).map(|r| {
         let (class, outcome) = match &r.outcome {
             Outcome::Done { index, .. } => ("done", format!("{} {index}", m.done)),
-            Outcome::Refused { reason } => ("refused", refusal_text(p.lang, *reason).to_owned()),
+            Outcome::Refused { reason } => ("refused", refusal_text(p.lang, *reason)),
             Outcome::NotLeader { hint } => (
                 "not-leader",
                 format!(

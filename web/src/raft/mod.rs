@@ -16,7 +16,7 @@ use concord_core::raft::{ClientReply, Command, Msg, RaftConfig, RaftNode, Role, 
 use concord_core::sim::{Action, NodeId, NodeSlot, Sim, SimConfig, StepReport};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say, tr};
 use crate::input::{Problem, Reader};
 use crate::playground::{Beside, Goal, Milestone, ProtocolView};
 use crate::run::RunConfig;
@@ -63,10 +63,12 @@ impl ProtocolView for RaftNode {
     }
 
     fn describe(lang: Lang, sim: &Sim<Self>) -> String {
-        match lang {
-            Lang::En => format!("Raft cluster of {} servers", sim.nodes().len()),
-            Lang::Zh => format!("{} 个节点的 Raft 集群", sim.nodes().len()),
-        }
+        tr!(
+            lang,
+            "Raft cluster of {} servers",
+            "{} 个节点的 Raft 集群",
+            sim.nodes().len()
+        )
     }
 
     fn node_view(lang: Lang, _sim: &Sim<Self>, slot: &NodeSlot<Self>, now: f64) -> NodeView {
@@ -174,7 +176,7 @@ impl ProtocolView for RaftNode {
             Timer::Election => t.election_timer,
             Timer::Heartbeat => t.heartbeat_timer,
             Timer::Snapshot => text::text(lang).snapshot_timer,
-            Timer::Persist => crate::i18n::say(lang, "write to disk", "写盘"),
+            Timer::Persist => say(lang, "write to disk", "写盘"),
         }
         .to_owned()
     }
@@ -191,10 +193,7 @@ impl ProtocolView for RaftNode {
     }
 
     fn band_name(lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => "term",
-            Lang::Zh => "任期",
-        }
+        say(lang, "term", "任期")
     }
 
     /// A leader elected, or an entry committed.
@@ -213,10 +212,7 @@ impl ProtocolView for RaftNode {
     fn goals() -> Vec<Goal<Self>> {
         vec![
             Goal {
-                label: |lang| match lang {
-                    Lang::En => "a leader is elected",
-                    Lang::Zh => "选出 leader",
-                },
+                label: |lang| say(lang, "a leader is elected", "选出 leader"),
                 reached: |sim| {
                     sim.nodes()
                         .iter()
@@ -322,10 +318,7 @@ fn node_view(lang: Lang, slot: &NodeSlot<RaftNode>, now: f64) -> NodeView {
     // Figure 2's stable storage: a server writing its state holds back what depends on it.
     let writing = slot.up && node.writing().is_some();
     let caption = match writing {
-        true => format!(
-            "{caption} · {}",
-            crate::i18n::say(lang, "writing", "写盘中")
-        ),
+        true => format!("{caption} · {}", say(lang, "writing", "写盘中")),
         false => caption,
     };
     NodeView {

@@ -32,187 +32,147 @@ use super::text::text;
 use crate::i18n::{Lang, say};
 use crate::input::Reader;
 use crate::run::Options;
-use crate::switches::{self, Effect, Switch};
+use crate::switches::{self, Switch, flag};
 use crate::view::switches as view_switches;
 
 /// Every Raft switch: the options first, then the break-it switches, in the order the `switches`
 /// list writes them.
 pub const SWITCHES: [Switch<RaftConfig>; 12] = [
-    Switch {
-        key: "noop",
-        aliases: &[],
-        label: ["no-op on election", "当选后追加空操作"],
-        help: [
+    Switch::feature(
+        "noop",
+        ["no-op on election", "当选后追加空操作"],
+        [
             "A new leader appends a no-op entry so that entries of earlier terms get committed through it (§8).",
             "新 leader 追加一个空操作条目，借此提交之前任期的条目（§8）。",
         ],
-        effect: Effect::Feature,
-        get: |c| c.noop_on_election,
-        set: |c, on| c.noop_on_election = on,
-    },
-    Switch {
-        key: "hint",
-        aliases: &[],
-        label: ["conflict hint", "冲突提示"],
-        help: [
+        flag!(noop_on_election),
+    ),
+    Switch::feature(
+        "hint",
+        ["conflict hint", "冲突提示"],
+        [
             "A follower that refuses AppendEntries says where its log diverges, so the leader skips a whole term per round trip (§5.3).",
             "拒绝 AppendEntries 的 follower 告诉 leader 日志从哪里开始分叉，leader 每次往返可跳过整个任期（§5.3）。",
         ],
-        effect: Effect::Feature,
-        get: |c| c.conflict_hint,
-        set: |c, on| c.conflict_hint = on,
-    },
-    Switch {
-        key: "pre-vote",
-        aliases: &[],
-        label: ["PreVote", "PreVote（预投票）"],
-        help: [
+        flag!(conflict_hint),
+    ),
+    Switch::feature(
+        "pre-vote",
+        ["PreVote", "PreVote（预投票）"],
+        [
             "Before an election a server asks whether a majority would vote for it, keeping its term; a server cut off alone no longer comes back with a huge term that deposes the leader (thesis §9.6).",
             "选举前先询问多数派是否会投票给自己，任期保持不变；被单独隔离的节点回来时不再带着很大的任期把 leader 赶下台（论文 §9.6）。",
         ],
-        effect: Effect::Feature,
-        get: |c| c.pre_vote,
-        set: |c, on| c.pre_vote = on,
-    },
+        flag!(pre_vote),
+    ),
     Switch {
-        key: "check-quorum",
         // From when §4.2.3's rule was a membership option of its own.
         aliases: &["vote-guard"],
-        label: ["CheckQuorum", "CheckQuorum（法定人数检查）"],
-        help: [
-            "A leader that has not heard from a majority within an election timeout steps down (thesis §6.2); a server that heard from a leader within the minimum election timeout ignores RequestVote (§4.2.3), so neither a removed server nor a partitioned one can depose the leader. Lease reads need it.",
-            "leader 在一个 election timeout 内没有收到多数派的回应就主动下台（论文 §6.2）；节点在最小 election timeout 内收到过 leader 的消息时忽略 RequestVote（§4.2.3），被移除或被隔离的节点就无法推翻 leader。租约读需要它。",
-        ],
-        effect: Effect::Feature,
-        get: |c| c.check_quorum,
-        set: |c, on| c.check_quorum = on,
+        ..Switch::feature(
+            "check-quorum",
+            ["CheckQuorum", "CheckQuorum（法定人数检查）"],
+            [
+                "A leader that has not heard from a majority within an election timeout steps down (thesis §6.2); a server that heard from a leader within the minimum election timeout ignores RequestVote (§4.2.3), so neither a removed server nor a partitioned one can depose the leader. Lease reads need it.",
+                "leader 在一个 election timeout 内没有收到多数派的回应就主动下台（论文 §6.2）；节点在最小 election timeout 内收到过 leader 的消息时忽略 RequestVote（§4.2.3），被移除或被隔离的节点就无法推翻 leader。租约读需要它。",
+            ],
+            flag!(check_quorum),
+        )
     },
-    Switch {
-        key: "catch-up",
-        aliases: &[],
-        label: ["add as learner first", "先以 learner 加入"],
-        help: [
+    Switch::feature(
+        "catch-up",
+        ["add as learner first", "先以 learner 加入"],
+        [
             "A server added as voter joins as learner and is promoted once a round of replication takes less than an election timeout (thesis §4.2.1).",
             "以 voter 身份加入的新节点先成为 learner；当一轮复制用时少于一个 election timeout 时，leader 把它提升为 voter（论文 §4.2.1）。",
         ],
-        effect: Effect::Feature,
-        get: |c| c.catch_up_first,
-        set: |c, on| c.catch_up_first = on,
-    },
-    Switch {
-        key: "vote-twice",
-        aliases: &[],
-        label: ["vote twice", "重复投票"],
-        help: [
+        flag!(catch_up_first),
+    ),
+    Switch::breaks(
+        "vote-twice",
+        &[ELECTION_SAFETY],
+        ["vote twice", "重复投票"],
+        [
             "Servers grant every RequestVote of their term, even after voting (§5.2). Two candidates of one term can both win.",
             "节点同意本任期的每个 RequestVote，即使已经投过票（§5.2）。同一任期的两个候选人可能都当选。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[ELECTION_SAFETY],
-        },
-        get: |c| c.breaks.vote_twice,
-        set: |c, on| c.breaks.vote_twice = on,
-    },
-    Switch {
-        key: "skip-up-to-date",
-        aliases: &[],
-        label: ["skip up-to-date check", "跳过日志新旧检查"],
-        help: [
+        flag!(breaks.vote_twice),
+    ),
+    Switch::breaks(
+        "skip-up-to-date",
+        &[LEADER_COMPLETENESS],
+        ["skip up-to-date check", "跳过日志新旧检查"],
+        [
             "Voters no longer check that the candidate's log is at least as up-to-date as theirs (§5.4.1). A server missing committed entries can win and overwrite them.",
             "投票者不再检查候选人的日志是否至少和自己一样新（§5.4.1）。缺少已提交条目的节点可能当选并覆盖它们。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[LEADER_COMPLETENESS],
-        },
-        get: |c| c.breaks.skip_up_to_date_check,
-        set: |c, on| c.breaks.skip_up_to_date_check = on,
-    },
-    Switch {
-        key: "commit-previous",
-        aliases: &[],
-        label: ["commit previous terms", "提交之前任期"],
-        help: [
+        flag!(breaks.skip_up_to_date_check),
+    ),
+    Switch::breaks(
+        "commit-previous",
+        &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
+        ["commit previous terms", "提交之前任期"],
+        [
             "A leader counts replicas of entries from earlier terms to commit them (§5.4.2, Figure 8). An entry counted committed can later be overwritten.",
             "leader 按副本数提交之前任期的条目（§5.4.2，图 8）。被视为已提交的条目之后可能被覆盖。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
-        },
-        get: |c| c.breaks.commit_previous_terms,
-        set: |c, on| c.breaks.commit_previous_terms = on,
-    },
-    Switch {
-        key: "no-truncate",
-        aliases: &[],
-        label: ["no truncate", "不截断"],
-        help: [
+        flag!(breaks.commit_previous_terms),
+    ),
+    Switch::breaks(
+        "no-truncate",
+        &[LOG_MATCHING],
+        ["no truncate", "不截断"],
+        [
             "On a conflict, a follower overwrites entries in place but keeps what follows them (§5.3). Two logs then share an entry yet differ before it.",
             "发生冲突时，follower 原地覆盖条目但保留其后的条目（§5.3）。两份日志共享一个条目，之前却不同。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[LOG_MATCHING],
-        },
-        get: |c| c.breaks.no_truncate,
-        set: |c, on| c.breaks.no_truncate = on,
-    },
-    Switch {
-        key: "concurrent-changes",
-        aliases: &[],
-        label: ["concurrent changes", "并发变更"],
-        help: [
+        flag!(breaks.no_truncate),
+    ),
+    Switch::breaks(
+        "concurrent-changes",
+        &[ONE_CHANGE_AT_A_TIME],
+        ["concurrent changes", "并发变更"],
+        [
             "The leader takes a new membership change while the previous one is uncommitted (thesis §4.1 forbids it). Old and new majorities may then not overlap (Figure 4.2).",
             "上一次成员变更尚未提交，leader 就接受新的变更（论文 §4.1 禁止这样做）。新旧配置的多数派可能不再相交（图 4.2）。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[ONE_CHANGE_AT_A_TIME],
-        },
-        get: |c| c.breaks.concurrent_changes,
-        set: |c, on| c.breaks.concurrent_changes = on,
-    },
-    Switch {
-        key: "snapshot-uncommitted",
-        aliases: &[],
-        label: ["snapshot uncommitted entries", "快照包含未提交条目"],
-        help: [
+        flag!(breaks.concurrent_changes),
+    ),
+    Switch::breaks(
+        "snapshot-uncommitted",
+        &[SNAPSHOT_COMMITTED],
+        ["snapshot uncommitted entries", "快照包含未提交条目"],
+        [
             "A snapshot covers the whole log, entries not yet committed included, instead of just the committed ones (§7). Needs snapshots on.",
             "快照覆盖整个日志，包括尚未提交的条目，而不是只覆盖已提交的条目（§7）。需先开启快照。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[SNAPSHOT_COMMITTED],
-        },
-        get: |c| c.breaks.snapshot_uncommitted,
-        set: |c, on| c.breaks.snapshot_uncommitted = on,
-    },
-    Switch {
-        key: "slow-clock",
-        aliases: &[],
-        label: ["slow leader clock", "leader 时钟变慢"],
-        help: [
+        flag!(breaks.snapshot_uncommitted),
+    ),
+    Switch::breaks(
+        "slow-clock",
+        &[LINEARIZABILITY],
+        ["slow leader clock", "leader 时钟变慢"],
+        [
             "The leader's clock runs at half speed while it times its lease and CheckQuorum: the lease outlives the leader, breaking §6.4.1's drift bound. Try it with lease reads and a partitioned leader.",
             "leader 计算租约和 CheckQuorum 时时钟只走一半速度：租约比 leader 的任期活得更久，违反 §6.4.1 的时钟漂移界限。配合租约读和被隔离的 leader 试试。",
         ],
-        effect: Effect::Breaks {
-            caught_by: &[LINEARIZABILITY],
-        },
-        get: |c| c.breaks.slow_leader_clock,
-        set: |c, on| c.breaks.slow_leader_clock = on,
-    },
+        flag!(breaks.slow_leader_clock),
+    ),
 ];
 
 /// Snapshots on or off: a checkbox, not in the `switches` list (the URL holds the threshold,
 /// `snapshot=N`).
-pub const SNAPSHOTS: Switch<RaftConfig> = Switch {
-    key: "snapshot",
-    aliases: &[],
-    label: ["snapshots", "快照（日志压缩）"],
-    help: [
+pub const SNAPSHOTS: Switch<RaftConfig> = Switch::feature(
+    "snapshot",
+    ["snapshots", "快照（日志压缩）"],
+    [
         "Each server replaces the entries it has applied by a snapshot of its state machine once they reach the threshold; a follower missing compacted entries gets the leader's snapshot by InstallSnapshot (§7, Figure 13).",
         "每台服务器在已应用条目达到阈值后，用状态机快照取代这些条目；缺少已压缩条目的 follower 通过 InstallSnapshot 接收 leader 的快照（§7，图 13）。",
     ],
-    effect: Effect::Feature,
-    get: |c| c.snapshot_threshold > 0,
-    set: |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
-};
+    (
+        |c| c.snapshot_threshold > 0,
+        |c, on| c.snapshot_threshold = if on { DEFAULT_SNAPSHOT_EVERY } else { 0 },
+    ),
+);
 
 /// The threshold snapshots start with when switched on: low, so compaction shows soon.
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 5;
@@ -227,25 +187,27 @@ pub fn from_options(options: &Options) -> RaftConfig {
 pub fn read(reader: &Reader) -> RaftConfig {
     let mut config = RaftConfig::default();
     switches::read(&SWITCHES, reader, &mut config);
-    let (d, ms_of) = (RaftConfig::default(), |t: Time| t / 1000);
+    let d = RaftConfig::default();
+    // Times are milliseconds in the URL, microseconds in the configuration.
+    let ms_of = |t: Time| t / 1000;
+    let range = |key, bounds, (lo, hi): (Time, Time)| {
+        let (lo, hi) = reader.range_ms(key, bounds, (ms_of(lo), ms_of(hi)));
+        (ms(lo), ms(hi))
+    };
     config.max_batch = reader.number("batch", (1, 64), d.max_batch);
-    let (lo, hi) = reader.range_ms(
+    (config.election_timeout_min, config.election_timeout_max) = range(
         "election",
         (1, 10_000),
-        (ms_of(d.election_timeout_min), ms_of(d.election_timeout_max)),
+        (d.election_timeout_min, d.election_timeout_max),
     );
-    config.election_timeout_min = ms(lo);
-    config.election_timeout_max = ms(hi);
     config.heartbeat_interval =
         ms(reader.ms("heartbeat", (1, 10_000), ms_of(d.heartbeat_interval)));
-    // Figure 2's stable storage: each write takes a time drawn from this range, ms.
-    let (lo, hi) = reader.range_ms(
+    // Figure 2's stable storage: each write takes a time drawn from this range.
+    (config.persist_delay_min, config.persist_delay_max) = range(
         "persist",
         (0, 10_000),
-        (ms_of(d.persist_delay_min), ms_of(d.persist_delay_max)),
+        (d.persist_delay_min, d.persist_delay_max),
     );
-    config.persist_delay_min = ms(lo);
-    config.persist_delay_max = ms(hi);
     config.spare = reader.number("spare", (0, 8), d.spare);
     config.snapshot_threshold = reader.number("snapshot", (0, 10_000), 0);
     let modes = ReadMode::ALL.map(|mode| (mode.key(), mode));
@@ -256,55 +218,33 @@ pub fn read(reader: &Reader) -> RaftConfig {
 /// The run's options with `config`'s settings in place of the old ones; a setting at its
 /// default is left out, so links stay short.
 pub fn with_settings(options: &Options, config: &RaftConfig) -> Options {
-    fn differs<T: PartialEq>(a: T, b: T) -> Option<()> {
-        (a != b).then_some(())
-    }
-    let default = RaftConfig::default();
-    let timing = differs(
-        (config.election_timeout_min, config.election_timeout_max),
-        (default.election_timeout_min, default.election_timeout_max),
-    );
-    switches::write(&SWITCHES, options, config, &default)
-        .with(
-            "read",
-            differs(config.read, default.read).map(|_| config.read.key().to_owned()),
-        )
+    let (c, d) = (config, RaftConfig::default());
+    let range = |lo: Time, hi: Time| format!("{}-{}", lo / 1000, hi / 1000);
+    let election = (c.election_timeout_min, c.election_timeout_max);
+    switches::write(&SWITCHES, options, c, &d)
+        .with("read", (c.read != d.read).then(|| c.read.key().to_owned()))
         .with(
             "batch",
-            differs(config.max_batch, default.max_batch).map(|_| config.max_batch.to_string()),
+            (c.max_batch != d.max_batch).then(|| c.max_batch.to_string()),
         )
         .with(
             "election",
-            timing.map(|_| {
-                format!(
-                    "{}-{}",
-                    config.election_timeout_min / 1000,
-                    config.election_timeout_max / 1000
-                )
-            }),
+            (election != (d.election_timeout_min, d.election_timeout_max))
+                .then(|| range(election.0, election.1)),
         )
         .with(
             "heartbeat",
-            differs(config.heartbeat_interval, default.heartbeat_interval)
-                .map(|_| (config.heartbeat_interval / 1000).to_string()),
+            (c.heartbeat_interval != d.heartbeat_interval)
+                .then(|| (c.heartbeat_interval / 1000).to_string()),
         )
-        .with(
-            "spare",
-            differs(config.spare, default.spare).map(|_| config.spare.to_string()),
-        )
+        .with("spare", (c.spare != d.spare).then(|| c.spare.to_string()))
         .with(
             "snapshot",
-            (config.snapshot_threshold > 0).then(|| config.snapshot_threshold.to_string()),
+            (c.snapshot_threshold > 0).then(|| c.snapshot_threshold.to_string()),
         )
         .with(
             "persist",
-            (config.persist_delay_max > 0).then(|| {
-                format!(
-                    "{}-{}",
-                    config.persist_delay_min / 1000,
-                    config.persist_delay_max / 1000
-                )
-            }),
+            (c.persist_delay_max > 0).then(|| range(c.persist_delay_min, c.persist_delay_max)),
         )
 }
 
@@ -458,25 +398,21 @@ pub fn SettingsPanel(p: &SettingsProps) -> Html {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&'static str, &'static str)]) -> Options {
-        Options::of(pairs.iter().copied())
-    }
-
     #[test]
     fn absent_parameters_are_the_defaults() {
-        assert_eq!(from_options(&options(&[])), RaftConfig::default());
+        assert_eq!(from_options(&Options::default()), RaftConfig::default());
     }
 
     #[test]
     fn the_older_vote_guard_key_turns_check_quorum_on() {
-        let c = from_options(&options(&[("switches", "noop,vote-guard")]));
+        let c = from_options(&Options::of([("switches", "noop,vote-guard")]));
         assert!(c.check_quorum);
         assert_eq!(switches::list(&SWITCHES, &c), "noop,check-quorum");
     }
 
     #[test]
     fn settings_round_trip() {
-        let c = from_options(&options(&[
+        let c = from_options(&Options::of([
             ("switches", "hint,vote-twice,no-truncate"),
             ("batch", "2"),
             ("election", "200-400"),
@@ -491,21 +427,21 @@ mod tests {
             (ms(200), ms(400))
         );
         assert_eq!(c.heartbeat_interval, ms(40));
-        let written = with_settings(&options(&[]), &c);
+        let written = with_settings(&Options::default(), &c);
         assert_eq!(written.get("switches"), Some("hint,vote-twice,no-truncate"));
         assert_eq!(from_options(&written), c);
         assert_eq!(switches::list(&SWITCHES, &RaftConfig::default()), "noop");
         // An empty list turns every switch off, the default no-op included.
-        assert!(!from_options(&options(&[("switches", "")])).noop_on_election);
+        assert!(!from_options(&Options::of([("switches", "")])).noop_on_election);
     }
 
     #[test]
     fn snapshot_settings_round_trip_through_the_url() {
-        let on = options(&[("snapshot", "3"), ("switches", "noop,snapshot-uncommitted")]);
+        let on = Options::of([("snapshot", "3"), ("switches", "noop,snapshot-uncommitted")]);
         let c = from_options(&on);
         assert_eq!(c.snapshot_threshold, 3);
         assert!(c.breaks.snapshot_uncommitted);
-        let back = with_settings(&options(&[]), &c);
+        let back = with_settings(&Options::default(), &c);
         assert_eq!(back.get("snapshot"), Some("3"));
         assert_eq!(from_options(&back), c);
         // Off: no parameter at all, and the defaults.
@@ -513,7 +449,7 @@ mod tests {
         assert_eq!(off.get("snapshot"), None);
         assert_eq!(from_options(&off), RaftConfig::default());
         assert_eq!(
-            from_options(&options(&[("snapshot", "x")])).snapshot_threshold,
+            from_options(&Options::of([("snapshot", "x")])).snapshot_threshold,
             0
         );
         // The checkbox turns snapshots on at the default threshold.
@@ -524,23 +460,26 @@ mod tests {
 
     #[test]
     fn the_persistence_delay_round_trips_through_the_url() {
-        let c = from_options(&options(&[("persist", "2-5")]));
+        let c = from_options(&Options::of([("persist", "2-5")]));
         assert_eq!((c.persist_delay_min, c.persist_delay_max), (ms(2), ms(5)));
-        assert_eq!(with_settings(&options(&[]), &c).get("persist"), Some("2-5"));
         assert_eq!(
-            with_settings(&options(&[]), &RaftConfig::default()).get("persist"),
+            with_settings(&Options::default(), &c).get("persist"),
+            Some("2-5")
+        );
+        assert_eq!(
+            with_settings(&Options::default(), &RaftConfig::default()).get("persist"),
             None
         );
         // min above max cannot work: the default, instant writes.
         assert_eq!(
-            from_options(&options(&[("persist", "5-2")])).persist_delay_max,
+            from_options(&Options::of([("persist", "5-2")])).persist_delay_max,
             0
         );
     }
 
     #[test]
     fn impossible_timing_falls_back_to_defaults() {
-        let c = from_options(&options(&[
+        let c = from_options(&Options::of([
             ("switches", "vote-twice"),
             ("election", "300-100"),
         ]));
@@ -568,7 +507,7 @@ mod tests {
         let net = NetConfig::default();
         assert_eq!(margin(&RaftConfig::default(), &net), Margin::Ok);
         let timing = |election, heartbeat| {
-            from_options(&options(&[
+            from_options(&Options::of([
                 ("election", election),
                 ("heartbeat", heartbeat),
             ]))

@@ -1,7 +1,7 @@
 //! Drawing and words shared by every protocol: the cluster ring with its message dots, the
-//! caption sentences every protocol words alike, the control bar, the animation-frame loop, the
-//! copy buttons, an embed's link to the full playground, the legend, line charts, switches and
-//! notices.
+//! caption sentences every protocol words alike, the control bar, the animation-frame loop, what
+//! node inspectors and settings panels share, the copy buttons, an embed's link to the full
+//! playground, the legend, line charts, switches and notices.
 
 pub mod caption;
 pub mod chart;
@@ -10,11 +10,13 @@ pub mod controls;
 pub mod copy;
 pub mod frames;
 pub mod full_link;
+pub mod inspector;
 pub mod legend;
 pub mod message;
 pub mod network;
 pub mod notice;
 pub mod pending;
+pub mod settings;
 pub mod spacetime;
 pub mod switches;
 pub mod timeline;

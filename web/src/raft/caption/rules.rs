@@ -829,14 +829,19 @@ fn range_text(lang: Lang, first: u64, last: u64) -> String {
     }
 }
 
-/// A duration in milliseconds, as people read them.
 /// What a server keeps on disk, as a clause: `term 3, vote S2, log to index 7`.
 fn stored(lang: Lang, state: &Stored) -> String {
     let (term, index) = (state.term, state.last_log_index);
-    match (lang, state.voted_for) {
-        (Lang::En, Some(v)) => format!("term {term}, vote {v}, log to index {index}"),
-        (Lang::En, None) => format!("term {term}, no vote, log to index {index}"),
-        (Lang::Zh, Some(v)) => format!("任期 {term}、投票 {v}、到索引 {index} 的日志"),
-        (Lang::Zh, None) => format!("任期 {term}、未投票、到索引 {index} 的日志"),
+    match state.voted_for {
+        Some(v) => tr!(
+            lang,
+            "term {term}, vote {v}, log to index {index}",
+            "任期 {term}、投票 {v}、到索引 {index} 的日志"
+        ),
+        None => tr!(
+            lang,
+            "term {term}, no vote, log to index {index}",
+            "任期 {term}、未投票、到索引 {index} 的日志"
+        ),
     }
 }
