@@ -6,8 +6,12 @@
 //! intended change, run `cargo test -p concord-core --test determinism` and copy
 //! the printed hash into `PINNED_TRACE_HASH`.
 
+#[path = "driver/mod.rs"]
+mod driver;
+
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
-use concord_core::sim::{Action, Input, NodeId, Sim, SimConfig, StepReport, ms};
+use concord_core::sim::{Action, NodeId, Sim, StepReport, ms};
+use driver::act;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -23,12 +27,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// A run with elections, client requests (to the leader and forwarded by a follower), a crash,
 /// a restart and lossy links, as a JSON trace.
 fn trace(seed: u64) -> String {
-    let config = SimConfig {
-        seed,
-        nodes: 5,
-        net: Default::default(),
-    };
-    let mut sim = Sim::<RaftNode>::new(config, &RaftConfig::default()).unwrap();
+    let mut sim: Sim<RaftNode> = driver::cluster(5, seed, &RaftConfig::default());
     let mut reports: Vec<StepReport<RaftNode>> = Vec::new();
     fn run(sim: &mut Sim<RaftNode>, reports: &mut Vec<StepReport<RaftNode>>, until: u64) {
         while sim.next_event_time().is_some_and(|t| t <= until) {
@@ -49,57 +48,23 @@ fn trace(seed: u64) -> String {
         (leader, 3, Op::get("x")),
     ];
     for (node, client, op) in requests {
-        let now = sim.now();
         let cmd = Command::Client { client, seq: 1, op };
-        reports.push(
-            sim.apply(Input::Act {
-                at: now,
-                action: Action::Command(node, cmd),
-            })
-            .unwrap(),
-        );
+        reports.push(act(&mut sim, Action::Command(node, cmd)));
     }
     run(&mut sim, &mut reports, ms(1_100));
     let mut net = sim.config().net.clone();
     net.loss = 0.2;
-    let now = sim.now();
-    reports.push(
-        sim.apply(Input::Act {
-            at: now,
-            action: Action::SetNetwork(net),
-        })
-        .unwrap(),
-    );
-    reports.push(
-        sim.apply(Input::Act {
-            at: now,
-            action: Action::Crash(leader),
-        })
-        .unwrap(),
-    );
+    reports.push(act(&mut sim, Action::SetNetwork(net)));
+    reports.push(act(&mut sim, Action::Crash(leader)));
     run(&mut sim, &mut reports, ms(2_000));
-    let now = sim.now();
-    reports.push(
-        sim.apply(Input::Act {
-            at: now,
-            action: Action::Restart(leader),
-        })
-        .unwrap(),
-    );
+    reports.push(act(&mut sim, Action::Restart(leader)));
     run(&mut sim, &mut reports, ms(3_000));
-    let now = sim.now();
     let cmd = Command::Client {
         client: 2,
         seq: 2,
         op: Op::del("x"),
     };
-    reports.push(
-        sim.apply(Input::Act {
-            at: now,
-            action: Action::Command(follower, cmd),
-        })
-        .unwrap(),
-    );
+    reports.push(act(&mut sim, Action::Command(follower, cmd)));
     run(&mut sim, &mut reports, ms(3_500));
     serde_json::to_string(&reports).unwrap()
 }

@@ -2,8 +2,8 @@
 //! receives back to the sender until a hop count runs out, and ticks a timer.
 
 use concord_core::sim::{
-    Action, Context, DropReason, Event, Input, MsgId, NetConfig, NodeId, NodeSlot, Pending,
-    Protocol, Sim, SimConfig, SimError, StepReport, Violation, ms,
+    Action, ConfigProblem, Context, DropReason, Event, Input, MsgId, NetConfig, NodeId, NodeSlot,
+    Pending, Protocol, Sim, SimConfig, SimError, StepReport, Violation, ms,
 };
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ impl Protocol for Echo {
     type Rule = String;
     type Audit = ();
 
-    fn config_problem(_: &(), _: usize) -> Option<String> {
+    fn config_problem(_: &(), _: usize) -> Option<ConfigProblem> {
         None
     }
     fn new(_: NodeId, _: usize, _: &()) -> Self {

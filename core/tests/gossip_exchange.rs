@@ -8,10 +8,10 @@
 mod gossip_common;
 
 use concord_core::gossip::{
-    Entry, GossipConfig, Key, LossReason, Mode, Model, MsgKind, PeerSelection, Rule, Stop, Timer,
-    Version, message, metrics,
+    Entry, GossipConfig, GossipNode, Key, LossReason, Mode, Model, MsgKind, PeerSelection, Rule,
+    Stop, Timer, Version, message, metrics,
 };
-use concord_core::sim::{NodeId, ms};
+use concord_core::sim::{NodeId, Sim, ms};
 use gossip_common::*;
 
 fn v(counter: u64, node: u16) -> Version {
@@ -21,7 +21,17 @@ fn v(counter: u64, node: u16) -> Version {
     }
 }
 
-fn sent(sim: &concord_core::sim::Sim<concord_core::gossip::GossipNode>, kind: MsgKind) -> u64 {
+/// S1 and S2 (seed 1), exchanging by `mode` with fan-out 1.
+fn two_nodes(mode: Mode) -> Sim<GossipNode> {
+    cluster(2, 1, &GossipConfig::anti_entropy(mode, 1))
+}
+
+/// Messages sent so far, of every kind.
+fn messages(sim: &Sim<GossipNode>) -> u64 {
+    metrics::totals(sim.nodes()).messages()
+}
+
+fn sent(sim: &Sim<GossipNode>, kind: MsgKind) -> u64 {
     metrics::totals(sim.nodes()).sent_of(kind)
 }
 
@@ -29,7 +39,7 @@ fn sent(sim: &concord_core::sim::Sim<concord_core::gossip::GossipNode>, kind: Ms
 /// newer. One message per exchange.
 #[test]
 fn push_is_one_message_carrying_key_value_version_demers_1_3() {
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::Push, 1));
+    let mut sim = two_nodes(Mode::Push);
     update(&mut sim, 0, 1, 42);
     let report = fire(&mut sim, 0, Timer::Round);
     assert!(report.rules.contains(&Rule::Round {
@@ -53,14 +63,14 @@ fn push_is_one_message_carrying_key_value_version_demers_1_3() {
     }));
     assert_eq!(value(&sim, 1, 1), Some(42));
     assert_eq!(sim.in_flight().count(), 0, "push needs no answer");
-    assert_eq!(metrics::totals(sim.nodes()).messages(), 1);
+    assert_eq!(messages(&sim), 1);
 }
 
 /// Demers §1.3 / seed notes: pull sends a `(key, version)` digest; the peer answers with what
 /// it has newer. Two messages per exchange.
 #[test]
 fn pull_is_two_messages_digest_then_newer_entries_demers_1_3() {
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::Pull, 1));
+    let mut sim = two_nodes(Mode::Pull);
     update(&mut sim, 1, 1, 7);
     update(&mut sim, 0, 2, 8);
     fire(&mut sim, 0, Timer::Round);
@@ -87,7 +97,7 @@ fn pull_is_two_messages_digest_then_newer_entries_demers_1_3() {
     // Pull does not push: the peer still lacks the initiator's key.
     assert_eq!(value(&sim, 1, 2), None);
     assert_eq!(sim.in_flight().count(), 0);
-    assert_eq!(metrics::totals(sim.nodes()).messages(), 2);
+    assert_eq!(messages(&sim), 2);
 }
 
 /// Seed notes: push-pull is pull plus one more step, in which A pushes what it has newer
@@ -95,7 +105,7 @@ fn pull_is_two_messages_digest_then_newer_entries_demers_1_3() {
 /// Three messages, and both end equal.
 #[test]
 fn push_pull_is_three_messages_and_leaves_both_equal_demers_1_3() {
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::PushPull, 1));
+    let mut sim = two_nodes(Mode::PushPull);
     update(&mut sim, 0, 1, 10);
     update(&mut sim, 1, 2, 20);
     update(&mut sim, 1, 3, 30);
@@ -117,7 +127,7 @@ fn push_pull_is_three_messages_and_leaves_both_equal_demers_1_3() {
     assert!(metrics::stores_agree(sim.nodes()));
     assert_eq!(value(&sim, 1, 3), Some(32));
     assert_eq!(value(&sim, 0, 2), Some(20));
-    assert_eq!(metrics::totals(sim.nodes()).messages(), 3);
+    assert_eq!(messages(&sim), 3);
 }
 
 /// Seed notes: 1, 2 and 3 messages per exchange, whatever the stores hold (an exchange
@@ -153,7 +163,7 @@ fn message_counts_per_exchange_are_1_2_3_seed_notes() {
 /// counts as a redundant receipt.
 #[test]
 fn newer_version_wins_and_an_older_one_is_a_redundant_receipt_demers_1_1() {
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::Push, 1));
+    let mut sim = two_nodes(Mode::Push);
     update(&mut sim, 0, 1, 1);
     update(&mut sim, 0, 1, 2);
     update(&mut sim, 1, 1, 9);
@@ -419,7 +429,7 @@ fn byte_estimate_counts_what_the_message_carries() {
         digest.bytes(),
         message::HEADER_BYTES + message::DIGEST_ITEM_BYTES
     );
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::Push, 1));
+    let mut sim = two_nodes(Mode::Push);
     update(&mut sim, 0, 1, 42);
     fire(&mut sim, 0, Timer::Round);
     assert_eq!(
@@ -432,7 +442,7 @@ fn byte_estimate_counts_what_the_message_carries() {
 /// holder that stopped spreading is removed (SIR).
 #[test]
 fn si_has_no_removed_nodes_sir_does() {
-    let mut sim = cluster(2, 1, &GossipConfig::anti_entropy(Mode::Push, 1));
+    let mut sim = two_nodes(Mode::Push);
     update(&mut sim, 0, 1, 1);
     let c = census(&sim, 1);
     assert_eq!((c.susceptible, c.infective, c.removed), (1, 1, 0));

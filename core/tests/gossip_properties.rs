@@ -9,11 +9,11 @@ mod gossip_common;
 
 use concord_check::chaos::gossip::{chaos, pick, random_si_config};
 use concord_core::gossip::{
-    Breaks, Command, Digest, GossipConfig, Mode, Model, Stop, SwimConfig, Timer, invariants,
-    metrics,
+    Breaks, Command, Digest, GossipConfig, GossipNode, Mode, Model, Stop, SwimConfig, Timer,
+    invariants, metrics,
 };
 use concord_core::sim::{
-    Action, History, Input, MsgId, NetConfig, NodeId, Sim, SimConfig, SimError, SimRng, ms,
+    Action, Input, MsgId, NetConfig, NodeId, Sim, SimConfig, SimError, SimRng, ms,
 };
 use gossip_common::*;
 
@@ -101,17 +101,33 @@ fn versions_never_go_backwards_demers_1_1() {
     }
 }
 
-/// Break it: with stale entries accepted ("last arrival wins"), the checker must find a
-/// version going backwards. (If it finds nothing in 100 seeds, it is not doing its job.)
-#[test]
-fn checker_catches_versions_going_back_when_stale_entries_are_accepted() {
-    let config = GossipConfig {
+/// Break it: push-pull anti-entropy with `fanout` that accepts stale entries ("last arrival
+/// wins").
+fn accepting_stale(fanout: u32) -> GossipConfig {
+    GossipConfig {
         breaks: Breaks {
             accept_stale: true,
             ..Breaks::default()
         },
-        ..GossipConfig::anti_entropy(Mode::PushPull, 2)
-    };
+        ..GossipConfig::anti_entropy(Mode::PushPull, fanout)
+    }
+}
+
+/// `n` nodes (seed 3) of [`accepting_stale`] with fan-out 1; twenty of them, every seventh,
+/// write key 1.
+fn stale_and_written(n: usize) -> Sim<GossipNode> {
+    let mut sim = cluster(n, 3, &accepting_stale(1));
+    for i in 0..20u16 {
+        update(&mut sim, i * 7, 1, i as u64);
+    }
+    sim
+}
+
+/// Break it: with stale entries accepted ("last arrival wins"), the checker must find a
+/// version going backwards. (If it finds nothing in 100 seeds, it is not doing its job.)
+#[test]
+fn checker_catches_versions_going_back_when_stale_entries_are_accepted() {
+    let config = accepting_stale(2);
     let caught = (0..100).find_map(|seed| {
         let sim = chaos(seed, &config, 3_000, 0, |_| {});
         sim.violations().first().cloned().map(|v| (seed, v))
@@ -154,19 +170,9 @@ fn checker_catches_a_volatile_store() {
 /// up (later). A 200-node cluster with stale entries accepted.
 #[test]
 fn rotating_check_still_catches_violations_in_large_clusters() {
-    let config = GossipConfig {
-        breaks: Breaks {
-            accept_stale: true,
-            ..Breaks::default()
-        },
-        ..GossipConfig::anti_entropy(Mode::PushPull, 1)
-    };
     let n = 200;
     assert!(n > invariants::FULL_CHECK_MAX);
-    let mut sim = cluster(n, 3, &config);
-    for i in 0..20u16 {
-        update(&mut sim, i * 7, 1, i as u64);
-    }
+    let mut sim = stale_and_written(n);
     sim.run_until(ms(8_000));
     assert!(
         sim.violations()
@@ -224,23 +230,12 @@ fn history_reproduces_every_state() {
         swim: Some(SwimConfig::default()),
         ..GossipConfig::seed_notes()
     };
-    let mut history = History::new(cluster(6, 3, &config));
-    let mut states = vec![history.current().clone()];
     let mut rng = SimRng::new(3, 99);
-    while history.len() < 400 {
-        let now = history.current().now();
-        let input = match rng.below(30) {
-            0 => {
-                let node = NodeId(rng.below(6) as u16);
-                let action = if history.current().nodes()[node.index()].up {
-                    Action::Crash(node)
-                } else {
-                    Action::Restart(node)
-                };
-                Input::Act { at: now, action }
-            }
+    let (mut history, states) =
+        driver::record(cluster(6, 3, &config), 400, |sim| match rng.below(30) {
+            0 => driver::crash_or_restart(sim, NodeId(rng.below(6) as u16)),
             1 | 2 => Input::Act {
-                at: now,
+                at: sim.now(),
                 action: Action::Command(
                     NodeId(rng.below(6) as u16),
                     Command::Update {
@@ -250,11 +245,7 @@ fn history_reproduces_every_state() {
                 ),
             },
             _ => Input::Next,
-        };
-        if history.apply(input).is_ok() {
-            states.push(history.current().clone());
-        }
-    }
+        });
     for target in (0..=400).rev().step_by(7) {
         history.seek(target);
         assert_eq!(
@@ -400,17 +391,7 @@ fn no_input_makes_a_node_panic() {
 /// going backwards at the very step it happens, in any cluster size.
 #[test]
 fn exact_check_of_the_touched_node_finds_a_regression_at_its_step() {
-    let config = GossipConfig {
-        breaks: Breaks {
-            accept_stale: true,
-            ..Breaks::default()
-        },
-        ..GossipConfig::anti_entropy(Mode::PushPull, 1)
-    };
-    let mut sim = cluster(300, 3, &config);
-    for i in 0..20u16 {
-        update(&mut sim, i * 7, 1, i as u64);
-    }
+    let mut sim = stale_and_written(300);
     let mut audit = invariants::Audit::default();
     let mut regressed_before = vec![false; 300];
     while sim.next_event_time().is_some_and(|t| t <= ms(8_000)) {

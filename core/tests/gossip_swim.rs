@@ -37,13 +37,21 @@ fn probe(sim: &mut Sim<GossipNode>, from: u16) -> (NodeId, Vec<Rule>) {
     (target, report.rules)
 }
 
-fn drop_all(
-    sim: &mut Sim<GossipNode>,
-    pred: impl Fn(&concord_core::sim::Envelope<concord_core::gossip::Msg>) -> bool,
-) {
-    for e in in_flight(sim, pred) {
-        act(sim, Action::Drop(e.id));
-    }
+/// S1's next period suspects nobody: the member it probed last answered.
+fn assert_next_probe_suspects_nobody(sim: &mut Sim<GossipNode>) {
+    let (_, rules) = probe(sim, 0);
+    assert!(!rules.iter().any(|r| matches!(r, Rule::Suspect { .. })));
+}
+
+/// S1 probes a member, which crashes: no ack, direct or indirect, comes back. Returns the member
+/// and the rules of S1's next period.
+fn probe_a_member_that_crashes(sim: &mut Sim<GossipNode>) -> (NodeId, Vec<Rule>) {
+    let (target, _) = probe(sim, 0);
+    act(sim, Action::Crash(target));
+    fire(sim, 0, Timer::ProbeTimeout);
+    stabilize(sim);
+    let (_, rules) = probe(sim, 0);
+    (target, rules)
 }
 
 /// §3.1: every protocol period T' each member pings one member chosen at random, and
@@ -89,8 +97,7 @@ fn an_ack_in_time_clears_the_probe_swim_3_1() {
     );
     fire(&mut sim, 0, Timer::ProbeTimeout);
     assert!(in_flight(&sim, kind(MsgKind::PingReq)).is_empty());
-    let (_, rules) = probe(&mut sim, 0);
-    assert!(!rules.iter().any(|r| matches!(r, Rule::Suspect { .. })));
+    assert_next_probe_suspects_nobody(&mut sim);
 }
 
 /// §3.1: no ack by the timeout: ask k other members to ping the target; their relayed ack
@@ -99,7 +106,7 @@ fn an_ack_in_time_clears_the_probe_swim_3_1() {
 fn no_ack_in_time_asks_k_members_to_probe_indirectly_swim_3_1() {
     let mut sim = cluster(8, 2, &swim());
     let (target, _) = probe(&mut sim, 0);
-    drop_all(&mut sim, kind(MsgKind::Ping));
+    drop_msgs(&mut sim, kind(MsgKind::Ping));
     let report = fire(&mut sim, 0, Timer::ProbeTimeout);
     let relays = match &report.rules[..] {
         [Rule::IndirectProbe { target: t, relays }] if *t == target => relays.clone(),
@@ -122,8 +129,7 @@ fn no_ack_in_time_asks_k_members_to_probe_indirectly_swim_3_1() {
             indirect: true
         }
     );
-    let (_, rules) = probe(&mut sim, 0);
-    assert!(!rules.iter().any(|r| matches!(r, Rule::Suspect { .. })));
+    assert_next_probe_suspects_nobody(&mut sim);
 }
 
 /// §4.2: a member that fails both the direct and the indirect probe becomes suspect at the
@@ -131,11 +137,7 @@ fn no_ack_in_time_asks_k_members_to_probe_indirectly_swim_3_1() {
 #[test]
 fn failed_probe_makes_suspect_then_dead_after_the_timeout_swim_4_2() {
     let mut sim = cluster(6, 3, &swim());
-    let (target, _) = probe(&mut sim, 0);
-    act(&mut sim, Action::Crash(target));
-    fire(&mut sim, 0, Timer::ProbeTimeout);
-    stabilize(&mut sim);
-    let (_, rules) = probe(&mut sim, 0);
+    let (target, rules) = probe_a_member_that_crashes(&mut sim);
     assert_eq!(
         rules[0],
         Rule::Suspect {
@@ -179,11 +181,7 @@ fn without_suspicion_a_failed_probe_is_death_swim_3_1() {
         ..GossipConfig::default()
     };
     let mut sim = cluster(6, 3, &config);
-    let (target, _) = probe(&mut sim, 0);
-    act(&mut sim, Action::Crash(target));
-    fire(&mut sim, 0, Timer::ProbeTimeout);
-    stabilize(&mut sim);
-    let (_, rules) = probe(&mut sim, 0);
+    let (target, rules) = probe_a_member_that_crashes(&mut sim);
     assert_eq!(
         rules[0],
         Rule::ConfirmDead {
@@ -200,9 +198,9 @@ fn without_suspicion_a_failed_probe_is_death_swim_3_1() {
 fn a_suspected_live_member_refutes_with_a_higher_incarnation_swim_4_2() {
     let mut sim = cluster(6, 4, &swim());
     let (target, _) = probe(&mut sim, 0);
-    drop_all(&mut sim, kind(MsgKind::Ping));
+    drop_msgs(&mut sim, kind(MsgKind::Ping));
     fire(&mut sim, 0, Timer::ProbeTimeout);
-    drop_all(&mut sim, kind(MsgKind::PingReq));
+    drop_msgs(&mut sim, kind(MsgKind::PingReq));
     let (_, rules) = probe(&mut sim, 0);
     assert!(rules.contains(&Rule::Suspect {
         member: target,

@@ -33,11 +33,13 @@ fn rounds_to_full_infection(mode: Mode, fanout: u32, n: usize, seed: u64) -> f64
     trial.rounds.expect("anti-entropy converges") as f64
 }
 
-fn rounds_against_mean_field(mode: Mode, debug: u64, release: u64) -> Vec<f64> {
+/// Check `mode`'s mean rounds to full infection at n = 1000, fan-out 1 and 3, against the
+/// mean-field recurrence (6 trials in debug builds, 40 in release); returns the mean at fan-out 1.
+fn mean_rounds_against_mean_field(mode: Mode) -> f64 {
     let n = 1000;
-    let mut at_fanout_1 = Vec::new();
+    let mut at_fanout_1 = 0.0;
     for fanout in [1, 3] {
-        let xs: Vec<f64> = (0..trials(debug, release))
+        let xs: Vec<f64> = (0..trials(6, 40))
             .map(|seed| rounds_to_full_infection(mode, fanout, n, seed))
             .collect();
         let expected = theory::expected_rounds(mode, n, fanout as usize, 0.0);
@@ -50,7 +52,7 @@ fn rounds_against_mean_field(mode: Mode, debug: u64, release: u64) -> Vec<f64> {
             0.75,
         );
         if fanout == 1 {
-            at_fanout_1 = xs;
+            at_fanout_1 = mean_sd(&xs).0;
         }
     }
     at_fanout_1
@@ -62,8 +64,7 @@ fn rounds_against_mean_field(mode: Mode, debug: u64, release: u64) -> Vec<f64> {
 /// and 3. The Pittel check allows O(1) ∈ [−0.5, 2.5] (the recurrence puts it near 1.2).
 #[test]
 fn push_rounds_match_the_recurrence_and_pittel_demers_1_3() {
-    let xs = rounds_against_mean_field(Mode::Push, 6, 40);
-    let (mean, _) = mean_sd(&xs);
+    let mean = mean_rounds_against_mean_field(Mode::Push);
     let pittel = theory::pittel_push_rounds(1000);
     println!("Push n=1000 fan-out 1: mean {mean:.2} vs Pittel log2 n + ln n = {pittel:.2}");
     assert!(
@@ -77,8 +78,7 @@ fn push_rounds_match_the_recurrence_and_pittel_demers_1_3() {
 /// `s' = s · Π_j (ns − 1 − j)/(n − 1 − j)` (all k partners susceptible).
 #[test]
 fn pull_rounds_match_the_recurrence_demers_1_3() {
-    let xs = rounds_against_mean_field(Mode::Pull, 6, 40);
-    let (mean, _) = mean_sd(&xs);
+    let mean = mean_rounds_against_mean_field(Mode::Pull);
     assert!(
         mean < theory::expected_rounds(Mode::Push, 1000, 1, 0.0),
         "pull beats push"
@@ -90,8 +90,7 @@ fn pull_rounds_match_the_recurrence_demers_1_3() {
 /// `log3 n + O(log log n)`; the recurrence predicts the mean.
 #[test]
 fn push_pull_rounds_match_the_recurrence_karp_2000() {
-    let xs = rounds_against_mean_field(Mode::PushPull, 6, 40);
-    let (mean, _) = mean_sd(&xs);
+    let mean = mean_rounds_against_mean_field(Mode::PushPull);
     let leading = theory::karp_push_pull_leading(1000);
     println!("PushPull n=1000 fan-out 1: mean {mean:.2}, log3 n = {leading:.2}");
     assert!(mean >= leading, "no faster than log3 n");

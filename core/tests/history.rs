@@ -1,58 +1,50 @@
 //! Stepping back and forth over a run reproduces exactly the states seen before.
 
+#[path = "driver/mod.rs"]
+mod driver;
+
 use concord_core::raft::{Command, RaftConfig, RaftNode};
-use concord_core::sim::{Action, History, Input, NodeId, Sim, SimConfig, SimRng};
+use concord_core::sim::{Action, History, Input, NodeId, Sim, SimRng};
 
 fn start(seed: u64) -> Sim<RaftNode> {
-    let config = SimConfig {
-        seed,
-        nodes: 5,
-        net: Default::default(),
-    };
-    Sim::new(config, &RaftConfig::default()).unwrap()
+    driver::cluster(5, seed, &RaftConfig::default())
 }
 
 /// A run of 600 steps with interventions mixed in; returns the history and the state after each step.
 fn record(seed: u64) -> (History<RaftNode>, Vec<Sim<RaftNode>>) {
-    let mut history = History::new(start(seed));
-    let mut states = vec![history.current().clone()];
     let mut rng = SimRng::new(seed, 99);
-    while history.len() < 600 {
-        let now = history.current().now();
-        let input = match rng.below(40) {
-            0 => {
-                let node = NodeId(rng.below(5) as u16);
-                let action = if history.current().nodes()[node.index()].up {
-                    Action::Crash(node)
-                } else {
-                    Action::Restart(node)
-                };
-                Input::Act { at: now, action }
-            }
-            1 => Input::Act {
-                at: now,
-                action: Action::Command(NodeId(rng.below(5) as u16), Command::Timeout),
-            },
-            _ => Input::Next,
-        };
-        if history.apply(input).is_ok() {
-            states.push(history.current().clone());
-        }
-    }
-    (history, states)
+    driver::record(start(seed), 600, |sim| match rng.below(40) {
+        0 => driver::crash_or_restart(sim, NodeId(rng.below(5) as u16)),
+        1 => Input::Act {
+            at: sim.now(),
+            action: Action::Command(NodeId(rng.below(5) as u16), Command::Timeout),
+        },
+        _ => Input::Next,
+    })
+}
+
+/// Seek to `step`: the state there is `expected`.
+fn assert_seeks_to(history: &mut History<RaftNode>, step: usize, expected: &Sim<RaftNode>) {
+    history.seek(step);
+    assert_eq!(history.current(), expected, "state after step {step}");
+}
+
+/// Crash the first server that is up, now (in the past of the recorded run, if seeking went
+/// back); returns its index.
+fn crash_a_server(history: &mut History<RaftNode>) -> usize {
+    let up = history.current().nodes().iter().position(|n| n.up).unwrap();
+    let at = history.current().now();
+    let crash = Action::Crash(NodeId(up as u16));
+    history.apply(Input::Act { at, action: crash }).unwrap();
+    up
 }
 
 #[test]
 fn stepping_back_then_forward_reproduces_every_state() {
     let (mut history, states) = record(3);
     for target in (0..=600).rev() {
-        history.seek(target);
+        assert_seeks_to(&mut history, target, &states[target]);
         assert_eq!(history.position(), target);
-        assert_eq!(
-            history.current(),
-            &states[target],
-            "state after step {target}"
-        );
     }
     for (i, state) in states.iter().enumerate().skip(1) {
         history.forward().unwrap();
@@ -78,17 +70,10 @@ fn back_steps_one_at_a_time_and_stops_at_the_start() {
 fn a_new_input_in_the_past_starts_a_new_future() {
     let (mut history, states) = record(5);
     history.seek(100);
-    let now = history.current().now();
-    let up = history.current().nodes().iter().position(|n| n.up).unwrap();
-    let crash = Input::Act {
-        at: now,
-        action: Action::Crash(NodeId(up as u16)),
-    };
-    history.apply(crash).unwrap();
+    let up = crash_a_server(&mut history);
     assert_eq!(history.len(), 101);
     assert!(!history.current().nodes()[up].up);
-    history.seek(50);
-    assert_eq!(history.current(), &states[50]);
+    assert_seeks_to(&mut history, 50, &states[50]);
 }
 
 #[test]
@@ -104,8 +89,7 @@ fn run_until_replays_recorded_steps_before_new_ones() {
         600,
         "recorded steps were replayed, not replaced"
     );
-    history.seek(400);
-    assert_eq!(history.current(), &states[400]);
+    assert_seeks_to(&mut history, 400, &states[400]);
 }
 
 /// Issue: replaying an intervention log reproduces identical states at every step.
@@ -126,8 +110,7 @@ fn a_tape_replays_to_identical_states_at_every_step() {
     );
     assert_eq!(replayed.current(), &states[333]);
     for (i, state) in states.iter().enumerate() {
-        replayed.seek(i);
-        assert_eq!(replayed.current(), state, "state after step {i}");
+        assert_seeks_to(&mut replayed, i, state);
     }
 }
 
@@ -143,14 +126,7 @@ fn a_tape_that_asks_too_much_is_refused_not_run() {
 fn a_fork_keeps_the_old_branch_and_switching_back_restores_it() {
     let (mut history, states) = record(9);
     history.seek(200);
-    let now = history.current().now();
-    let up = history.current().nodes().iter().position(|n| n.up).unwrap();
-    history
-        .apply(Input::Act {
-            at: now,
-            action: Action::Crash(NodeId(up as u16)),
-        })
-        .unwrap();
+    crash_a_server(&mut history);
     for _ in 0..50 {
         history.forward().unwrap();
     }

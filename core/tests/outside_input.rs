@@ -6,7 +6,8 @@ use concord_core::gossip::{GossipConfig, GossipNode, Model, Stop, SwimConfig};
 use concord_core::paxos::{PaxosConfig, PaxosNode};
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode, Timer};
 use concord_core::sim::{
-    Action, History, Input, MsgId, NetConfig, NodeId, Protocol, Sim, SimConfig, SimError, Tape, ms,
+    Action, ConfigProblem, History, Input, MsgId, NetConfig, NodeId, Protocol, Sim, SimConfig,
+    SimError, Tape, ms,
 };
 
 fn config(nodes: usize) -> SimConfig {
@@ -22,7 +23,7 @@ fn raft(nodes: usize) -> Sim<RaftNode> {
 }
 
 /// The reason `Sim::new` gives for refusing `protocol` on `nodes` nodes.
-fn refusal<P: Protocol>(nodes: usize, protocol: &P::Config) -> String {
+fn refusal<P: Protocol>(nodes: usize, protocol: &P::Config) -> ConfigProblem {
     match Sim::<P>::new(config(nodes), protocol) {
         Err(SimError::BadConfig(why)) => why,
         other => panic!("expected a refusal, got {:?}", other.map(|_| "a run")),
@@ -37,34 +38,46 @@ fn act_now<P: Protocol>(sim: &mut Sim<P>, action: Action<P>) -> Result<(), SimEr
 #[test]
 fn a_cluster_of_no_nodes_or_too_many_is_refused() {
     for nodes in [0, 10_001] {
-        let why = refusal::<RaftNode>(nodes, &RaftConfig::default());
-        assert!(why.contains(&nodes.to_string()), "{why}");
+        assert_eq!(
+            refusal::<RaftNode>(nodes, &RaftConfig::default()),
+            ConfigProblem::ClusterSize { nodes }
+        );
     }
 }
 
 #[test]
 fn a_network_that_cannot_be_is_refused() {
-    for net in [
-        NetConfig {
-            latency_min: ms(20),
-            latency_max: ms(10),
-            ..NetConfig::default()
-        },
-        NetConfig {
-            loss: -0.5,
-            ..NetConfig::default()
-        },
-        NetConfig {
-            duplicate: 1.5,
-            ..NetConfig::default()
-        },
+    for (net, why) in [
+        (
+            NetConfig {
+                latency_min: ms(20),
+                latency_max: ms(10),
+                ..NetConfig::default()
+            },
+            ConfigProblem::LatencyRange {
+                min: ms(20),
+                max: ms(10),
+            },
+        ),
+        (
+            NetConfig {
+                loss: -0.5,
+                ..NetConfig::default()
+            },
+            ConfigProblem::Loss { loss: -0.5 },
+        ),
+        (
+            NetConfig {
+                duplicate: 1.5,
+                ..NetConfig::default()
+            },
+            ConfigProblem::Duplicate { duplicate: 1.5 },
+        ),
     ] {
-        let config = SimConfig {
-            net: net.clone(),
-            ..config(3)
-        };
+        assert_eq!(net.problem(), Some(why.clone()));
+        let config = SimConfig { net, ..config(3) };
         let refused = Sim::<RaftNode>::new(config, &RaftConfig::default());
-        assert_eq!(refused.err(), net.problem().map(SimError::BadConfig));
+        assert_eq!(refused.err(), Some(SimError::BadConfig(why)));
     }
 }
 
@@ -73,32 +86,57 @@ fn a_network_that_cannot_be_is_refused() {
 /// names, each with the reason it gives.
 #[test]
 fn raft_settings_with_an_empty_timeout_range_are_refused_section_5_2() {
+    let base = RaftConfig::default();
     let broken = [
-        RaftConfig {
-            election_timeout_min: ms(300),
-            election_timeout_max: ms(150),
-            ..RaftConfig::default()
-        },
-        RaftConfig {
-            election_timeout_min: 0,
-            ..RaftConfig::default()
-        },
-        RaftConfig {
-            heartbeat_interval: 0,
-            ..RaftConfig::default()
-        },
-        RaftConfig {
-            persist_delay_min: ms(5),
-            persist_delay_max: ms(1),
-            ..RaftConfig::default()
-        },
-        RaftConfig {
-            max_batch: 0,
-            ..RaftConfig::default()
-        },
+        (
+            RaftConfig {
+                election_timeout_min: ms(300),
+                election_timeout_max: ms(150),
+                ..base.clone()
+            },
+            ConfigProblem::ElectionTimeout {
+                min: ms(300),
+                max: ms(150),
+            },
+        ),
+        (
+            RaftConfig {
+                election_timeout_min: 0,
+                ..base.clone()
+            },
+            ConfigProblem::ElectionTimeout {
+                min: 0,
+                max: base.election_timeout_max,
+            },
+        ),
+        (
+            RaftConfig {
+                heartbeat_interval: 0,
+                ..base.clone()
+            },
+            ConfigProblem::HeartbeatZero,
+        ),
+        (
+            RaftConfig {
+                persist_delay_min: ms(5),
+                persist_delay_max: ms(1),
+                ..base.clone()
+            },
+            ConfigProblem::PersistDelay {
+                min: ms(5),
+                max: ms(1),
+            },
+        ),
+        (
+            RaftConfig {
+                max_batch: 0,
+                ..base.clone()
+            },
+            ConfigProblem::BatchZero,
+        ),
     ];
-    for raft in broken {
-        let why = raft.problem().expect("a problem");
+    for (raft, why) in broken {
+        assert_eq!(raft.problem(), Some(why.clone()));
         assert_eq!(refusal::<RaftNode>(5, &raft), why);
     }
 }
@@ -108,35 +146,70 @@ fn raft_settings_with_an_empty_timeout_range_are_refused_section_5_2() {
 #[test]
 fn gossip_settings_without_a_round_or_a_peer_are_refused_demers_1_3_swim_3_1() {
     let base = GossipConfig::default();
+    let swim = SwimConfig::default();
     let broken = [
-        GossipConfig { period: 0, ..base },
-        GossipConfig {
-            jitter: base.period,
-            ..base
-        },
-        GossipConfig { fanout: 0, ..base },
-        GossipConfig {
-            model: Model::Rumor {
-                stop: Stop::Counter,
-                k: 0,
-                feedback: true,
+        (
+            GossipConfig { period: 0, ..base },
+            ConfigProblem::Period { period: 0 },
+        ),
+        (
+            GossipConfig {
+                jitter: base.period,
+                ..base
             },
-            ..base
-        },
-        GossipConfig {
-            swim: Some(SwimConfig {
-                probe_timeout: ms(1_000),
-                ..SwimConfig::default()
-            }),
-            ..base
-        },
-        GossipConfig {
-            health_interval: Some(0),
-            ..base
-        },
+            ConfigProblem::Jitter {
+                jitter: base.period,
+                period: base.period,
+            },
+        ),
+        (
+            GossipConfig { fanout: 0, ..base },
+            ConfigProblem::FanoutZero,
+        ),
+        (
+            GossipConfig {
+                model: Model::Rumor {
+                    stop: Stop::Counter,
+                    k: 0,
+                    feedback: true,
+                },
+                ..base
+            },
+            ConfigProblem::RumorStopZero,
+        ),
+        (
+            GossipConfig {
+                swim: Some(SwimConfig {
+                    probe_interval: 0,
+                    ..swim
+                }),
+                ..base
+            },
+            ConfigProblem::ProbeInterval { interval: 0 },
+        ),
+        (
+            GossipConfig {
+                swim: Some(SwimConfig {
+                    probe_timeout: ms(1_000),
+                    ..swim
+                }),
+                ..base
+            },
+            ConfigProblem::ProbeTimeout {
+                timeout: ms(1_000),
+                interval: swim.probe_interval,
+            },
+        ),
+        (
+            GossipConfig {
+                health_interval: Some(0),
+                ..base
+            },
+            ConfigProblem::HealthInterval { interval: 0 },
+        ),
     ];
-    for gossip in broken {
-        let why = gossip.problem().expect("a problem");
+    for (gossip, why) in broken {
+        assert_eq!(gossip.problem(), Some(why.clone()));
         assert_eq!(refusal::<GossipNode>(8, &gossip), why);
     }
 }
@@ -150,12 +223,20 @@ fn paxos_settings_without_acceptors_or_back_off_are_refused_section_2_2_2_4() {
     let no_acceptor = PaxosConfig::separate(2, 0, 1);
     assert_eq!(
         refusal::<PaxosNode>(3, &no_acceptor),
-        no_acceptor.problem().unwrap()
+        ConfigProblem::NoAcceptor
     );
     let no_proposer = PaxosConfig::separate(0, 3, 1);
     assert_eq!(
         refusal::<PaxosNode>(4, &no_proposer),
-        no_proposer.problem().unwrap()
+        ConfigProblem::NoProposer
+    );
+    let no_timeout = PaxosConfig {
+        phase_timeout: 0,
+        ..PaxosConfig::default()
+    };
+    assert_eq!(
+        refusal::<PaxosNode>(6, &no_timeout),
+        ConfigProblem::PhaseTimeoutZero
     );
     let empty_back_off = PaxosConfig {
         backoff_min: ms(150),
@@ -164,13 +245,21 @@ fn paxos_settings_without_acceptors_or_back_off_are_refused_section_2_2_2_4() {
     };
     assert_eq!(
         refusal::<PaxosNode>(6, &empty_back_off),
-        empty_back_off.problem().unwrap()
+        ConfigProblem::BackOff {
+            min: ms(150),
+            max: ms(10),
+        }
+    );
+    let crowded = PaxosConfig::with_roles(vec![concord_core::paxos::Roles::ALL; 70_000]);
+    assert_eq!(
+        refusal::<PaxosNode>(3, &crowded),
+        ConfigProblem::TooManyRoles { nodes: 70_000 }
     );
     let layout = PaxosConfig::default();
     assert_eq!(layout.problem(), None);
     assert_eq!(
         refusal::<PaxosNode>(2, &layout),
-        "none of the 2 nodes is an acceptor"
+        ConfigProblem::NoAcceptorAmong { cluster: 2 }
     );
     let acceptors_first = PaxosConfig::with_roles(vec![
         concord_core::paxos::Roles::ACCEPTOR,
@@ -178,7 +267,7 @@ fn paxos_settings_without_acceptors_or_back_off_are_refused_section_2_2_2_4() {
     ]);
     assert_eq!(
         refusal::<PaxosNode>(1, &acceptors_first),
-        "none of the 1 nodes is a proposer"
+        ConfigProblem::NoProposerAmong { cluster: 1 }
     );
     assert!(Sim::<PaxosNode>::new(config(2), &acceptors_first).is_ok());
 }
@@ -250,9 +339,11 @@ fn a_partition_into_more_groups_than_a_node_can_be_numbered_in_is_refused() {
     let mut groups = vec![Vec::new(); usize::from(u16::MAX)];
     groups.push(vec![NodeId(0)]);
     let refused = act_now(&mut sim, Action::Partition(groups));
-    assert!(
-        matches!(refused, Err(SimError::BadConfig(_))),
-        "{refused:?}"
+    assert_eq!(
+        refused,
+        Err(SimError::BadConfig(ConfigProblem::PartitionGroups {
+            groups: usize::from(u16::MAX) + 1
+        }))
     );
 }
 
@@ -389,5 +480,34 @@ fn a_tape_of_a_larger_cluster_is_refused_with_the_node() {
     assert_eq!(
         History::replay(raft(5), &tape).err(),
         Some(SimError::NoSuchNode(NodeId(6)))
+    );
+}
+
+/// A tape longer than a link may replay is refused before a step is taken, with its length; so
+/// is one that sets a network that cannot be, with what is wrong with it.
+#[test]
+fn a_tape_too_long_or_with_a_network_that_cannot_be_is_refused_with_the_reason() {
+    let steps = concord_core::sim::MAX_TAPE_STEPS + 1;
+    let long = Tape::<RaftNode> {
+        marks: Vec::new(),
+        tail: steps,
+        position: 0,
+    };
+    assert_eq!(
+        History::replay(raft(3), &long).err(),
+        Some(SimError::BadConfig(ConfigProblem::TapeTooLong { steps }))
+    );
+    let lossy = NetConfig {
+        loss: 2.0,
+        ..NetConfig::default()
+    };
+    let tape = Tape::<RaftNode> {
+        marks: vec![concord_core::sim::Mark(0, 0, Action::SetNetwork(lossy))],
+        tail: 0,
+        position: 1,
+    };
+    assert_eq!(
+        History::replay(raft(3), &tape).err(),
+        Some(SimError::BadConfig(ConfigProblem::Loss { loss: 2.0 }))
     );
 }

@@ -10,7 +10,7 @@ use concord_core::paxos::{AGREEMENT, Breaks, LEARN_ONLY_CHOSEN, Stage};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use concord_check::chaos::paxos::{config_for, run};
-use concord_core::sim::{NodeId, Violation, ms};
+use concord_core::sim::{NodeId, ms};
 
 /// Safety (§2.1: only a single value is chosen; nobody learns a value that is not chosen)
 /// under crashes, restarts, loss, duplication, cuts, partitions and proposals at any time;
@@ -110,9 +110,10 @@ fn safety_and_progress_with_write_delays_and_crashes_mid_write_over_10000_seeds_
     println!("{lost} crashes interrupted a write");
 }
 
-/// The first seed below `limit` whose run breaks `invariant`, with the violation.
-fn find_violation(breaks: Breaks, invariant: &str, limit: u64) -> Option<(u64, Violation)> {
-    (0..limit).find_map(|seed| {
+/// Search the first 500 seeds, with the "break it" switch `name` on as `breaks` says, for a run
+/// that breaks `invariant`; print where it was caught, to reproduce it.
+fn caught(name: &str, breaks: Breaks, invariant: &str) {
+    let found = (0..500).find_map(|seed| {
         let mut config = config_for(seed);
         config.breaks = breaks.clone();
         let run = run(seed, &config, false);
@@ -121,49 +122,50 @@ fn find_violation(breaks: Breaks, invariant: &str, limit: u64) -> Option<(u64, V
             .iter()
             .find(|v| v.invariant == invariant)
             .map(|v| (seed, v.clone()))
-    })
+    });
+    let (seed, v) = found.unwrap_or_else(|| panic!("{name}: no {invariant} in 500 seeds"));
+    eprintln!("{name}: seed={seed}: {}", v.detail);
 }
 
 /// Break it: a proposer that ignores the values acceptors report in phase 1 gets its own value
 /// chosen after another one was — the checker must see two values chosen.
 #[test]
 fn checker_catches_two_values_when_proposers_ignore_accepted_values() {
-    let breaks = Breaks {
-        ignore_accepted: true,
-        ..Breaks::default()
-    };
-    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
-        .expect("no violation in 500 seeds with ignore_accepted on");
-    eprintln!("ignore_accepted: seed={seed}: {}", v.detail);
+    caught(
+        "ignore_accepted",
+        Breaks {
+            ignore_accepted: true,
+            ..Breaks::default()
+        },
+        AGREEMENT,
+    );
 }
 
 /// Break it: an acceptor that accepts a number below its promise lets a proposer that saw no
 /// accepted value (its promises came first) overwrite a value being chosen.
 #[test]
 fn checker_catches_two_values_when_acceptors_accept_below_their_promise() {
-    let breaks = Breaks {
-        accept_below_promise: true,
-        ..Breaks::default()
-    };
-    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
-        .expect("no violation in 500 seeds with accept_below_promise on");
-    eprintln!("accept_below_promise: seed={seed}: {}", v.detail);
+    caught(
+        "accept_below_promise",
+        Breaks {
+            accept_below_promise: true,
+            ..Breaks::default()
+        },
+        AGREEMENT,
+    );
 }
 
 /// Break it: with quorums one short of a majority, two quorums need not meet. Learners and
-/// proposers then believe in values no majority accepted, and two values can be chosen.
+/// proposers then believe in values no majority accepted (a learner of an unchosen value), and
+/// two values can be chosen.
 #[test]
 fn checker_catches_small_quorums() {
     let breaks = Breaks {
         small_quorum: true,
         ..Breaks::default()
     };
-    let (seed, v) = find_violation(breaks.clone(), LEARN_ONLY_CHOSEN, 500)
-        .expect("no learner of an unchosen value in 500 seeds with small_quorum on");
-    eprintln!("small_quorum: seed={seed}: {}", v.detail);
-    let (seed, v) = find_violation(breaks, AGREEMENT, 500)
-        .expect("no two chosen values in 500 seeds with small_quorum on");
-    eprintln!("small_quorum: seed={seed}: {}", v.detail);
+    caught("small_quorum", breaks.clone(), LEARN_ONLY_CHOSEN);
+    caught("small_quorum", breaks, AGREEMENT);
 }
 
 /// Same seed, same run: the final states are equal, field for field.

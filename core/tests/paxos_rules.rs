@@ -54,6 +54,14 @@ fn armed(sim: &Sim<PaxosNode>, id: NodeId, timer: Timer) -> bool {
     sim.nodes()[id.index()].timers().contains_key(&timer)
 }
 
+/// S1 proposes A; S3 and S4, a majority of the three acceptors, promise 1.1.
+fn s1_promised_by_s3_s4() -> Sim<PaxosNode> {
+    let mut sim = default_cluster();
+    propose(&mut sim, S1, "A");
+    phase_one(&mut sim, S1, &[S3, S4]);
+    sim
+}
+
 /// S1 runs phase 1 with the acceptors in `promisers` (they all promise).
 fn phase_one(sim: &mut Sim<PaxosNode>, proposer: NodeId, promisers: &[NodeId]) -> Vec<Rule> {
     let mut rules = Vec::new();
@@ -222,9 +230,7 @@ fn minority_of_promises_is_not_enough_2_2() {
 /// learner (§2.3).
 #[test]
 fn acceptor_accepts_at_or_above_min_proposal_and_tells_proposer_and_learners_2_2() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     let accept = in_flight(&sim, between(S1, S3))[0].id;
     let report = act(&mut sim, Action::Deliver(accept));
     assert_eq!(
@@ -251,9 +257,7 @@ fn acceptor_accepts_at_or_above_min_proposal_and_tells_proposer_and_learners_2_2
 /// An Accept(n) below minProposal is refused with minProposal ("result > n", §2.2).
 #[test]
 fn acceptor_refuses_accept_below_min_proposal_2_2() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     propose(&mut sim, S2, "B"); // 1.2 reaches S3 before S1's Accept(1.1)
     deliver(&mut sim, |e| e.from == S2 && e.to == S3);
     let rules = deliver(&mut sim, between(S1, S3));
@@ -312,9 +316,7 @@ fn proposer_adopts_the_value_of_the_highest_accepted_proposal_2_2() {
 /// A promise carries (acceptedProposal, acceptedValue) when the acceptor has accepted something.
 #[test]
 fn promise_reports_what_the_acceptor_accepted_2_2() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     deliver(&mut sim, between(S1, S3));
     propose(&mut sim, S2, "B");
     let rules = deliver(&mut sim, between(S2, S3));
@@ -344,9 +346,7 @@ fn promise_reports_what_the_acceptor_accepted_2_2() {
 /// the proposer knows it and stops (no timer left).
 #[test]
 fn majority_of_acceptances_means_chosen_2_2() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     deliver(&mut sim, |e| e.from == S1 && e.to != S5);
     let rules = deliver(&mut sim, to(S1));
     assert_eq!(
@@ -366,9 +366,7 @@ fn majority_of_acceptances_means_chosen_2_2() {
 /// n at once and backs off — a random wait when back-off is randomized (§2.2, §2.4).
 #[test]
 fn nack_makes_the_proposer_abandon_and_back_off_2_2_2_4() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     propose(&mut sim, S2, "B");
     deliver(&mut sim, between(S2, S3));
     deliver(&mut sim, between(S1, S3)); // refused: S3 promised 1.2
@@ -521,9 +519,7 @@ fn duplicate_prepare_does_not_stop_the_proposer_2_2() {
 /// proposal.
 #[test]
 fn learner_learns_from_a_majority_of_accepted_2_3() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     deliver(&mut sim, from(S1));
     let first = deliver(&mut sim, |e| e.to == S6 && e.from == S3);
     assert_eq!(
@@ -558,9 +554,7 @@ fn learner_learns_from_a_majority_of_accepted_2_3() {
 /// proposer keeps its round (so it never reuses a number) but abandons its proposal.
 #[test]
 fn restart_keeps_acceptor_state_and_proposer_round_2_5() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     deliver(&mut sim, between(S1, S3));
     act(&mut sim, Action::Crash(S3));
     let report = act(&mut sim, Action::Restart(S3));
@@ -594,9 +588,7 @@ fn restart_keeps_acceptor_state_and_proposer_round_2_5() {
 /// A learner's knowledge is volatile: after a restart it must hear from a majority again.
 #[test]
 fn learner_forgets_on_restart_2_3() {
-    let mut sim = default_cluster();
-    propose(&mut sim, S1, "A");
-    phase_one(&mut sim, S1, &[S3, S4]);
+    let mut sim = s1_promised_by_s3_s4();
     deliver(&mut sim, from(S1));
     deliver(&mut sim, to(S6));
     assert!(node(&sim, S6).learned().is_some());

@@ -11,7 +11,7 @@ use concord_core::paxos::{
     Rule, Stage, Timer, invariants,
 };
 use concord_core::sim::{
-    Action, Envelope, NetConfig, NodeId, Sim, SimConfig, StepReport, Time, Violation, ms,
+    Action, Envelope, NetConfig, NodeId, Sim, StepReport, Time, Violation, ms,
 };
 
 mod paxos_common;
@@ -42,6 +42,14 @@ impl Lab {
             },
             1,
         )
+    }
+
+    /// Proposers wait for commands; the "break it" switches of `breaks` are on.
+    fn broken(breaks: Breaks) -> Self {
+        Lab::quiet(PaxosConfig {
+            breaks,
+            ..PaxosConfig::default()
+        })
     }
 
     fn record(&mut self, report: StepReport<PaxosNode>) -> StepReport<PaxosNode> {
@@ -102,25 +110,25 @@ impl Lab {
 
     /// `proposer`'s Prepare reaches `acceptors`, and their answers come back.
     fn phase_one(&mut self, proposer: NodeId, acceptors: &[NodeId]) -> Vec<Rule> {
-        let mut rules = Vec::new();
-        for &a in acceptors {
-            rules.extend(self.deliver(|e| {
-                (e.from, e.to) == (proposer, a) && matches!(e.msg, Msg::Prepare { .. })
-            }));
-        }
-        for &a in acceptors {
-            rules.extend(self.deliver(|e| (e.from, e.to) == (a, proposer)));
-        }
-        rules
+        self.phase(proposer, acceptors, |m| matches!(m, Msg::Prepare { .. }))
     }
 
     /// `proposer`'s Accept reaches `acceptors`; their answers to it come back.
     fn phase_two(&mut self, proposer: NodeId, acceptors: &[NodeId]) -> Vec<Rule> {
+        self.phase(proposer, acceptors, |m| matches!(m, Msg::Accept { .. }))
+    }
+
+    /// `proposer`'s requests of the phase (`is_request`) reach `acceptors`, one after the other;
+    /// then their answers come back.
+    fn phase(
+        &mut self,
+        proposer: NodeId,
+        acceptors: &[NodeId],
+        is_request: impl Fn(&Msg) -> bool,
+    ) -> Vec<Rule> {
         let mut rules = Vec::new();
         for &a in acceptors {
-            rules.extend(self.deliver(|e| {
-                (e.from, e.to) == (proposer, a) && matches!(e.msg, Msg::Accept { .. })
-            }));
+            rules.extend(self.deliver(|e| (e.from, e.to) == (proposer, a) && is_request(&e.msg)));
         }
         for &a in acceptors {
             rules.extend(self.deliver(|e| (e.from, e.to) == (a, proposer)));
@@ -208,14 +216,20 @@ fn a_second_proposer_must_adopt_the_first_value() {
     assert!(lab.sim.violations().is_empty());
 }
 
+/// S1 proposes A; its Prepare(1.1) reaches S3, S4 and S5, whose promises come back.
+fn s1_promised_by_s3_s4_s5() -> Lab {
+    let mut lab = Lab::quiet(PaxosConfig::default());
+    lab.propose(S1, "A");
+    lab.phase_one(S1, &[S3, S4, S5]);
+    lab
+}
+
 /// A proposer may crash mid-round. S1's Accept(1.1, A) reaches two acceptors — A is chosen —
 /// and S1 crashes before hearing back; the learner hears nothing. Only the simulation knows A
 /// is chosen. S2, proposing B, learns of A in phase 1 and completes it.
 #[test]
 fn a_proposer_crashing_after_its_value_was_chosen_is_completed_by_another() {
-    let mut lab = Lab::quiet(PaxosConfig::default());
-    lab.propose(S1, "A");
-    lab.phase_one(S1, &[S3, S4, S5]);
+    let mut lab = s1_promised_by_s3_s4_s5();
     lab.deliver(|e| e.from == S1 && (e.to == S3 || e.to == S4));
     lab.act(Action::Crash(S1));
     lab.drop(|e| matches!(e.msg, Msg::Accepted { .. }));
@@ -291,12 +305,7 @@ fn randomized_backoff_ends_duels_sooner_than_a_fixed_delay() {
                 randomized_backoff: randomized,
                 ..PaxosConfig::separate(3, 3, 1)
             };
-            let sim_config = SimConfig {
-                seed,
-                nodes: config.nodes(),
-                net: Default::default(),
-            };
-            let mut sim = Sim::<PaxosNode>::new(sim_config, &config).unwrap();
+            let mut sim: Sim<PaxosNode> = driver::cluster(config.nodes(), seed, &config);
             sim.run_until(ms(3_000));
             assert!(
                 sim.nodes()[6].state.learned().is_some(),
@@ -362,9 +371,7 @@ fn an_acceptor_crash_that_leaves_a_majority() {
 /// value it had — and this time it is chosen.
 #[test]
 fn message_loss_in_phase_two_is_recovered_by_the_timeout() {
-    let mut lab = Lab::quiet(PaxosConfig::default());
-    lab.propose(S1, "A");
-    lab.phase_one(S1, &[S3, S4, S5]);
+    let mut lab = s1_promised_by_s3_s4_s5();
     lab.drop(|e| matches!(e.msg, Msg::Accept { .. }) && e.to != S3);
     lab.phase_two(S1, &[S3]);
     assert_eq!(lab.node(S1).stage(), Stage::Accepting);
@@ -414,14 +421,10 @@ fn a_lossy_network_still_chooses_one_value() {
 /// number, and B is chosen too: two values chosen.
 #[test]
 fn ignoring_accepted_values_gets_two_values_chosen() {
-    let config = PaxosConfig {
-        breaks: Breaks {
-            ignore_accepted: true,
-            ..Breaks::default()
-        },
-        ..PaxosConfig::default()
-    };
-    let mut lab = Lab::quiet(config);
+    let mut lab = Lab::broken(Breaks {
+        ignore_accepted: true,
+        ..Breaks::default()
+    });
     let all = [S3, S4, S5];
     lab.propose(S1, "A");
     lab.phase_one(S1, &all);
@@ -457,14 +460,10 @@ fn ignoring_accepted_values_gets_two_values_chosen() {
 /// and S5.
 #[test]
 fn accepting_below_the_promise_gets_two_values_chosen() {
-    let config = PaxosConfig {
-        breaks: Breaks {
-            accept_below_promise: true,
-            ..Breaks::default()
-        },
-        ..PaxosConfig::default()
-    };
-    let mut lab = Lab::quiet(config);
+    let mut lab = Lab::broken(Breaks {
+        accept_below_promise: true,
+        ..Breaks::default()
+    });
     lab.propose(S1, "A");
     lab.phase_one(S1, &[S3, S4]);
     lab.propose(S2, "B");
@@ -487,14 +486,10 @@ fn accepting_below_the_promise_gets_two_values_chosen() {
 /// acceptor that knows nothing of A and proposes B. Two disjoint "quorums", two values.
 #[test]
 fn quorums_below_a_majority_get_two_values_chosen() {
-    let config = PaxosConfig {
-        breaks: Breaks {
-            small_quorum: true,
-            ..Breaks::default()
-        },
-        ..PaxosConfig::default()
-    };
-    let mut lab = Lab::quiet(config);
+    let mut lab = Lab::broken(Breaks {
+        small_quorum: true,
+        ..Breaks::default()
+    });
     lab.propose(S1, "A");
     lab.phase_one(S1, &[S3]);
     lab.phase_two(S1, &[S3]);

@@ -92,9 +92,7 @@ fn at_most_one_vote_per_term_first_come_first_served_5_2() {
     let mut sim = cluster(5, RaftConfig::default());
     timeout(&mut sim, 0);
     timeout(&mut sim, 1);
-    let first = deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(0) && e.to == NodeId(2)
-    });
+    let first = deliver(&mut sim, vote_request(0, 2));
     assert_eq!(
         first[1..],
         vec![Rule::GrantVote {
@@ -102,9 +100,7 @@ fn at_most_one_vote_per_term_first_come_first_served_5_2() {
             term: 1
         }]
     );
-    let second = deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(1) && e.to == NodeId(2)
-    });
+    let second = deliver(&mut sim, vote_request(1, 2));
     assert_eq!(
         second,
         vec![Rule::DenyVote {
@@ -122,9 +118,7 @@ fn request_vote_with_stale_term_is_rejected_5_1() {
     timeout(&mut sim, 0); // S1: term 1
     timeout(&mut sim, 1); // S2: term 1
     timeout(&mut sim, 1); // S2: term 2
-    let rules = deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(0) && e.to == NodeId(1)
-    });
+    let rules = deliver(&mut sim, vote_request(0, 1));
     assert_eq!(
         rules,
         vec![Rule::DenyVote {
@@ -140,15 +134,10 @@ fn request_vote_with_stale_term_is_rejected_5_1() {
 #[test]
 fn leader_seeing_higher_term_steps_down_5_1() {
     let mut sim = cluster(3, RaftConfig::default());
-    timeout(&mut sim, 0);
-    deliver(&mut sim, is_vote_request);
-    deliver(&mut sim, is_vote_reply);
-    assert_eq!(role(&sim, 0), Role::Leader);
+    elect(&mut sim, 0);
     // S3 (term 1) times out before any heartbeat reaches it: term 2 > 1.
     timeout(&mut sim, 2);
-    let rules = deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(2) && e.to == NodeId(0)
-    });
+    let rules = deliver(&mut sim, vote_request(2, 0));
     assert_eq!(
         rules[0],
         Rule::AdoptTerm {
@@ -233,10 +222,7 @@ fn a_cluster_of_one_elects_itself() {
 #[test]
 fn restart_keeps_term_and_vote_but_not_role_fig2() {
     let mut sim = cluster(3, RaftConfig::default());
-    timeout(&mut sim, 0);
-    deliver(&mut sim, is_vote_request);
-    deliver(&mut sim, is_vote_reply);
-    assert_eq!(role(&sim, 0), Role::Leader);
+    elect(&mut sim, 0);
     act(&mut sim, Action::Crash(NodeId(0)));
     assert!(
         sim.nodes()[0].timers().is_empty(),

@@ -52,11 +52,7 @@ fn without_pre_vote_a_rejoining_server_with_a_high_term_deposes_the_leader() {
 /// partition, so its term stays; it rejoins as a follower and the leader stays.
 #[test]
 fn with_pre_vote_a_rejoining_server_does_not_disrupt_the_leader_9_6() {
-    let config = RaftConfig {
-        pre_vote: true,
-        ..RaftConfig::default()
-    };
-    let (sim, rules) = partitioned_server_rejoins(config, 8);
+    let (sim, rules) = partitioned_server_rejoins(pre_vote(), 8);
     assert!(!rules.iter().any(|r| matches!(
         r,
         Rule::AdoptTerm {
@@ -75,11 +71,7 @@ fn with_pre_vote_a_rejoining_server_does_not_disrupt_the_leader_9_6() {
 /// by a server that has not heard from a leader within the minimum election timeout.
 #[test]
 fn pre_votes_are_denied_while_the_leader_is_heard_and_to_stale_logs_9_6() {
-    let config = RaftConfig {
-        pre_vote: true,
-        ..RaftConfig::default()
-    };
-    let mut sim = cluster(3, config);
+    let mut sim = cluster(3, pre_vote());
     elect_after_pre_vote(&mut sim, 0);
     let report = timeout(&mut sim, 2);
     assert!(report.rules.contains(&Rule::StartPreVote {
@@ -109,9 +101,7 @@ fn pre_votes_are_denied_while_the_leader_is_heard_and_to_stale_logs_9_6() {
 
 /// Five servers, S1 leader; S1 and S2 are cut off from the other three; time passes.
 fn leader_in_minority(config: RaftConfig) -> Sim<RaftNode> {
-    let mut sim = cluster(5, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(5, config);
     partition(&mut sim, &[&[0, 1], &[2, 3, 4]]);
     let later = sim.now() + ms(400);
     sim.run_until(later);
@@ -131,11 +121,7 @@ fn without_check_quorum_a_leader_in_a_minority_stays_leader() {
 /// of heartbeats to a majority of its cluster."
 #[test]
 fn with_check_quorum_a_leader_in_a_minority_steps_down_6_2() {
-    let config = RaftConfig {
-        check_quorum: true,
-        ..RaftConfig::default()
-    };
-    let sim = leader_in_minority(config);
+    let sim = leader_in_minority(check_quorum());
     assert_ne!(role(&sim, 0), Role::Leader);
     assert!(
         (2..5).any(|n| role(&sim, n) == Role::Leader),
@@ -154,9 +140,7 @@ fn with_check_quorum_followers_ignore_vote_requests_while_the_leader_is_heard_4_
             check_quorum,
             ..RaftConfig::default()
         };
-        let mut sim = cluster(3, config);
-        elect(&mut sim, 0);
-        stabilize(&mut sim);
+        let mut sim = led(3, config);
         act(&mut sim, Action::Command(NodeId(2), Command::Timeout));
         let rules = stabilize(&mut sim);
         let ignored = count(&rules, |r| matches!(r, Rule::IgnoreVoteRequest { .. }));
@@ -181,9 +165,8 @@ fn with_check_quorum_followers_ignore_vote_requests_while_the_leader_is_heard_4_
 #[test]
 fn leadership_transfer_moves_leadership_to_the_chosen_server_3_10() {
     let config = RaftConfig {
-        check_quorum: true,
         pre_vote: true,
-        ..RaftConfig::default()
+        ..check_quorum()
     };
     let mut sim = cluster(5, config);
     elect_after_pre_vote(&mut sim, 0);
@@ -228,9 +211,7 @@ fn leadership_transfer_moves_leadership_to_the_chosen_server_3_10() {
 /// Only a leader can hand leadership over, and only to another server.
 #[test]
 fn transfer_needs_a_leader_and_another_server_3_10() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     for (at, to) in [(1, 2), (0, 0)] {
         let cmd = Command::Transfer { to: NodeId(to) };
         let report = act(&mut sim, Action::Command(NodeId(at), cmd));
@@ -251,8 +232,7 @@ fn pre_votes_and_transfers_stay_among_the_voters_4_1() {
         3,
         RaftConfig {
             spare: 1,
-            pre_vote: true,
-            ..RaftConfig::default()
+            ..pre_vote()
         },
     );
     timeout(&mut sim, 1);
@@ -265,12 +245,7 @@ fn pre_votes_and_transfers_stay_among_the_voters_4_1() {
     elect_after_pre_vote(&mut sim, 0);
     stabilize(&mut sim);
     settle(&mut sim, 0);
-    let cmd = Command::Change {
-        client: 9,
-        seq: 1,
-        change: Change::AddLearner(NodeId(2)),
-    };
-    act(&mut sim, Action::Command(NodeId(0), cmd));
+    change(&mut sim, 0, 1, Change::AddLearner(NodeId(2)));
     stabilize(&mut sim);
     settle(&mut sim, 0);
     let cmd = Command::Transfer { to: NodeId(2) };

@@ -18,15 +18,6 @@ fn with_spares(voters: usize, spare: usize, config: RaftConfig) -> Sim<RaftNode>
     cluster(voters + spare, RaftConfig { spare, ..config })
 }
 
-fn change(sim: &mut Sim<RaftNode>, node: u16, seq: u64, change: Change) -> Vec<Rule> {
-    let cmd = Command::Change {
-        client: 9,
-        seq,
-        change,
-    };
-    act(sim, Action::Command(NodeId(node), cmd)).rules
-}
-
 fn s(i: u16) -> NodeId {
     NodeId(i)
 }
@@ -59,12 +50,62 @@ fn election_armed(sim: &Sim<RaftNode>, n: u16) -> bool {
 }
 
 /// A leader S1 of the voters, its no-op committed everywhere.
-fn led(voters: usize, spare: usize, config: RaftConfig) -> Sim<RaftNode> {
-    let mut sim = with_spares(voters, spare, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+fn settled(voters: usize, spare: usize, config: RaftConfig) -> Sim<RaftNode> {
+    let mut sim = led(voters + spare, RaftConfig { spare, ..config });
     settle(&mut sim, 0);
     sim
+}
+
+/// Three voters led by S1, and S4 added as a learner, the change committed.
+fn with_learner_s4() -> Sim<RaftNode> {
+    let mut sim = settled(3, 1, RaftConfig::default());
+    change(&mut sim, 0, 1, Change::AddLearner(s(3)));
+    stabilize(&mut sim);
+    sim
+}
+
+/// The leader S1 appends `change`, gives it to S2 only, and crashes; it comes back with the
+/// change in its log.
+fn change_reaches_s2_before_s1_crashes(sim: &mut Sim<RaftNode>, proposed: Change) {
+    change(sim, 0, 1, proposed);
+    deliver(sim, |e| is_append(e) && e.to == s(1));
+    drop_all(sim);
+    crash(sim, 0);
+    restart(sim, 0);
+}
+
+/// The switch of §4.2.1: a new server catches up as a learner before it may vote.
+fn catch_up_first() -> RaftConfig {
+    RaftConfig {
+        catch_up_first: true,
+        ..RaftConfig::default()
+    }
+}
+
+/// Break it: a leader takes a change while another is pending.
+fn concurrent_changes() -> RaftConfig {
+    RaftConfig {
+        breaks: Breaks {
+            concurrent_changes: true,
+            ..Breaks::default()
+        },
+        ..RaftConfig::default()
+    }
+}
+
+/// Client 9's change `seq` got one answer: done, committed at `index`.
+fn assert_done(sim: &Sim<RaftNode>, seq: u64, index: u64) {
+    assert_eq!(outcome(sim, seq), [Outcome::Done { index, value: None }]);
+}
+
+/// The rule by which a server refuses client 9's change `seq`.
+fn refusal(seq: u64, change: Change, reason: Refusal) -> Rule {
+    Rule::RefuseChange {
+        client: 9,
+        seq,
+        change,
+        reason,
+    }
 }
 
 #[test]
@@ -101,8 +142,8 @@ fn quorums_come_from_the_configuration_not_the_slots_thesis_4_1() {
 
 #[test]
 fn a_configuration_is_used_as_soon_as_it_is_in_the_log_committed_or_not_thesis_4_1() {
-    let mut sim = led(3, 1, RaftConfig::default());
-    let rules = change(&mut sim, 0, 1, Change::AddLearner(s(3)));
+    let mut sim = settled(3, 1, RaftConfig::default());
+    let rules = change(&mut sim, 0, 1, Change::AddLearner(s(3))).rules;
     assert!(
         rules
             .iter()
@@ -127,48 +168,28 @@ fn a_configuration_is_used_as_soon_as_it_is_in_the_log_committed_or_not_thesis_4
 
 #[test]
 fn a_leader_refuses_a_change_while_one_is_pending_thesis_4_1() {
-    let mut sim = led(3, 2, RaftConfig::default());
+    let mut sim = settled(3, 2, RaftConfig::default());
     change(&mut sim, 0, 1, Change::AddLearner(s(3)));
-    let rules = change(&mut sim, 0, 2, Change::AddLearner(s(4)));
-    assert!(rules.contains(&Rule::RefuseChange {
-        client: 9,
-        seq: 2,
-        change: Change::AddLearner(s(4)),
-        reason: Refusal::ChangePending
-    }));
+    let rules = change(&mut sim, 0, 2, Change::AddLearner(s(4))).rules;
+    assert!(rules.contains(&refusal(
+        2,
+        Change::AddLearner(s(4)),
+        Refusal::ChangePending
+    )));
     assert_eq!(refused(&sim, 2), Some(Refusal::ChangePending));
     // Once the first is committed the second is taken, and answered once committed.
     stabilize(&mut sim);
-    assert_eq!(
-        outcome(&sim, 1),
-        [Outcome::Done {
-            index: 2,
-            value: None
-        }]
-    );
+    assert_done(&sim, 1, 2);
     change(&mut sim, 0, 3, Change::AddLearner(s(4)));
     stabilize(&mut sim);
-    assert_eq!(
-        outcome(&sim, 3),
-        [Outcome::Done {
-            index: 3,
-            value: None
-        }]
-    );
+    assert_done(&sim, 3, 3);
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1, 2], &[3, 4]));
     assert_no_violations(&sim);
 }
 
 #[test]
 fn a_new_leader_takes_no_change_before_committing_an_entry_of_its_term_thesis_4_1() {
-    let mut sim = with_spares(
-        3,
-        1,
-        RaftConfig {
-            noop_on_election: false,
-            ..RaftConfig::default()
-        },
-    );
+    let mut sim = with_spares(3, 1, no_noop());
     elect(&mut sim, 0);
     change(&mut sim, 0, 1, Change::AddLearner(s(3)));
     assert_eq!(refused(&sim, 1), Some(Refusal::NoCommitInTerm));
@@ -176,69 +197,39 @@ fn a_new_leader_takes_no_change_before_committing_an_entry_of_its_term_thesis_4_
     stabilize(&mut sim);
     change(&mut sim, 0, 2, Change::AddLearner(s(3)));
     stabilize(&mut sim);
-    assert_eq!(
-        outcome(&sim, 2),
-        [Outcome::Done {
-            index: 2,
-            value: None
-        }]
-    );
+    assert_done(&sim, 2, 2);
 }
 
 #[test]
 fn a_change_adds_or_removes_one_server_and_must_make_sense_thesis_4_2() {
-    let mut sim = led(1, 2, RaftConfig::default());
-    let mut seq = 0;
-    let mut try_change = |sim: &mut Sim<RaftNode>, c| {
-        seq += 1;
-        change(sim, 0, seq, c);
-        stabilize(sim);
-        refused(sim, seq)
-    };
-    assert_eq!(
-        try_change(&mut sim, Change::Promote(s(1))),
-        Some(Refusal::NotLearner)
-    );
-    assert_eq!(
-        try_change(&mut sim, Change::Remove(s(2))),
-        Some(Refusal::NotMember)
-    );
-    assert_eq!(
-        try_change(&mut sim, Change::Remove(s(0))),
-        Some(Refusal::LastVoter)
-    );
-    assert_eq!(
-        try_change(&mut sim, Change::AddVoter(s(0))),
-        Some(Refusal::AlreadyVoter)
-    );
-    assert_eq!(
-        try_change(&mut sim, Change::AddVoter(s(7))),
-        Some(Refusal::NoSuchServer)
-    );
-    assert_eq!(try_change(&mut sim, Change::AddLearner(s(1))), None);
-    assert_eq!(
-        try_change(&mut sim, Change::AddLearner(s(1))),
-        Some(Refusal::AlreadyMember)
-    );
-    assert_eq!(try_change(&mut sim, Change::Promote(s(1))), None);
+    let mut sim = settled(1, 2, RaftConfig::default());
+    // One after the other: each row is tried on the configuration the rows above left.
+    let tries = [
+        (Change::Promote(s(1)), Some(Refusal::NotLearner)),
+        (Change::Remove(s(2)), Some(Refusal::NotMember)),
+        (Change::Remove(s(0)), Some(Refusal::LastVoter)),
+        (Change::AddVoter(s(0)), Some(Refusal::AlreadyVoter)),
+        (Change::AddVoter(s(7)), Some(Refusal::NoSuchServer)),
+        (Change::AddLearner(s(1)), None),
+        (Change::AddLearner(s(1)), Some(Refusal::AlreadyMember)),
+        (Change::Promote(s(1)), None),
+    ];
+    for (seq, (proposed, expected)) in (1..).zip(tries) {
+        change(&mut sim, 0, seq, proposed);
+        stabilize(&mut sim);
+        assert_eq!(refused(&sim, seq), expected, "{proposed:?}");
+    }
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1], &[]));
     // A server that is not the leader says so and names the leader.
-    let rules = change(&mut sim, 1, 99, Change::AddVoter(s(2)));
-    assert!(rules.contains(&Rule::RefuseChange {
-        client: 9,
-        seq: 99,
-        change: Change::AddVoter(s(2)),
-        reason: Refusal::NotLeader
-    }));
+    let rules = change(&mut sim, 1, 99, Change::AddVoter(s(2))).rules;
+    assert!(rules.contains(&refusal(99, Change::AddVoter(s(2)), Refusal::NotLeader)));
     assert_eq!(outcome(&sim, 99), [Outcome::NotLeader { hint: Some(s(0)) }]);
     assert_no_violations(&sim);
 }
 
 #[test]
 fn learners_receive_the_log_but_never_vote_nor_count_thesis_4_2_1() {
-    let mut sim = led(3, 1, RaftConfig::default());
-    change(&mut sim, 0, 1, Change::AddLearner(s(3)));
-    stabilize(&mut sim);
+    let mut sim = with_learner_s4();
     assert_eq!(log(&sim, 3).len(), 2, "the learner has the log");
     assert!(!election_armed(&sim, 3), "a learner starts no elections");
     // Entries stored by the leader and the learner only are not committed.
@@ -256,7 +247,7 @@ fn learners_receive_the_log_but_never_vote_nor_count_thesis_4_2_1() {
 
 #[test]
 fn a_removed_leader_does_not_count_itself_and_steps_down_once_it_commits_thesis_4_2_2() {
-    let mut sim = led(3, 0, RaftConfig::default());
+    let mut sim = settled(3, 0, RaftConfig::default());
     change(&mut sim, 0, 1, Change::Remove(s(0)));
     assert_eq!(node(&sim, 0).configuration(), &config(&[1, 2], &[]));
     assert_eq!(
@@ -275,13 +266,7 @@ fn a_removed_leader_does_not_count_itself_and_steps_down_once_it_commits_thesis_
         !election_armed(&sim, 0),
         "outside the configuration: no elections"
     );
-    assert_eq!(
-        outcome(&sim, 1),
-        [Outcome::Done {
-            index: 2,
-            value: None
-        }]
-    );
+    assert_done(&sim, 1, 2);
     // The remaining voters elect a leader between themselves.
     elect(&mut sim, 1);
     stabilize(&mut sim);
@@ -301,16 +286,10 @@ fn a_removed_leader_does_not_count_itself_and_steps_down_once_it_commits_thesis_
 
 #[test]
 fn removing_a_follower_shrinks_the_majority_and_stops_replication_to_it_thesis_4_2() {
-    let mut sim = led(3, 0, RaftConfig::default());
+    let mut sim = settled(3, 0, RaftConfig::default());
     change(&mut sim, 0, 1, Change::Remove(s(2)));
     stabilize(&mut sim);
-    assert_eq!(
-        outcome(&sim, 1),
-        [Outcome::Done {
-            index: 2,
-            value: None
-        }]
-    );
+    assert_done(&sim, 1, 2);
     assert_eq!(node(&sim, 2).configuration(), &config(&[0, 1], &[]));
     // Until it learns the removal is committed it might still be needed (thesis §4.2.2).
     assert!(election_armed(&sim, 2));
@@ -334,19 +313,12 @@ fn removing_a_follower_shrinks_the_majority_and_stops_replication_to_it_thesis_4
 /// promoted without the client doing more than asking to add it (§4.2.1).
 #[test]
 fn scenario_a_new_server_catches_up_as_learner_then_becomes_voter_thesis_4_2_1() {
-    let mut sim = led(
-        3,
-        1,
-        RaftConfig {
-            catch_up_first: true,
-            ..RaftConfig::default()
-        },
-    );
+    let mut sim = settled(3, 1, catch_up_first());
     for seq in 1..=6 {
         request(&mut sim, 0, 1, seq, "add x 1");
     }
     stabilize(&mut sim);
-    let rules = change(&mut sim, 0, 1, Change::AddVoter(s(3)));
+    let rules = change(&mut sim, 0, 1, Change::AddVoter(s(3))).rules;
     assert!(rules.contains(&Rule::AppendConfiguration {
         index: 8,
         term: 1,
@@ -362,13 +334,7 @@ fn scenario_a_new_server_catches_up_as_learner_then_becomes_voter_thesis_4_2_1()
         "{rules:?}"
     );
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1, 2, 3], &[]));
-    assert_eq!(
-        outcome(&sim, 1),
-        [Outcome::Done {
-            index: 9,
-            value: None
-        }]
-    );
+    assert_done(&sim, 1, 9);
     assert_eq!(value(&sim, 3, "x"), Some(6));
     assert!(election_armed(&sim, 3), "a voter now");
     assert_no_violations(&sim);
@@ -377,7 +343,7 @@ fn scenario_a_new_server_catches_up_as_learner_then_becomes_voter_thesis_4_2_1()
 /// Without the switch, the server is added as voter directly.
 #[test]
 fn without_catch_up_first_a_server_is_added_as_voter_directly() {
-    let mut sim = led(3, 1, RaftConfig::default());
+    let mut sim = settled(3, 1, RaftConfig::default());
     change(&mut sim, 0, 1, Change::AddVoter(s(3)));
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1, 2, 3], &[]));
     assert_eq!(node(&sim, 0).majority(), 3);
@@ -387,14 +353,7 @@ fn without_catch_up_first_a_server_is_added_as_voter_directly() {
 /// the leader gives up and tells the client (§4.2.1).
 #[test]
 fn a_learner_that_cannot_catch_up_is_not_promoted_thesis_4_2_1() {
-    let mut sim = led(
-        3,
-        1,
-        RaftConfig {
-            catch_up_first: true,
-            ..RaftConfig::default()
-        },
-    );
+    let mut sim = settled(3, 1, catch_up_first());
     crash(&mut sim, 3);
     change(&mut sim, 0, 1, Change::AddVoter(s(3)));
     sim.run_until(sim.now() + ms(5_000));
@@ -413,12 +372,8 @@ fn a_learner_that_cannot_catch_up_is_not_promoted_thesis_4_2_1() {
 /// change survives if the new leader has it, and the run stays safe either way.
 #[test]
 fn scenario_a_crash_in_the_middle_of_a_change_thesis_4_1() {
-    let mut sim = led(3, 1, RaftConfig::default());
-    change(&mut sim, 0, 1, Change::AddVoter(s(3)));
-    deliver(&mut sim, |e| is_append(e) && e.to == s(1));
-    drop_all(&mut sim);
-    crash(&mut sim, 0);
-    restart(&mut sim, 0);
+    let mut sim = settled(3, 1, RaftConfig::default());
+    change_reaches_s2_before_s1_crashes(&mut sim, Change::AddVoter(s(3)));
     assert_eq!(node(&sim, 0).configuration(), &config(&[0, 1, 2, 3], &[]));
     assert_eq!(node(&sim, 2).configuration(), &config(&[0, 1, 2], &[]));
     // S2 has the entry: it needs three of four votes. S4 grants (thesis §4.1: servers vote for
@@ -444,7 +399,7 @@ fn scenario_a_crash_in_the_middle_of_a_change_thesis_4_1() {
 /// to the previous configuration").
 #[test]
 fn a_truncated_configuration_entry_gives_way_to_the_previous_one_thesis_4_1() {
-    let mut sim = led(5, 1, RaftConfig::default());
+    let mut sim = settled(5, 1, RaftConfig::default());
     partition(&mut sim, &[&[0, 1], &[2, 3, 4, 5]]);
     change(&mut sim, 0, 1, Change::AddLearner(s(5)));
     stabilize(&mut sim);
@@ -469,9 +424,7 @@ fn a_truncated_configuration_entry_gives_way_to_the_previous_one_thesis_4_1() {
 
 #[test]
 fn a_restarted_server_finds_its_configuration_in_its_log_thesis_4_1() {
-    let mut sim = led(3, 1, RaftConfig::default());
-    change(&mut sim, 0, 1, Change::AddLearner(s(3)));
-    stabilize(&mut sim);
+    let mut sim = with_learner_s4();
     crash(&mut sim, 3);
     restart(&mut sim, 3);
     assert_eq!(node(&sim, 3).configuration(), &config(&[0, 1, 2], &[3]));
@@ -482,30 +435,9 @@ fn a_restarted_server_finds_its_configuration_in_its_log_thesis_4_1() {
 /// is pending, and the checker reports it.
 #[test]
 fn checker_catches_a_second_change_while_one_is_pending() {
-    let mut sim = led(
-        3,
-        2,
-        RaftConfig {
-            breaks: Breaks {
-                concurrent_changes: true,
-                ..Breaks::default()
-            },
-            ..RaftConfig::default()
-        },
-    );
+    let mut sim = settled(3, 2, concurrent_changes());
     change(&mut sim, 0, 1, Change::AddVoter(s(3)));
-    let found = act(
-        &mut sim,
-        Action::Command(
-            s(0),
-            Command::Change {
-                client: 9,
-                seq: 2,
-                change: Change::AddVoter(s(4)),
-            },
-        ),
-    )
-    .violations;
+    let found = change(&mut sim, 0, 2, Change::AddVoter(s(4))).violations;
     assert_eq!(
         found
             .iter()
@@ -520,12 +452,8 @@ fn checker_catches_a_second_change_while_one_is_pending() {
 /// removal committed, it falls silent.
 #[test]
 fn a_server_removed_by_an_uncommitted_change_campaigns_without_its_own_vote_thesis_4_2_2() {
-    let mut sim = led(3, 0, RaftConfig::default());
-    change(&mut sim, 0, 1, Change::Remove(s(0)));
-    deliver(&mut sim, |e| is_append(e) && e.to == s(1));
-    drop_all(&mut sim);
-    crash(&mut sim, 0);
-    restart(&mut sim, 0);
+    let mut sim = settled(3, 0, RaftConfig::default());
+    change_reaches_s2_before_s1_crashes(&mut sim, Change::Remove(s(0)));
     assert!(
         election_armed(&sim, 0),
         "the removal is not known committed"
@@ -564,17 +492,7 @@ fn a_server_removed_by_an_uncommitted_change_campaigns_without_its_own_vote_thes
 /// (S2, S3: a majority of the old three) elect two leaders in one term.
 #[test]
 fn concurrent_changes_let_disjoint_majorities_elect_two_leaders_in_one_term_figure_4_2() {
-    let mut sim = led(
-        3,
-        2,
-        RaftConfig {
-            breaks: Breaks {
-                concurrent_changes: true,
-                ..Breaks::default()
-            },
-            ..RaftConfig::default()
-        },
-    );
+    let mut sim = settled(3, 2, concurrent_changes());
     partition(&mut sim, &[&[0, 3, 4], &[1, 2]]);
     change(&mut sim, 0, 1, Change::AddVoter(s(3)));
     change(&mut sim, 0, 2, Change::AddVoter(s(4)));

@@ -26,15 +26,30 @@ fn persist(sim: &mut Sim<RaftNode>, node: u16) -> Vec<Rule> {
     act(sim, Action::Fire(NodeId(node), Timer::Persist)).rules
 }
 
+/// `node` times out and the write of its new term and own vote completes: its RequestVotes are
+/// on their way.
+fn stand_durably(sim: &mut Sim<RaftNode>, node: u16) {
+    timeout(sim, node);
+    persist(sim, node);
+}
+
 /// S1 times out and wins in a cluster of three, each write completed as soon as it starts
 /// (the leader's no-op is being written).
 fn elect_writing(sim: &mut Sim<RaftNode>) {
-    timeout(sim, 0);
-    persist(sim, 0);
+    stand_durably(sim, 0);
     deliver(sim, is_vote_request);
     persist(sim, 1);
     persist(sim, 2);
     deliver(sim, is_vote_reply);
+}
+
+/// Three servers with [`slow_disk`]: S1 stands for term 1, its write done; S2 has granted its
+/// vote, and is writing it.
+fn s2_writing_its_vote_for_s1() -> Sim<RaftNode> {
+    let mut sim = cluster(3, slow_disk());
+    stand_durably(&mut sim, 0);
+    deliver(&mut sim, |e| is_vote_request(e) && e.to == NodeId(1));
+    sim
 }
 
 fn votes_from(sim: &Sim<RaftNode>, node: u16) -> Vec<bool> {
@@ -87,10 +102,7 @@ fn a_candidate_asks_for_votes_only_once_its_term_and_vote_are_durable_fig2() {
 /// it adopted) is on disk before the candidate hears it.
 #[test]
 fn a_vote_is_not_sent_before_it_is_durable_fig2() {
-    let mut sim = cluster(3, slow_disk());
-    timeout(&mut sim, 0);
-    persist(&mut sim, 0);
-    deliver(&mut sim, |e| is_vote_request(e) && e.to == NodeId(1));
+    let mut sim = s2_writing_its_vote_for_s1();
     let voter = node(&sim, 1);
     assert_eq!(
         voter.persistent.voted_for,
@@ -122,10 +134,7 @@ fn a_vote_is_not_sent_before_it_is_durable_fig2() {
 /// counted.
 #[test]
 fn a_crash_mid_write_forgets_the_vote_and_term_and_the_server_may_vote_again_fig2() {
-    let mut sim = cluster(3, slow_disk());
-    timeout(&mut sim, 0);
-    persist(&mut sim, 0);
-    deliver(&mut sim, |e| is_vote_request(e) && e.to == NodeId(1));
+    let mut sim = s2_writing_its_vote_for_s1();
     assert_eq!(node(&sim, 1).persistent.voted_for, Some(NodeId(0)));
     crash(&mut sim, 1);
     let rules = restart(&mut sim, 1).rules;
@@ -149,11 +158,8 @@ fn a_crash_mid_write_forgets_the_vote_and_term_and_the_server_may_vote_again_fig
     );
 
     // S3 campaigns in term 1 too; S2 votes for it, legitimately.
-    timeout(&mut sim, 2);
-    persist(&mut sim, 2);
-    deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(2) && e.to == NodeId(1)
-    });
+    stand_durably(&mut sim, 2);
+    deliver(&mut sim, vote_request(2, 1));
     persist(&mut sim, 1);
     assert_eq!(node(&sim, 1).durable().voted_for, Some(NodeId(2)));
     assert_eq!(votes_from(&sim, 1), [true]);
@@ -254,19 +260,12 @@ fn an_entry_lost_before_its_write_completes_may_be_taken_again_at_its_index_and_
 
 #[test]
 fn changes_during_a_write_go_into_the_next_write() {
-    let mut sim = cluster(3, slow_disk());
-    timeout(&mut sim, 0);
-    persist(&mut sim, 0);
-    deliver(&mut sim, |e| is_vote_request(e) && e.to == NodeId(1));
+    let mut sim = s2_writing_its_vote_for_s1();
     // S2's vote for S1 in term 1 is being written when S3 asks for its vote in term 2.
-    timeout(&mut sim, 2);
-    persist(&mut sim, 2);
+    stand_durably(&mut sim, 2);
     drop_msgs(&mut sim, |e| e.from == NodeId(2));
-    timeout(&mut sim, 2);
-    persist(&mut sim, 2);
-    deliver(&mut sim, |e| {
-        is_vote_request(e) && e.from == NodeId(2) && e.to == NodeId(1)
-    });
+    stand_durably(&mut sim, 2);
+    deliver(&mut sim, vote_request(2, 1));
     assert_eq!(term(&sim, 1), 2);
     let write = node(&sim, 1).writing().unwrap();
     assert_eq!(

@@ -12,9 +12,30 @@ use concord_core::raft::invariants::{
     ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY,
 };
 use concord_core::raft::linearizability::LINEARIZABILITY;
-use concord_core::raft::{Breaks, RaftConfig, ReadMode};
+use concord_core::raft::{Breaks, RaftConfig, RaftNode, ReadMode};
+use concord_core::sim::Sim;
 
 mod raft_common;
+
+/// Safety: no invariant broken after any step (`what` names the settings in a failure).
+fn safe(sim: &Sim<RaftNode>, what: &str) -> Result<(), String> {
+    match first_violation(sim) {
+        Some(v) => Err(format!("{what}: {v:?}")),
+        None => Ok(()),
+    }
+}
+
+/// Safety, then liveness once the network is healthy: a leader, and every server converged.
+fn safe_then_converged(sim: &Sim<RaftNode>, what: &str) -> Result<(), String> {
+    safe(sim, what)?;
+    converged(sim)
+}
+
+/// Figure 8's schedule: leaders cut off right after taking requests, heals more often.
+const HUNTED: Plan = Plan {
+    hunt_leaders: true,
+    ..Plan::new(5, 3_000, 500)
+};
 
 /// Election Safety (Figure 3) under crashes, restarts, loss, duplication, cuts and partitions;
 /// and liveness once healthy (§5.2: "randomized election timeouts … ensure that split votes are
@@ -23,20 +44,11 @@ mod raft_common;
 fn election_safety_and_liveness_over_1000_seeds() {
     let config = RaftConfig::default();
     let plan = Plan {
-        max_nodes: 9,
-        chaos_ms: 3_000,
-        calm_ms: 4_000,
         clients: false,
-        hunt_leaders: false,
-        transfers: false,
-        changes: false,
+        ..Plan::new(9, 3_000, 4_000)
     };
     over_seeds(1_000, |seed| {
-        let sim = run(seed, &config, plan);
-        if let Some(v) = first_violation(&sim) {
-            return Err(format!("{v:?}"));
-        }
-        converged(&sim)
+        safe_then_converged(&run(seed, &config, plan), "default settings")
     });
 }
 
@@ -81,22 +93,11 @@ fn rotating(seed: u64) -> (RaftConfig, bool) {
 /// rotate by seed (see [`rotating`]).
 #[test]
 fn figure_3_invariants_and_linearizability_hold_with_clients_over_10000_seeds() {
-    let plan = Plan {
-        max_nodes: 5,
-        chaos_ms: 2_000,
-        calm_ms: 2_000,
-        clients: true,
-        hunt_leaders: false,
-        transfers: false,
-        changes: false,
-    };
+    let plan = Plan::new(5, 2_000, 2_000);
     over_seeds(10_000, |seed| {
         let (config, transfers) = rotating(seed);
         let sim = run(seed, &config, Plan { transfers, ..plan });
-        if let Some(v) = first_violation(&sim) {
-            return Err(format!("{:?}: {v:?}", config.read));
-        }
-        converged(&sim)
+        safe_then_converged(&sim, &format!("{:?}", config.read))
     });
 }
 
@@ -108,32 +109,12 @@ fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
         max_batch: 1,
         ..RaftConfig::default()
     };
-    let no_noop = RaftConfig {
-        noop_on_election: false,
-        ..RaftConfig::default()
-    };
-    let plan = Plan {
-        max_nodes: 5,
-        chaos_ms: 1_000,
-        calm_ms: 2_000,
-        clients: true,
-        hunt_leaders: false,
-        transfers: false,
-        changes: false,
-    };
+    let plan = Plan::new(5, 1_000, 2_000);
     over_seeds(2_000, |seed| {
-        let sim = run(seed, &hint, plan);
-        if let Some(v) = first_violation(&sim) {
-            return Err(format!("conflict hint: {v:?}"));
-        }
-        converged(&sim)?;
+        safe_then_converged(&run(seed, &hint, plan), "conflict hint")?;
         // Without the no-op a leader may sit on uncommitted entries of earlier terms until a
         // client writes: only safety is checked.
-        let sim = run(seed, &no_noop, plan);
-        match first_violation(&sim) {
-            Some(v) => Err(format!("no no-op: {v:?}")),
-            None => Ok(()),
-        }
+        safe(&run(seed, &raft_common::no_noop(), plan), "no no-op")
     });
 }
 
@@ -141,15 +122,6 @@ fn figure_3_invariants_hold_with_other_settings_over_2000_seeds() {
 /// (leaders cut off right after taking requests), with and without the no-op: no violation.
 #[test]
 fn figure_3_invariants_hold_when_leaders_are_hunted_with_and_without_noop_over_2000_seeds() {
-    let plan = Plan {
-        max_nodes: 5,
-        chaos_ms: 3_000,
-        calm_ms: 500,
-        clients: true,
-        hunt_leaders: true,
-        transfers: false,
-        changes: false,
-    };
     for noop_on_election in [true, false] {
         let config = RaftConfig {
             noop_on_election,
@@ -162,10 +134,8 @@ fn figure_3_invariants_hold_when_leaders_are_hunted_with_and_without_noop_over_2
                 read,
                 ..config.clone()
             };
-            match first_violation(&run(seed, &config, plan)) {
-                Some(v) => Err(format!("noop_on_election={noop_on_election}: {v:?}")),
-                None => Ok(()),
-            }
+            let what = format!("noop_on_election={noop_on_election}");
+            safe(&run(seed, &config, HUNTED), &what)
         });
     }
 }
@@ -177,15 +147,7 @@ fn figure_3_invariants_hold_when_leaders_are_hunted_with_and_without_noop_over_2
 /// and linearizability hold after every step, and the cluster converges once healthy.
 #[test]
 fn figure_3_and_snapshot_invariants_hold_with_snapshots_over_10000_seeds() {
-    let plan = Plan {
-        max_nodes: 5,
-        chaos_ms: 2_000,
-        calm_ms: 2_000,
-        clients: true,
-        hunt_leaders: false,
-        transfers: false,
-        changes: false,
-    };
+    let plan = Plan::new(5, 2_000, 2_000);
     over_seeds(10_000, |seed| {
         let (config, transfers) = rotating(seed / 6);
         let config = RaftConfig {
@@ -193,25 +155,13 @@ fn figure_3_and_snapshot_invariants_hold_with_snapshots_over_10000_seeds() {
             ..config
         };
         let sim = run(seed, &config, Plan { transfers, ..plan });
-        if let Some(v) = first_violation(&sim) {
-            return Err(format!("{:?}: {v:?}", config.read));
-        }
-        converged(&sim)
+        safe_then_converged(&sim, &format!("{:?}", config.read))
     });
 }
 
 /// Snapshots with the conflict hint, one-entry batches, and leaders hunted (Figure 8's schedule).
 #[test]
 fn snapshot_invariants_hold_with_other_settings_and_hunted_leaders_over_2000_seeds() {
-    let hunted = Plan {
-        max_nodes: 5,
-        chaos_ms: 3_000,
-        calm_ms: 500,
-        clients: true,
-        hunt_leaders: true,
-        transfers: false,
-        changes: false,
-    };
     over_seeds(2_000, |seed| {
         let config = RaftConfig {
             snapshot_threshold: 1 + seed % 4,
@@ -219,10 +169,7 @@ fn snapshot_invariants_hold_with_other_settings_and_hunted_leaders_over_2000_see
             max_batch: 1 + seed % 3,
             ..RaftConfig::default()
         };
-        match first_violation(&run(seed, &config, hunted)) {
-            Some(v) => Err(format!("{v:?}")),
-            None => Ok(()),
-        }
+        safe(&run(seed, &config, HUNTED), "snapshots")
     });
 }
 
@@ -246,34 +193,26 @@ fn caught(name: &str, config: &RaftConfig, plan: Plan, limit: u64, expected: &[&
     );
 }
 
-const BREAK_PLAN: Plan = Plan {
-    max_nodes: 5,
-    chaos_ms: 2_000,
-    calm_ms: 500,
-    clients: true,
-    hunt_leaders: false,
-    transfers: false,
-    changes: false,
-};
+/// The default settings with the "break it" switches of `breaks` on.
+fn broken(breaks: Breaks) -> RaftConfig {
+    RaftConfig {
+        breaks,
+        ..RaftConfig::default()
+    }
+}
+
+const BREAK_PLAN: Plan = Plan::new(5, 2_000, 500);
 
 /// Break it: with votes granted twice per term, the checker must find two leaders in one term.
 #[test]
 fn checker_catches_two_leaders_when_servers_vote_twice() {
-    let config = RaftConfig {
-        breaks: Breaks {
-            vote_twice: true,
-            ..Breaks::default()
-        },
-        ..RaftConfig::default()
-    };
+    let config = broken(Breaks {
+        vote_twice: true,
+        ..Breaks::default()
+    });
     let plan = Plan {
-        max_nodes: 9,
-        chaos_ms: 2_000,
-        calm_ms: 0,
         clients: false,
-        hunt_leaders: false,
-        transfers: false,
-        changes: false,
+        ..Plan::new(9, 2_000, 0)
     };
     caught("vote_twice", &config, plan, 300, &[ELECTION_SAFETY]);
 }
@@ -282,13 +221,10 @@ fn checker_catches_two_leaders_when_servers_vote_twice() {
 /// election; the checker must find a leader without a committed entry, or its consequence.
 #[test]
 fn checker_catches_a_stale_leader_without_the_up_to_date_check() {
-    let config = RaftConfig {
-        breaks: Breaks {
-            skip_up_to_date_check: true,
-            ..Breaks::default()
-        },
-        ..RaftConfig::default()
-    };
+    let config = broken(Breaks {
+        skip_up_to_date_check: true,
+        ..Breaks::default()
+    });
     caught(
         "skip_up_to_date_check",
         &config,
@@ -305,21 +241,15 @@ fn checker_catches_a_stale_leader_without_the_up_to_date_check() {
 fn checker_catches_figure_8_when_leaders_commit_previous_terms() {
     let config = RaftConfig {
         noop_on_election: false,
-        breaks: Breaks {
+        ..broken(Breaks {
             commit_previous_terms: true,
             ..Breaks::default()
-        },
-        ..RaftConfig::default()
-    };
-    let plan = Plan {
-        chaos_ms: 3_000,
-        hunt_leaders: true,
-        ..BREAK_PLAN
+        })
     };
     caught(
         "commit_previous_terms",
         &config,
-        plan,
+        HUNTED,
         5_000,
         &[LEADER_COMPLETENESS, STATE_MACHINE_SAFETY],
     );
@@ -328,13 +258,10 @@ fn checker_catches_figure_8_when_leaders_commit_previous_terms() {
 /// Break it: keeping the entries after an overwritten conflicting one breaks Log Matching.
 #[test]
 fn checker_catches_broken_log_matching_without_truncation() {
-    let config = RaftConfig {
-        breaks: Breaks {
-            no_truncate: true,
-            ..Breaks::default()
-        },
-        ..RaftConfig::default()
-    };
+    let config = broken(Breaks {
+        no_truncate: true,
+        ..Breaks::default()
+    });
     caught("no_truncate", &config, BREAK_PLAN, 2_000, &[LOG_MATCHING]);
 }
 
@@ -344,11 +271,10 @@ fn checker_catches_broken_log_matching_without_truncation() {
 fn checker_catches_snapshots_of_uncommitted_entries() {
     let config = RaftConfig {
         snapshot_threshold: 2,
-        breaks: Breaks {
+        ..broken(Breaks {
             snapshot_uncommitted: true,
             ..Breaks::default()
-        },
-        ..RaftConfig::default()
+        })
     };
     caught(
         "snapshot_uncommitted",

@@ -5,7 +5,9 @@ mod raft_common;
 
 use concord_core::raft::linearizability::LINEARIZABILITY;
 use concord_core::raft::message::AppendEntries;
-use concord_core::raft::{Breaks, Command, Msg, RaftConfig, RaftNode, ReadMode, Role, Rule, Timer};
+use concord_core::raft::{
+    Breaks, Change, Command, Msg, RaftConfig, RaftNode, ReadMode, Role, Rule, Timer,
+};
 use concord_core::sim::{Action, Input, NodeId, Sim, StepReport, ms};
 use raft_common::*;
 
@@ -27,14 +29,15 @@ fn read(
     act(sim, Action::Command(NodeId(node), cmd))
 }
 
-/// Three servers, S1 leader, `set x 1` committed and applied everywhere.
-fn with_x_set() -> Sim<RaftNode> {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+/// Three servers with CheckQuorum in `config`, S1 leader, `set x 1` committed. A first lease
+/// read has no lease yet: it is answered after a round, which starts the lease (§6.4.1).
+fn lease_taken(config: RaftConfig) -> Sim<RaftNode> {
+    let mut sim = led(3, config);
     request(&mut sim, 0, 1, 1, "set x 1");
     stabilize(&mut sim);
-    settle(&mut sim, 0);
+    read(&mut sim, 0, 2, 1, "x", ReadMode::Lease);
+    stabilize(&mut sim);
+    assert_eq!(done(&sim, 2, 1), [(2, Some(1))]);
     sim
 }
 
@@ -42,7 +45,7 @@ fn with_x_set() -> Sim<RaftNode> {
 /// heartbeats, and answers only once a majority acknowledged it; no entry is appended.
 #[test]
 fn read_index_answers_after_a_majority_acknowledges_a_heartbeat_round_6_4() {
-    let mut sim = with_x_set();
+    let mut sim = with_x_set(3, RaftConfig::default());
     let log_before = log(&sim, 0).len();
     let report = read(&mut sim, 0, 2, 1, "x", ReadMode::ReadIndex);
     assert!(report.rules.contains(&Rule::ReadIndex {
@@ -79,13 +82,7 @@ fn read_index_answers_after_a_majority_acknowledges_a_heartbeat_round_6_4() {
 /// its own term is committed. Without the no-op that takes a client's write.
 #[test]
 fn read_index_waits_for_an_entry_of_the_leaders_term_6_4() {
-    let config = RaftConfig {
-        noop_on_election: false,
-        ..RaftConfig::default()
-    };
-    let mut sim = cluster(3, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, no_noop());
     let report = read(&mut sim, 0, 2, 1, "x", ReadMode::ReadIndex);
     assert!(
         report
@@ -113,7 +110,7 @@ fn read_index_waits_for_an_entry_of_the_leaders_term_6_4() {
 /// A follower passes a ReadIndex read on to the leader, which answers it.
 #[test]
 fn a_follower_forwards_reads_to_the_leader_6_4() {
-    let mut sim = with_x_set();
+    let mut sim = with_x_set(3, RaftConfig::default());
     read(&mut sim, 2, 2, 1, "x", ReadMode::ReadIndex);
     stabilize(&mut sim);
     assert_eq!(done(&sim, 2, 1), [(2, Some(1))]);
@@ -126,19 +123,7 @@ fn a_follower_forwards_reads_to_the_leader_6_4() {
 /// round.
 #[test]
 fn lease_reads_answer_without_a_round_while_the_lease_holds_6_4_1() {
-    let config = RaftConfig {
-        check_quorum: true,
-        ..RaftConfig::default()
-    };
-    let mut sim = cluster(3, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 1, "set x 1");
-    stabilize(&mut sim);
-    // The first lease read has no lease yet: a round, which starts one.
-    read(&mut sim, 0, 2, 1, "x", ReadMode::Lease);
-    stabilize(&mut sim);
-    assert_eq!(done(&sim, 2, 1), [(2, Some(1))]);
+    let mut sim = lease_taken(check_quorum());
     let report = read(&mut sim, 0, 2, 2, "x", ReadMode::Lease);
     assert!(
         report
@@ -148,7 +133,7 @@ fn lease_reads_answer_without_a_round_while_the_lease_holds_6_4_1() {
     );
     assert!(report.sent.is_empty(), "no round");
     assert_eq!(done(&sim, 2, 2), [(2, Some(1))]);
-    let mut plain = with_x_set();
+    let mut plain = with_x_set(3, RaftConfig::default());
     let report = read(&mut plain, 0, 2, 1, "x", ReadMode::Lease);
     assert!(
         report
@@ -164,12 +149,7 @@ fn lease_reads_answer_without_a_round_while_the_lease_holds_6_4_1() {
 /// the checker reports it. A ReadIndex read there gets no answer at all (no majority).
 #[test]
 fn stale_reads_at_a_deposed_leader_are_caught_and_read_index_is_not_fooled() {
-    let mut sim = cluster(5, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 1, "set x 1");
-    stabilize(&mut sim);
-    settle(&mut sim, 0);
+    let mut sim = with_x_set(5, RaftConfig::default());
     partition(&mut sim, &[&[0, 1], &[2, 3, 4]]);
     elect(&mut sim, 2);
     stabilize(&mut sim);
@@ -223,21 +203,13 @@ fn stale_reads_at_a_deposed_leader_are_caught_and_read_index_is_not_fooled() {
 fn a_lease_outlives_the_leader_only_when_its_clock_is_slow_6_4_1() {
     for slow in [false, true] {
         let config = RaftConfig {
-            check_quorum: true,
             breaks: Breaks {
                 slow_leader_clock: slow,
                 ..Breaks::default()
             },
-            ..RaftConfig::default()
+            ..check_quorum()
         };
-        let mut sim = cluster(3, config);
-        elect(&mut sim, 0);
-        stabilize(&mut sim);
-        request(&mut sim, 0, 1, 1, "set x 1");
-        stabilize(&mut sim);
-        read(&mut sim, 0, 2, 1, "x", ReadMode::Lease);
-        stabilize(&mut sim);
-        assert_eq!(done(&sim, 2, 1), [(2, Some(1))]);
+        let mut sim = lease_taken(config);
         partition(&mut sim, &[&[0], &[1, 2]]);
         // Run to 160 ms; unless S2 or S3 already won, S3 times out then.
         advance_to(&mut sim, ms(160));
@@ -290,7 +262,7 @@ fn advance_to(sim: &mut Sim<RaftNode>, t: u64) {
 /// the answer do not need.
 #[test]
 fn read_index_needs_a_majority_of_voters_not_learners_and_survives_compaction_4_1_6_4() {
-    let mut sim = cluster(
+    let mut sim = led(
         4,
         RaftConfig {
             spare: 2,
@@ -298,17 +270,9 @@ fn read_index_needs_a_majority_of_voters_not_learners_and_survives_compaction_4_
             ..RaftConfig::default()
         },
     );
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
     settle(&mut sim, 0);
     for (seq, learner) in [(1, 2), (2, 3)] {
-        let change = concord_core::raft::Change::AddLearner(NodeId(learner));
-        let cmd = Command::Change {
-            client: 9,
-            seq,
-            change,
-        };
-        act(&mut sim, Action::Command(NodeId(0), cmd));
+        change(&mut sim, 0, seq, Change::AddLearner(NodeId(learner)));
         stabilize(&mut sim);
         settle(&mut sim, 0);
     }

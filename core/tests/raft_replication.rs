@@ -11,13 +11,6 @@ use concord_core::raft::{
 use concord_core::sim::{Action, NodeId};
 use raft_common::*;
 
-fn no_noop() -> RaftConfig {
-    RaftConfig {
-        noop_on_election: false,
-        ..RaftConfig::default()
-    }
-}
-
 /// Figure 2, "Volatile state on leaders (reinitialized after election)": "nextIndex[] …
 /// initialized to leader last log index + 1", "matchIndex[] … initialized to 0".
 #[test]
@@ -67,9 +60,7 @@ fn new_leader_appends_a_noop_at_the_start_of_its_term_8() {
 /// the entry".
 #[test]
 fn leader_appends_a_client_command_and_sends_it_to_every_follower_5_3() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     let report = request(&mut sim, 0, 7, 1, "set x 3");
     assert_eq!(
         report.rules,
@@ -124,9 +115,7 @@ fn leader_appends_a_client_command_and_sends_it_to_every_follower_5_3() {
 /// prevLogIndex whose term matches prevLogTerm (§5.3)."
 #[test]
 fn follower_refuses_entries_that_do_not_follow_its_log_5_3() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     crash(&mut sim, 2);
     for seq in 1..=3 {
         request(&mut sim, 0, 1, seq, "add x 1");
@@ -164,9 +153,7 @@ fn follower_refuses_entries_that_do_not_follow_its_log_5_3() {
 /// but different terms), delete the existing entry and all that follow it (§5.3)."
 #[test]
 fn conflicting_entry_and_all_that_follow_it_are_deleted_5_3() {
-    let mut sim = cluster(5, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(5, RaftConfig::default());
     // S1 appends two entries that reach only S2, then crashes.
     request(&mut sim, 0, 1, 1, "set x 1");
     request(&mut sim, 0, 1, 2, "set x 2");
@@ -191,9 +178,7 @@ fn conflicting_entry_and_all_that_follow_it_are_deleted_5_3() {
 /// duplicated or late AppendEntries changes nothing, and never removes entries sent since.
 #[test]
 fn repeated_or_late_append_entries_change_nothing_5_3() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 1, 1, "set x 1");
     let first = in_flight(&sim, |e| is_append(e) && e.to == NodeId(1)).remove(0);
     act(&mut sim, Action::Duplicate(first.id));
@@ -236,9 +221,7 @@ fn repeated_or_late_append_entries_change_nothing_5_3() {
 /// further than the batch it has checked.
 #[test]
 fn follower_commits_no_further_than_the_last_new_entry_fig2() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     crash(&mut sim, 2);
     for seq in 1..=9 {
         request(&mut sim, 0, 1, seq, "add x 1");
@@ -273,9 +256,7 @@ fn entries_travel_in_batches_of_at_most_max_batch() {
         max_batch: 2,
         ..RaftConfig::default()
     };
-    let mut sim = cluster(3, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, config);
     crash(&mut sim, 1);
     for seq in 1..=5 {
         request(&mut sim, 0, 1, seq, "add x 1");
@@ -342,9 +323,7 @@ fn probe_sends_one_message_at_a_time_then_replicate_pipelines() {
 /// log[N].term == currentTerm: set commitIndex = N (§5.3, §5.4)."
 #[test]
 fn leader_commits_once_a_majority_stores_an_entry_of_its_term_5_3() {
-    let mut sim = cluster(5, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(5, RaftConfig::default());
     request(&mut sim, 0, 1, 1, "set x 1");
     deliver(&mut sim, |e| is_append(e) && e.to == NodeId(1));
     let rules = deliver(&mut sim, |e| e.from == NodeId(1));
@@ -374,9 +353,7 @@ fn leader_commits_once_a_majority_stores_an_entry_of_its_term_5_3() {
 /// tells them is committed, in order.
 #[test]
 fn followers_apply_committed_entries_in_log_order_fig2() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     for (seq, op) in [
         (1, "set x 2"),
         (2, "add x 3"),
@@ -406,9 +383,7 @@ fn followers_apply_committed_entries_in_log_order_fig2() {
 /// §8: a leader answers after the command is applied; reads go through the log like writes.
 #[test]
 fn reads_go_through_the_log_and_are_answered_after_commit_8() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 1, 1, "set k 42");
     let report = request(&mut sim, 0, 2, 1, "get k");
     assert!(matches!(
@@ -426,9 +401,7 @@ fn reads_go_through_the_log_and_are_answered_after_commit_8() {
 /// Thesis §6.2: a follower that knows the leader passes the request on; the leader answers.
 #[test]
 fn follower_forwards_a_client_request_to_the_leader_it_knows() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     let report = request(&mut sim, 2, 5, 1, "add n 2");
     assert_eq!(
         report.rules,
@@ -494,9 +467,7 @@ fn server_that_knows_no_leader_turns_the_client_away_8() {
 /// been executed, it responds immediately without re-executing the request."
 #[test]
 fn retried_request_is_answered_from_the_session_not_applied_again_6_3() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 9, 1, "add x 5");
     stabilize(&mut sim);
     let report = request(&mut sim, 0, 9, 1, "add x 5");
@@ -558,9 +529,7 @@ fn retried_request_is_answered_from_the_session_not_applied_again_6_3() {
 #[test]
 fn voters_deny_candidates_with_less_up_to_date_logs_5_4_1() {
     // Longer log, same last term: S3 (one entry behind) is denied by S1 and S2.
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 1, 1, "set x 1");
     deliver(&mut sim, |e| is_append(e) && e.to == NodeId(1));
     drop_all(&mut sim);
@@ -595,9 +564,7 @@ fn voters_deny_candidates_with_less_up_to_date_logs_5_4_1() {
 /// up-to-date than a longer one with an earlier term.
 #[test]
 fn later_last_term_beats_a_longer_log_5_4_1() {
-    let mut sim = cluster(5, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(5, RaftConfig::default());
     // S1 (term 1) appends three entries that reach only S2.
     partition(&mut sim, &[&[0, 1], &[2, 3, 4]]);
     for seq in 1..=3 {
@@ -643,9 +610,7 @@ fn later_last_term_beats_a_longer_log_5_4_1() {
 /// commit index tells it which they are.
 #[test]
 fn restart_resets_commit_and_applied_and_rebuilds_the_state_machine_fig2() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 1, 1, "set x 1");
     request(&mut sim, 0, 1, 2, "add x 41");
     stabilize(&mut sim);
@@ -683,9 +648,7 @@ fn a_cluster_of_one_commits_and_answers_alone() {
 /// JSON (the web's inspectors, traces).
 #[test]
 fn state_messages_and_audit_serialize_to_json() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 1, 1, 1, "set x 1");
     let in_air = in_flight(&sim, |_| true);
     stabilize(&mut sim);

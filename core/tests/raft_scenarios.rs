@@ -152,12 +152,7 @@ fn figure_7_with_the_conflict_hint_backs_up_a_term_at_a_time_5_3() {
 /// The client never got an answer for the lost command, retries it, and it is applied once.
 #[test]
 fn minority_leader_loses_its_uncommitted_entries_after_healing() {
-    let mut sim = cluster(5, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 1, "set x 1");
-    stabilize(&mut sim);
-    settle(&mut sim, 0);
+    let mut sim = with_x_set(5, RaftConfig::default());
     partition(&mut sim, &[&[0, 1], &[2, 3, 4]]);
     request(&mut sim, 0, 1, 2, "set x 100");
     request(&mut sim, 0, 2, 1, "add n 1");
@@ -201,9 +196,7 @@ fn minority_leader_loses_its_uncommitted_entries_after_healing() {
 /// are refused with the newer term, and it steps down and follows the new leader.
 #[test]
 fn old_leader_rejoining_with_a_lower_term_steps_down_5_1() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     partition(&mut sim, &[&[0], &[1, 2]]);
     elect(&mut sim, 1);
     stabilize(&mut sim);
@@ -242,9 +235,7 @@ fn old_leader_rejoining_with_a_lower_term_steps_down_5_1() {
 /// copying the leader's log when it comes back, and rebuilds its state machine.
 #[test]
 fn crashed_follower_catches_up_after_restart() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     crash(&mut sim, 2);
     for seq in 1..=10 {
         request(&mut sim, 0, 1, seq, "add x 1");
@@ -274,9 +265,7 @@ fn crashed_follower_catches_up_after_restart() {
 /// applied: the command runs once.
 #[test]
 fn request_retried_after_a_leader_crash_is_applied_once_6_3() {
-    let mut sim = cluster(3, RaftConfig::default());
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(3, RaftConfig::default());
     request(&mut sim, 0, 4, 1, "add x 5");
     deliver(&mut sim, is_append);
     drop_all(&mut sim);
@@ -331,19 +320,16 @@ fn request_retried_after_a_leader_crash_is_applied_once_6_3() {
 ///     S2, S3, S4, and overwrites index 2 everywhere.
 /// ```
 ///
-/// Returns the run after (d) and the rules fired at (c), once S1 led term 4.
-fn figure_8(breaks: Breaks) -> (Sim<RaftNode>, Vec<Rule>) {
-    let config = RaftConfig {
-        noop_on_election: false,
-        breaks,
-        ..RaftConfig::default()
-    };
-    let mut sim = cluster(5, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 1, "set x 1");
-    stabilize(&mut sim);
-    settle(&mut sim, 0);
+/// Returns the run at (c), once S1 leads term 4 and brought S3 up to its log, and the rules
+/// that fired then.
+fn figure_8_to_c(breaks: Breaks) -> (Sim<RaftNode>, Vec<Rule>) {
+    let mut sim = with_x_set(
+        5,
+        RaftConfig {
+            breaks,
+            ..no_noop()
+        },
+    );
     assert_eq!(commit(&sim, 4), 1);
     // (a) S1 leads term 2.
     crash(&mut sim, 0);
@@ -379,12 +365,24 @@ fn figure_8(breaks: Breaks) -> (Sim<RaftNode>, Vec<Rule>) {
     assert_eq!(terms(&sim, 0), [1, 2]);
     assert_eq!(terms(&sim, 1), [1, 2]);
     assert_eq!(terms(&sim, 2), [1, 2]);
-    // (d) S1 crashes; S5 leads term 5 with S2, S3 and S4, whose logs end in term 2 or 1.
-    crash(&mut sim, 0);
-    restart(&mut sim, 4);
-    timeout(&mut sim, 4);
-    drop_all(&mut sim);
-    timeout(&mut sim, 4);
+    (sim, rules_c)
+}
+
+/// After (c), S1 crashes and S5 comes back and stands for term 5 (its first try, in term 4, is
+/// lost).
+fn s5_stands_for_term_5(sim: &mut Sim<RaftNode>) {
+    crash(sim, 0);
+    restart(sim, 4);
+    timeout(sim, 4);
+    drop_all(sim);
+    timeout(sim, 4);
+}
+
+/// Figure 8 to its end: returns the run after (d) and the rules fired at (c).
+fn figure_8(breaks: Breaks) -> (Sim<RaftNode>, Vec<Rule>) {
+    let (mut sim, rules_c) = figure_8_to_c(breaks);
+    // (d) S5 leads term 5 with S2, S3 and S4, whose logs end in term 2 or 1.
+    s5_stands_for_term_5(&mut sim);
     deliver(&mut sim, is_vote_request);
     deliver(&mut sim, is_vote_reply);
     assert_eq!((role(&sim, 4), term(&sim, 4)), (Role::Leader, 5));
@@ -458,41 +456,7 @@ fn figure_8_committing_by_counting_replicas_breaks_safety() {
 /// denies its vote if its own log is more up-to-date than that of the candidate" (§5.4.1).
 #[test]
 fn figure_8_e_an_entry_of_the_current_term_commits_those_before_it_5_4_2() {
-    let config = RaftConfig {
-        noop_on_election: false,
-        ..RaftConfig::default()
-    };
-    let mut sim = cluster(5, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 1, "set x 1");
-    stabilize(&mut sim);
-    crash(&mut sim, 0);
-    restart(&mut sim, 0);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
-    request(&mut sim, 0, 1, 2, "set x 2");
-    deliver(&mut sim, to(1));
-    drop_all(&mut sim);
-    crash(&mut sim, 0);
-    timeout(&mut sim, 4);
-    deliver(&mut sim, |e| {
-        is_vote_request(e) && (e.to == NodeId(2) || e.to == NodeId(3))
-    });
-    deliver(&mut sim, is_vote_reply);
-    request(&mut sim, 4, 5, 1, "set x 3");
-    drop_all(&mut sim);
-    crash(&mut sim, 4);
-    restart(&mut sim, 0);
-    timeout(&mut sim, 0);
-    drop_all(&mut sim);
-    timeout(&mut sim, 0);
-    deliver(&mut sim, |e| {
-        is_vote_request(e) && (e.to == NodeId(1) || e.to == NodeId(2))
-    });
-    deliver(&mut sim, is_vote_reply);
-    drop_msgs(&mut sim, to(3));
-    stabilize(&mut sim);
+    let (mut sim, _) = figure_8_to_c(Breaks::default());
     // (e): index 3 of term 4 reaches S2 and S3: indexes 2 and 3 are committed.
     request(&mut sim, 0, 1, 3, "add x 10");
     let rules = stabilize(&mut sim);
@@ -503,11 +467,7 @@ fn figure_8_e_an_entry_of_the_current_term_commits_those_before_it_5_4_2() {
         replicas: 3
     }));
     assert_eq!(value(&sim, 0, "x"), Some(12));
-    crash(&mut sim, 0);
-    restart(&mut sim, 4);
-    timeout(&mut sim, 4);
-    drop_all(&mut sim);
-    timeout(&mut sim, 4);
+    s5_stands_for_term_5(&mut sim);
     let rules = deliver(&mut sim, is_vote_request);
     assert_eq!(
         count(&rules, |r| matches!(

@@ -6,7 +6,7 @@ mod raft_common;
 
 use concord_core::raft::message::AppendEntries;
 use concord_core::raft::{
-    Change, Command, Configuration, EntryKind, Msg, RaftConfig, RaftNode, Rule, Timer,
+    Change, Configuration, EntryKind, Msg, RaftConfig, RaftNode, Rule, Timer,
 };
 use concord_core::sim::{Action, Envelope, NodeId, Sim};
 use raft_common::*;
@@ -41,14 +41,36 @@ fn is_install(e: &Envelope<Msg>) -> bool {
 /// Elect S1 in a cluster of `n` and commit `requests` commands of client 1 (`add x 1` each)
 /// on every server.
 fn committed_cluster(n: usize, config: RaftConfig, requests: u64) -> Sim<RaftNode> {
-    let mut sim = cluster(n, config);
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
+    let mut sim = led(n, config);
     for seq in 1..=requests {
         request(&mut sim, 0, 1, seq, "add x 1");
         stabilize(&mut sim);
     }
     settle(&mut sim, 0);
+    sim
+}
+
+/// A follower installs S1's snapshot of term 1 up to `index`, keeping `kept` entries after it.
+fn installed_from_s1(index: u64, kept: u64) -> Rule {
+    Rule::InstallSnapshot {
+        leader: NodeId(0),
+        index,
+        term: 1,
+        kept,
+    }
+}
+
+/// Three servers; S3 is down while client 1 has `requests` commands (`add x 1`) committed one by
+/// one, and the leader snapshots with `threshold`.
+fn compacted_while_s3_is_down(threshold: u64, requests: u64) -> Sim<RaftNode> {
+    let mut sim = committed_cluster(3, config(threshold), 0);
+    crash(&mut sim, 2);
+    for seq in 1..=requests {
+        request(&mut sim, 0, 1, seq, "add x 1");
+        stabilize(&mut sim);
+    }
+    settle(&mut sim, 0);
+    snapshot(&mut sim, 0);
     sim
 }
 
@@ -103,14 +125,7 @@ fn a_snapshot_covers_just_the_committed_entries_7() {
 /// reset (rule 8), and replication goes on after the snapshot.
 #[test]
 fn a_follower_down_during_compaction_catches_up_by_install_snapshot_figure_13() {
-    let mut sim = committed_cluster(3, config(4), 0);
-    crash(&mut sim, 2);
-    for seq in 1..=5 {
-        request(&mut sim, 0, 1, seq, "add x 1");
-        stabilize(&mut sim);
-    }
-    settle(&mut sim, 0);
-    snapshot(&mut sim, 0);
+    let mut sim = compacted_while_s3_is_down(4, 5);
     assert_eq!(start(&sim, 0), 6);
     restart(&mut sim, 2);
     assert_eq!(terms(&sim, 2), [1]);
@@ -124,12 +139,7 @@ fn a_follower_down_during_compaction_catches_up_by_install_snapshot_figure_13() 
         }),
         "{rules:?}"
     );
-    assert!(rules.contains(&Rule::InstallSnapshot {
-        leader: NodeId(0),
-        index: 6,
-        term: 1,
-        kept: 0,
-    }));
+    assert!(rules.contains(&installed_from_s1(6, 0)));
     assert_eq!(start(&sim, 2), 6);
     assert_eq!(value(&sim, 2, "x"), Some(5));
     assert_eq!(node(&sim, 2).volatile.last_applied, 6);
@@ -187,15 +197,7 @@ fn a_follower_with_a_matching_longer_log_keeps_its_suffix_figure_13_rule_6() {
     deliver(&mut sim, |e| e.to == NodeId(1));
     deliver(&mut sim, |e| e.from == NodeId(1));
     let rules = settle(&mut sim, 0);
-    assert!(
-        rules.contains(&Rule::InstallSnapshot {
-            leader: NodeId(0),
-            index: 4,
-            term: 1,
-            kept: 4,
-        }),
-        "{rules:?}"
-    );
+    assert!(rules.contains(&installed_from_s1(4, 4)), "{rules:?}");
     assert_eq!(start(&sim, 2), 4);
     assert_eq!(terms(&sim, 2), [1; 4]);
     assert_eq!(commit(&sim, 2), 8);
@@ -206,14 +208,7 @@ fn a_follower_with_a_matching_longer_log_keeps_its_suffix_figure_13_rule_6() {
 /// S3 misses four commands while down; the leader compacts them, and once S3 is back and
 /// refuses the next AppendEntries, the leader's InstallSnapshot (up to index 5) is in flight.
 fn snapshot_on_its_way() -> Sim<RaftNode> {
-    let mut sim = committed_cluster(3, config(3), 0);
-    crash(&mut sim, 2);
-    for seq in 1..=4 {
-        request(&mut sim, 0, 1, seq, "add x 1");
-        stabilize(&mut sim);
-    }
-    settle(&mut sim, 0);
-    snapshot(&mut sim, 0);
+    let mut sim = compacted_while_s3_is_down(3, 4);
     restart(&mut sim, 2);
     heartbeat(&mut sim, 0);
     deliver(&mut sim, |e| is_append(e) && e.to == NodeId(2));
@@ -345,24 +340,17 @@ fn has_config_entry(sim: &Sim<RaftNode>, n: u16) -> bool {
 /// change and a brand-new server use once InstallSnapshot reaches them.
 #[test]
 fn a_configuration_survives_compaction_restart_and_install_snapshot_thesis_5_1() {
-    let mut sim = cluster(
+    let mut sim = led(
         5,
         RaftConfig {
             spare: 2,
             ..config(3)
         },
     );
-    elect(&mut sim, 0);
-    stabilize(&mut sim);
     settle(&mut sim, 0);
     // S3 misses the change and everything after it.
     partition(&mut sim, &[&[0, 1, 3, 4], &[2]]);
-    let cmd = Command::Change {
-        client: 9,
-        seq: 1,
-        change: Change::AddVoter(NodeId(3)),
-    };
-    act(&mut sim, Action::Command(NodeId(0), cmd));
+    change(&mut sim, 0, 1, Change::AddVoter(NodeId(3)));
     stabilize(&mut sim);
     settle(&mut sim, 0);
     let four = voters_and_learners(&[0, 1, 2, 3], &[]);
@@ -416,12 +404,7 @@ fn a_configuration_survives_compaction_restart_and_install_snapshot_thesis_5_1()
     assert_eq!(value(&sim, 2, "x"), Some(3));
 
     // A new server added as learner has nothing: it gets the snapshot, then the entry adding it.
-    let cmd = Command::Change {
-        client: 9,
-        seq: 2,
-        change: Change::AddLearner(NodeId(4)),
-    };
-    act(&mut sim, Action::Command(NodeId(0), cmd));
+    change(&mut sim, 0, 2, Change::AddLearner(NodeId(4)));
     let rules = stabilize(&mut sim);
     assert!(
         rules

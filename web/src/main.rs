@@ -43,6 +43,7 @@ mod player;
 mod playground;
 #[cfg(feature = "raft")]
 mod raft;
+mod refusal;
 mod registry;
 mod run;
 mod style;

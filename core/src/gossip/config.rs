@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Time, ms};
+use crate::sim::{ConfigProblem, Time, ms};
 
 /// How two nodes exchange data in one contact (the seed notes' three modes; Demers et al. §1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,29 +268,39 @@ impl GossipConfig {
     /// Why these settings cannot be used as given, if they cannot: [`crate::sim::Sim::new`]
     /// refuses them with this reason. A node built from them directly would not panic either:
     /// it clamps (period ≥ 1 ms, fan-out ≥ 1, k ≥ 1 …).
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<ConfigProblem> {
         if self.period < MIN_PERIOD {
-            return Some("the round period must be at least 1 ms".into());
+            return Some(ConfigProblem::Period {
+                period: self.period,
+            });
         }
         if self.jitter >= self.period {
-            return Some("the jitter must be shorter than the round period".into());
+            return Some(ConfigProblem::Jitter {
+                jitter: self.jitter,
+                period: self.period,
+            });
         }
         if self.fanout == 0 {
-            return Some("the fan-out must be at least 1".into());
+            return Some(ConfigProblem::FanoutZero);
         }
         if let Model::Rumor { k: 0, .. } = self.model {
-            return Some("the rumor stop parameter k must be at least 1".into());
+            return Some(ConfigProblem::RumorStopZero);
         }
         if let Some(s) = &self.swim {
             if s.probe_interval < MIN_PERIOD {
-                return Some("the probe interval must be at least 1 ms".into());
+                return Some(ConfigProblem::ProbeInterval {
+                    interval: s.probe_interval,
+                });
             }
             if s.probe_timeout == 0 || s.probe_timeout >= s.probe_interval {
-                return Some("the probe timeout must lie between 0 and the probe interval".into());
+                return Some(ConfigProblem::ProbeTimeout {
+                    timeout: s.probe_timeout,
+                    interval: s.probe_interval,
+                });
             }
         }
-        if self.health_interval.is_some_and(|t| t < MIN_PERIOD) {
-            return Some("the health check interval must be at least 1 ms".into());
+        if let Some(interval) = self.health_interval.filter(|&t| t < MIN_PERIOD) {
+            return Some(ConfigProblem::HealthInterval { interval });
         }
         None
     }

@@ -498,7 +498,10 @@ impl GossipNode {
         if dead.is_empty() {
             return;
         }
-        let member = dead[cx.rng().below(dead.len() as u64) as usize];
+        let pick = cx.rng().below(dead.len() as u64) as usize;
+        let Some(&member) = dead.get(pick) else {
+            return;
+        };
         cx.explain(Rule::Reconnect { member });
         self.send_join(member, cx);
     }

@@ -51,7 +51,9 @@ pub struct Counters {
 
 impl Counters {
     pub(super) fn count_sent(&mut self, msg: &Msg) {
-        self.sent[msg.kind().index()] += 1;
+        if let Some(sent) = self.sent.get_mut(msg.kind().index()) {
+            *sent += 1;
+        }
         self.bytes_sent += msg.bytes();
         self.entries_sent += msg.entries().len() as u64;
     }
@@ -67,15 +69,14 @@ impl Counters {
 
     /// Messages sent by the data exchange (not failure detection).
     pub fn data_messages(&self) -> u64 {
-        MsgKind::ALL
-            .iter()
-            .filter(|k| k.is_data())
-            .map(|k| self.sent[k.index()])
+        (MsgKind::ALL.iter().zip(&self.sent))
+            .filter(|(k, _)| k.is_data())
+            .map(|(_, n)| n)
             .sum()
     }
 
     pub fn sent_of(&self, kind: MsgKind) -> u64 {
-        self.sent[kind.index()]
+        self.sent.get(kind.index()).copied().unwrap_or(0)
     }
 
     pub fn add(&mut self, other: &Counters) {

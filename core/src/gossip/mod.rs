@@ -38,27 +38,17 @@
 pub mod config;
 mod exchange;
 mod health;
-// The modules with an `allow` below are not yet reviewed under the crate's no-panic denial
-// (lib.rs): their indexes and `expect`s rest on the module's own bookkeeping (a node's slot,
-// a rumor found by search, a row just pushed).
-#[allow(clippy::indexing_slicing)]
 pub mod invariants;
 mod join;
-#[allow(clippy::indexing_slicing)]
 pub mod membership;
 pub mod message;
-#[allow(clippy::indexing_slicing)]
 pub mod metrics;
 pub mod node;
 pub mod rule;
-#[allow(clippy::indexing_slicing)]
 pub mod rumor;
-#[allow(clippy::indexing_slicing)]
 pub mod series;
-#[allow(clippy::indexing_slicing)]
 pub mod store;
 pub mod theory;
-#[allow(clippy::expect_used)]
 pub mod trials;
 
 pub use config::{Breaks, GossipConfig, Mode, Model, PeerSelection, Stop, SwimConfig};

@@ -21,7 +21,7 @@ use super::metrics::Counters;
 use super::rule::Rule;
 use super::rumor::Rumors;
 use super::store::{Key, Store, Value, Version};
-use crate::sim::{Context, NodeId, NodeSlot, Protocol, Time, Violation};
+use crate::sim::{ConfigProblem, Context, NodeId, NodeSlot, Protocol, Time, Violation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -335,7 +335,7 @@ impl Protocol for GossipNode {
     type Rule = Rule;
     type Audit = Audit;
 
-    fn config_problem(config: &GossipConfig, _cluster: usize) -> Option<String> {
+    fn config_problem(config: &GossipConfig, _cluster: usize) -> Option<ConfigProblem> {
         config.problem()
     }
 

@@ -60,11 +60,12 @@ impl Rumors {
     }
 
     pub fn get(&self, key: Key) -> Option<&Rumor> {
-        self.find(key).ok().map(|i| &self.hot[i])
+        self.hot.get(self.find(key).ok()?)
     }
 
     pub(super) fn get_mut(&mut self, key: Key) -> Option<&mut Rumor> {
-        self.find(key).ok().map(|i| &mut self.hot[i])
+        let i = self.find(key).ok()?;
+        self.hot.get_mut(i)
     }
 
     pub fn is_hot(&self, key: Key) -> bool {
@@ -85,9 +86,10 @@ impl Rumors {
             sent_to: Vec::new(),
             from,
         };
-        match self.find(key) {
-            Ok(i) => self.hot[i] = rumor,
-            Err(i) => self.hot.insert(i, rumor),
+        let i = self.hot.partition_point(|r| r.key < key);
+        match self.hot.get_mut(i) {
+            Some(old) if old.key == key => *old = rumor,
+            _ => self.hot.insert(i, rumor),
         }
     }
 

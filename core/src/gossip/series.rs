@@ -247,25 +247,34 @@ impl Rounds {
         let Some(slot) = touched.and_then(|id| nodes.get(id.index())) else {
             return false;
         };
-        let i = slot.state.id.index();
-        let old = &self.shares[i];
-        if old.up == slot.up && old.live == is_live(slot) && old.holds_what(&slot.state) {
+        // `observe` keeps one share per node. The shares are taken out while one is replaced,
+        // for the totals to change beside it.
+        let mut shares = std::mem::take(&mut self.shares);
+        let changed = shares
+            .get_mut(slot.state.id.index())
+            .is_some_and(|share| self.replace(share, slot));
+        self.shares = shares;
+        changed
+    }
+
+    /// Move a node's share, and the totals, to what `slot` holds now; returns whether more
+    /// than its counters changed.
+    fn replace(&mut self, share: &mut Share, slot: &NodeSlot<GossipNode>) -> bool {
+        if share.up == slot.up && share.live == is_live(slot) && share.holds_what(&slot.state) {
             // Most steps only send and receive: move the counters, leave the keys alone.
             let meter = &slot.state.meter;
-            self.messages = self.messages - old.messages + meter.messages();
-            self.bytes = self.bytes - old.bytes + meter.bytes_sent;
-            self.redundant = self.redundant - old.redundant + meter.redundant;
-            let share = &mut self.shares[i];
+            self.messages = self.messages - share.messages + meter.messages();
+            self.bytes = self.bytes - share.bytes + meter.bytes_sent;
+            self.redundant = self.redundant - share.redundant + meter.redundant;
             share.messages = meter.messages();
             share.bytes = meter.bytes_sent;
             share.redundant = meter.redundant;
             return false;
         }
-        let old = std::mem::replace(&mut self.shares[i], Share::of(slot));
-        self.add(&old, false);
-        let new = std::mem::take(&mut self.shares[i]);
+        let new = Share::of(slot);
+        self.add(share, false);
         self.add(&new, true);
-        self.shares[i] = new;
+        *share = new;
         true
     }
 

@@ -116,7 +116,7 @@ impl Store {
     }
 
     pub fn get(&self, key: Key) -> Option<&Record> {
-        self.find(key).ok().map(|i| &self.records[i])
+        self.records.get(self.find(key).ok()?)
     }
 
     pub fn version(&self, key: Key) -> Option<Version> {
@@ -207,9 +207,10 @@ impl Store {
             entry,
             learned_at: now,
         };
-        match self.find(entry.key) {
-            Ok(i) => self.records[i] = record,
-            Err(i) => self.records.insert(i, record),
+        let i = self.records.partition_point(|r| r.entry.key < entry.key);
+        match self.records.get_mut(i) {
+            Some(old) if old.entry.key == entry.key => *old = record,
+            _ => self.records.insert(i, record),
         }
     }
 
@@ -248,7 +249,8 @@ pub fn digest_version(digest: &[(Key, Version)], key: Key) -> Option<Version> {
     digest
         .binary_search_by(|(k, _)| k.cmp(&key))
         .ok()
-        .map(|i| digest[i].1)
+        .and_then(|i| digest.get(i))
+        .map(|&(_, version)| version)
 }
 
 #[cfg(test)]

@@ -132,8 +132,14 @@ impl TrialRun {
                 let _ = self.sim.advance(Input::Next);
                 return None;
             }
-            let row = self.sim.audit().round_now().expect("the write was a step");
-            let key = row.key(KEY).expect("the writer holds the key");
+            // The write was the first step and its writer holds the key from then on; a row
+            // without it could not be judged, and ends the trial unfinished.
+            let Some(row) = self.sim.audit().round_now() else {
+                return Some(self.outcome(self.round, false));
+            };
+            let Some(key) = row.key(KEY) else {
+                return Some(self.outcome(self.round, false));
+            };
             if self.rounds.is_none() && key.holders == row.live {
                 self.rounds = Some(self.round);
             }
@@ -147,20 +153,24 @@ impl TrialRun {
 
     fn outcome(&self, ended: u64, finished: bool) -> Trial {
         let nodes = self.sim.nodes();
-        let census = metrics::key_census(nodes, KEY).expect("the writer holds the key");
+        // A key no node holds leaves every live node susceptible (never so in a trial: the
+        // writer holds it from the first step).
+        let census = metrics::key_census(nodes, KEY);
         let totals = metrics::totals(nodes);
         Trial {
             seed: self.seed,
             rounds: self.rounds,
-            time: self.rounds.map(|_| census.delay_max),
+            time: self.rounds.and(census.as_ref().map(|c| c.delay_max)),
             ended,
             finished,
             messages: totals.messages(),
             bytes: totals.bytes_sent,
             entries: totals.entries_sent,
             duplicates: totals.redundant,
-            residue: census.susceptible as f64 / census.live.max(1) as f64,
-            last_arrival: census.delay_max,
+            residue: census
+                .as_ref()
+                .map_or(1.0, |c| c.susceptible as f64 / c.live.max(1) as f64),
+            last_arrival: census.map_or(0, |c| c.delay_max),
         }
     }
 }
@@ -264,10 +274,13 @@ impl Trials {
             return None;
         }
         let seed = self.first_seed + self.results.len() as u64;
-        Some(run_trial(&self.setup, seed).map(|trial| {
-            self.results.push(trial);
-            self.results.last().expect("just pushed")
-        }))
+        match run_trial(&self.setup, seed) {
+            Ok(trial) => {
+                self.results.push(trial);
+                self.results.last().map(Ok)
+            }
+            Err(e) => Some(Err(e)),
+        }
     }
 
     /// Run every remaining trial.

@@ -21,7 +21,7 @@ use std::ops::BitOr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{NodeId, Time, ms};
+use crate::sim::{ConfigProblem, NodeId, Time, ms};
 
 /// The roles of one node, as a bitset (`1` proposer, `2` acceptor, `4` learner);
 /// serialized as that number, which keeps URLs short.
@@ -235,12 +235,12 @@ impl PaxosConfig {
     /// Why these settings cannot run a cluster of `cluster` nodes, if they cannot: besides
     /// [`problem`](Self::problem), the nodes the run has must include an acceptor and a
     /// proposer (roles past the cluster size are ignored).
-    pub fn problem_in(&self, cluster: usize) -> Option<String> {
+    pub fn problem_in(&self, cluster: usize) -> Option<ConfigProblem> {
         self.problem().or_else(|| {
             if self.with_role(Roles::ACCEPTOR, cluster).next().is_none() {
-                Some(format!("none of the {cluster} nodes is an acceptor"))
+                Some(ConfigProblem::NoAcceptorAmong { cluster })
             } else if self.with_role(Roles::PROPOSER, cluster).next().is_none() {
-                Some(format!("none of the {cluster} nodes is a proposer"))
+                Some(ConfigProblem::NoProposerAmong { cluster })
             } else {
                 None
             }
@@ -248,18 +248,23 @@ impl PaxosConfig {
     }
 
     /// Why these settings cannot be used, if they cannot.
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<ConfigProblem> {
         let count = |role| self.roles.iter().filter(|r| r.contains(role)).count();
         if count(Roles::ACCEPTOR) == 0 {
-            Some("there must be at least one acceptor".into())
+            Some(ConfigProblem::NoAcceptor)
         } else if count(Roles::PROPOSER) == 0 {
-            Some("there must be at least one proposer".into())
+            Some(ConfigProblem::NoProposer)
         } else if self.roles.len() > u16::MAX as usize {
-            Some("too many nodes".into())
+            Some(ConfigProblem::TooManyRoles {
+                nodes: self.roles.len(),
+            })
         } else if self.phase_timeout == 0 {
-            Some("the phase timeout must be above zero".into())
+            Some(ConfigProblem::PhaseTimeoutZero)
         } else if self.backoff_min > self.backoff_max {
-            Some("the back-off range must not be empty".into())
+            Some(ConfigProblem::BackOff {
+                min: self.backoff_min,
+                max: self.backoff_max,
+            })
         } else {
             None
         }

@@ -12,7 +12,9 @@ use super::invariants::{self, Audit};
 use super::message::{Msg, Phase};
 use super::rule::Rule;
 use super::state::{Persistent, Proposal, ProposalNum, Stage, Tally, Value, Volatile};
-use crate::sim::{Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write, WriteDelay};
+use crate::sim::{
+    ConfigProblem, Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write, WriteDelay,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -505,7 +507,7 @@ impl Protocol for PaxosNode {
     type Rule = Rule;
     type Audit = Audit;
 
-    fn config_problem(config: &PaxosConfig, cluster: usize) -> Option<String> {
+    fn config_problem(config: &PaxosConfig, cluster: usize) -> Option<ConfigProblem> {
         config.problem_in(cluster)
     }
 

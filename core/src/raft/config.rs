@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Time, ms};
+use crate::sim::{ConfigProblem, Time, ms};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RaftConfig {
@@ -153,15 +153,21 @@ impl Default for RaftConfig {
 
 impl RaftConfig {
     /// Why these settings cannot be used, if they cannot.
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<ConfigProblem> {
         if self.election_timeout_min == 0 || self.election_timeout_min > self.election_timeout_max {
-            Some("the election timeout range must be non-empty and above zero".into())
+            Some(ConfigProblem::ElectionTimeout {
+                min: self.election_timeout_min,
+                max: self.election_timeout_max,
+            })
         } else if self.heartbeat_interval == 0 {
-            Some("the heartbeat interval must be above zero".into())
+            Some(ConfigProblem::HeartbeatZero)
         } else if self.persist_delay_min > self.persist_delay_max {
-            Some("the persistence delay's minimum must not exceed its maximum".into())
+            Some(ConfigProblem::PersistDelay {
+                min: self.persist_delay_min,
+                max: self.persist_delay_max,
+            })
         } else if self.max_batch == 0 {
-            Some("a batch must hold at least one entry".into())
+            Some(ConfigProblem::BatchZero)
         } else {
             None
         }

@@ -66,7 +66,10 @@ impl Audit {
     pub fn heap_size(&self) -> usize {
         use std::mem::size_of;
         let seen: usize = self.entries.values().map(BTreeMap::len).sum();
-        self.logs.iter().map(Log::heap_size).sum::<usize>()
+        self.servers
+            .values()
+            .map(|s| s.log.heap_size())
+            .sum::<usize>()
             + seen * (size_of::<(Term, SeenEntry)>() + 16)
             + self.committed.len() * size_of::<CommittedEntry>()
             + self.applied.len() * (size_of::<(Entry, NodeId)>() + 16)
@@ -79,26 +82,33 @@ impl Audit {
 pub struct Audit {
     /// The first leader seen in each term.
     pub leaders: BTreeMap<Term, NodeId>,
-    /// Per server (by id): its log as last seen.
-    pub logs: Vec<Log>,
-    /// Per server: the term it was leading in at the last step, if it was leading.
-    pub leading: Vec<Option<Term>>,
+    /// What is remembered of each server, by id (one entry from its first step on).
+    pub servers: BTreeMap<NodeId, ServerSeen>,
     /// Every `(index, term)` seen in any log, by index, then term.
     pub entries: BTreeMap<u64, BTreeMap<Term, SeenEntry>>,
     /// The entries known committed: `committed[i]` is index `i + 1`.
     pub committed: Vec<CommittedEntry>,
-    /// Per server, while it leads: how many of `committed` were found in its log.
-    pub completeness_checked: Vec<usize>,
     /// The entry applied at each index, first seen, and by whom: `applied[i]` is index `i + 1`.
     pub applied: Vec<(Entry, NodeId)>,
-    /// Per server: up to which index its applied entries were compared with `applied`.
-    pub applied_checked: Vec<u64>,
     /// Leaders (with their term) found holding two uncommitted configuration changes.
     pub pending_reported: Vec<(NodeId, Term)>,
     /// What the snapshot checks remember.
     pub snapshots: SnapshotAudit,
     /// The clients' histories, for the linearizability check.
     pub histories: Histories,
+}
+
+/// What the checker remembers of one server.
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+pub struct ServerSeen {
+    /// Its log as last seen.
+    pub log: Log,
+    /// The term it was leading in at the last step, if it was leading.
+    pub leading: Option<Term>,
+    /// While it leads: how many of `committed` were found in its log.
+    pub completeness_checked: usize,
+    /// Up to which index its applied entries were compared with `applied`.
+    pub applied_checked: u64,
 }
 
 /// An entry as first seen at its `(index, term)`.
@@ -132,13 +142,6 @@ pub fn check_nodes<'a>(
 ) -> Vec<Violation> {
     let mut found = Vec::new();
     let nodes: Vec<&RaftNode> = nodes.into_iter().collect();
-    let n = nodes.iter().map(|s| s.id.index() + 1).max().unwrap_or(0);
-    if audit.logs.len() < n {
-        audit.logs.resize(n, Log::default());
-        audit.leading.resize(n, None);
-        audit.completeness_checked.resize(n, 0);
-        audit.applied_checked.resize(n, 0);
-    }
     for node in &nodes {
         election_safety(audit, node, &mut found);
         logs_changed(audit, node, &mut found);
@@ -184,9 +187,9 @@ fn election_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation
 /// appends, crashes before writing either, and wins term 1 again). Without a delay the two logs
 /// are the same.
 fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
-    let i = node.id.index();
     let log = &node.durable().log;
-    let old = &audit.logs[i];
+    let server = audit.servers.entry(node.id).or_default();
+    let old = &server.log;
     // First index where the logs differ, among the entries both still store: an entry
     // compacted away is not rewritten (a snapshot covers only committed entries, checked apart).
     let from = log.first_index().max(old.first_index());
@@ -198,7 +201,7 @@ fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) 
     let leading = (node.role() == Role::Leader).then(|| node.term());
     if let Some(term) = leading
         && rewritten
-        && audit.leading[i] == Some(term)
+        && server.leading == Some(term)
     {
         found.push(Violation::new(
             LEADER_APPEND_ONLY,
@@ -211,7 +214,7 @@ fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) 
             ),
         ));
     }
-    audit.leading[i] = leading;
+    server.leading = leading;
     // Log Matching, inductively: an (index, term) always carries the same command and follows
     // an entry of the same term. Every entry from the first change on is checked, since an
     // unchanged entry may now follow a different one.
@@ -255,9 +258,9 @@ fn logs_changed(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) 
             }
         }
     }
-    let old = &audit.logs[i];
+    let old = &server.log;
     if rewritten || log.last_index() != old.last_index() || log.first_index() != old.first_index() {
-        audit.logs[i] = log.clone();
+        server.log = log.clone();
     }
 }
 
@@ -277,15 +280,15 @@ fn record_commits(audit: &mut Audit, node: &RaftNode) {
 }
 
 fn leader_completeness(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
-    let i = node.id.index();
+    let server = audit.servers.entry(node.id).or_default();
     if node.role() != Role::Leader {
-        audit.completeness_checked[i] = 0;
+        server.completeness_checked = 0;
         return;
     }
     let term = node.term();
     // The leader's log is append-only while it leads (checked above), so committed entries
     // found in it once stay found.
-    let from = audit.completeness_checked[i];
+    let from = server.completeness_checked;
     // Entries before the leader's snapshot are in it; its last one is checked against the
     // committed entry at its index (snapshot-committed).
     let start = node.persistent.log.start_index();
@@ -308,7 +311,7 @@ fn leader_completeness(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Viola
             break;
         }
     }
-    audit.completeness_checked[i] = audit.committed.len();
+    server.completeness_checked = audit.committed.len();
 }
 
 /// Thesis §4.1, see [`membership::check_one_change`]; reported once per leader and term.
@@ -324,11 +327,12 @@ fn one_change_at_a_time(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Viol
 }
 
 fn state_machine_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
-    let i = node.id.index();
+    let server = audit.servers.entry(node.id).or_default();
     let applied = node.volatile.last_applied;
     // After a restart a server applies its entries again from its snapshot on: check them
     // again. What the snapshot holds is checked apart (snapshot_invariants).
-    let from = audit.applied_checked[i]
+    let from = server
+        .applied_checked
         .min(applied)
         .max(node.persistent.log.start_index());
     for index in from + 1..=applied {
@@ -355,7 +359,7 @@ fn state_machine_safety(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Viol
             Some(_) => {}
         }
     }
-    audit.applied_checked[i] = applied;
+    server.applied_checked = applied;
 }
 
 #[cfg(test)]

@@ -268,11 +268,12 @@ impl RaftNode {
         let now = cx.now();
         let last = self.persistent.last_log_index();
         let voter = self.membership.config.is_voter(to);
-        let Some(ls) = self
+        let Some((match_index, ls)) = self
             .volatile
             .leader_state
             .as_mut()
-            .filter(|ls| voter && ls.peers.contains_key(&to))
+            .filter(|_| voter)
+            .and_then(|ls| Some((ls.peers.get(&to)?.match_index, ls)))
         else {
             cx.explain(Rule::CannotTransfer { to });
             return;
@@ -282,7 +283,6 @@ impl RaftNode {
             since: now,
             sent: false,
         });
-        let match_index = ls.peers[&to].match_index;
         cx.explain(Rule::StartTransfer {
             to,
             match_index,

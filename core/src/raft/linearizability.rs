@@ -39,8 +39,7 @@ const MAX_STATES: usize = 200_000;
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Histories {
     /// Per server: how many of its invocations and replies were taken in.
-    invocations_seen: Vec<usize>,
-    replies_seen: Vec<usize>,
+    seen: BTreeMap<NodeId, Seen>,
     /// Each request's first invocation: when, and what it asked. (An index, not shown.)
     #[serde(skip)]
     invoked: BTreeMap<(ClientId, u64), (Time, Op)>,
@@ -53,6 +52,13 @@ pub struct Histories {
     /// Where each request's operation is: its key and position there. (An index, not shown.)
     #[serde(skip)]
     located: BTreeMap<(ClientId, u64), (String, usize)>,
+}
+
+/// How many of one server's records were taken in.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize)]
+struct Seen {
+    invocations: usize,
+    replies: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
@@ -96,21 +102,17 @@ pub fn check(
     nodes: &[&RaftNode],
     found: &mut Vec<Violation>,
 ) {
-    let n = nodes.iter().map(|s| s.id.index() + 1).max().unwrap_or(0);
-    if h.replies_seen.len() < n {
-        h.replies_seen.resize(n, 0);
-        h.invocations_seen.resize(n, 0);
-    }
+    // A server's records only grow: what was taken in is skipped.
     for node in nodes {
-        let i = node.id.index();
-        for inv in &node.invocations[h.invocations_seen[i]..] {
+        let seen = h.seen.entry(node.id).or_default();
+        for inv in node.invocations.iter().skip(seen.invocations) {
             let first = h
                 .invoked
                 .entry((inv.client, inv.seq))
                 .or_insert((inv.at, inv.op.clone()));
             first.0 = first.0.min(inv.at);
         }
-        h.invocations_seen[i] = node.invocations.len();
+        seen.invocations = node.invocations.len();
     }
     let mut grown: BTreeSet<String> = BTreeSet::new();
     // Writes take effect when applied, answered or not.
@@ -137,15 +139,16 @@ pub fn check(
     h.replayed = applied.len();
     // Answers: a write's answer completes it; a read exists only once answered.
     for node in nodes {
-        let i = node.id.index();
-        for reply in &node.replies[h.replies_seen[i]..] {
+        let from = h.seen.get(&node.id).map_or(0, |s| s.replies);
+        for reply in node.replies.iter().skip(from) {
             let Outcome::Done { value, .. } = reply.outcome else {
                 continue;
             };
             let request = (reply.client, reply.seq);
             if let Some((key, at)) = h.located.get(&request) {
-                let op = &mut h.keys.get_mut(key).expect("located").ops[*at];
-                if op.ret.is_none() {
+                // `add` records where it puts each operation, and none is ever removed.
+                let op = h.keys.get_mut(key).and_then(|k| k.ops.get_mut(*at));
+                if let Some(op) = op.filter(|op| op.ret.is_none()) {
                     op.ret = Some(reply.replied_at);
                     op.output = Some(value);
                     op.by = Some(reply.by);
@@ -167,10 +170,13 @@ pub fn check(
             };
             grown.insert(h.add(op));
         }
-        h.replies_seen[i] = node.replies.len();
+        h.seen.entry(node.id).or_default().replies = node.replies.len();
     }
     for key in grown {
-        let history = h.keys.get_mut(&key).expect("grown");
+        // `add` made the key's history.
+        let Some(history) = h.keys.get_mut(&key) else {
+            continue;
+        };
         if history.verdict != Verdict::Linearizable {
             continue;
         }
@@ -225,12 +231,15 @@ fn run(op: &Op, value: Option<i64>) -> (Option<i64>, Option<i64>) {
     }
 }
 
-/// Whether some order of `ops` (at most 64), respecting real time, gives every answer:
-/// `None` if the search was too large to finish. Operation `j` must precede `i` when `j` was
-/// answered before `i` was requested; an unanswered write may go anywhere after its request.
+/// Whether some order of `ops`, respecting real time, gives every answer: `None` if there are
+/// more than [`MAX_OPS`] or the search was too large to finish. Operation `j` must precede `i`
+/// when `j` was answered before `i` was requested; an unanswered write may go anywhere after
+/// its request.
 pub fn linearizable(ops: &[Operation]) -> Option<bool> {
     let n = ops.len();
-    assert!(n <= MAX_OPS, "at most {MAX_OPS} operations");
+    if n > MAX_OPS {
+        return None;
+    }
     let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
     let mut seen: BTreeSet<(u64, Option<i64>)> = BTreeSet::new();
     let mut stack = vec![(0u64, None)];
@@ -238,11 +247,13 @@ pub fn linearizable(ops: &[Operation]) -> Option<bool> {
         if done == all {
             return Some(true);
         }
-        let open = (0..n).filter(|&i| done & (1 << i) == 0);
+        let open = ops
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| done & (1 << i) == 0);
         // No operation requested after this instant can be next.
-        let first_answer = open.clone().filter_map(|i| ops[i].ret).min();
-        for i in open {
-            let op = &ops[i];
+        let first_answer = open.clone().filter_map(|(_, op)| op.ret).min();
+        for (i, op) in open {
             if first_answer.is_some_and(|t| op.call > t) {
                 continue;
             }
@@ -268,11 +279,14 @@ fn ms(t: Time) -> String {
 
 /// Name the latest answer, which no order explains together with the earlier ones.
 fn violation(key: &str, ops: &[Operation]) -> Violation {
-    let last = ops
-        .iter()
-        .filter(|o| o.ret.is_some())
-        .max_by_key(|o| o.ret)
-        .expect("a history that fails has an answer");
+    let Some(last) = ops.iter().filter(|o| o.ret.is_some()).max_by_key(|o| o.ret) else {
+        // Without an answer every order explains the history; said rather than assumed.
+        let detail = format!(
+            "no order of the {} operations on `{key}` fits when they were requested, though none was answered",
+            ops.len()
+        );
+        return Violation::new(LINEARIZABILITY, Vec::new(), detail);
+    };
     let answer = match last.output {
         Some(Some(v)) => v.to_string(),
         _ => "nothing".into(),

@@ -85,7 +85,8 @@ impl Log {
     pub fn slice(&self, from: u64, to: u64) -> &[Entry] {
         let lo = self.position(from.max(self.first_index()));
         let hi = self.position(to.saturating_add(1));
-        &self.entries[lo..hi.max(lo)]
+        // Both positions are clamped to what is stored, so the range always is.
+        self.entries.get(lo..hi.max(lo)).unwrap_or_default()
     }
 
     /// The stored entries, `first_index()` first.

@@ -25,29 +25,20 @@
 
 mod client;
 pub mod config;
-// The modules with an `allow` below are not yet reviewed under the crate's no-panic denial
-// (lib.rs): their indexes and `expect`s rest on the module's own bookkeeping (a node's slot,
-// a rumor found by search, a row just pushed).
-#[allow(clippy::indexing_slicing)]
 pub mod invariants;
 pub mod kv;
-#[allow(clippy::indexing_slicing)]
 mod leadership;
-#[allow(clippy::indexing_slicing, clippy::expect_used)]
 pub mod linearizability;
-#[allow(clippy::indexing_slicing)]
 pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
 mod persist;
 pub mod progress;
-#[allow(clippy::expect_used)]
 pub mod read;
 mod replication;
 pub mod rule;
 pub mod snapshot;
-#[allow(clippy::indexing_slicing)]
 pub mod snapshot_invariants;
 pub mod state;
 

@@ -18,7 +18,9 @@ use super::message::{ClientRead, ClientRequest, Msg, RequestVote, RequestVoteRep
 use super::read::ReadMode;
 use super::rule::{DenyReason, Rule};
 use super::state::{Persistent, Role, Term, Volatile};
-use crate::sim::{Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write};
+use crate::sim::{
+    ConfigProblem, Context, Disk, NodeId, NodeSlot, Protocol, Time, Violation, Write,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Timer {
@@ -311,7 +313,7 @@ impl Protocol for RaftNode {
     type Rule = Rule;
     type Audit = Audit;
 
-    fn config_problem(config: &RaftConfig, _cluster: usize) -> Option<String> {
+    fn config_problem(config: &RaftConfig, _cluster: usize) -> Option<ConfigProblem> {
         config.problem()
     }
 

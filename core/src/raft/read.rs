@@ -211,7 +211,7 @@ impl RaftNode {
             // Step 1: the read index is set once an entry of this term commits, and confirmed
             // by the round after that.
             cx.explain(Rule::ReadWaitForTerm { client, seq });
-            self.reads_mut().pending.push(read);
+            self.wait_for_round(read, cx);
             return;
         }
         read.read_index = Some(commit);
@@ -224,7 +224,7 @@ impl RaftNode {
                 left,
             });
             // The round already confirmed covers it.
-            read.round = self.reads_mut().confirmed;
+            read.round = self.reads_mut().map_or(0, |reads| reads.confirmed);
         } else {
             read.round = self.read_round(now, cx);
             cx.explain(Rule::ReadIndex {
@@ -234,20 +234,32 @@ impl RaftNode {
                 round: read.round,
             });
         }
-        self.reads_mut().pending.push(read);
+        self.wait_for_round(read, cx);
         self.confirm_rounds(cx);
+    }
+
+    /// Keep `read` until its round is confirmed. Only a leader keeps reads (`on_read` hands
+    /// them to `lead_read` only while leading); any other server says it is not the leader.
+    fn wait_for_round(&mut self, read: PendingRead, cx: &mut Cx) {
+        let (client, seq, requested_at) = (read.client, read.seq, read.requested_at);
+        match self.reads_mut() {
+            Some(reads) => reads.pending.push(read),
+            None => self.not_leader(client, seq, requested_at, cx),
+        }
     }
 
     /// A heartbeat round sent after now, for a read to wait on: one sent at this very moment
     /// serves every read that arrives with it; otherwise a new round goes out at once.
     fn read_round(&mut self, now: Time, cx: &mut Cx) -> u64 {
-        let reads = self.reads_mut();
+        let Some(reads) = self.reads_mut() else {
+            return 0;
+        };
         if reads.numbering && reads.sent_at.get(&reads.round) == Some(&now) {
             return reads.round;
         }
         reads.numbering = true;
         self.send_heartbeats(cx);
-        self.reads_mut().round
+        self.current_round()
     }
 
     /// Called as a leader sends a heartbeat round: the round's number once reads began, else 0.
@@ -278,7 +290,9 @@ impl RaftNode {
         if round == 0 {
             return;
         }
-        let reads = self.reads_mut();
+        let Some(reads) = self.reads_mut() else {
+            return;
+        };
         let acked = reads.acked.entry(from).or_default();
         if round > *acked {
             *acked = round;
@@ -394,12 +408,8 @@ impl RaftNode {
         self.leader_clock(min - min * DRIFT_TENTHS / 10)
     }
 
-    fn reads_mut(&mut self) -> &mut Reads {
-        &mut self
-            .volatile
-            .leader_state
-            .as_mut()
-            .expect("only a leader takes reads")
-            .reads
+    /// The reads a leader holds; `None` on any other server.
+    fn reads_mut(&mut self) -> Option<&mut Reads> {
+        self.volatile.leader_state.as_mut().map(|ls| &mut ls.reads)
     }
 }

@@ -14,13 +14,13 @@ use super::invariants::{Audit, SNAPSHOT_COMMITTED, STATE_MACHINE_SAFETY};
 use super::kv::StateMachine;
 use super::node::RaftNode;
 use super::state::Term;
-use crate::sim::Violation;
+use crate::sim::{NodeId, Violation};
 
 /// What the snapshot checks remember across steps.
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct SnapshotAudit {
     /// Per server: the last snapshot checked, as (lastIncludedIndex, lastIncludedTerm).
-    pub checked: Vec<Option<(u64, Term)>>,
+    pub checked: BTreeMap<NodeId, (u64, Term)>,
     /// The state machine after applying the committed entries up to each index a snapshot was
     /// taken at, computed from the entries seen applied (so each is computed once).
     pub states: BTreeMap<u64, StateMachine>,
@@ -31,18 +31,14 @@ pub fn check(audit: &mut Audit, node: &RaftNode, found: &mut Vec<Violation>) {
     let Some(s) = &node.persistent.snapshot else {
         return;
     };
-    let i = node.id.index();
-    let seen = &mut audit.snapshots.checked;
-    if seen.len() <= i {
-        seen.resize(i + 1, None);
-    }
     let key = (s.last_included_index, s.last_included_term);
-    if seen[i] == Some(key) {
+    if audit.snapshots.checked.insert(node.id, key) == Some(key) {
         return;
     }
-    seen[i] = Some(key);
     let (index, term) = key;
-    let committed = audit.committed.get(index as usize - 1);
+    let committed = index
+        .checked_sub(1)
+        .and_then(|k| audit.committed.get(usize::try_from(k).ok()?));
     if index > node.volatile.commit_index || committed.is_none() {
         found.push(Violation::new(
             SNAPSHOT_COMMITTED,
@@ -93,8 +89,14 @@ fn state_at(audit: &mut Audit, index: u64) -> Option<&StateMachine> {
             .range(..index)
             .next_back()
             .map_or((0, StateMachine::default()), |(&k, sm)| (k, sm.clone()));
-        for k in from + 1..=index {
-            sm.apply(k, &audit.applied[k as usize - 1].0);
+        // `applied[k - 1]` is index `k`, and all of them up to `index` were seen (above).
+        let entries = audit
+            .applied
+            .iter()
+            .take(index as usize)
+            .skip(from as usize);
+        for (k, (entry, _)) in (from + 1..).zip(entries) {
+            sm.apply(k, entry);
         }
         states.insert(index, sm);
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{Action, Input};
 use super::network::{NetConfig, Network};
+use super::problem::ConfigProblem;
 use super::protocol::{Context, Effects, NodeId, Protocol, TimerOp, Violation};
 use super::queue::Queue;
 use super::report::{DropReason, Event, StepReport};
@@ -78,7 +79,7 @@ pub struct SimConfig {
 
 /// Misuse of the engine or bad outside input. Protocol rejections are messages,
 /// invariant failures are [`Violation`]s; neither is an error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SimError {
     /// Nothing is pending: the run is quiescent.
     Idle,
@@ -93,7 +94,9 @@ pub enum SimError {
         now: Time,
         next: Time,
     },
-    BadConfig(String),
+    /// A history has no branch of this number.
+    NoSuchBranch(usize),
+    BadConfig(ConfigProblem),
 }
 
 impl fmt::Display for SimError {
@@ -109,6 +112,7 @@ impl fmt::Display for SimError {
                 f,
                 "an action at {at} µs must lie between now ({now} µs) and the next event ({next} µs)"
             ),
+            SimError::NoSuchBranch(index) => write!(f, "no branch {index}"),
             SimError::BadConfig(why) => write!(f, "bad configuration: {why}"),
         }
     }
@@ -167,10 +171,9 @@ impl<P: Protocol> Sim<P> {
     /// A new run: every node is created and started at time 0.
     pub fn new(config: SimConfig, protocol: &P::Config) -> Result<Self, SimError> {
         if config.nodes == 0 || config.nodes > MAX_NODES {
-            return Err(SimError::BadConfig(format!(
-                "cluster size must be 1..={MAX_NODES}, not {}",
-                config.nodes
-            )));
+            return Err(SimError::BadConfig(ConfigProblem::ClusterSize {
+                nodes: config.nodes,
+            }));
         }
         if let Some(why) = config.net.problem() {
             return Err(SimError::BadConfig(why));
@@ -433,11 +436,9 @@ impl<P: Protocol> Sim<P> {
             Action::Partition(groups) => {
                 // Each group is numbered by a `u16` after the side of the unlisted nodes.
                 if groups.len() >= usize::from(u16::MAX) {
-                    return Err(SimError::BadConfig(format!(
-                        "a partition has fewer than {} groups, not {}",
-                        u16::MAX,
-                        groups.len()
-                    )));
+                    return Err(SimError::BadConfig(ConfigProblem::PartitionGroups {
+                        groups: groups.len(),
+                    }));
                 }
                 for id in groups.iter().flatten() {
                     node(*id)?;

@@ -41,6 +41,7 @@
 use super::engine::{Sim, SimError};
 use super::input::Input;
 use super::inputs::Inputs;
+use super::problem::ConfigProblem;
 use super::protocol::Protocol;
 use super::report::StepReport;
 use super::tape::{MAX_TAPE_STEPS, Tape};
@@ -145,10 +146,9 @@ impl<P: Protocol> History<P> {
     /// it stands after is described.
     pub fn replay(start: Sim<P>, tape: &Tape<P>) -> Result<Self, SimError> {
         if tape.len() > MAX_TAPE_STEPS {
-            return Err(SimError::BadConfig(format!(
-                "a run of {} steps is longer than the {MAX_TAPE_STEPS} a link may replay",
-                tape.len()
-            )));
+            return Err(SimError::BadConfig(ConfigProblem::TapeTooLong {
+                steps: tape.len(),
+            }));
         }
         let describe = start.nodes().len() < LARGE_RUN_NODES;
         let mut history = History::new(start);
@@ -390,7 +390,7 @@ impl<P: Protocol> History<P> {
     /// the two part.
     pub fn switch_branch(&mut self, index: usize) -> Result<(), SimError> {
         if index >= self.branches.len() {
-            return Err(SimError::BadConfig(format!("no branch {index}")));
+            return Err(SimError::NoSuchBranch(index));
         }
         let target = self.branches.remove(index);
         let fork = target.common_prefix(&self.inputs);

@@ -6,6 +6,7 @@
 //! - [`disk`]: stable storage whose writes take time, for nodes that must persist before they
 //!   answer ([`Disk`]).
 //! - [`network`]: latency, loss, duplication, cut links and partitions.
+//! - [`problem`]: why a configuration cannot be used, as data ([`ConfigProblem`]).
 //! - [`engine`]: [`Sim`], which owns nodes, the event queue, the network and the messages in flight.
 //! - `queue`: the events waiting to happen, earliest first (a calendar queue).
 //! - [`timers`]: the timers one node has armed ([`Timers`]).
@@ -25,6 +26,7 @@ pub mod history;
 pub mod input;
 pub mod inputs;
 pub mod network;
+pub mod problem;
 pub mod protocol;
 mod queue;
 pub mod report;
@@ -39,6 +41,7 @@ pub use history::{BranchInfo, History, LARGE_RUN_NODES};
 pub use input::{Action, Input};
 pub use inputs::Inputs;
 pub use network::{NetConfig, Network};
+pub use problem::ConfigProblem;
 pub use protocol::{Context, NodeId, Protocol, Violation};
 pub use report::{DropReason, Event, StepReport};
 pub use rng::SimRng;

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::problem::ConfigProblem;
 use super::protocol::NodeId;
 use super::rng::SimRng;
 use super::time::{Time, ms};
@@ -25,14 +26,18 @@ pub struct NetConfig {
 
 impl NetConfig {
     /// Why these settings cannot be used, if they cannot.
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<ConfigProblem> {
         if self.latency_min > self.latency_max {
-            Some(format!(
-                "latency min ({} µs) is above max ({} µs)",
-                self.latency_min, self.latency_max
-            ))
-        } else if !(0.0..=1.0).contains(&self.loss) || !(0.0..=1.0).contains(&self.duplicate) {
-            Some("loss and duplication are probabilities between 0 and 1".into())
+            Some(ConfigProblem::LatencyRange {
+                min: self.latency_min,
+                max: self.latency_max,
+            })
+        } else if !(0.0..=1.0).contains(&self.loss) {
+            Some(ConfigProblem::Loss { loss: self.loss })
+        } else if !(0.0..=1.0).contains(&self.duplicate) {
+            Some(ConfigProblem::Duplicate {
+                duplicate: self.duplicate,
+            })
         } else {
             None
         }

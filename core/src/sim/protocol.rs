@@ -10,6 +10,7 @@ use std::fmt::{self, Debug};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::problem::ConfigProblem;
 use super::rng::SimRng;
 use super::time::Time;
 
@@ -200,7 +201,7 @@ pub trait Protocol: Clone + Debug + PartialEq + Serialize + Sized {
     /// refuses it with this reason, so no node is ever built from settings only assumed valid.
     ///
     /// [`Sim::new`]: super::engine::Sim::new
-    fn config_problem(config: &Self::Config, cluster: usize) -> Option<String>;
+    fn config_problem(config: &Self::Config, cluster: usize) -> Option<ConfigProblem>;
     /// Node `id` of a cluster of `cluster`, built from a configuration `config_problem` accepts.
     fn new(id: NodeId, cluster: usize, config: &Self::Config) -> Self;
     /// Called once when the simulation starts.

@@ -1,10 +1,12 @@
 //! The manual-stepping driver every suite shares, for any protocol: build a cluster, apply an
 //! intervention now (the clock does not move), fire a timer, deliver or drop chosen messages,
-//! deliver until nothing is in flight.
+//! deliver until nothing is in flight, record a run into a history.
 
 #![allow(dead_code, unused_imports)]
 
-use concord_core::sim::{Action, Envelope, Input, NodeId, Protocol, Sim, SimConfig, StepReport};
+use concord_core::sim::{
+    Action, Envelope, History, Input, NodeId, Protocol, Sim, SimConfig, StepReport,
+};
 
 /// `nodes` nodes on a network with the default latency, seeded with `seed`.
 pub fn cluster<P: Protocol>(nodes: usize, seed: u64, config: &P::Config) -> Sim<P> {
@@ -14,6 +16,38 @@ pub fn cluster<P: Protocol>(nodes: usize, seed: u64, config: &P::Config) -> Sim<
         net: Default::default(),
     };
     Sim::new(sim_config, config).unwrap()
+}
+
+/// Record a run from `start` into a history until it holds `steps` steps, each the input `next`
+/// picks for the run so far (an input the simulator refuses is skipped). Returns the history and
+/// the state after each step, the start first.
+pub fn record<P: Protocol>(
+    start: Sim<P>,
+    steps: usize,
+    mut next: impl FnMut(&Sim<P>) -> Input<P>,
+) -> (History<P>, Vec<Sim<P>>) {
+    let mut history = History::new(start);
+    let mut states = vec![history.current().clone()];
+    while history.len() < steps {
+        let input = next(history.current());
+        if history.apply(input).is_ok() {
+            states.push(history.current().clone());
+        }
+    }
+    (history, states)
+}
+
+/// Crash `node` now if it is up, restart it if it is down.
+pub fn crash_or_restart<P: Protocol>(sim: &Sim<P>, node: NodeId) -> Input<P> {
+    let action = if sim.nodes()[node.index()].up {
+        Action::Crash(node)
+    } else {
+        Action::Restart(node)
+    };
+    Input::Act {
+        at: sim.now(),
+        action,
+    }
 }
 
 /// Apply an intervention now.

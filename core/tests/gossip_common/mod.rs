@@ -11,7 +11,7 @@ use concord_core::sim::{Action, Envelope, NodeId, Sim, StepReport, Time};
 #[path = "../driver/mod.rs"]
 pub mod driver;
 
-pub use driver::{act, deliver, in_flight, stabilize};
+pub use driver::{act, deliver, drop_msgs, in_flight, stabilize};
 
 pub fn cluster(n: usize, seed: u64, config: &GossipConfig) -> Sim<GossipNode> {
     driver::cluster(n, seed, config)

@@ -1,6 +1,7 @@
 //! Helpers shared by the Raft test suites: drive a cluster by hand through the
 //! simulator's manual mode (the shared [`driver`], and Raft's own moves: time out, elect,
-//! settle) and read the servers' state.
+//! settle), the situations most tests start from and the settings with one switch changed, and
+//! read the servers' state.
 
 #![allow(dead_code, unused_imports)]
 
@@ -10,7 +11,8 @@ pub mod driver;
 pub use driver::{act, deliver, drop_msgs, in_flight, stabilize};
 
 use concord_core::raft::{
-    ClientReply, Command, Entry, Msg, Op, Outcome, RaftConfig, RaftNode, Role, Rule, Term, Timer,
+    Change, ClientReply, Command, Entry, Msg, Op, Outcome, RaftConfig, RaftNode, Role, Rule, Term,
+    Timer,
 };
 use concord_core::sim::{Action, Envelope, NodeId, Sim, StepReport};
 
@@ -80,6 +82,59 @@ pub fn elect(sim: &mut Sim<RaftNode>, node: u16) -> Vec<Rule> {
     rules
 }
 
+/// `n` servers, S1 elected and its first round of AppendEntries (with the no-op of §8, unless
+/// switched off) delivered until quiet.
+pub fn led(n: usize, config: RaftConfig) -> Sim<RaftNode> {
+    let mut sim = cluster(n, config);
+    elect(&mut sim, 0);
+    stabilize(&mut sim);
+    sim
+}
+
+/// [`led`], then client 1's first request, `set x 1`, committed and applied everywhere (a
+/// heartbeat round tells the followers).
+pub fn with_x_set(n: usize, config: RaftConfig) -> Sim<RaftNode> {
+    let mut sim = led(n, config);
+    request(&mut sim, 0, 1, 1, "set x 1");
+    stabilize(&mut sim);
+    settle(&mut sim, 0);
+    sim
+}
+
+/// The default settings without the leader's no-op (§8), as in the paper's figures.
+pub fn no_noop() -> RaftConfig {
+    RaftConfig {
+        noop_on_election: false,
+        ..RaftConfig::default()
+    }
+}
+
+/// The default settings with CheckQuorum (thesis §6.2) on.
+pub fn check_quorum() -> RaftConfig {
+    RaftConfig {
+        check_quorum: true,
+        ..RaftConfig::default()
+    }
+}
+
+/// The default settings with PreVote (thesis §9.6) on.
+pub fn pre_vote() -> RaftConfig {
+    RaftConfig {
+        pre_vote: true,
+        ..RaftConfig::default()
+    }
+}
+
+/// Client 9 asks server `node` for the membership change `what` as its request `seq`.
+pub fn change(sim: &mut Sim<RaftNode>, node: u16, seq: u64, what: Change) -> StepReport<RaftNode> {
+    let cmd = Command::Change {
+        client: 9,
+        seq,
+        change: what,
+    };
+    act(sim, Action::Command(NodeId(node), cmd))
+}
+
 /// A leader's heartbeat round, delivered until quiet: followers learn the commit index.
 pub fn settle(sim: &mut Sim<RaftNode>, leader: u16) -> Vec<Rule> {
     heartbeat(sim, leader);
@@ -88,6 +143,11 @@ pub fn settle(sim: &mut Sim<RaftNode>, leader: u16) -> Vec<Rule> {
 
 pub fn is_vote_request(e: &Envelope<Msg>) -> bool {
     matches!(e.msg, Msg::RequestVote(_))
+}
+
+/// The RequestVote from candidate `from` to server `to`.
+pub fn vote_request(from: u16, to: u16) -> impl Fn(&Envelope<Msg>) -> bool {
+    move |e| is_vote_request(e) && (e.from, e.to) == (NodeId(from), NodeId(to))
 }
 
 pub fn is_vote_reply(e: &Envelope<Msg>) -> bool {

@@ -111,7 +111,7 @@ impl Experiment for Spread {
             max_rounds: p.get("max-rounds", count)?,
         };
         if let Some(why) = experiment.setup(Mode::Push, 1, 2).config.problem() {
-            return Err(ParamError(why));
+            return Err(ParamError(why.to_string()));
         }
         Ok(experiment)
     }

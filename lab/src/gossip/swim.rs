@@ -114,7 +114,7 @@ impl Experiment for Swim {
             cap: p.get("cap", millis)?,
         };
         if let Some(why) = swim.gossip_config().problem() {
-            return Err(ParamError(why));
+            return Err(ParamError(why.to_string()));
         }
         Ok(swim)
     }

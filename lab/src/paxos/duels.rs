@@ -140,7 +140,7 @@ impl Experiment for Duels {
             rounds_shown: p.get("rounds", count)?.clamp(1, 1_000),
         };
         if let Some(why) = duels.config(1, true).problem() {
-            return Err(ParamError(why));
+            return Err(ParamError(why.to_string()));
         }
         Ok(duels)
     }

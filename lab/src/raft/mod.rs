@@ -124,7 +124,7 @@ impl Guards {
 /// Raft's own check of a configuration, as a parameter error.
 pub(crate) fn check_config(config: &RaftConfig) -> Result<(), ParamError> {
     match config.problem() {
-        Some(why) => Err(ParamError(why)),
+        Some(why) => Err(ParamError(why.to_string())),
         None => Ok(()),
     }
 }

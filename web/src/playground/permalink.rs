@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::address;
 use crate::i18n::{Lang, say, tr};
+use crate::refusal;
 use crate::run::RunConfig;
 
 const KEY: &str = "tape=";
@@ -61,13 +62,16 @@ impl LinkError {
                 "这个运行记录操作了 {node}，而当前集群没有这个节点：它是为更大的集群生成的。\
                  现在按本页的设置重新开始运行。"
             ),
-            LinkError::Replay(e) => tr!(
-                lang,
-                "This run does not fit these settings ({e}): it was made with other settings, or \
-                 changed. The run starts afresh with this page's settings.",
-                "这个运行记录与当前设置不符（{e}）：它是在别的设置下生成的，或被改动过。\
-                 现在按本页的设置重新开始运行。"
-            ),
+            LinkError::Replay(e) => {
+                let why = refusal::sim_error(lang, e);
+                tr!(
+                    lang,
+                    "This run does not fit these settings ({why}): it was made with other \
+                     settings, or changed. The run starts afresh with this page's settings.",
+                    "这个运行记录与当前设置不符（{why}）：它是在别的设置下生成的，或被改动过。\
+                     现在按本页的设置重新开始运行。"
+                )
+            }
             LinkError::NotARunFile => say(
                 lang,
                 "This file is not a Concord run file.",
@@ -461,6 +465,34 @@ mod tests {
         assert!(
             text.starts_with("This run acts on S5, which this cluster does not have"),
             "{text}"
+        );
+    }
+
+    /// The core's reason for refusing a link's run is said in the reader's language, not as
+    /// the core's English inside the Chinese notice.
+    #[test]
+    fn a_link_refused_for_its_settings_says_why_in_the_readers_language() {
+        let run = RunConfig {
+            seed: 1,
+            nodes: 3,
+            options: Options::default(),
+        };
+        let tape = Tape::<RaftNode> {
+            marks: Vec::new(),
+            tail: concord_core::sim::MAX_TAPE_STEPS + 1,
+            position: 0,
+        };
+        let error = History::replay(RaftNode::new_sim(&run), &tape).unwrap_err();
+        let zh = LinkError::Replay(error.clone()).text(Lang::Zh);
+        assert!(
+            zh.contains("它有 1000001 步，超过了链接最多能重放的 1000000 步"),
+            "{zh}"
+        );
+        assert!(!zh.contains("steps"), "{zh}");
+        let en = LinkError::Replay(error).text(Lang::En);
+        assert!(
+            en.contains("it has 1000001 steps, more than the 1000000 a link may replay"),
+            "{en}"
         );
     }
 }

@@ -168,7 +168,7 @@ fn action<P: TourProtocol>(act: &Act, sim: &Sim<P>) -> Result<Action<P>, String>
                 duplicate: *duplicate,
             };
             if let Some(problem) = config.problem() {
-                return Err(problem);
+                return Err(problem.to_string());
             }
             Action::SetNetwork(config)
         }
