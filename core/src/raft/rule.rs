@@ -452,6 +452,78 @@ pub enum DenyReason {
 }
 
 impl Rule {
+    /// The rule's name, as its variant is spelled (and as the `rule` tag of its JSON): for a
+    /// view that names a rule it has nothing more to say about, without serialising it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::StartElection { .. } => "StartElection",
+            Rule::AdoptTerm { .. } => "AdoptTerm",
+            Rule::GrantVote { .. } => "GrantVote",
+            Rule::DenyVote { .. } => "DenyVote",
+            Rule::CountVote { .. } => "CountVote",
+            Rule::BecomeLeader { .. } => "BecomeLeader",
+            Rule::SendHeartbeats { .. } => "SendHeartbeats",
+            Rule::FollowLeader { .. } => "FollowLeader",
+            Rule::RejectStaleLeader { .. } => "RejectStaleLeader",
+            Rule::RejectLogMismatch { .. } => "RejectLogMismatch",
+            Rule::IgnoreStale { .. } => "IgnoreStale",
+            Rule::Restart { .. } => "Restart",
+            Rule::AppendNoop { .. } => "AppendNoop",
+            Rule::AppendCommand { .. } => "AppendCommand",
+            Rule::SendEntries { .. } => "SendEntries",
+            Rule::AppendLog { .. } => "AppendLog",
+            Rule::TruncateLog { .. } => "TruncateLog",
+            Rule::OverwriteKeepSuffix { .. } => "OverwriteKeepSuffix",
+            Rule::AckEntries { .. } => "AckEntries",
+            Rule::BackUp { .. } => "BackUp",
+            Rule::StartReplicate { .. } => "StartReplicate",
+            Rule::StartProbe { .. } => "StartProbe",
+            Rule::AdvanceCommit { .. } => "AdvanceCommit",
+            Rule::WaitForCurrentTerm { .. } => "WaitForCurrentTerm",
+            Rule::LearnCommit { .. } => "LearnCommit",
+            Rule::ApplyEntries { .. } => "ApplyEntries",
+            Rule::SkipDuplicate { .. } => "SkipDuplicate",
+            Rule::ReplyClient { .. } => "ReplyClient",
+            Rule::ForwardRequest { .. } => "ForwardRequest",
+            Rule::NotLeader { .. } => "NotLeader",
+            Rule::RequestInLog { .. } => "RequestInLog",
+            Rule::IgnoreOldRequest { .. } => "IgnoreOldRequest",
+            Rule::UseConfiguration { .. } => "UseConfiguration",
+            Rule::AppendConfiguration { .. } => "AppendConfiguration",
+            Rule::RefuseChange { .. } => "RefuseChange",
+            Rule::ChangeCommitted { .. } => "ChangeCommitted",
+            Rule::StepDownRemoved { .. } => "StepDownRemoved",
+            Rule::CaughtUp { .. } => "CaughtUp",
+            Rule::CatchUpRound { .. } => "CatchUpRound",
+            Rule::NotVoter { .. } => "NotVoter",
+            Rule::TakeSnapshot { .. } => "TakeSnapshot",
+            Rule::RestoreSnapshot { .. } => "RestoreSnapshot",
+            Rule::SendSnapshot { .. } => "SendSnapshot",
+            Rule::InstallSnapshot { .. } => "InstallSnapshot",
+            Rule::IgnoreSnapshot { .. } => "IgnoreSnapshot",
+            Rule::ReadWaitForTerm { .. } => "ReadWaitForTerm",
+            Rule::ReadIndex { .. } => "ReadIndex",
+            Rule::ReadLease { .. } => "ReadLease",
+            Rule::ReplyRead { .. } => "ReplyRead",
+            Rule::StaleRead { .. } => "StaleRead",
+            Rule::StartPreVote { .. } => "StartPreVote",
+            Rule::GrantPreVote { .. } => "GrantPreVote",
+            Rule::DenyPreVote { .. } => "DenyPreVote",
+            Rule::CountPreVote { .. } => "CountPreVote",
+            Rule::IgnoreVoteRequest { .. } => "IgnoreVoteRequest",
+            Rule::StepDown { .. } => "StepDown",
+            Rule::StartTransfer { .. } => "StartTransfer",
+            Rule::SendTimeoutNow { .. } => "SendTimeoutNow",
+            Rule::TransferElection { .. } => "TransferElection",
+            Rule::AbortTransfer { .. } => "AbortTransfer",
+            Rule::RefuseDuringTransfer { .. } => "RefuseDuringTransfer",
+            Rule::CannotTransfer { .. } => "CannotTransfer",
+            Rule::WriteStarted { .. } => "WriteStarted",
+            Rule::Persisted { .. } => "Persisted",
+            Rule::WriteLost { .. } => "WriteLost",
+        }
+    }
+
     /// Where in the Raft paper the rule is stated.
     pub fn section(&self) -> &'static str {
         match self {
@@ -529,6 +601,49 @@ impl Rule {
             Rule::WriteStarted { .. } | Rule::Persisted { .. } | Rule::WriteLost { .. } => {
                 "Figure 2"
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `name` spells a rule as its JSON's `rule` tag does, which is what Figure 2's panel showed
+    /// when it took the name from the JSON.
+    #[test]
+    fn a_rules_name_is_its_json_tag() {
+        let rules = [
+            Rule::StartElection {
+                term: 1,
+                forced: false,
+            },
+            Rule::DenyVote {
+                candidate: NodeId(1),
+                term: 1,
+                reason: DenyReason::AlreadyVoted(NodeId(2)),
+            },
+            Rule::IgnoreStale {
+                from: NodeId(1),
+                term: 1,
+            },
+            Rule::CaughtUp {
+                server: NodeId(3),
+                round: 2,
+            },
+            Rule::StepDownRemoved { term: 4, index: 9 },
+            Rule::Persisted {
+                state: Stored {
+                    term: 2,
+                    voted_for: None,
+                    last_log_index: 3,
+                },
+                released: 1,
+            },
+        ];
+        for rule in rules {
+            let json = serde_json::to_value(&rule).unwrap();
+            assert_eq!(json["rule"].as_str(), Some(rule.name()), "{rule:?}");
         }
     }
 }

@@ -11,6 +11,7 @@ mod bridge;
 mod derive;
 mod jumps;
 mod keys;
+mod layout;
 mod permalink;
 mod protocol_view;
 mod share;
@@ -28,16 +29,16 @@ use crate::panic_banner;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::run::RunConfig;
 use crate::view::caption;
-use crate::view::cluster::Cluster;
-use crate::view::controls::{ControlSet, Controls};
+use crate::view::cluster::ClusterProps;
+use crate::view::controls::{ControlSet, ControlsProps};
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
-use crate::view::full_link::FullLink;
-use crate::view::message::{MessageInspector, MsgCommand, MsgView};
-use crate::view::network::{NetChange, NetworkPanel};
-use crate::view::pending::PendingPanel;
-use crate::view::spacetime::SpaceTime;
-use crate::view::timeline::Timeline;
-use keys::{HelpOverlay, KeyCommand};
+use crate::view::message::{MessageInspectorProps, MsgCommand, MsgView};
+use crate::view::network::{NetChange, NetworkProps};
+use crate::view::pending::PendingProps;
+use crate::view::spacetime::SpaceTimeProps;
+use crate::view::timeline::TimelineProps;
+use keys::KeyCommand;
+use layout::{CompactParts, FullParts, GuidedParts, Parts, Spacetime};
 
 #[derive(Properties, PartialEq)]
 pub struct PlaygroundProps {
@@ -221,41 +222,13 @@ fn net_action<P: ProtocolView>(change: NetChange) -> Action<P> {
     }
 }
 
-/// A panel's name, as `data-panel` says it to tests and tours.
-fn panel_name(panel: Panels) -> &'static str {
-    [
-        (Panels::STATE, "state"),
-        (Panels::SIDE, "side"),
-        (Panels::BESIDE, "beside"),
-        (Panels::TIMELINE, "timeline"),
-        (Panels::SPACETIME, "spacetime"),
-        (Panels::NETWORK, "network"),
-        (Panels::SETTINGS, "settings"),
-    ]
-    .into_iter()
-    .find_map(|(p, name)| (p == panel).then_some(name))
-    .unwrap_or_default()
-}
-
-/// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
-/// a fresh one.
-#[component]
-pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
-    let run = props.run.clone();
-    let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
-    let player = use_player::<P>(props, reduced_motion);
-    let selected = use_state(|| None::<Selection>);
-    let help = use_state(|| false);
-    let window = use_state(|| SPACETIME_WINDOW);
+/// The playground's root, and what its focus-out does. The full page takes the keyboard at once;
+/// an embed waits to be tabbed to, or a page with several would scroll to the last one.
+#[hook]
+fn use_focus(full: bool) -> (NodeRef, Callback<FocusEvent>) {
     let root = use_node_ref();
-    let timeline_cache = use_mut_ref(derive::TimelineCache::default);
     {
-        // The full page takes the keyboard at once; an embed waits to be tabbed to, or a page
-        // with several would scroll to the last one.
-        let (root, full) = (
-            root.clone(),
-            props.compact.is_none() && props.guided.is_none(),
-        );
+        let root = root.clone();
         use_effect_with((), move |_| {
             if let Some(el) = root.cast::<HtmlElement>().filter(|_| full) {
                 // Without scrolling: the header above the playground stays in view.
@@ -275,6 +248,21 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
+    (root, on_focus_out)
+}
+
+/// One run of protocol `P`. The shell keys it by its [`RunConfig`], so a new seed or size mounts
+/// a fresh one.
+#[component]
+pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
+    let run = props.run.clone();
+    let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
+    let player = use_player::<P>(props, reduced_motion);
+    let selected = use_state(|| None::<Selection>);
+    let help = use_state(|| false);
+    let window = use_state(|| SPACETIME_WINDOW);
+    let timeline_cache = use_mut_ref(derive::TimelineCache::default);
+    let (root, on_focus_out) = use_focus(props.compact.is_none() && props.guided.is_none());
 
     let lang = props.lang;
     let t = lang.text();
@@ -375,14 +363,10 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         (None, Some(report)) => caption::caption(lang, report),
         (None, None) => P::start_caption(lang, sim),
     };
-    let violation = sim.violations().first().map(|v| {
-        html! {
-            <div class="violation" role="alert" data-violation={v.invariant.clone()} data-step={v.step.to_string()}>
-                <strong>{ t.violation }{ ": " }{ v.invariant.clone() }</strong>
-                { format!(" · {} {} · {}", t.step_no, v.step, P::violation_text(lang, sim, v)) }
-            </div>
-        }
-    });
+    let violation = sim
+        .violations()
+        .first()
+        .map(|v| layout::violation(lang, v, P::violation_text(lang, sim, v)));
     let close = {
         let selected = selected.clone();
         Callback::from(move |_| selected.set(None))
@@ -401,20 +385,38 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 MsgCommand::Duplicate => Action::Duplicate(id),
                 MsgCommand::Delay(by) => Action::Delay(id, by),
             });
-            let msg = MsgView::new(env, caption::title::<P>(lang, env), P::msg_fields(lang, &env.msg));
-            let in_flight = sim.message(id).is_some();
-            html! { <MessageInspector {lang} {msg} {in_flight} {on_command} on_close={close.clone()} /> }
+            layout::message_inspector(MessageInspectorProps {
+                lang,
+                msg: MsgView::new(env, caption::title::<P>(lang, env), P::msg_fields(lang, &env.msg)),
+                in_flight: sim.message(id).is_some(),
+                on_command,
+                on_close: close.clone(),
+            })
         }),
         None => None,
     };
-    let controls = html! {
-        <Controls {lang} playing={state.playing} speed_exp={state.speed_exp}
-            step={history.position()} steps_recorded={history.len()} time={now}
-            seed={run.seed} size={P::size_controls(lang, &run, on_run.clone())}
-            on_play={send.reform(PlayerAction::SetPlaying)} on_step={send.reform(|_| PlayerAction::Step)}
-            on_back={send.reform(|_| PlayerAction::Back)} {on_reset} {on_speed} {on_seed} {on_new_seed}
-            quiet_at_real_time={state.quiet_at_real_time}
-            compact={props.compact.as_ref().map(|c| c.controls).or(props.guided.as_ref().map(|_| GUIDED_CONTROLS))} />
+    let controls = ControlsProps {
+        lang,
+        playing: state.playing,
+        speed_exp: state.speed_exp,
+        step: history.position(),
+        steps_recorded: history.len(),
+        time: now,
+        seed: run.seed,
+        size: P::size_controls(lang, &run, on_run.clone()),
+        on_play: send.reform(PlayerAction::SetPlaying),
+        on_step: send.reform(|_| PlayerAction::Step),
+        on_back: send.reform(|_| PlayerAction::Back),
+        on_reset,
+        on_speed,
+        on_seed,
+        on_new_seed,
+        quiet_at_real_time: state.quiet_at_real_time,
+        compact: props
+            .compact
+            .as_ref()
+            .map(|c| c.controls)
+            .or(props.guided.as_ref().map(|_| GUIDED_CONTROLS)),
     };
     let net = sim.network();
     let is_dense = dense.is_some();
@@ -432,148 +434,138 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
                 view
             })
             .collect::<Vec<_>>();
-        let cuts = net
-            .cuts()
-            .map(|(a, b)| (a.index(), b.index()))
-            .collect::<Vec<_>>();
-        html! {
-            <Cluster layout={P::layout(lang, sim)} {nodes} dots={derive::dots(lang, sim, now)} {on_select}
-                on_select_msg={on_select_msg.clone()} selected={selected_node} {selected_msg}
-                groups={net.groups().to_vec()} {cuts} aria_label={P::describe(lang, sim)} />
-        }
-    });
-    // Read out as it changes when the reader steps; while playing it would talk over itself.
-    let live = if state.playing { "off" } else { "polite" };
-    let caption = html! { <p class="caption" data-caption="" data-forwarding={state.forwarding.is_some().to_string()} aria-live={live}>{ caption_text }</p> };
-    let error = state
-        .error
-        .clone()
-        .map(|err| html! { <p class="error" role="status">{ err }</p> });
-    let help_overlay = help.then(|| {
-        let help = help.clone();
-        html! { <HelpOverlay {lang} on_close={Callback::from(move |_| help.set(false))} /> }
+        layout::cluster(ClusterProps {
+            layout: P::layout(lang, sim),
+            nodes,
+            dots: derive::dots(lang, sim, now),
+            selected: selected_node,
+            on_select,
+            selected_msg,
+            on_select_msg: on_select_msg.clone(),
+            groups: net.groups().to_vec(),
+            cuts: net.cuts().map(|(a, b)| (a.index(), b.index())).collect(),
+            aria_label: P::describe(lang, sim).into(),
+        })
     });
     let timeline = |branches: bool| {
         let (marks, bands) = timeline_cache.borrow_mut().update(state.rewrites, history);
-        let marks = derive::with_state_marks(marks, history);
-        let branches = if branches {
-            history.branches().iter().map(|b| (b.fork, b.len)).collect()
-        } else {
-            Vec::new()
-        };
         let (from, to, kept_note) = derive::kept(lang, history);
-        html! {
-            <Timeline {lang} len={history.len()} position={history.position()} {marks} {bands}
-                kept={(from, to)} kept_note={kept_note.map(AttrValue::from)}
-                band_name={P::band_name(lang)} {branches}
-                on_seek={send.reform(PlayerAction::Seek)} on_switch={send.reform(PlayerAction::SwitchBranch)} />
+        TimelineProps {
+            lang,
+            len: history.len(),
+            position: history.position(),
+            kept: (from, to),
+            kept_note: kept_note.map(AttrValue::from),
+            marks: derive::with_state_marks(marks, history),
+            bands,
+            band_name: P::band_name(lang).into(),
+            branches: match branches {
+                true => history.branches().iter().map(|b| (b.fork, b.len)).collect(),
+                false => Vec::new(),
+            },
+            on_seek: send.reform(PlayerAction::Seek),
+            on_switch: send.reform(PlayerAction::SwitchBranch),
         }
     };
-
-    // Thousands of lanes would say nothing and cost every frame: a dense cluster has none.
     let spacetime = |window: f64| {
         if is_dense {
-            return html! { <p class="note">{ t.spacetime_dense }</p> };
+            return Spacetime::Dense;
         }
         let (arrows, events) = derive::spacetime(lang, history, now, window);
         let labels = (0..sim.nodes().len())
             .map(|i| AttrValue::from(NodeId(i as u16).to_string()))
-            .collect::<Vec<_>>();
-        let note = derive::spacetime_note(lang, history, now - window);
-        html! {
-            <>
-            <SpaceTime {labels} {arrows} {events} {now} {window}
-                {selected_msg} on_select_msg={on_select_msg.clone()} />
-            if let Some(note) = note { <p class="note" data-kept-note="">{ note }</p> }
-            </>
-        }
+            .collect();
+        let props = SpaceTimeProps {
+            labels,
+            arrows,
+            events,
+            now,
+            window,
+            selected_msg,
+            on_select_msg: on_select_msg.clone(),
+        };
+        Spacetime::Drawn(props, derive::spacetime_note(lang, history, now - window))
     };
+    let network = || NetworkProps {
+        lang,
+        config: net.config.clone(),
+        nodes: sim.nodes().len(),
+        groups: net.groups().to_vec(),
+        cuts: net.cuts().collect(),
+        on_change: on_act.reform(net_action),
+    };
+    let parts = Parts {
+        lang,
+        algo: P::ALGO,
+        describe: P::describe(lang, sim),
+        root,
+        on_key,
+        violation,
+        cluster,
+        inspector,
+        caption: layout::caption(caption_text, state.forwarding.is_some(), state.playing),
+        error: state.error.clone(),
+        controls,
+        help,
+    };
+    let beside = || {
+        P::beside_cluster(Beside {
+            lang,
+            sim,
+            reports: history.reports_so_far(),
+            selected: selected_node.map(|i| NodeId(i as u16)),
+            run: &run,
+            on_run: on_run.clone(),
+        })
+    };
+
     if let Some(guided) = &props.guided {
-        let shown = |panel: Panels, html: Html| {
-            guided.panels.has(panel).then(|| {
-                let lit = guided.panel.has(panel).then_some("highlight");
-                html! { <div class={classes!("guided-panel", lit)} data-panel={panel_name(panel)}>{ html }</div> }
-            })
+        // The panels the step asks for, in the order they are shown.
+        let panels: [(Panels, &dyn Fn() -> Html); 6] = [
+            (Panels::STATE, &|| {
+                P::state_panel(lang, sim, history.reports_so_far())
+            }),
+            (Panels::SIDE, &|| P::side_panel(lang, sim, on_act.clone())),
+            (Panels::TIMELINE, &|| layout::timeline(timeline(false))),
+            (Panels::SPACETIME, &|| {
+                layout::spacetime(lang, spacetime(*window))
+            }),
+            (Panels::NETWORK, &|| layout::network(network())),
+            (Panels::SETTINGS, &|| {
+                P::settings_panel(lang, sim, &run, on_run.clone())
+            }),
+        ];
+        let panels = panels
+            .into_iter()
+            .filter(|(panel, _)| guided.panels.has(*panel))
+            .map(|(panel, draw)| (panel, draw()))
+            .collect();
+        let guided = GuidedParts {
+            card: guided.card.clone(),
+            panels,
+            lit: guided.panel,
+            message: guided.message.clone(),
+            beside: guided.panels.has(Panels::BESIDE).then(beside),
         };
-        let beside = guided.panels.has(Panels::BESIDE).then(|| {
-            P::beside_cluster(Beside {
-                lang,
-                sim,
-                reports: history.reports_so_far(),
-                selected: selected_node.map(|i| NodeId(i as u16)),
-                run: &run,
-                on_run: on_run.clone(),
-            })
-        });
-        let message = guided
-            .message
-            .as_ref()
-            .map(|kind| format!("highlight-{kind}"));
-        let net = shown(Panels::NETWORK, {
-            let on_net = on_act.reform(net_action);
-            html! { <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
-            groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} /> }
-        });
-        return html! {
-            <div class={classes!("playground", "guided", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
-                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
-                <div class="guided-side">
-                    { guided.card.clone() }
-                    <div class="guided-panels">
-                        { for shown(Panels::STATE, P::state_panel(lang, sim, history.reports_so_far())) }
-                        { for shown(Panels::SIDE, P::side_panel(lang, sim, on_act.clone())) }
-                        { for shown(Panels::TIMELINE, timeline(false)) }
-                        { for shown(Panels::SPACETIME, spacetime(*window)) }
-                        { for net }
-                        { for shown(Panels::SETTINGS, P::settings_panel(lang, sim, &run, on_run.clone())) }
-                    </div>
-                </div>
-                <div class="guided-main">
-                    { for violation }
-                    <div class="stage-row">
-                        <div class={classes!("stage", message)}>
-                            { cluster }
-                            if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
-                        </div>
-                        { for beside }
-                    </div>
-                    { caption }
-                    { for error }
-                    <div class="bar">{ controls }</div>
-                </div>
-                { for help_overlay }
-            </div>
-        };
+        return layout::guided(parts, guided);
     }
 
     if let Some(compact) = &props.compact {
-        let timeline = compact
-            .controls
-            .has(ControlSet::TIMELINE)
-            .then(|| timeline(false));
         let full_link = compact.controls.has(ControlSet::LINK).then(|| {
             let player = player.clone();
             let fragment = Callback::from(move |_| permalink::fragment(&player.state().history));
-            html! { <FullLink {lang} href={compact.full.clone()} {fragment} /> }
+            (compact.full.clone(), fragment)
         });
-        return html! {
-            <div class={classes!("playground", "compact", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
-                role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
-                { for violation }
-                <div class="stage">
-                    { cluster }
-                    if let Some(panel) = inspector { <div class="overlay">{ panel }</div> }
-                </div>
-                { caption }
-                { for error }
-                { for timeline }
-                <div class="bar">{ controls }{ for full_link }</div>
-                { for help_overlay }
-            </div>
+        let compact = CompactParts {
+            timeline: compact
+                .controls
+                .has(ControlSet::TIMELINE)
+                .then(|| timeline(false)),
+            full_link,
         };
+        return layout::compact(parts, compact);
     }
 
-    let on_net = on_act.reform(net_action);
     let on_fire = {
         // The timer is looked up when clicked, in the state the row was drawn from.
         let (on_act, player) = (on_act.clone(), player.clone());
@@ -589,57 +581,30 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
             }
         })
     };
-    let zoom = |factor: f64| {
-        let window = window.clone();
-        Callback::from(move |_: MouseEvent| {
-            window.set((*window * factor).clamp(20_000.0, 20_000_000.0))
-        })
+    let full = FullParts {
+        on_focus_out,
+        beside: beside(),
+        state: P::state_panel(lang, sim, history.reports_so_far()),
+        jump_bar: jumps::jump_bar::<P>(lang, &send, selected_node),
+        timeline: timeline(true),
+        spacetime: spacetime(*window),
+        window: window.clone(),
+        side: P::side_panel(lang, sim, on_act.clone()),
+        hint: P::click_hint(lang),
+        settings: P::settings_panel(lang, sim, &run, on_run.clone()),
+        pending: PendingProps {
+            lang,
+            rows: derive::pending(lang, sim, PENDING_ROWS),
+            total: sim.pending_count(),
+            selected_msg,
+            on_deliver: on_act.reform(|id| Action::Deliver(MsgId(id))),
+            on_drop: on_act.reform(|id| Action::Drop(MsgId(id))),
+            on_select_msg,
+            on_fire,
+        },
+        network: network(),
+        share: share::share_card(lang, P::ALGO, &run, &player),
+        legend: P::legend(lang),
     };
-
-    html! {
-        <div class={classes!("playground", P::ALGO)} ref={root} tabindex="0" onkeydown={on_key}
-            onfocusout={on_focus_out} role="region" aria-label={P::describe(lang, sim)} aria-keyshortcuts={keys::aria_shortcuts()}>
-            { for violation }
-            <div class="layout">
-                <div class="main">
-                    <div class="stage-row">
-                        { cluster }
-                        { P::beside_cluster(Beside { lang, sim, reports: history.reports_so_far(),
-                            selected: selected_node.map(|i| NodeId(i as u16)), run: &run, on_run: on_run.clone() }) }
-                    </div>
-                    { caption }
-                    { for error }
-                    { P::state_panel(lang, sim, history.reports_so_far()) }
-                    { controls }
-                    { jumps::jump_bar::<P>(lang, &send, selected_node) }
-                    { timeline(true) }
-                    <details class="panel spacetime-panel" open=true>
-                        <summary>{ t.spacetime }</summary>
-                        <div class="zoom">
-                            <button class="small" aria-label={t.zoom_in} onclick={zoom(0.5)}>{ "+" }</button>
-                            <button class="small" aria-label={t.zoom_out} onclick={zoom(2.0)}>{ "−" }</button>
-                            <span class="note">{ format!("{:.0} ms", *window / 1000.0) }</span>
-                        </div>
-                        { spacetime(*window) }
-                    </details>
-                </div>
-                <aside class="side">
-                    { P::side_panel(lang, sim, on_act.clone()) }
-                    if let Some(panel) = inspector { { panel } } else {
-                        <p class="hint">{ P::click_hint(lang) }</p>
-                    }
-                    { P::settings_panel(lang, sim, &run, on_run.clone()) }
-                    <PendingPanel {lang} rows={derive::pending(lang, sim, PENDING_ROWS)} total={sim.pending_count()}
-                        {selected_msg} on_deliver={on_act.reform(|id| Action::Deliver(MsgId(id)))}
-                        on_drop={on_act.reform(|id| Action::Drop(MsgId(id)))}
-                        on_select_msg={on_select_msg.clone()} {on_fire} />
-                    <NetworkPanel {lang} config={net.config.clone()} nodes={sim.nodes().len()}
-                        groups={net.groups().to_vec()} cuts={net.cuts().collect::<Vec<_>>()} on_change={on_net} />
-                    { share::share_card(lang, P::ALGO, &run, &player) }
-                    { P::legend(lang) }
-                </aside>
-            </div>
-            { for help_overlay }
-        </div>
-    }
+    layout::full(parts, full)
 }

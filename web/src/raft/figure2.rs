@@ -481,11 +481,7 @@ pub fn lit_by(
     for rule in &report.rules {
         match lines(rule) {
             [] => {
-                let name = serde_json::to_value(rule)
-                    .ok()
-                    .and_then(|v| v.get("rule")?.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let entry = format!("{name} ({})", rule.section());
+                let entry = format!("{} ({})", rule.name(), rule.section());
                 if !beyond.contains(&entry) {
                     beyond.push(entry);
                 }
