@@ -1,6 +1,7 @@
 //! What a visitor links or imports is never silently ignored: each bad URL parameter is told
 //! on the page in the reader's language with what was used instead, a damaged or newer
-//! `#tape=` link and a run file of a future format are told in words, and the page still plays.
+//! `#tape=` link, a link the core refuses for its settings and a run file of a future format are
+//! told in words, and the page still plays.
 
 use concord_tests::page::{Page, Wait};
 use concord_tests::{Failure, Outcome, ensure};
@@ -103,6 +104,37 @@ async fn a_damaged_or_newer_tape_is_told_in_words_and_the_run_starts_afresh() {
     }
     .await;
     page.finish("input-damaged-tape", result).await;
+}
+
+/// A link whose run the core refuses for its settings (here a run longer than a link may
+/// replay) says why in the reader's language: in Chinese, the core's reason in Chinese too.
+#[tokio::test]
+async fn a_link_refused_for_its_settings_says_why_in_both_languages() {
+    // `{"marks":[],"tail":1000001,"position":0}`: one plain step more than a link may replay.
+    const TOO_LONG: &str = "#tape=1.eyJtYXJrcyI6W10sInRhaWwiOjEwMDAwMDEsInBvc2l0aW9uIjowfQ";
+    let mut page = Page::open(&format!("/?algo=raft&nodes=3&seed=5&lang=en{TOO_LONG}")).await;
+    let result = async {
+        page.wait_for_app().await?;
+        let error = page.text(".error").await?.unwrap_or_default();
+        ensure!(
+            error.contains("it has 1000001 steps, more than the 1000000 a link may replay"),
+            "the core's reason, in English: {error}"
+        );
+        still_plays(&page).await?;
+        page.goto(&format!("/?algo=raft&nodes=3&seed=5&lang=zh{TOO_LONG}"))
+            .await?;
+        page.wait_for_app().await?;
+        let error = page.text(".error").await?.unwrap_or_default();
+        ensure!(
+            error.contains("它有 1000001 步，超过了链接最多能重放的 1000000 步")
+                && !error.contains("steps"),
+            "the same reason in Chinese, none of it left in English: {error}"
+        );
+        still_plays(&page).await?;
+        Ok(())
+    }
+    .await;
+    page.finish("input-refused-link", result).await;
 }
 
 #[tokio::test]
