@@ -146,89 +146,6 @@ fn term_class(term: u64) -> String {
     format!("t{}", term % 8)
 }
 
-#[derive(Properties, PartialEq)]
-struct LogRowProps {
-    lang: Lang,
-    row: RowView,
-    columns: u64,
-}
-
-/// One server's row, a component of its own so that Yew skips the rows that did not change in
-/// a frame (at the fastest speed most frames change one or two of nine): rebuilding and
-/// comparing every cell of every row each frame was most of the grid's cost.
-#[component]
-fn LogRow(p: &LogRowProps) -> Html {
-    let rt = text(p.lang);
-    let (row, columns) = (&p.row, p.columns);
-    let role = match row.role {
-        Role::Follower => "follower",
-        Role::Candidate => "candidate",
-        Role::Leader => "leader",
-    };
-    let marks_at = |i: u64| {
-        let mut marks = Vec::new();
-        if let Some(pr) = row.progress {
-            if pr.match_index == i {
-                marks.push(html! { <span class="lg-caret match" title={format!("{} = {i}", rt.matched)}>{ "m" }</span> });
-            }
-            if pr.next_index == i {
-                marks.push(html! { <span class="lg-caret next" title={format!("{} = {i}", rt.next)}>{ "n" }</span> });
-            }
-        }
-        marks
-    };
-    let start = row.snapshot.as_ref().map_or(0, |s| s.index);
-    let snapshot = row.snapshot.as_ref().filter(|s| s.index > 0).map(|s| {
-        let marks = (1..=s.index).flat_map(marks_at).collect();
-        snapshot_view::block(p.lang, s, row.commit_index == s.index, marks)
-    });
-    let cells = (start + 1..=columns).map(|i| {
-        let marks = marks_at(i);
-        let commit_edge = i == row.commit_index;
-        match row.cells.get((i - start - 1) as usize) {
-            Some(cell) => html! {
-                <div key={i.to_string()} role="cell"
-                    class={classes!("lg-cell", term_class(cell.term),
-                        if cell.committed { "committed" } else { "uncommitted" },
-                        cell.noop.then_some("noop"), cell.config.is_some().then_some("config"),
-                        commit_edge.then_some("commit-edge"))}
-                    title={cell_title(rt, row, cell)}
-                    data-entry={format!("{}:{}", cell.index, cell.term)}
-                    data-committed={cell.committed.to_string()}
-                    data-command={cell.command.clone()}>
-                    <span class="lg-term">{ cell.term }</span>
-                    <span class="lg-cmd">{ match &cell.config {
-                        Some(short) => short.clone(),
-                        None if cell.noop => rt.noop.to_owned(),
-                        None => cell.command.clone(),
-                    } }</span>
-                    { for marks }
-                </div>
-            },
-            None => html! {
-                <div key={i.to_string()} role="cell" class={classes!("lg-cell", "empty", commit_edge.then_some("commit-edge"))}>{ for marks }</div>
-            },
-        }
-    });
-    let progress = row.progress.map(|pr| progress_text(rt, &pr));
-    html! {
-        <div role="row" class={classes!("lg-row", role, (!row.up).then_some("down"))}
-            data-log-row={(row.id.0 + 1).to_string()} data-commit-index={row.commit_index.to_string()}
-            data-log-length={row.last_index.to_string()} data-up={row.up.to_string()}>
-            <div key="head" class="lg-head" role="rowheader">
-                <strong>{ row.id.to_string() }{ if row.role == Role::Leader && row.up { "★" } else { "" } }</strong>
-                <span class={classes!("lg-role", role)}>{ format!("T{}", row.term) }</span>
-                <span class="lg-commit" title={rt.commit_marker}>{ format!("c{}", row.commit_index) }</span>
-                if let Some(text) = progress {
-                    <span class="lg-progress" data-progress="">{ text }</span>
-                }
-            </div>
-            { for snapshot }
-            { for cells }
-        </div>
-    }
-}
-
 #[component]
 pub fn LogGrid(p: &LogGridProps) -> Html {
     let rt = text(p.lang);
@@ -249,7 +166,73 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
         |i| html! { <div key={i.to_string()} class="lg-index" role="columnheader">{ i }</div> },
     );
     let rows = p.rows.iter().map(|row| {
-        html! { <LogRow key={row.id.0} lang={p.lang} row={row.clone()} {columns} /> }
+        let role = match row.role {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        };
+        let marks_at = |i: u64| {
+            let mut marks = Vec::new();
+            if let Some(pr) = row.progress {
+                if pr.match_index == i {
+                    marks.push(html! { <span class="lg-caret match" title={format!("{} = {i}", rt.matched)}>{ "m" }</span> });
+                }
+                if pr.next_index == i {
+                    marks.push(html! { <span class="lg-caret next" title={format!("{} = {i}", rt.next)}>{ "n" }</span> });
+                }
+            }
+            marks
+        };
+        let start = row.snapshot.as_ref().map_or(0, |s| s.index);
+        let snapshot = row.snapshot.as_ref().filter(|s| s.index > 0).map(|s| {
+            let marks = (1..=s.index).flat_map(marks_at).collect();
+            snapshot_view::block(p.lang, s, row.commit_index == s.index, marks)
+        });
+        let cells = (start + 1..=columns).map(|i| {
+            let marks = marks_at(i);
+            let commit_edge = i == row.commit_index;
+            match row.cells.get((i - start - 1) as usize) {
+                Some(cell) => html! {
+                    <div key={i.to_string()} role="cell"
+                        class={classes!("lg-cell", term_class(cell.term),
+                            if cell.committed { "committed" } else { "uncommitted" },
+                            cell.noop.then_some("noop"), cell.config.is_some().then_some("config"),
+                            commit_edge.then_some("commit-edge"))}
+                        title={cell_title(rt, row, cell)}
+                        data-entry={format!("{}:{}", cell.index, cell.term)}
+                        data-committed={cell.committed.to_string()}
+                        data-command={cell.command.clone()}>
+                        <span class="lg-term">{ cell.term }</span>
+                        <span class="lg-cmd">{ match &cell.config {
+                            Some(short) => short.clone(),
+                            None if cell.noop => rt.noop.to_owned(),
+                            None => cell.command.clone(),
+                        } }</span>
+                        { for marks }
+                    </div>
+                },
+                None => html! {
+                    <div key={i.to_string()} role="cell" class={classes!("lg-cell", "empty", commit_edge.then_some("commit-edge"))}>{ for marks }</div>
+                },
+            }
+        });
+        let progress = row.progress.map(|pr| progress_text(rt, &pr));
+        html! {
+            <div role="row" class={classes!("lg-row", role, (!row.up).then_some("down"))}
+                data-log-row={(row.id.0 + 1).to_string()} data-commit-index={row.commit_index.to_string()}
+                data-log-length={row.last_index.to_string()} data-up={row.up.to_string()}>
+                <div key="head" class="lg-head" role="rowheader">
+                    <strong>{ row.id.to_string() }{ if row.role == Role::Leader && row.up { "★" } else { "" } }</strong>
+                    <span class={classes!("lg-role", role)}>{ format!("T{}", row.term) }</span>
+                    <span class="lg-commit" title={rt.commit_marker}>{ format!("c{}", row.commit_index) }</span>
+                    if let Some(text) = progress {
+                        <span class="lg-progress" data-progress="">{ text }</span>
+                    }
+                </div>
+                { for snapshot }
+                { for cells }
+            </div>
+        }
     });
     let style = format!("--lg-columns: {columns}");
     let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
