@@ -10,7 +10,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use concord_core::gossip::{Command as GossipCommand, GossipConfig, GossipNode};
+use concord_core::gossip::{Command as GossipCommand, GossipConfig, GossipNode, SwimConfig};
 use concord_core::raft::{Command, Op, RaftConfig, RaftNode};
 use concord_core::sim::history::REPORTS_KEPT;
 use concord_core::sim::step_times::TIME_EVERY;
@@ -314,4 +314,24 @@ fn gossip_at_1000_nodes_for_ten_minutes() {
             }
         },
     );
+}
+
+/// Gossip at 1,000 nodes probing each other (SWIM §3.1), as the browser's long session plays
+/// it: about 4,000 steps a virtual second, with nothing written.
+#[test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+fn gossip_at_1000_nodes_probing() {
+    let _alone = alone();
+    let minutes = std::env::var("MINUTES").map_or(10, |m| m.parse().unwrap());
+    let config = SimConfig {
+        seed: 1,
+        nodes: 1_000,
+        net: Default::default(),
+    };
+    let gossip = GossipConfig {
+        swim: Some(SwimConfig::default()),
+        ..GossipConfig::default()
+    };
+    let sim = Sim::<GossipNode>::new(config, &gossip).unwrap();
+    play("gossip probing", History::new(sim), minutes, 1, |_, _| {});
 }
