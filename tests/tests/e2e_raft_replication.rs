@@ -1,6 +1,7 @@
 //! Raft's log in the browser: a client request replicated and committed, an uncommitted entry
-//! of a partitioned leader replaced after the heal, and a break-it switch caught by the
-//! invariant checker. Runs in headless Chromium against `$CONCORD_DIST`.
+//! of a partitioned leader replaced after the heal, a break-it switch caught by the invariant
+//! checker, and the log grid's window over a long log. Runs in headless Chromium against
+//! `$CONCORD_DIST`.
 
 use std::time::Duration;
 
@@ -31,6 +32,13 @@ async fn raft_vote_twice_switch_is_caught_as_an_election_safety_violation() {
     let page = Page::open("/?algo=raft&nodes=5&seed=7&switches=noop,vote-twice").await;
     let result = vote_twice(&page).await;
     page.finish("raft-break-vote-twice", result).await;
+}
+
+#[tokio::test]
+async fn raft_log_grid_draws_the_newest_entries_of_a_long_log_and_keeps_the_earliest_reachable() {
+    let page = Page::open("/?algo=raft&nodes=3&seed=7&speed=0&autoplay=1").await;
+    let result = long_log_window(&page).await;
+    page.finish("raft-log-window", result).await;
 }
 
 /// One server's log row as drawn.
@@ -286,5 +294,171 @@ async fn vote_twice(page: &Page) -> Outcome {
     );
     page.script("window.scrollTo(0, 0);", vec![]).await?;
     page.screenshot("raft-break-vote-twice").await?;
+    Ok(())
+}
+
+/// The columns the grid draws (`data-log-window`, `first-last`), if it says.
+async fn drawn_window(page: &Page) -> Outcome<Option<(u64, u64)>> {
+    let said = page.attributes("[data-log-window]", "data-log-window").await?;
+    let Some(Some(said)) = said.first() else {
+        return Ok(None);
+    };
+    let bad = || Failure::new(format!("data-log-window should be `first-last`: {said}"));
+    let (first, last) = said.split_once('-').ok_or_else(bad)?;
+    Ok(Some((
+        first.parse().map_err(|_| bad())?,
+        last.parse().map_err(|_| bad())?,
+    )))
+}
+
+/// Entries the grid does not draw, per row (`data-log-hidden`).
+async fn hidden_per_row(page: &Page) -> Outcome<Vec<Option<String>>> {
+    page.attributes("[data-log-row] [data-log-hidden]", "data-log-hidden")
+        .await
+}
+
+/// Forty requests at the fastest speed make every log longer than the 24 columns the grid draws:
+/// it draws the newest 24, says so, stands one column for the entries before them, and the
+/// "earlier" button walks back to the first entry, which is drawn as ever; "newest" returns.
+async fn long_log_window(page: &Page) -> Outcome {
+    const REQUESTS: u64 = 40;
+    const WINDOW: u64 = 24;
+    page.poll("a leader", WAIT, async || {
+        let nodes = page.nodes().await?;
+        Ok(if nodes.iter().any(|n| n.is_leader() && n.up) {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(describe(&nodes))
+        })
+    })
+    .await?;
+    page.script(
+        "let sent = 0; const timer = setInterval(() => {\
+           const op = document.querySelector('[data-control=\"client-op\"]');\
+           const send = document.querySelector('[data-action=\"client-send\"]');\
+           if (op && send) { op.value = 'add x 1'; send.click(); sent += 1; }\
+           if (sent >= arguments[0]) clearInterval(timer);\
+         }, 30); return true;",
+        vec![json!(REQUESTS)],
+    )
+    .await?;
+    page.poll("every request in every log", WAIT, async || {
+        let rows = log_rows(page).await?;
+        let lengths = page.attributes("[data-log-row]", "data-log-length").await?;
+        let done = lengths.len() == 3
+            && lengths.iter().all(|l| {
+                l.as_deref()
+                    .and_then(|l| l.parse::<u64>().ok())
+                    .is_some_and(|l| l > REQUESTS)
+            });
+        Ok(if done {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(format!("lengths {lengths:?}: {}", show(&rows)))
+        })
+    })
+    .await?;
+    page.pause().await?;
+    show_grid(page).await?;
+
+    let lengths: Vec<u64> = page
+        .attributes("[data-log-row]", "data-log-length")
+        .await?
+        .into_iter()
+        .map(|l| l.and_then(|l| l.parse().ok()).unwrap_or(0))
+        .collect();
+    let longest = lengths.iter().copied().max().unwrap_or(0);
+    let (first, last) = drawn_window(page)
+        .await?
+        .ok_or_else(|| Failure::new("a log longer than the window and no [data-log-window]"))?;
+    ensure!(
+        last >= longest && last - first + 1 == WINDOW,
+        "the grid should draw the newest {WINDOW} columns of logs {lengths:?}: it draws {first}–{last}"
+    );
+    let rows = log_rows(page).await?;
+    for row in &rows {
+        let indexes: Vec<u64> = row.entries.iter().map(|e| e.0).collect();
+        let length = lengths[(row.id - 1) as usize];
+        let expected: Vec<u64> = (first..=length.min(last)).collect();
+        ensure!(
+            indexes == expected,
+            "server {} (log of {length}) should show entries {first}–{}: {}",
+            row.id,
+            length.min(last),
+            show(&rows)
+        );
+    }
+    let hidden = hidden_per_row(page).await?;
+    let expected: Vec<Option<String>> = lengths
+        .iter()
+        .map(|l| Some((first - 1).min(*l).to_string()))
+        .collect();
+    ensure!(
+        hidden == expected,
+        "each row's column before the window should count its {} entries not drawn: {hidden:?}",
+        first - 1
+    );
+    page.screenshot("raft-log-window-newest").await?;
+
+    // Back to the start, one click at a time: each moves the window back, none skips an entry.
+    let mut at = first;
+    for _ in 0..10 {
+        if at == 1 {
+            break;
+        }
+        page.click("[data-log-earlier]").await?;
+        let before = at;
+        at = page
+            .poll("the window to move back", Duration::from_secs(5), async || {
+                Ok(match drawn_window(page).await? {
+                    Some((f, l)) if f < before => Wait::Done((f, l)),
+                    seen => Wait::NotYet(format!("{seen:?}")),
+                })
+            })
+            .await
+            .and_then(|(f, l)| {
+                ensure!(
+                    l >= before && l - f + 1 == WINDOW,
+                    "after `earlier` the window {f}–{l} should be {WINDOW} columns reaching the \
+                     previous start {before}"
+                );
+                Ok(f)
+            })?;
+    }
+    ensure!(at == 1, "ten clicks on `earlier` did not reach entry 1: the window starts at {at}");
+    let rows = log_rows(page).await?;
+    for row in &rows {
+        let firsts: Vec<&(u64, u64, String, bool)> = row.entries.iter().take(2).collect();
+        ensure!(
+            matches!(firsts.as_slice(), [(1, _, noop, true), (2, _, add, true)]
+                if noop == "no-op" && add == "add x 1"),
+            "with the window at the start, server {} should show the leader's no-op at 1 and the \
+             first request at 2, both committed: {}",
+            row.id,
+            show(&rows)
+        );
+    }
+    ensure!(
+        hidden_per_row(page).await?.is_empty(),
+        "with the window at the start, no column should stand for entries before it"
+    );
+    let disabled = page
+        .script(
+            "return document.querySelector('[data-log-earlier]').disabled;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        disabled == json!(true),
+        "`earlier` should be disabled at the first entry"
+    );
+    page.screenshot("raft-log-window-earliest").await?;
+
+    page.click("[data-log-newest]").await?;
+    let back = drawn_window(page).await?;
+    ensure!(
+        back == Some((first, last)),
+        "`newest` should bring back the window {first}–{last}: it shows {back:?}"
+    );
     Ok(())
 }

@@ -2,6 +2,14 @@
 //! and command); committed entries are solid, the others outlined; the commitIndex is a bar
 //! after its entry; under each follower the leader's nextIndex and matchIndex for it. A log's
 //! compacted prefix is one block, its snapshot (§7).
+//!
+//! The grid draws a window of at most [`WINDOW`] columns, the newest unless the reader steps
+//! back: a line above it says which entries are drawn, buttons move the window, and a column
+//! before the window stands for each log's entries that are not drawn. Every drawn cell costs
+//! the page work on each frame (describing, diffing, laying out) and a log grows without end;
+//! the window keeps that cost bounded (BENCHMARKS.md, "Browser").
+
+use std::ops::RangeInclusive;
 
 use concord_core::raft::{EntryKind, PeerProgress, Progress, RaftNode, Role};
 use concord_core::sim::{NodeId, Sim};
@@ -10,7 +18,28 @@ use yew::prelude::*;
 
 use super::snapshot_view::{self, SnapshotCell};
 use super::text::{RaftText, text};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
+
+/// The most columns the grid draws. About 14 fit across the panel at 1280 px, so a reader can
+/// scroll back about a screen before reaching the window's start.
+pub const WINDOW: u64 = 24;
+
+/// How far the "earlier" and "later" buttons move the window: half of it, so that the entries
+/// last seen stay in view at the new window's end.
+const STEP: u64 = WINDOW / 2;
+
+/// The columns drawn when the logs have `columns` columns and the reader holds the window
+/// ending at `held` (`None`: the window follows the newest entries).
+pub fn window(columns: u64, held: Option<u64>) -> RangeInclusive<u64> {
+    let last = held.map_or(columns, |h| h.clamp(columns.min(WINDOW), columns));
+    last.saturating_sub(WINDOW) + 1..=last
+}
+
+/// Where the "later" button moves a window ending at `last`: back to following the newest
+/// entries once it reaches them.
+fn later(last: u64, columns: u64) -> Option<u64> {
+    Some(last + STEP).filter(|&l| l < columns)
+}
 
 /// One entry as drawn.
 #[derive(Clone, PartialEq, Debug)]
@@ -150,21 +179,32 @@ fn term_class(term: u64) -> String {
 pub fn LogGrid(p: &LogGridProps) -> Html {
     let rt = text(p.lang);
     let columns = columns(&p.rows);
+    let held = use_state_eq(|| None::<u64>);
+    let shown = window(columns, *held);
+    let (first, last) = (*shown.start(), *shown.end());
     let scroller = use_node_ref();
-    // Keep the newest entries in view whenever the grid grows.
+    // Keep the window's newest entries in view whenever it moves: as the log grows while it
+    // follows the newest, or when the reader steps it back.
     {
         let scroller = scroller.clone();
-        use_effect_with(columns, move |_| {
+        use_effect_with((first, last), move |_| {
             if let Some(el) = scroller.cast::<Element>() {
                 el.set_scroll_left(el.scroll_width());
             }
         });
     }
+    // A column standing for the entries before the window, when there are any.
+    let hidden = first - 1;
     // Rows grow at their end, and Yew matches an unkeyed list's children from the end: keys
     // keep each column on its elements, so a new entry adds one cell instead of rewriting all.
-    let header = (1..=columns).map(
-        |i| html! { <div key={i.to_string()} class="lg-index" role="columnheader">{ i }</div> },
-    );
+    let header = (hidden > 0)
+        .then(|| html! {
+            <div key="earlier" class="lg-index lg-earlier-index" role="columnheader">{ format!("1–{hidden}") }</div>
+        })
+        .into_iter()
+        .chain(shown.clone().map(
+            |i| html! { <div key={i.to_string()} class="lg-index" role="columnheader">{ i }</div> },
+        ));
     let rows = p.rows.iter().map(|row| {
         let role = match row.role {
             Role::Follower => "follower",
@@ -184,11 +224,38 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             marks
         };
         let start = row.snapshot.as_ref().map_or(0, |s| s.index);
-        let snapshot = row.snapshot.as_ref().filter(|s| s.index > 0).map(|s| {
-            let marks = (1..=s.index).flat_map(marks_at).collect();
-            snapshot_view::block(p.lang, s, row.commit_index == s.index, marks)
+        // The snapshot is drawn in the window where it reaches into it; one wholly before the
+        // window is named in the column standing for the entries not drawn.
+        let snapshot = row.snapshot.as_ref().filter(|s| s.index >= first).map(|s| {
+            let marks = (first..=s.index).flat_map(marks_at).collect();
+            let span = s.index.min(last) - first + 1;
+            snapshot_view::block(p.lang, s, span, row.commit_index == s.index, marks)
         });
-        let cells = (start + 1..=columns).map(|i| {
+        let earlier = (hidden > 0).then(|| {
+            let not_drawn = hidden.min(row.last_index);
+            let compacted = row.snapshot.as_ref().is_some_and(|s| s.index > 0 && s.index < first);
+            let title = if not_drawn == 0 {
+                rt.nothing_earlier.to_owned()
+            } else {
+                tr!(
+                    p.lang,
+                    "Entries 1–{not_drawn} of this log are not drawn: “{}” shows them.",
+                    "此日志的第 1–{not_drawn} 条未绘制：点击“{}”查看。",
+                    rt.earlier
+                )
+            };
+            html! {
+                <div key="earlier" role="cell" class="lg-cell lg-earlier" {title}
+                    data-log-hidden={not_drawn.to_string()}>
+                    if not_drawn > 0 {
+                        <span class="lg-term">{ format!("≤ {not_drawn}") }</span>
+                        <span class="lg-cmd">{ if compacted { rt.snapshot } else { "⋯" } }</span>
+                    }
+                    { for (1..first).flat_map(marks_at) }
+                </div>
+            }
+        });
+        let cells = (start.max(first - 1) + 1..=last).map(|i| {
             let marks = marks_at(i);
             let commit_edge = i == row.commit_index;
             match row.cells.get((i - start - 1) as usize) {
@@ -229,13 +296,44 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                         <span class="lg-progress" data-progress="">{ text }</span>
                     }
                 </div>
+                { for earlier }
                 { for snapshot }
                 { for cells }
             </div>
         }
     });
-    let style = format!("--lg-columns: {columns}");
+    let style = format!("--lg-columns: {}", shown.clone().count() as u64 + u64::from(hidden > 0));
     let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
+    let move_to = |to: Option<u64>| {
+        let held = held.clone();
+        Callback::from(move |_: MouseEvent| held.set(to))
+    };
+    // The line saying which entries are drawn, once the logs outgrow the window.
+    let window_line = (columns > WINDOW).then(|| {
+        let said = match *held {
+            None => tr!(
+                p.lang,
+                "Entries {first}–{last} of {columns} are drawn, the newest; earlier ones are not.",
+                "只绘制了第 {first}–{last} 条（共 {columns} 条），即最新的条目；更早的未绘制。"
+            ),
+            Some(_) => tr!(
+                p.lang,
+                "Entries {first}–{last} of {columns} are drawn; the others are not.",
+                "只绘制了第 {first}–{last} 条（共 {columns} 条）；其余未绘制。"
+            ),
+        };
+        html! {
+            <p class="lg-window note" data-log-window={format!("{first}-{last}")}>
+                <span aria-live="off">{ said }</span>
+                <button type="button" data-log-earlier="" disabled={first == 1}
+                    onclick={move_to(Some(last.saturating_sub(STEP)))}>{ format!("← {}", rt.earlier) }</button>
+                if held.is_some() {
+                    <button type="button" data-log-later="" onclick={move_to(later(last, columns))}>{ format!("{} →", rt.later) }</button>
+                    <button type="button" data-log-newest="" onclick={move_to(None)}>{ format!("{} ⇥", rt.newest) }</button>
+                }
+            </p>
+        }
+    });
     html! {
         <details class="panel log-grid-panel" open=true>
             <summary>{ rt.logs }
@@ -254,6 +352,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             if columns == 0 {
                 <p class="note" data-log-empty="">{ rt.empty_logs }</p>
             }
+            { for window_line }
             <div class="lg-scroll" ref={scroller}>
                 <div class="log-grid" role="table" aria-label={rt.logs} {style}>
                     <div role="row" class="lg-row lg-header">
@@ -264,5 +363,52 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                 </div>
             </div>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_within_the_window_is_drawn_whole() {
+        assert_eq!(window(0, None), 1..=0);
+        assert_eq!(window(10, None), 1..=10);
+        assert_eq!(window(WINDOW, None), 1..=WINDOW);
+        assert_eq!(window(10, Some(3)), 1..=10);
+    }
+
+    #[test]
+    fn a_long_log_draws_its_newest_columns_unless_held() {
+        assert_eq!(window(70, None), 47..=70);
+        assert_eq!(window(70, Some(40)), 17..=40);
+        // A held window keeps its place as the log grows, and stays full at the start.
+        assert_eq!(window(500, Some(40)), 17..=40);
+        assert_eq!(window(70, Some(3)), 1..=WINDOW);
+        // Seeking back to a shorter log pulls a held window back within it.
+        assert_eq!(window(30, Some(40)), 7..=30);
+    }
+
+    #[test]
+    fn earlier_steps_reach_the_first_entry_and_later_steps_return_to_the_newest() {
+        let columns = 1000;
+        // "Earlier" holds the window half a window back; every entry is drawn on the way.
+        let mut held = None;
+        let mut seen_from = columns + 1;
+        while *window(columns, held).start() > 1 {
+            let shown = window(columns, held);
+            assert!(*shown.end() + 1 >= seen_from, "{shown:?} skips entries before {seen_from}");
+            seen_from = *shown.start();
+            held = Some(shown.end().saturating_sub(STEP));
+        }
+        assert!(*window(columns, held).end() + 1 >= seen_from);
+        // "Later" moves forwards until it reaches the newest, then follows them again.
+        let mut steps = 0;
+        while let Some(h) = held {
+            held = later(*window(columns, Some(h)).end(), columns);
+            steps += 1;
+        }
+        assert_eq!(steps, (columns - WINDOW) / STEP + 1);
+        assert_eq!(window(columns, held), columns - WINDOW + 1..=columns);
     }
 }

@@ -44,11 +44,17 @@ fn summary(rt: &RaftText, index: u64, term: u64, size: u64) -> String {
     format!("≤ {index} · {} {term} · {size} {}", rt.term, rt.bytes)
 }
 
-/// The grid's block standing for the entries `1..=index`, spanning their columns (keyed like
-/// the cells beside it).
-pub fn block(lang: Lang, cell: &SnapshotCell, commit_edge: bool, marks: Vec<Html>) -> Html {
+/// The grid's block standing for the entries `1..=index`, spanning `span` columns: theirs that
+/// the grid draws (keyed like the cells beside it).
+pub fn block(
+    lang: Lang,
+    cell: &SnapshotCell,
+    span: u64,
+    commit_edge: bool,
+    marks: Vec<Html>,
+) -> Html {
     let rt = text(lang);
-    let style = format!("grid-column: span {}", cell.index);
+    let style = format!("grid-column: span {span}");
     let title = format!(
         "{}: {} · {}",
         rt.snapshot,

@@ -15,6 +15,11 @@ words! {
     uncommitted: "not committed yet" | "尚未提交",
     noop: "no-op" | "空操作",
     commit_marker: "commitIndex" | "commitIndex",
+    // The grid's window (log_grid.rs)
+    earlier: "Earlier entries" | "更早的条目",
+    later: "Later entries" | "更晚的条目",
+    newest: "Newest entries" | "最新的条目",
+    nothing_earlier: "This log has no entries before the window." | "此日志在窗口之前没有条目。",
     next: "next" | "next",
     matched: "match" | "match",
     probe: "probe" | "探测",
