@@ -317,12 +317,12 @@ async fn hidden_per_row(page: &Page) -> Outcome<Vec<Option<String>>> {
         .await
 }
 
-/// Forty requests at the fastest speed make every log longer than the 24 columns the grid draws:
-/// it draws the newest 24, says so, stands one column for the entries before them, and the
+/// Forty requests at the fastest speed make every log longer than the 16 columns the grid draws:
+/// it draws the newest 16, says so, stands one column for the entries before them, and the
 /// "earlier" button walks back to the first entry, which is drawn as ever; "newest" returns.
 async fn long_log_window(page: &Page) -> Outcome {
     const REQUESTS: u64 = 40;
-    const WINDOW: u64 = 24;
+    const WINDOW: u64 = 16;
     page.poll("a leader", WAIT, async || {
         let nodes = page.nodes().await?;
         Ok(if nodes.iter().any(|n| n.is_leader() && n.up) {

@@ -20,12 +20,12 @@ use super::snapshot_view::{self, SnapshotCell};
 use super::text::{RaftText, text};
 use crate::i18n::{Lang, tr};
 
-/// The most columns the grid draws. About 14 fit across the panel at 1280 px, so a reader can
-/// scroll back about a screen before reaching the window's start.
-pub const WINDOW: u64 = 24;
+/// The most columns the grid draws. About 8 fit across the panel at 1280 px (3 at 390 px), so
+/// a reader can scroll back about a screen before reaching the window's start.
+pub const WINDOW: u64 = 16;
 
-/// How far the "earlier" and "later" buttons move the window: half of it, so that the entries
-/// last seen stay in view at the new window's end.
+/// How far the "earlier" and "later" buttons move the window: half of it, about a screen at
+/// 1280 px, so that the entries last seen stay in view at the new window's end.
 const STEP: u64 = WINDOW / 2;
 
 /// The columns drawn when the logs have `columns` columns and the reader holds the window
@@ -380,13 +380,13 @@ mod tests {
 
     #[test]
     fn a_long_log_draws_its_newest_columns_unless_held() {
-        assert_eq!(window(70, None), 47..=70);
-        assert_eq!(window(70, Some(40)), 17..=40);
+        assert_eq!(window(70, None), 55..=70);
+        assert_eq!(window(70, Some(40)), 25..=40);
         // A held window keeps its place as the log grows, and stays full at the start.
-        assert_eq!(window(500, Some(40)), 17..=40);
+        assert_eq!(window(500, Some(40)), 25..=40);
         assert_eq!(window(70, Some(3)), 1..=WINDOW);
         // Seeking back to a shorter log pulls a held window back within it.
-        assert_eq!(window(30, Some(40)), 7..=30);
+        assert_eq!(window(30, Some(40)), 15..=30);
     }
 
     #[test]
