@@ -31,7 +31,17 @@ mod app;
 mod download;
 mod embed;
 #[cfg(feature = "gossip")]
+#[cfg(all(
+    test,
+    feature = "app",
+    feature = "raft",
+    feature = "gossip",
+    feature = "paxos"
+))]
+mod fuzz;
 mod gossip;
+#[cfg(feature = "heap-count")]
+mod heap;
 mod i18n;
 mod input;
 #[cfg(feature = "app")]
@@ -50,6 +60,7 @@ mod style;
 mod switches;
 mod theme;
 mod tour;
+mod trouble;
 mod url;
 mod view;
 #[cfg(feature = "app")]
