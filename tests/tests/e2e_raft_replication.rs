@@ -299,7 +299,9 @@ async fn vote_twice(page: &Page) -> Outcome {
 
 /// The columns the grid draws (`data-log-window`, `first-last`), if it says.
 async fn drawn_window(page: &Page) -> Outcome<Option<(u64, u64)>> {
-    let said = page.attributes("[data-log-window]", "data-log-window").await?;
+    let said = page
+        .attributes("[data-log-window]", "data-log-window")
+        .await?;
     let Some(Some(said)) = said.first() else {
         return Ok(None);
     };
@@ -409,12 +411,16 @@ async fn long_log_window(page: &Page) -> Outcome {
         page.click("[data-log-earlier]").await?;
         let before = at;
         at = page
-            .poll("the window to move back", Duration::from_secs(5), async || {
-                Ok(match drawn_window(page).await? {
-                    Some((f, l)) if f < before => Wait::Done((f, l)),
-                    seen => Wait::NotYet(format!("{seen:?}")),
-                })
-            })
+            .poll(
+                "the window to move back",
+                Duration::from_secs(5),
+                async || {
+                    Ok(match drawn_window(page).await? {
+                        Some((f, l)) if f < before => Wait::Done((f, l)),
+                        seen => Wait::NotYet(format!("{seen:?}")),
+                    })
+                },
+            )
             .await
             .and_then(|(f, l)| {
                 ensure!(
@@ -425,7 +431,10 @@ async fn long_log_window(page: &Page) -> Outcome {
                 Ok(f)
             })?;
     }
-    ensure!(at == 1, "ten clicks on `earlier` did not reach entry 1: the window starts at {at}");
+    ensure!(
+        at == 1,
+        "ten clicks on `earlier` did not reach entry 1: the window starts at {at}"
+    );
     let rows = log_rows(page).await?;
     for row in &rows {
         let firsts: Vec<&(u64, u64, String, bool)> = row.entries.iter().take(2).collect();

@@ -302,7 +302,10 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
             </div>
         }
     });
-    let style = format!("--lg-columns: {}", shown.clone().count() as u64 + u64::from(hidden > 0));
+    let style = format!(
+        "--lg-columns: {}",
+        shown.clone().count() as u64 + u64::from(hidden > 0)
+    );
     let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
     let move_to = |to: Option<u64>| {
         let held = held.clone();
@@ -372,7 +375,7 @@ mod tests {
 
     #[test]
     fn a_log_within_the_window_is_drawn_whole() {
-        assert_eq!(window(0, None), 1..=0);
+        assert!(window(0, None).is_empty());
         assert_eq!(window(10, None), 1..=10);
         assert_eq!(window(WINDOW, None), 1..=WINDOW);
         assert_eq!(window(10, Some(3)), 1..=10);
@@ -397,7 +400,10 @@ mod tests {
         let mut seen_from = columns + 1;
         while *window(columns, held).start() > 1 {
             let shown = window(columns, held);
-            assert!(*shown.end() + 1 >= seen_from, "{shown:?} skips entries before {seen_from}");
+            assert!(
+                *shown.end() + 1 >= seen_from,
+                "{shown:?} skips entries before {seen_from}"
+            );
             seen_from = *shown.start();
             held = Some(shown.end().saturating_sub(STEP));
         }
@@ -408,7 +414,7 @@ mod tests {
             held = later(*window(columns, Some(h)).end(), columns);
             steps += 1;
         }
-        assert_eq!(steps, (columns - WINDOW) / STEP + 1);
+        assert_eq!(steps, (columns - WINDOW).div_ceil(STEP));
         assert_eq!(window(columns, held), columns - WINDOW + 1..=columns);
     }
 }
