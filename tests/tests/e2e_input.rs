@@ -1,7 +1,8 @@
 //! What a visitor links or imports is never silently ignored: each bad URL parameter is told
 //! on the page in the reader's language with what was used instead, a damaged or newer
 //! `#tape=` link, a link the core refuses for its settings and a run file of a future format are
-//! told in words, and the page still plays.
+//! told in words, and the page still plays; what the player could not do follows the page's
+//! language.
 
 use concord_tests::page::{Page, Wait};
 use concord_tests::{Failure, Outcome, ensure};
@@ -135,6 +136,37 @@ async fn a_link_refused_for_its_settings_says_why_in_both_languages() {
     }
     .await;
     page.finish("input-refused-link", result).await;
+}
+
+/// What the player could not do is kept as what happened, not as a sentence: a step past the end
+/// of a run that has nothing left to do is refused in the page's language, and in the other one
+/// once the reader switches.
+#[tokio::test]
+async fn a_refused_step_is_said_in_the_pages_language_and_follows_a_switch() {
+    // Paxos chooses its value within a hundred steps and then has nothing left to happen.
+    let page = Page::open("/?algo=paxos&nodes=3&seed=5&lang=zh&step=100000").await;
+    let result = async {
+        page.wait_for_app().await?;
+        let error = page.text(".error").await?.unwrap_or_default();
+        ensure!(
+            error == "无法执行：已经没有待发生的事件。",
+            "the core's refusal, in Chinese: {error}"
+        );
+        page.press("lang").await?;
+        page.poll(
+            "the refusal in English",
+            Duration::from_secs(10),
+            async || {
+                Ok(match page.text(".error").await? {
+                    Some(e) if e == "Refused: nothing is left to happen." => Wait::Done(()),
+                    other => Wait::NotYet(format!("{other:?}")),
+                })
+            },
+        )
+        .await
+    }
+    .await;
+    page.finish("input-refused-step", result).await;
 }
 
 #[tokio::test]

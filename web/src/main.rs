@@ -32,6 +32,8 @@ mod download;
 mod embed;
 #[cfg(feature = "gossip")]
 mod gossip;
+#[cfg(feature = "heap-count")]
+mod heap;
 mod i18n;
 mod input;
 #[cfg(feature = "app")]
@@ -50,6 +52,7 @@ mod style;
 mod switches;
 mod theme;
 mod tour;
+mod trouble;
 mod url;
 mod view;
 #[cfg(feature = "app")]

@@ -12,6 +12,7 @@ use concord_core::sim::{
 use yew::Reducible;
 
 use crate::run::{SPEED_MAX_EXP, SPEED_MIN_EXP};
+use crate::trouble::Trouble;
 
 /// A frame never advances more than this much wall time, so a tab that was in
 /// the background does not run minutes of simulation in one go.
@@ -79,8 +80,9 @@ pub struct PlayerState<P: Protocol> {
     /// (see [`tick`](Self::tick)): for protocols whose timers are long beside the network's
     /// latency.
     pub quiet_at_real_time: bool,
-    /// The last intervention the engine refused, for the status line.
-    pub error: Option<String>,
+    /// What went wrong last (an intervention the engine refused, a jump that found nothing),
+    /// for the status line.
+    pub error: Option<Trouble>,
     /// Playing pauses once the run reaches this many steps (a tour step's end), once.
     pub stop_at: Option<usize>,
     /// How often the recorded steps were rewritten rather than extended: a fork (acting in the
@@ -204,10 +206,8 @@ impl<P: Protocol> PlayerState<P> {
                 None
             }
             Ok(true) => Some(None),
-            Ok(false) => Some(Some(format!(
-                "not found (looked {MAX_FAST_FORWARD_STEPS} steps ahead)"
-            ))),
-            Err(e) => Some(Some(e.to_string())),
+            Ok(false) => Some(Some(Trouble::NotAhead(MAX_FAST_FORWARD_STEPS))),
+            Err(e) => Some(Some(Trouble::Refused(e))),
         };
         if let Some(error) = outcome {
             self.history.describe_current();
@@ -218,10 +218,7 @@ impl<P: Protocol> PlayerState<P> {
 
     fn step(&mut self) {
         self.playing = false;
-        match self.history.forward() {
-            Ok(_) => self.error = None,
-            Err(e) => self.error = Some(e.to_string()),
-        }
+        self.error = self.history.forward().err().map(Trouble::Refused);
         self.sync_view_to_sim();
     }
 
@@ -234,6 +231,10 @@ impl<P: Protocol> PlayerState<P> {
     fn jump(&mut self, jump: Jump<P>) {
         self.playing = false;
         let fast = self.fast();
+        let back = matches!(
+            jump,
+            Jump::DeliveryTo(_, false) | Jump::SinceBack(_) | Jump::Mark(_, false)
+        );
         let h = &mut self.history;
         let result = match jump {
             Jump::Time(dt) if dt >= 0 => {
@@ -266,10 +267,9 @@ impl<P: Protocol> PlayerState<P> {
         };
         self.error = match result {
             Ok(true) => None,
-            Ok(false) => Some(format!(
-                "not found (looked {MAX_JUMP_STEPS} steps ahead, or back to the start)"
-            )),
-            Err(e) => Some(e.to_string()),
+            Ok(false) if back => Some(Trouble::NotBefore),
+            Ok(false) => Some(Trouble::NotAhead(MAX_JUMP_STEPS)),
+            Err(e) => Some(Trouble::Refused(e)),
         };
         self.sync_view_to_sim();
     }
@@ -287,10 +287,11 @@ impl<P: Protocol> PlayerState<P> {
         let more = target
             .saturating_sub(self.history.position())
             .min(MAX_JUMP_STEPS);
-        self.error = match self.history.forward_until(more, |_, _| false) {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        };
+        self.error = self
+            .history
+            .forward_until(more, |_, _| false)
+            .err()
+            .map(Trouble::Refused);
         self.sync_view_to_sim();
     }
 
@@ -301,10 +302,11 @@ impl<P: Protocol> PlayerState<P> {
         if self.history.position() < self.history.len() {
             self.rewrites += 1;
         }
-        match self.history.apply(Input::Act { at, action }) {
-            Ok(_) => self.error = None,
-            Err(e) => self.error = Some(e.to_string()),
-        }
+        self.error = self
+            .history
+            .apply(Input::Act { at, action })
+            .err()
+            .map(Trouble::Refused);
         self.view_time = self.view_time.max(self.sim().now() as f64);
     }
 }
@@ -327,7 +329,7 @@ pub enum PlayerAction<P: Protocol> {
     /// Start over from a new simulation.
     Load(Box<Sim<P>>),
     /// Something around the player failed (an export, an import): say so in the status line.
-    Fail(String),
+    Fail(Trouble),
 }
 
 /// The reducer's value. The history is large, so it lives behind a shared cell
@@ -378,7 +380,7 @@ impl<P: Protocol> Player<P> {
     }
 
     /// A player that tells why it could not open what it was asked to.
-    pub fn with_error(self, error: String) -> Self {
+    pub fn with_error(self, error: Trouble) -> Self {
         self.state.borrow_mut().error = Some(error);
         self
     }
@@ -451,7 +453,7 @@ impl<P: Protocol + 'static> Reducible for Player<P> {
                 s.playing = false;
                 s.rewrites += 1;
                 if let Err(e) = s.history.switch_branch(i) {
-                    s.error = Some(e.to_string());
+                    s.error = Some(Trouble::Refused(e));
                 }
                 s.sync_view_to_sim();
             }

@@ -363,6 +363,17 @@ fn stage_clippy(cx: &Ctx) -> Result {
         "--",
         "-D",
         "warnings",
+    ]))?;
+    // The measuring allocator the long-session benchmark builds with (web/src/heap.rs).
+    cx.run(cx.cmd("cargo").args([
+        "clippy",
+        "-p",
+        "concord-web",
+        "--features",
+        "heap-count",
+        "--",
+        "-D",
+        "warnings",
     ]))
 }
 

@@ -21,13 +21,14 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use permalink::tape_fragment;
+pub use permalink::{LinkError, tape_fragment};
 pub use protocol_view::{Beside, Goal, InspectorProps, Milestone, ProtocolView};
 
 use crate::i18n::Lang;
 use crate::panic_banner;
 use crate::player::{Jump, Player, PlayerAction};
 use crate::run::RunConfig;
+use crate::trouble::Trouble;
 use crate::view::caption;
 use crate::view::cluster::ClusterProps;
 use crate::view::controls::{ControlSet, ControlsProps};
@@ -169,9 +170,9 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         Some(Ok(tape)) => match History::replay(sim.clone(), &tape) {
             Ok(history) => Player::from_history(history, props.speed_exp, false),
             Err(e) => Player::new(sim, props.speed_exp, false)
-                .with_error(permalink::LinkError::Replay(e).text(props.lang)),
+                .with_error(Trouble::Link(permalink::LinkError::Replay(e))),
         },
-        Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(e.text(props.lang)),
+        Some(Err(e)) => Player::new(sim, props.speed_exp, false).with_error(Trouble::Link(e)),
     };
     player
         .quiet_at_real_time(P::QUIET_AT_REAL_TIME)
@@ -504,7 +505,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         cluster,
         inspector,
         caption: layout::caption(caption_text, state.forwarding.is_some(), state.playing),
-        error: state.error.clone(),
+        error: state.error.as_ref().map(|trouble| trouble.text(lang)),
         controls,
         help,
     };

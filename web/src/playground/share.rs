@@ -8,6 +8,7 @@ use super::permalink::{self, EmbedForm, LinkError};
 use crate::i18n::Lang;
 use crate::player::{Player, PlayerAction};
 use crate::run::RunConfig;
+use crate::trouble::Trouble;
 use crate::view::copy::CopyButton;
 
 /// The share card of a playground running `algo`.
@@ -37,7 +38,7 @@ pub fn share_card<P: Protocol + 'static>(
         Callback::from(move |_: MouseEvent| {
             let exported = permalink::export(algo, &run, &player.state().history);
             if let Err(e) = exported {
-                send.emit(PlayerAction::Fail(format!("export: {e}")));
+                send.emit(PlayerAction::Fail(Trouble::Export(e)));
             }
         })
     };
@@ -59,7 +60,7 @@ pub fn share_card<P: Protocol + 'static>(
                 .and_then(|t| permalink::address_of(&t, lang));
             match address {
                 Ok(address) => crate::address::open(&address),
-                Err(e) => send.emit(PlayerAction::Fail(e.text(lang))),
+                Err(e) => send.emit(PlayerAction::Fail(Trouble::Link(e))),
             }
         });
     });
