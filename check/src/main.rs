@@ -176,33 +176,7 @@ fn run_fuzz(args: &[String]) -> Result<bool, String> {
     std::panic::set_hook(Box::new(|_| {}));
     let mut clean = true;
     for target in targets {
-        println!(
-            "fuzz {}: {minutes} min on {threads} threads from seed {seed}: {}",
-            target.name, target.about
-        );
-        let started = Instant::now();
-        let duration = Duration::from_secs(minutes * 60);
-        let (tally, failure) = fuzz::run_for(target, duration, threads, seed);
-        let secs = started.elapsed().as_secs_f64();
-        let cases = tally.cases();
-        println!(
-            "fuzz {}: {cases} inputs in {secs:.0} s ({:.0}/s); {}",
-            target.name,
-            cases as f64 / secs,
-            if failure.is_some() {
-                "FAILED"
-            } else {
-                "no failure"
-            }
-        );
-        println!("  {:<10} {:>12} {:>12}", "input", "taken", "refused");
-        for (kind, taken, refused) in tally.counts() {
-            println!("  {kind:<10} {taken:>12} {refused:>12}");
-        }
-        if let Some(why) = failure {
-            println!("{why}");
-            clean = false;
-        }
+        clean &= fuzz::run_and_print(target, minutes, seed, threads);
     }
     Ok(clean)
 }

@@ -8,7 +8,7 @@
 //! whichever comes first. It prints, every sample, the virtual time, the steps, the wasm memory
 //! (which only grows: its high-water mark), the JavaScript heap and, when the bundle was built
 //! with the web crate's `heap-count` feature (`trunk build --release --features heap-count`),
-//! the bytes the wasm heap holds. RELIABILITY.md has the figures.
+//! the bytes the wasm heap holds and the most it has held. RELIABILITY.md has the figures.
 
 use std::time::{Duration, Instant};
 
@@ -22,13 +22,14 @@ const SAMPLE: Duration = Duration::from_secs(10);
 const HOUR: u64 = 3_600_000_000;
 
 /// The wasm memory's size, the JavaScript heap used and, in a build with the web crate's
-/// `heap-count` feature, the bytes the wasm heap holds (-1 without it), in bytes
+/// `heap-count` feature, the bytes the wasm heap holds and the most it has held (-1 without
+/// it), in bytes
 /// (`wasmBindings` is the module the loader exposes; its init returns the instance it already
 /// has).
 const MEMORY: &str = "return (async () => {\
       const wasm = await window.wasmBindings.default();\
       return [wasm.memory.buffer.byteLength, performance.memory?.usedJSHeapSize ?? 0,\
-        window.wasmBindings.heldBytes?.() ?? -1];\
+        window.wasmBindings.heldBytes?.() ?? -1, window.wasmBindings.peakHeldBytes?.() ?? -1];\
     })();";
 
 fn minutes() -> u64 {
@@ -62,7 +63,9 @@ async fn measure(page: &Page, name: &str, busy: Busy) -> Outcome {
     .await?;
     let wall = Duration::from_secs(minutes() * 60);
     let started = Instant::now();
-    println!("{name}: wall s, virtual s, steps, wasm memory MiB, JS heap MiB, held MiB");
+    println!(
+        "{name}: wall s, virtual s, steps, wasm memory MiB, JS heap MiB, held MiB, peak held MiB"
+    );
     let mut virtual_time = 0;
     let mut sample = 0;
     while started.elapsed() < wall && virtual_time < HOUR {
@@ -85,13 +88,14 @@ async fn measure(page: &Page, name: &str, busy: Busy) -> Outcome {
         let memory = page.script(MEMORY, vec![]).await?;
         let bytes = |i: usize| memory.get(i).and_then(|v| v.as_f64()).unwrap_or_default();
         println!(
-            "{name}: {:>5.0} {:>8.1} {:>9} {:>8.1} {:>8.1} {:>8.1}",
+            "{name}: {:>5.0} {:>8.1} {:>9} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
             started.elapsed().as_secs_f64(),
             status.time as f64 / 1e6,
             status.step,
             mib(bytes(0)),
             mib(bytes(1)),
             mib(bytes(2)),
+            mib(bytes(3)),
         );
     }
     Ok(())

@@ -31,6 +31,14 @@ mod app;
 mod download;
 mod embed;
 #[cfg(feature = "gossip")]
+#[cfg(all(
+    test,
+    feature = "app",
+    feature = "raft",
+    feature = "gossip",
+    feature = "paxos"
+))]
+mod fuzz;
 mod gossip;
 #[cfg(feature = "heap-count")]
 mod heap;

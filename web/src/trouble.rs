@@ -5,7 +5,7 @@
 use concord_core::sim::SimError;
 
 use crate::i18n::{Lang, tr};
-use crate::playground::LinkError;
+use crate::playground::permalink::LinkError;
 use crate::refusal;
 
 #[derive(Debug, PartialEq)]

@@ -60,11 +60,17 @@ pub const SHELL_KEYS: [&str; 16] = [
     "origin", "tour", "chapter", "lab", "welcome", "panic-at",
 ];
 
+/// The browser's language, or English. Natively (the tests, the fuzz targets) there is no
+/// browser to ask.
 fn browser_lang() -> Lang {
-    web_sys::window()
+    #[cfg(target_arch = "wasm32")]
+    if let Some(lang) = web_sys::window()
         .and_then(|w| w.navigator().language())
         .and_then(|code| Lang::from_tag(&code))
-        .unwrap_or(Lang::En)
+    {
+        return lang;
+    }
+    Lang::En
 }
 
 impl UrlState {

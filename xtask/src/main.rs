@@ -57,8 +57,9 @@ commands:
                           the safety properties over N seeded faulty runs per protocol
                           (default 100,000) on every core: violations and runs per second
   fuzz [target] [--minutes N] [--seed S] [--threads T]
-                          each fuzz target (raft, gossip, paxos) or one for N minutes
-                          (default 1) on every core: inputs run, interventions taken, failures
+                          each fuzz target (raft, gossip, paxos: the simulations; link,
+                          run-file, posted: what reaches a page) or one for N minutes
+                          (default 1) on every core: inputs run, what they reached, failures
 
 serve and test first install what is missing: the wasm32 target, trunk, wasm-bindgen-cli and
 wasm-opt (binaryen from npm); test also mdBook and axe-core (npm), bench --size twiggy.";
@@ -93,7 +94,8 @@ fn main() -> ExitCode {
         "bench" => Ctx::new().and_then(|mut cx| bench(&mut cx, rest)),
         "dist" => Ctx::new().and_then(|mut cx| dist(&mut cx, rest)),
         "lab" => Ctx::new().and_then(|cx| lab(&cx, rest)),
-        "soak" | "fuzz" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
+        "soak" => Ctx::new().and_then(|cx| check(&cx, command, rest)),
+        "fuzz" => Ctx::new().and_then(|cx| fuzz(&cx, rest)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -242,6 +244,52 @@ fn lab(cx: &Ctx, args: &[String]) -> Result {
             .args(["run", "--quiet", "--release", "-p", "concord-lab", "--"])
             .args(args),
     )
+}
+
+/// The fuzz targets of the web crate (`web/src/fuzz.rs`, whose test `fuzz::long` says so if a
+/// name here is not one of them): the page's readers of outside input live in the page's crate,
+/// so its test harness runs them.
+const WEB_FUZZ_TARGETS: [&str; 3] = ["link", "run-file", "posted"];
+
+/// The fuzz targets: the simulations' in `concord-check`, the page's through the web crate's
+/// tests; all of them, or the one named.
+fn fuzz(cx: &Ctx, args: &[String]) -> Result {
+    let mut target = None;
+    let mut options = vec![("minutes", "1".to_owned()), ("seed", "0".to_owned())];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    options.push(("threads", threads.to_string()));
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let Some(name) = word.strip_prefix("--") else {
+            target = Some(word.as_str());
+            continue;
+        };
+        let slot = options.iter_mut().find(|(known, _)| *known == name);
+        match (slot, words.next()) {
+            (Some((_, value)), Some(given)) => given.clone_into(value),
+            _ => return Err(format!("fuzz: --{name} is not an option, or has no value")),
+        }
+    }
+    let web_target = target.filter(|t| WEB_FUZZ_TARGETS.contains(t));
+    if target.is_none() || web_target.is_none() {
+        check(cx, "fuzz", args)?;
+    }
+    let web_targets = match (target, web_target) {
+        (None, _) => WEB_FUZZ_TARGETS.to_vec(),
+        (Some(_), Some(t)) => vec![t],
+        (Some(_), None) => vec![],
+    };
+    let [minutes, seed, threads] = [0, 1, 2].map(|i| options[i].1.as_str());
+    for name in web_targets {
+        cx.run(
+            cx.cmd("cargo")
+                .args(["test", "--quiet", "--release", "-p", "concord-web", "--bin"])
+                .args(["concord-web", "--", "--ignored", "--exact", "fuzz::long"])
+                .arg("--nocapture")
+                .env("CONCORD_FUZZ", format!("{name} {minutes} {seed} {threads}")),
+        )?;
+    }
+    Ok(())
 }
 
 /// The soak and the fuzz targets (`concord-check`), in release mode: the long runs are

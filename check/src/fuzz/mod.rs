@@ -14,6 +14,7 @@ pub mod script;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use script::Subject;
@@ -118,6 +119,21 @@ where
     S::Setup: 'static,
     S::Cmd: 'static,
 {
+    run_inputs(&script::input::<S>(), cases, seed, |(setup, ops)| {
+        tally.case();
+        script::play::<S>(setup, ops, Some(tally))
+    })
+}
+
+/// Run `cases` inputs drawn from `inputs` by the generator seeded with `seed` through `test`
+/// (a panic fails too); a failure is the smallest failing input found, printed with why. The
+/// runner of every target, the web crate's included.
+pub fn run_inputs<S: Strategy>(
+    inputs: &S,
+    cases: u32,
+    seed: u64,
+    test: impl Fn(&S::Value) -> Result<(), String>,
+) -> Result<(), String> {
     let config = Config {
         cases,
         failure_persistence: None,
@@ -129,16 +145,42 @@ where
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
     let mut runner = TestRunner::new_with_rng(config, rng);
     runner
-        .run(&script::input::<S>(), |(setup, ops)| {
-            tally.case();
-            script::play::<S>(&setup, &ops, Some(tally)).map_err(TestCaseError::fail)
-        })
+        .run(inputs, |input| test(&input).map_err(TestCaseError::fail))
         .map_err(|e| match e {
-            TestError::Fail(why, (setup, ops)) => {
-                format!("{why}\nsmallest failing input:\nsetup: {setup:?}\nscript: {ops:?}")
-            }
+            TestError::Fail(why, input) => format!("{why}\nsmallest failing input:\n{input:?}"),
             TestError::Abort(why) => format!("aborted: {why}"),
         })
+}
+
+/// Run `target` for `minutes` (see [`run_for`]) and print what it ran: inputs per second, each
+/// kind of input taken and refused, and the failure if there was one. Whether nothing failed.
+pub fn run_and_print(target: &Target, minutes: u64, seed: u64, threads: usize) -> bool {
+    println!(
+        "fuzz {}: {minutes} min on {threads} threads from seed {seed}: {}",
+        target.name, target.about
+    );
+    let started = Instant::now();
+    let (tally, failure) = run_for(target, Duration::from_secs(minutes * 60), threads, seed);
+    let secs = started.elapsed().as_secs_f64();
+    let cases = tally.cases();
+    let verdict = if failure.is_some() {
+        "FAILED"
+    } else {
+        "no failure"
+    };
+    println!(
+        "fuzz {}: {cases} inputs in {secs:.0} s ({:.0}/s); {verdict}",
+        target.name,
+        cases as f64 / secs
+    );
+    println!("  {:<14} {:>12} {:>12}", "input", "taken", "refused");
+    for (kind, taken, refused) in tally.counts() {
+        println!("  {kind:<14} {taken:>12} {refused:>12}");
+    }
+    if let Some(why) = &failure {
+        println!("{why}");
+    }
+    failure.is_none()
 }
 
 /// Inputs each thread runs between two looks at the clock.

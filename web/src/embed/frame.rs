@@ -95,7 +95,7 @@ fn connect(
 
 /// What a message posted to the frame is.
 #[derive(Debug, PartialEq)]
-enum Posted {
+pub enum Posted {
     Command(Command),
     /// A Concord message that is no command: the fields of the `error` event that answers it.
     Malformed(Map<String, Value>),
@@ -105,7 +105,7 @@ enum Posted {
 
 /// Recognises a posted message: an object whose `concord` field names a command (other than
 /// `event`, which is what embeds post) is Concord's, well-formed or not.
-fn read(data: Value) -> Posted {
+pub fn read(data: Value) -> Posted {
     let named = match data.get("concord") {
         None => return Posted::Other,
         Some(Value::String(name)) if name == "event" => return Posted::Other,

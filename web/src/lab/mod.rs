@@ -16,7 +16,7 @@ mod page;
 mod results;
 mod runner;
 mod sentences;
-mod setup;
+pub mod setup;
 
 use yew::prelude::*;
 

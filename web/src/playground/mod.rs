@@ -12,7 +12,7 @@ mod derive;
 mod jumps;
 mod keys;
 mod layout;
-mod permalink;
+pub mod permalink;
 mod protocol_view;
 mod share;
 
@@ -21,7 +21,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 pub use bridge::{Bridge, Command};
-pub use permalink::{LinkError, tape_fragment};
+pub use permalink::tape_fragment;
 pub use protocol_view::{Beside, Goal, InspectorProps, Milestone, ProtocolView};
 
 use crate::i18n::Lang;

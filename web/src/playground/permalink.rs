@@ -98,12 +98,20 @@ pub fn tape_fragment<P: Protocol>(tape: &Tape<P>) -> String {
     encode_fragment(&json)
 }
 
-fn encode_fragment(tape_json: &str) -> String {
+pub fn encode_fragment(tape_json: &str) -> String {
     format!("#{KEY}{FORMAT}.{}", URL_SAFE_NO_PAD.encode(tape_json))
 }
 
 /// The tape in a fragment, if it holds one; an error says why it could not be read.
 pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, LinkError>> {
+    Some(
+        tape_bytes(hash)?
+            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|_| LinkError::Damaged)),
+    )
+}
+
+/// The JSON text of the tape in a fragment, if it holds one, as its format encodes it.
+pub fn tape_bytes(hash: &str) -> Option<Result<Vec<u8>, LinkError>> {
     let value = hash.trim_start_matches('#').strip_prefix(KEY)?;
     // Base64url has no `.`: a value without one is format 0.
     let (format, encoded) = match value.split_once('.') {
@@ -119,9 +127,7 @@ pub fn read_fragment<P: Protocol>(hash: &str) -> Option<Result<Tape<P>, LinkErro
     Some(
         URL_SAFE_NO_PAD
             .decode(encoded)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(LinkError::Damaged),
+            .map_err(|_| LinkError::Damaged),
     )
 }
 
@@ -276,18 +282,26 @@ pub fn read_run_file(text: &str) -> Result<RunFile, LinkError> {
 /// The address that opens a run file: its configuration as the query, its tape as the fragment.
 /// A tape that does not fit is told when the address opens, as a link's would be.
 pub fn address_of(text: &str, lang: Lang) -> Result<String, LinkError> {
-    let file = read_run_file(text)?;
+    let (mut pairs, fragment) = opening(&read_run_file(text)?)?;
+    pairs.insert(3, ("lang".into(), lang.code().into()));
+    let query = address::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Ok(format!("{query}{fragment}"))
+}
+
+/// The parameters (its protocol, size, seed and options) and the fragment that open a run file.
+pub fn opening(file: &RunFile) -> Result<(Vec<(String, String)>, String), LinkError> {
     let tape = serde_json::to_string(&file.tape).map_err(|_| LinkError::NotARunFile)?;
-    let (nodes, seed) = (file.nodes.to_string(), file.seed.to_string());
     let settings = [
-        ("algo", file.algo.as_str()),
-        ("nodes", nodes.as_str()),
-        ("seed", seed.as_str()),
-        ("lang", lang.code()),
+        ("algo", file.algo.clone()),
+        ("nodes", file.nodes.to_string()),
+        ("seed", file.seed.to_string()),
     ];
-    let options = file.options.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-    let query = address::query(settings.into_iter().chain(options));
-    Ok(format!("{query}{}", encode_fragment(&tape)))
+    let pairs = settings
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .chain(file.options.iter().cloned())
+        .collect();
+    Ok((pairs, encode_fragment(&tape)))
 }
 
 #[cfg(test)]
