@@ -5,6 +5,7 @@
 //! - [`FRAMES`]: the intervals between `requestAnimationFrame` timestamps over a wall time.
 //! - [`CLIENT_START`] / [`CLIENT_STOP`]: Raft's client panel sends a request every 100 ms.
 //! - [`SEEKS`]: jumps on the timeline, each started at the top of an animation frame.
+//! - [`WIDGET_SEEK`]: a widget's `seek(n)` through the JavaScript API, until it shows step n.
 //! - [`FIRST_DRAWING`]: installed before any of the page's scripts run (see
 //!   [`crate::browser::Browser::cdp`]), it notes when every cluster the page shows has its
 //!   nodes; [`FIRST_DRAWN`] reads the note.
@@ -68,6 +69,30 @@ pub const SEEKS: &str = "const [steps, done] = [arguments[0], arguments[argument
       out.push({ step, shown: (shown ?? performance.now()) - start, frame: t1 - t0 });\
     }\
     done({ jumps: out });\
+  })().catch((e) => done({ error: String(e) }));";
+
+/// `execute_async(WIDGET_SEEK, [selector, step])`: once the page's widgets are mounted, at the
+/// top of an animation frame, calls `seek(step)` on the handle of the widget `selector` names
+/// (the documentation page's way) and answers `{ ms }`, the ms until the handle's state stands
+/// at that step, checked at every frame since (a long seek plays forward in slices across
+/// frames), or `{ error }` when it never does within 50 s.
+pub const WIDGET_SEEK: &str = "const [selector, step, done] = arguments;\
+  const next = () => new Promise((r) => requestAnimationFrame(r));\
+  (async () => {\
+    await window.Concord.ready;\
+    const handle = document.querySelector(selector)?.concord;\
+    if (!handle) { done({ error: `no widget at ${selector}` }); return; }\
+    await next();\
+    const start = performance.now();\
+    handle.seek(step);\
+    while (handle.state().step !== step) {\
+      if (performance.now() - start > 50000) {\
+        done({ error: `step ${step} asked, the widget stands at ${handle.state().step}` });\
+        return;\
+      }\
+      await next();\
+    }\
+    done({ ms: performance.now() - start });\
   })().catch((e) => done({ error: String(e) }));";
 
 /// Installed on every new document before its scripts: watches the document and every shadow

@@ -1,7 +1,9 @@
 //! The browser benchmarks of issue 17, in headless Chromium on the release bundle: frame times
 //! while Raft (9 servers, a client sending requests) and Gossip (2,000 nodes) play at 1×, the
 //! fastest speed; the cost of seeking in a 100,000-step Raft history; the time to first drawing
-//! of the full playground and of a documentation page with three widgets, on localhost.
+//! of the full playground and of a documentation page with three widgets, on localhost. Apart,
+//! what a protocol's own bundle costs in speed: a Gossip widget's seek through a 10,000-node
+//! spread, and Raft's frames at 9 servers in an iframe embed.
 //!
 //! A measurement, not a test: `cargo xtask bench --browser` runs it (`CONCORD_DIST=$PWD/dist
 //! cargo test -p concord-tests --test bench_browser -- --ignored --nocapture`) and it prints a
@@ -60,6 +62,32 @@ const THREE_WIDGETS: (&str, &str) = (
 </html>
 "#,
 );
+
+/// A documentation page with one Gossip widget of 10,000 nodes (so it loads the Gossip bundle):
+/// the spread of BENCHMARKS.md's "Gossip at 10,000 nodes", which converges at [`SPREAD_STEPS`].
+const GOSSIP_WIDGET: (&str, &str) = (
+    "gossip-widget.html",
+    r#"<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>A large spread</title>
+    <script type="module" src="./concord.js"></script>
+  </head>
+  <body>
+    <main>
+      <div id="spread" data-concord="gossip" data-nodes="10000" data-model="si"
+           data-mode="push-pull" data-seed="1"></div>
+    </main>
+  </body>
+</html>
+"#,
+);
+const SPREAD_STEPS: u64 = 493_156;
+/// Fresh loads of [`GOSSIP_WIDGET`], one seek each.
+const SPREAD_LOADS: usize = 3;
+/// Raft in an iframe embed, which starts the Raft bundle.
+const RAFT_EMBED_AT_NINE: &str = "/?embed=1&algo=raft&nodes=9&seed=1&speed=0&autoplay=1&lang=en";
 
 fn numbers(value: &Value, what: &str) -> Outcome<Vec<f64>> {
     let numbers: Option<Vec<f64>> = value
@@ -291,6 +319,80 @@ async fn browser_benchmarks() {
     page.finish("bench-browser", result).await;
 }
 
+/// A widget's seek to `step` through the JavaScript API (see [`bench::WIDGET_SEEK`]): ms.
+async fn widget_seek(page: &Page, selector: &str, step: u64) -> Outcome<f64> {
+    let answer = page
+        .script_async(bench::WIDGET_SEEK, vec![json!(selector), json!(step)])
+        .await?;
+    answer["ms"]
+        .as_f64()
+        .ok_or_else(|| Failure::new(format!("seeking {selector} to step {step}: {answer}")))
+}
+
+async fn run_protocol_bundle_benchmarks(page: &Page) -> Outcome {
+    println!("load average before: {}", load_average());
+    page.browser().cdp("Performance.enable", json!({})).await?;
+    let mut rows = Vec::new();
+
+    // Beside the wall time, the main thread's CPU time over the seek, which other programs on
+    // the machine inflate far less.
+    let (mut seeks, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..SPREAD_LOADS {
+        page.browser()
+            .goto(&format!("/{}", GOSSIP_WIDGET.0))
+            .await?;
+        let before = main_thread(page).await?;
+        seeks.push(widget_seek(page, "#spread", SPREAD_STEPS).await?);
+        cpu.push((main_thread(page).await?[0] - before[0]) * 1000.0);
+    }
+    println!(
+        "Gossip widget, 10,000 nodes, seek({SPREAD_STEPS}): {seeks:.0?} ms; main thread CPU {cpu:.0?} ms"
+    );
+    rows.push(Row {
+        what: format!("Gossip widget, 10,000 nodes: seek({SPREAD_STEPS}) → step shown"),
+        summary: summary(&seeks, "widget seeks")?,
+        goal: "< 1000 ms (the full playground's)".into(),
+    });
+    rows.push(Row {
+        what: "the same seeks: main thread CPU time".into(),
+        summary: summary(&cpu, "widget seeks' CPU time")?,
+        goal: "—".into(),
+    });
+
+    page.browser().goto(RAFT_EMBED_AT_NINE).await?;
+    page.wait_for_app().await?;
+    tokio::time::sleep(WARM_UP).await;
+    let before = page.status().await?;
+    let (raft, cost) = frames_and_cost(page).await?;
+    let after = page.status().await?;
+    println!(
+        "Raft embed, 9 servers, 1×: {} steps while frames were counted; {cost}",
+        after.step - before.step
+    );
+    rows.push(Row {
+        what: "frame interval: Raft iframe embed, 9 servers, 1×".into(),
+        summary: summary(&raft, "Raft embed frames")?,
+        goal: "p95 ≤ 16.7 ms".into(),
+    });
+
+    println!("load average after: {}", load_average());
+    println!();
+    println!("{}", bench::table(&rows));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement: `cargo xtask bench --browser`"]
+async fn protocol_bundle_benchmarks() {
+    let dist = concord_tests::dist_dir().expect("CONCORD_DIST");
+    let site = TempDir::new("concord-bench-protocols").expect("a temporary directory");
+    site::copy_bundle(&dist, site.path()).expect("the bundle copied");
+    fs::write(site.path().join(GOSSIP_WIDGET.0), GOSSIP_WIDGET.1).expect("the page written");
+    let page = Page::open_site(site.path(), RAFT_EMBED_AT_NINE, &[]).await;
+    let result = run_protocol_bundle_benchmarks(&page).await;
+    page.finish("bench-protocol-bundles", result).await;
+}
+
 /// What the benchmark reads, on small pages: frame intervals, jumps on the timeline that land
 /// where they were sent, a client that sends, a first drawing noted on a fresh load.
 async fn scripts_answer(page: &Page) -> Outcome {
@@ -318,6 +420,10 @@ async fn scripts_answer(page: &Page) -> Outcome {
     watch_first_drawings(page).await?;
     let drawn = first_drawing(page, "/?algo=raft&nodes=3&seed=1&lang=en").await?;
     ensure!(drawn > 0.0, "the first drawing was noted at {drawn} ms");
+    page.browser().goto("/docs/index.html").await?;
+    // Fails unless the widget's handle comes to stand at the step asked (its run of 12 nodes
+    // ends after about a hundred steps).
+    widget_seek(page, "#gossip-round", 50).await?;
     Ok(())
 }
 

@@ -161,7 +161,9 @@ impl<'a> Reader<'a> {
             .push(Problem::new(key, value, why));
     }
 
-    /// A whole number within `min..=max` (`default` when absent or unusable).
+    /// A whole number within `min..=max` (`default` when absent or unusable). A range may
+    /// depend on another setting (a jitter shorter than the period read before it), so the
+    /// default is brought within it too.
     pub fn number<T: Whole>(&self, key: &'static str, (min, max): (T, T), default: T) -> T {
         self.number_in(key, (min, max), default, "")
     }
@@ -178,6 +180,13 @@ impl<'a> Reader<'a> {
         default: T,
         unit: &str,
     ) -> T {
+        let default = if default < min {
+            min
+        } else if default > max {
+            max
+        } else {
+            default
+        };
         let Some(value) = self.get(key) else {
             return default;
         };

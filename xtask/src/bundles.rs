@@ -5,7 +5,8 @@
 //! of that one protocol load (`web/embed/concord.js` picks).
 //!
 //! A protocol's bundle is built the way trunk builds the full one (cargo, then wasm-bindgen for
-//! the web, then wasm-opt), with the same tools on the PATH, only named after the protocol.
+//! the web, then wasm-opt), with the same tools on the PATH, only named after the protocol and
+//! compiled for size ([`PROFILE`]).
 
 use std::fs;
 use std::process::Child;
@@ -16,9 +17,15 @@ use crate::{Ctx, Result, WASM_TARGET};
 /// loader lists the same names (its `PROTOCOLS`).
 pub const PROTOCOL_BUNDLES: [&str; 3] = ["raft", "gossip", "paxos"];
 
-/// wasm-opt's level for a protocol's bundle: -O2 runs in a third of -Oz's time (about 25 s against
-/// 75 s a bundle here) for 0.4 % more gzipped (BENCHMARKS.md, "Bundle size"). The full bundle's
-/// is trunk's `data-wasm-opt` in index.html.
+/// The cargo profile a protocol's bundle is compiled with: `bundle` (Cargo.toml), the release
+/// profile at opt-level "z", about 10 % smaller gzipped than "s" for code about a sixth slower,
+/// which the full playground (trunk, the release profile) does not pay (BENCHMARKS.md, "Bundle
+/// size"). Its own profile, so every dependency is compiled for it once more.
+const PROFILE: &str = "bundle";
+
+/// wasm-opt's level for a protocol's bundle: -O2 runs in a third of -Oz's time for as small a
+/// bundle gzipped (at opt-level "z", -Oz's is 0.3–0.6 % larger; BENCHMARKS.md, "Bundle size").
+/// The full bundle's is trunk's `data-wasm-opt` in index.html.
 const WASM_OPT_LEVEL: &str = "-O2";
 
 /// wasm-bindgen's output before wasm-opt (with function names, for twiggy), where trunk puts the
@@ -55,7 +62,8 @@ pub fn build_protocols(cx: &Ctx) -> Result {
 fn build_protocol(cx: &Ctx, protocol: &str) -> Result<(String, Child)> {
     cx.run(cx.cmd("cargo").args([
         "build",
-        "--release",
+        "--profile",
+        PROFILE,
         "--target",
         WASM_TARGET,
         "-p",
@@ -69,7 +77,7 @@ fn build_protocol(cx: &Ctx, protocol: &str) -> Result<(String, Child)> {
     let name = format!("concord-{protocol}");
     let wasm = cx
         .root
-        .join(format!("target/{WASM_TARGET}/release/concord-web.wasm"));
+        .join(format!("target/{WASM_TARGET}/{PROFILE}/concord-web.wasm"));
     let bindgen = cx.root.join(BINDGEN_DIR);
     cx.run(
         cx.cmd("wasm-bindgen")

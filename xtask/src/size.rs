@@ -41,19 +41,19 @@ pub const BUNDLES: [Bundle; 5] = [
         name: "a documentation page with Raft widgets",
         files: &["concord.js", "concord-raft.js", "concord-raft_bg.wasm"],
         goal: 150_000,
-        ceiling: 560_000,
+        ceiling: 505_000,
     },
     Bundle {
         name: "a documentation page with Gossip widgets",
         files: &["concord.js", "concord-gossip.js", "concord-gossip_bg.wasm"],
         goal: 150_000,
-        ceiling: 512_000,
+        ceiling: 460_000,
     },
     Bundle {
         name: "a documentation page with Paxos widgets",
         files: &["concord.js", "concord-paxos.js", "concord-paxos_bg.wasm"],
         goal: 150_000,
-        ceiling: 442_000,
+        ceiling: 399_000,
     },
 ];
 

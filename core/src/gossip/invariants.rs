@@ -50,6 +50,16 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// The bytes it holds on the heap, about (see
+    /// [`audit_heap_size`](crate::sim::Protocol::audit_heap_size)): the values
+    /// first seen and the per-round curves, which grow with the run.
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        self.values.len() * (size_of::<((Key, Version), Value)>() + 16)
+            + (self.regressions.len() + self.conflicts.len()) * 32
+            + self.series.heap_size()
+    }
+
     /// The end of every round before the one in progress: `rounds()[r]` is the cluster at
     /// virtual time `(r + 1) · period` (infected fraction and S/I/R per key, live nodes,
     /// messages, bytes, redundant receipts). Chart it with [`points`](super::series::points) and

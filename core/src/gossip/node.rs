@@ -457,6 +457,12 @@ impl Protocol for GossipNode {
             + self.volatile.rumors.len() * std::mem::size_of::<super::rumor::Rumor>()
     }
 
+    /// The checker's values and per-round curves, which grow a row a round for as long as the
+    /// run lasts.
+    fn audit_heap_size(audit: &Audit) -> usize {
+        audit.heap_size()
+    }
+
     fn check(audit: &mut Audit, nodes: &[NodeSlot<Self>]) -> Vec<Violation> {
         invariants::check(audit, nodes)
     }

@@ -361,6 +361,23 @@ impl Rounds {
         &self.rows
     }
 
+    /// The bytes it holds on the heap, about: a row a round for as long as the run lasts, so
+    /// this grows with it (every snapshot of the run copies it).
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let rows: usize = self
+            .rows
+            .iter()
+            .map(|row| size_of::<RoundRow>() + row.keys.capacity() * size_of::<KeyRow>())
+            .sum();
+        let held: usize = self.shares.iter().map(|s| s.held.len()).sum();
+        let versions: usize = self.keys.values().map(BTreeMap::len).sum();
+        rows + self.shares.len() * size_of::<Share>()
+            + held * size_of::<Held>()
+            + versions * (size_of::<(Version, Holders)>() + 16)
+            + self.completions.len() * size_of::<(u64, Time)>()
+    }
+
     /// Whether every live node holds the newest version of every key `counted` admits, and there
     /// is such a key: what the current row says, without building it. O(keys), no allocation,
     /// so a fast-forward can ask after every step.

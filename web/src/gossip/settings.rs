@@ -442,6 +442,19 @@ mod tests {
         assert_eq!(Settings::from_run(&rumor.to_run(1, 16)), rumor);
     }
 
+    /// A period shorter than the default jitter (or a probe interval shorter than the default
+    /// probe timeout) shortens the default to fit, where the run was refused and the page
+    /// panicked: found by the `link` fuzz target (`?algo=gossip&swim=on&period=1`).
+    #[test]
+    fn a_short_period_brings_the_defaults_that_must_fit_in_it_down() {
+        let s = Settings::from_run(&run(&[("swim", "on"), ("period", "1"), ("probe", "10")], 8));
+        let c = s.config;
+        assert_eq!((c.period, c.jitter), (ms(10), ms(9)));
+        let swim = c.swim.expect("swim=on");
+        assert_eq!((swim.probe_interval, swim.probe_timeout), (ms(10), ms(9)));
+        assert_eq!(c.problem(), None, "core takes it");
+    }
+
     /// Anything malformed takes its default; numbers are clamped into range.
     #[test]
     fn bad_values_fall_back_or_clamp() {
