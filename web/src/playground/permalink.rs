@@ -283,6 +283,7 @@ pub fn read_run_file(text: &str) -> Result<RunFile, LinkError> {
 /// A tape that does not fit is told when the address opens, as a link's would be.
 pub fn address_of(text: &str, lang: Lang) -> Result<String, LinkError> {
     let (mut pairs, fragment) = opening(&read_run_file(text)?)?;
+    // The page's language after the protocol, size and seed, where links name it.
     pairs.insert(3, ("lang".into(), lang.code().into()));
     let query = address::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Ok(format!("{query}{fragment}"))
