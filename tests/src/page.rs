@@ -712,17 +712,33 @@ impl Page {
 
     /// Sizes the window so that the page itself (the viewport) is `width` × `height`, as on a
     /// screen of that size without browser chrome.
+    /// The window is sized again until the page reports that viewport: on a busy machine the
+    /// page may report its new size only a moment after the window has it.
     pub async fn set_viewport(&self, width: u32, height: u32) -> Outcome {
         self.resize(width, height).await?;
-        let inner = self
-            .script("return [window.innerWidth, window.innerHeight];", vec![])
-            .await?;
-        let (w, h) = (
-            inner[0].as_u64().unwrap_or(width.into()) as u32,
-            inner[1].as_u64().unwrap_or(height.into()) as u32,
-        );
-        self.resize(2 * width - w.min(2 * width), 2 * height - h.min(2 * height))
-            .await
+        self.poll("the viewport's size", LOAD_TIMEOUT, async || {
+            let inner = self
+                .script("return [window.innerWidth, window.innerHeight];", vec![])
+                .await?;
+            let size = |i: usize| inner[i].as_u64().and_then(|v| u32::try_from(v).ok());
+            let (Some(w), Some(h)) = (size(0), size(1)) else {
+                return Ok(Wait::NotYet(format!("{inner}")));
+            };
+            if (w, h) == (width, height) {
+                return Ok(Wait::Done(()));
+            }
+            // The window less its chrome is the viewport: grow or shrink it by what is missing.
+            let (outer_w, outer_h) = self.browser.client.get_window_size().await?;
+            let fit = |outer: u64, asked: u32, got: u32| {
+                u32::try_from(outer + u64::from(asked))
+                    .unwrap_or(u32::MAX)
+                    .saturating_sub(got)
+            };
+            self.resize(fit(outer_w, width, w), fit(outer_h, height, h))
+                .await?;
+            Ok(Wait::NotYet(format!("{w}×{h}")))
+        })
+        .await
     }
 
     /// Clicks node `id`'s drawing (which opens its node menu).
