@@ -310,13 +310,24 @@ async fn run_benchmarks(page: &Page) -> Outcome {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement: `cargo xtask bench --browser`"]
 async fn browser_benchmarks() {
+    on_site("bench-browser", THREE_WIDGETS, FULL_PAGE, run_benchmarks).await;
+}
+
+/// Serve a copy of the release bundle with `page` (its file name and text) beside it, open
+/// `address` there and measure with `run`; `name` names the screenshot of a failure.
+async fn on_site(
+    name: &str,
+    page: (&str, &str),
+    address: &str,
+    run: impl AsyncFnOnce(&Page) -> Outcome,
+) {
     let dist = concord_tests::dist_dir().expect("CONCORD_DIST");
-    let site = TempDir::new("concord-bench").expect("a temporary directory");
+    let site = TempDir::new(name).expect("a temporary directory");
     site::copy_bundle(&dist, site.path()).expect("the bundle copied");
-    fs::write(site.path().join(THREE_WIDGETS.0), THREE_WIDGETS.1).expect("the page written");
-    let page = Page::open_site(site.path(), FULL_PAGE, &[]).await;
-    let result = run_benchmarks(&page).await;
-    page.finish("bench-browser", result).await;
+    fs::write(site.path().join(page.0), page.1).expect("the page written");
+    let page = Page::open_site(site.path(), address, &[]).await;
+    let result = run(&page).await;
+    page.finish(name, result).await;
 }
 
 /// A widget's seek to `step` through the JavaScript API (see [`bench::WIDGET_SEEK`]): ms.
@@ -384,13 +395,14 @@ async fn run_protocol_bundle_benchmarks(page: &Page) -> Outcome {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement: `cargo xtask bench --browser`"]
 async fn protocol_bundle_benchmarks() {
-    let dist = concord_tests::dist_dir().expect("CONCORD_DIST");
-    let site = TempDir::new("concord-bench-protocols").expect("a temporary directory");
-    site::copy_bundle(&dist, site.path()).expect("the bundle copied");
-    fs::write(site.path().join(GOSSIP_WIDGET.0), GOSSIP_WIDGET.1).expect("the page written");
-    let page = Page::open_site(site.path(), RAFT_EMBED_AT_NINE, &[]).await;
-    let result = run_protocol_bundle_benchmarks(&page).await;
-    page.finish("bench-protocol-bundles", result).await;
+    let run = run_protocol_bundle_benchmarks;
+    on_site(
+        "bench-protocol-bundles",
+        GOSSIP_WIDGET,
+        RAFT_EMBED_AT_NINE,
+        run,
+    )
+    .await;
 }
 
 /// What the benchmark reads, on small pages: frame intervals, jumps on the timeline that land
