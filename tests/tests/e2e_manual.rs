@@ -214,12 +214,115 @@ async fn long_log_on_a_phone(page: &Page) -> Outcome {
         .await?;
     page.pause().await?;
     page.screenshot("manual-long-log-narrow").await?;
+    // The scroller runs right to left: the newest entry's column is in view, not the first.
+    let newest = page
+        .script(
+            "const s = document.querySelector('.lg-scroll');             const heads = s.querySelectorAll('.lg-index');             const last = heads[heads.length - 1];             const a = s.getBoundingClientRect(), b = last.getBoundingClientRect();             return [b.left >= a.left - 1 && b.right <= a.right + 1, last.textContent];",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        newest[0] == true,
+        "the newest entry's column ({}) should be in the log panel's view",
+        newest[1]
+    );
     ensure!(
         widths[2] <= widths[1],
         "the page should not scroll sideways: it is {} px wide in a {} px window (log grid {} px)",
         widths[2],
         widths[1],
         widths[0]
+    );
+    Ok(())
+}
+
+/// Issue 17's frames: what is drawn stays put while the run moves on, so a frame rewrites only
+/// what changed. An arrow of the space-time diagram keeps its coordinates while one transform
+/// scrolls the diagram; a timeline mark keeps its place while the strip's viewBox follows the
+/// run's length. And a log grid narrower than its panel starts at the panel's left edge (the
+/// scroller runs right to left so that a wide one shows its newest entries).
+#[tokio::test]
+async fn drawn_arrows_and_marks_stay_put_as_the_run_moves_on() {
+    let page = Page::open(URL).await;
+    let result = stays_put(&page).await;
+    page.finish("manual-stays-put", result).await;
+}
+
+/// The diagram's scroll, the timeline strip's viewBox, each arrow's sending end by id, and the
+/// marks' places.
+const DRAWN: &str = "const band = document.querySelector('svg.spacetime g[transform]');\
+    const strip = document.querySelector('.timeline .strip svg svg');\
+    const arrows = {};\
+    for (const a of document.querySelectorAll('[data-arrow]')) {\
+      const shaft = a.querySelector('.shaft');\
+      arrows[a.getAttribute('data-arrow')] = [shaft.getAttribute('x1'), shaft.getAttribute('y1')];\
+    }\
+    const marks = [...document.querySelectorAll('.timeline line.mark')].map(m => m.getAttribute('x1'));\
+    return { scroll: band && band.getAttribute('transform'), view: strip && strip.getAttribute('viewBox'), arrows, marks };";
+
+async fn stays_put(page: &Page) -> Outcome {
+    page.press("until-goal").await?;
+    let elected = page.wait_until_still().await?;
+    let grid = page
+        .script(
+            "const s = document.querySelector('.lg-scroll').getBoundingClientRect();\
+             const g = document.querySelector('.log-grid').getBoundingClientRect();\
+             return [s.left, g.left, s.width, g.width];",
+            vec![],
+        )
+        .await?;
+    let grid: Vec<f64> = grid
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    ensure!(
+        grid.len() == 4 && grid[3] < grid[2] && (grid[0] - grid[1]).abs() < 1.0,
+        "a log grid narrower than its panel should start at the panel's left (scroller left, \
+         grid left, scroller width, grid width): {grid:?}"
+    );
+    let before = page.script(DRAWN, vec![]).await?;
+    for _ in 0..6 {
+        page.press("step").await?;
+    }
+    page.wait_for_step(elected.step + 6).await?;
+    let after = page.script(DRAWN, vec![]).await?;
+    ensure!(
+        before["scroll"] != after["scroll"] && after["scroll"].is_string(),
+        "the diagram should scroll as time passes: {} then {}",
+        before["scroll"],
+        after["scroll"]
+    );
+    ensure!(
+        before["view"] != after["view"] && after["view"].is_string(),
+        "the timeline's strip should follow the run's length: {} then {}",
+        before["view"],
+        after["view"]
+    );
+    let (was, now) = (
+        before["arrows"].as_object().cloned().unwrap_or_default(),
+        after["arrows"].as_object().cloned().unwrap_or_default(),
+    );
+    let kept: Vec<_> = was.keys().filter(|id| now.contains_key(*id)).collect();
+    ensure!(
+        kept.len() >= 3,
+        "arrows should stay in the diagram across six steps: {was:?} then {now:?}"
+    );
+    for id in kept {
+        ensure!(
+            was[id] == now[id],
+            "arrow {id} should keep its sending end: {} then {}",
+            was[id],
+            now[id]
+        );
+    }
+    let (was, now) = (
+        before["marks"].as_array().cloned().unwrap_or_default(),
+        after["marks"].as_array().cloned().unwrap_or_default(),
+    );
+    ensure!(
+        !was.is_empty() && was.iter().all(|m| now.contains(m)),
+        "the timeline's marks should stay where they were (the election's among them): {was:?} \
+         then {now:?}"
     );
     Ok(())
 }

@@ -138,8 +138,11 @@ const first = firstBundle();
 const ready = (first ? start(first) : Promise.resolve()).then(async (bundle) => {
   // The playground page's bundle, under the name trunk's own start script gave it (the
   // long-session benchmark reads the wasm's memory through it).
-  if (document.querySelector('[data-concord-app]')) window.wasmBindings = bundle;
+  const app = document.querySelector('[data-concord-app]');
+  if (app) window.wasmBindings = bundle;
   await mountAll(document);
+  // A playground page holds no widgets, and watching it would run on every change it draws.
+  if (app) return;
   new MutationObserver((changes) => {
     for (const change of changes) {
       change.addedNodes.forEach(mountAll);

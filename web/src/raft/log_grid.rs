@@ -13,7 +13,6 @@ use std::ops::RangeInclusive;
 
 use concord_core::raft::{EntryKind, PeerProgress, Progress, RaftNode, Role};
 use concord_core::sim::{NodeId, Sim};
-use web_sys::Element;
 use yew::prelude::*;
 
 use super::snapshot_view::{self, SnapshotCell};
@@ -182,17 +181,6 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
     let held = use_state_eq(|| None::<u64>);
     let shown = window(columns, *held);
     let (first, last) = (*shown.start(), *shown.end());
-    let scroller = use_node_ref();
-    // Keep the window's newest entries in view whenever it moves: as the log grows while it
-    // follows the newest, or when the reader steps it back.
-    {
-        let scroller = scroller.clone();
-        use_effect_with((first, last), move |_| {
-            if let Some(el) = scroller.cast::<Element>() {
-                el.set_scroll_left(el.scroll_width());
-            }
-        });
-    }
     // A column standing for the entries before the window, when there are any.
     let hidden = first - 1;
     // Rows grow at their end, and Yew matches an unkeyed list's children from the end: keys
@@ -356,7 +344,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                 <p class="note" data-log-empty="">{ rt.empty_logs }</p>
             }
             { for window_line }
-            <div class="lg-scroll" ref={scroller}>
+            <div class="lg-scroll">
                 <div class="log-grid" role="table" aria-label={rt.logs} {style}>
                     <div role="row" class="lg-row lg-header">
                         <div key="head" class="lg-head" role="columnheader">{ rt.index }</div>

@@ -3,6 +3,8 @@
 //! edge is the current time. It shows the most recent window of the run and shares the
 //! message selection with the cluster view.
 
+use std::collections::HashSet;
+
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -38,6 +40,10 @@ const W: f64 = 640.0;
 const H: f64 = 300.0;
 const TOP: f64 = 22.0;
 const SIDE: f64 = 36.0;
+/// How many windows of time the band's origin stays put: coordinates stay small (a float's
+/// precision is a pixel's at hours of virtual time from a fixed origin), and everything is
+/// drawn anew only when the origin moves.
+const EPOCH: f64 = 8.0;
 
 #[component]
 pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
@@ -49,8 +55,15 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
             SIDE + (W - 2.0 * SIDE) * i as f64 / (n - 1) as f64
         }
     };
+    // Time runs down a band that scrolls. Arrows and events are drawn from an origin that moves
+    // once every EPOCH windows, and one transform scrolls the band: an arrow already drawn keeps
+    // its attributes from frame to frame, and only those still in flight, and the transform,
+    // change.
     let start = p.now - p.window;
-    let y = |t: f64| TOP + ((t - start) / p.window).clamp(0.0, 1.0) * (H - TOP - 4.0);
+    let band = H - TOP - 4.0;
+    let origin = (start / (p.window * EPOCH)).floor() * p.window * EPOCH;
+    let y = |t: f64| (t - origin) / p.window * band;
+    let scroll = format!("translate(0 {:.1})", -y(start));
     let lanes = p.labels.iter().enumerate().map(|(i, label)| {
         let x = format!("{:.1}", col(i));
         html! {
@@ -60,8 +73,11 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
             </g>
         }
     });
-    let events = p.events.iter().map(|&(i, t, class)| {
-        html! { <circle class={classes!("event", class)} cx={format!("{:.1}", col(i))} cy={format!("{:.1}", y(t))} r="3" /> }
+    // Keyed, as the arrows: the oldest events leave from the start while new ones come at the
+    // end. The same event twice would draw one circle on another, so it is drawn once.
+    let mut seen = HashSet::new();
+    let events = p.events.iter().filter(|(i, t, class)| seen.insert((*i, t.to_bits(), *class))).map(|&(i, t, class)| {
+        html! { <circle key={format!("{i} {t} {class}")} class={classes!("event", class)} cx={format!("{:.1}", col(i))} cy={format!("{:.1}", y(t))} r="3" /> }
     });
     let arrows = p.arrows.iter().map(|a| {
         let (x0, y0) = (col(a.from), y(a.sent_at));
@@ -95,8 +111,14 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
             // a list that changes length would shift the others onto elements of another kind
             // and rebuild them every frame.
             <g class="lanes">{ for lanes }</g>
-            <g class="events">{ for events }</g>
-            <g class="arrows">{ for arrows }</g>
+            // The band, clipped at the top, where an arrow sent before the window enters it; its
+            // bottom edge is now, and the heads of messages in flight stand on it.
+            <svg x="0" y={TOP.to_string()} width={W.to_string()} height={(H - TOP).to_string()}>
+                <g transform={scroll}>
+                    <g class="events">{ for events }</g>
+                    <g class="arrows">{ for arrows }</g>
+                </g>
+            </svg>
             <line class="now" x1="0" x2={W.to_string()} y1={(H - 4.0).to_string()} y2={(H - 4.0).to_string()} />
         </svg>
     }

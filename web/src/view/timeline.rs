@@ -46,40 +46,59 @@ pub struct TimelineProps {
 
 const WIDTH: f64 = 1000.0;
 
+fn band_class(b: &Band) -> Classes {
+    classes!(
+        "band",
+        if b.value.is_multiple_of(2) {
+            "even"
+        } else {
+            "odd"
+        }
+    )
+}
+
 #[component]
 pub fn Timeline(p: &TimelineProps) -> Html {
     let t = p.lang.text();
+    // Bands, marks and shading are drawn in steps, in a strip whose viewBox is the run's length:
+    // as the run grows only that attribute changes, not every mark's position. The bands' labels
+    // are in the outer strip's units, where text keeps its shape.
     let span = p.len.max(1) as f64;
     let x = |step: usize| step as f64 / span * WIDTH;
     let (from, to) = p.kept;
-    let bands = p.bands.iter().filter(|b| b.to > from && b.from < to).map(|b| {
-        let (x0, x1) = (x(b.from.max(from)), x(b.to.min(to)));
+    let kept_bands = || p.bands.iter().filter(|b| b.to > from && b.from < to);
+    let bands = kept_bands().map(|b| {
+        let (x0, x1) = (b.from.max(from), b.to.min(to));
         html! {
-            <g class={classes!("band", if b.value % 2 == 0 { "even" } else { "odd" })}>
-                <rect x={format!("{x0:.1}")} y="0" width={format!("{:.1}", (x1 - x0).max(0.5))} height="28" />
-                if x1 - x0 > 40.0 {
-                    <text x={format!("{:.1}", x0 + 4.0)} y="11">{ format!("{} {}", p.band_name, b.value) }</text>
-                }
-            </g>
+            <rect class={band_class(b)} x={x0.to_string()} y="0" width={(x1 - x0).to_string()} height="28" />
         }
     });
-    // One line per class and unit of width: a long run draws at most a few thousand, however
-    // many marks it has.
+    let labels = kept_bands().filter_map(|b| {
+        let (x0, x1) = (x(b.from.max(from)), x(b.to.min(to)));
+        (x1 - x0 > 40.0).then(|| html! {
+            <text class="band" x={format!("{:.1}", x0 + 4.0)} y="11">{ format!("{} {}", p.band_name, b.value) }</text>
+        })
+    });
+    // One line per class and bucket of steps, a bucket being the power of two nearest a
+    // thousandth of the run: a long run draws at most a few thousand, however many marks it
+    // has, and the lines drawn change only when the run doubles. Keyed: the earliest marks leave
+    // the list as the history forgets their steps.
+    let bucket = (p.len / 1000).max(1).next_power_of_two();
     let mut drawn = HashSet::new();
     let marks = p
         .marks
         .iter()
-        .filter(|m| drawn.insert((x(m.step).round() as i64, m.class)))
+        .filter(|m| drawn.insert((m.step / bucket, m.class)))
         .map(|m| {
-            let mx = format!("{:.1}", x(m.step));
-            html! { <line class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
+            let mx = m.step.to_string();
+            let key = format!("{mx} {}", m.class);
+            html! { <line {key} class={classes!("mark", m.class)} x1={mx.clone()} x2={mx} y1="14" y2="28" /> }
         });
     let unkept = [(0, from), (to, p.len)]
         .into_iter()
         .filter(|(a, b)| b > a)
         .map(|(a, b)| {
-            let (x0, x1) = (x(a), x(b));
-            html! { <rect class="unkept" x={format!("{x0:.1}")} y="0" width={format!("{:.1}", (x1 - x0).max(0.5))} height="28" /> }
+            html! { <rect class="unkept" x={a.to_string()} y="0" width={(b - a).to_string()} height="28" /> }
         });
     let on_input = p.on_seek.reform(|e: InputEvent| {
         e.target_dyn_into::<web_sys::HtmlInputElement>()
@@ -100,7 +119,12 @@ pub fn Timeline(p: &TimelineProps) -> Html {
         <div class="timeline">
             <div class="strip">
                 <svg viewBox={format!("0 0 {WIDTH} 28")} preserveAspectRatio="none" aria-hidden="true">
-                    { for bands }{ for unkept }{ for marks }
+                    <svg width={WIDTH.to_string()} height="28" viewBox={format!("0 0 {span} 28")} preserveAspectRatio="none">
+                        <g>{ for bands }</g>
+                        <g>{ for unkept }</g>
+                        <g>{ for marks }</g>
+                    </svg>
+                    { for labels }
                 </svg>
                 <input type="range" data-control="timeline" aria-label={t.timeline} min="0" max={p.len.to_string()}
                     value={p.position.to_string()} oninput={on_input} />
