@@ -3,8 +3,6 @@
 //! edge is the current time. It shows the most recent window of the run and shares the
 //! message selection with the cluster view.
 
-use std::collections::HashSet;
-
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -74,9 +72,12 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         }
     });
     // Keyed, as the arrows: the oldest events leave from the start while new ones come at the
-    // end. The same event twice would draw one circle on another, so it is drawn once.
-    let mut seen = HashSet::new();
-    let events = p.events.iter().filter(|(i, t, class)| seen.insert((*i, t.to_bits(), *class))).map(|&(i, t, class)| {
+    // end. The same event twice (at one time, so next to each other in time order) would draw
+    // one circle on another, so it is drawn once.
+    let events = p.events.iter().enumerate().filter(|&(k, e)| {
+        let before = p.events.get(..k).unwrap_or_default();
+        !before.iter().rev().take_while(|d| d.1 == e.1).any(|d| d == e)
+    }).map(|(_, &(i, t, class))| {
         html! { <circle key={format!("{i} {t} {class}")} class={classes!("event", class)} cx={format!("{:.1}", col(i))} cy={format!("{:.1}", y(t))} r="3" /> }
     });
     let arrows = p.arrows.iter().map(|a| {
