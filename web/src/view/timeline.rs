@@ -79,10 +79,10 @@ pub fn Timeline(p: &TimelineProps) -> Html {
             <text class="band" x={format!("{:.1}", x0 + 4.0)} y="11">{ format!("{} {}", p.band_name, b.value) }</text>
         })
     });
-    // One line per class and bucket of steps, a bucket being the power of two nearest a
-    // thousandth of the run: a long run draws at most a few thousand, however many marks it
-    // has, and the lines drawn change only when the run doubles. Keyed: the earliest marks leave
-    // the list as the history forgets their steps.
+    // One line per class and bucket of steps, a bucket being the smallest power of two at least
+    // a thousandth of the run: a long run draws at most a few thousand, however many marks it
+    // has, and which lines are drawn changes only when the run doubles. Keyed, so a mark added
+    // or dropped anywhere in the list leaves the other lines alone.
     let bucket = (p.len / 1000).max(1).next_power_of_two();
     let mut drawn = HashSet::new();
     let marks = p
