@@ -2,6 +2,8 @@
 //! steps back, copies the permalink and opens it in a fresh page, which shows the same state at
 //! the same step. Also the help overlay and the space-time diagram.
 
+use std::time::Duration;
+
 use concord_tests::page::{Page, Wait, describe};
 use concord_tests::{Outcome, ensure};
 use serde_json::Value;
@@ -323,6 +325,94 @@ async fn stays_put(page: &Page) -> Outcome {
         !was.is_empty() && was.iter().all(|m| now.contains(m)),
         "the timeline's marks should stay where they were (the election's among them): {was:?} \
          then {now:?}"
+    );
+    Ok(())
+}
+
+/// While the run plays, the panels of text (here the next events) are drawn again about ten
+/// times a second, not every frame, and the caption keeps its tallest height, so the controls
+/// under it stay put; paused, the caption fits its words again and the panels show the step.
+#[tokio::test]
+async fn a_playing_run_redraws_its_panels_at_a_pace_and_holds_the_caption_height() {
+    let page = Page::open("/?algo=raft&nodes=5&seed=1&speed=0&autoplay=1&lang=en").await;
+    let result = paced(&page).await;
+    page.finish("manual-paced", result).await;
+}
+
+/// Over `ms` of playing: the animation frames in which the next events changed, and the
+/// caption's height and the controls' top in every frame.
+const WHILE_PLAYING: &str = "const [ms, done] = [arguments[0], arguments[arguments.length - 1]];\
+    const pending = document.querySelector('details.pending');\
+    const caption = document.querySelector('p.caption');\
+    const controls = document.querySelector('.controls');\
+    let changed = false;\
+    new MutationObserver(() => { changed = true; })\
+      .observe(pending, { subtree: true, childList: true, attributes: true, characterData: true });\
+    const out = { changes: [], heights: [], tops: [] };\
+    let start;\
+    const frame = (t) => {\
+      if (start === undefined) start = t;\
+      if (changed) out.changes.push(t);\
+      changed = false;\
+      out.heights.push(caption.offsetHeight);\
+      out.tops.push(controls.getBoundingClientRect().top + window.scrollY);\
+      if (t - start < ms) requestAnimationFrame(frame); else done(out);\
+    };\
+    requestAnimationFrame(frame);";
+
+async fn paced(page: &Page) -> Outcome {
+    // Past the election: followers answering heartbeats, the next events turning over.
+    page.poll("step 30", Duration::from_secs(5), async || {
+        let step = page.status().await?.step;
+        Ok(if step >= 30 {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(format!("step {step}"))
+        })
+    })
+    .await?;
+    let seen = page.script_async(WHILE_PLAYING, vec![2_000.into()]).await?;
+    let numbers = |key: &str| -> Vec<f64> {
+        seen[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let changes = numbers("changes");
+    ensure!(
+        changes.len() >= 3,
+        "the next events should follow the playing run: they changed in {} frames of 2 s",
+        changes.len()
+    );
+    // 100 ms apart, less a frame on either side for when the render fell in its frame.
+    let closest = changes
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(f64::MAX, f64::min);
+    ensure!(
+        closest >= 60.0,
+        "the next events should be drawn again about every 100 ms while playing, not every \
+         frame: two drawings {closest:.1} ms apart ({changes:?})"
+    );
+    for key in ["heights", "tops"] {
+        let values = numbers(key);
+        ensure!(
+            values.len() >= 10 && values.windows(2).all(|w| w[1] >= w[0]),
+            "while playing, the caption's height should only grow and the controls never move \
+             up: {key} {values:?}"
+        );
+    }
+    page.pause().await?;
+    page.wait_until_still().await?;
+    let held = page
+        .script(
+            "return document.querySelector('p.caption').style.minHeight;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        held.as_str() == Some(""),
+        "paused, the caption should fit its words again: min-height {held}"
     );
     Ok(())
 }

@@ -13,7 +13,6 @@ use crate::view::controls::{Controls, ControlsProps};
 use crate::view::full_link::FullLink;
 use crate::view::message::{MessageInspector, MessageInspectorProps};
 use crate::view::network::{NetworkPanel, NetworkProps};
-use crate::view::pending::{PendingPanel, PendingProps};
 use crate::view::spacetime::{SpaceTime, SpaceTimeProps};
 use crate::view::timeline::{Timeline, TimelineProps};
 
@@ -66,7 +65,7 @@ pub struct FullParts {
     pub side: Html,
     pub hint: &'static str,
     pub settings: Html,
-    pub pending: PendingProps,
+    pub pending: Html,
     pub network: NetworkProps,
     pub share: Html,
     pub legend: Html,
@@ -92,10 +91,10 @@ pub fn violation(lang: Lang, violation: &Violation, text: String) -> Html {
 }
 
 /// The caption under the drawing: read out as it changes when the reader steps; while playing
-/// it would talk over itself.
-pub fn caption(text: String, forwarding: bool, playing: bool) -> Html {
+/// it would talk over itself. `node` holds its height while the run plays (`view::steady`).
+pub fn caption(node: NodeRef, text: String, forwarding: bool, playing: bool) -> Html {
     let live = if playing { "off" } else { "polite" };
-    html! { <p class="caption" data-caption="" data-forwarding={forwarding.to_string()} aria-live={live}>{ text }</p> }
+    html! { <p class="caption" ref={node} data-caption="" data-forwarding={forwarding.to_string()} aria-live={live}>{ text }</p> }
 }
 
 pub fn cluster(props: ClusterProps) -> Html {
@@ -254,7 +253,6 @@ pub fn full(parts: Parts, full: FullParts) -> Html {
             window.set((*window * factor).clamp(20_000.0, 20_000_000.0))
         })
     };
-    let (pending, network) = (full.pending, full.network);
     html! {
         <div class={classes!("playground", parts.algo)} ref={parts.root} tabindex="0" onkeydown={parts.on_key}
             onfocusout={full.on_focus_out} role="region" aria-label={parts.describe} aria-keyshortcuts={keys::aria_shortcuts()}>
@@ -287,8 +285,8 @@ pub fn full(parts: Parts, full: FullParts) -> Html {
                         <p class="hint">{ full.hint }</p>
                     }
                     { full.settings }
-                    <PendingPanel ..pending />
-                    <NetworkPanel ..network />
+                    { full.pending }
+                    { network(full.network) }
                     { full.share }
                     { full.legend }
                 </aside>

@@ -35,8 +35,10 @@ use crate::view::controls::{ControlSet, ControlsProps};
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
 use crate::view::message::{MessageInspectorProps, MsgCommand, MsgView};
 use crate::view::network::{NetChange, NetworkProps};
-use crate::view::pending::PendingProps;
+use crate::view::paced::{PacedPanel, use_pace};
+use crate::view::pending::{PendingPanel, PendingProps};
 use crate::view::spacetime::SpaceTimeProps;
+use crate::view::steady::use_steady_height;
 use crate::view::timeline::TimelineProps;
 use keys::KeyCommand;
 use layout::{CompactParts, FullParts, GuidedParts, Parts, Spacetime};
@@ -259,6 +261,9 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let run = props.run.clone();
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
     let player = use_player::<P>(props, reduced_motion);
+    let active = player.state().playing || player.state().forwarding.is_some();
+    let pace = use_pace(active);
+    let caption_node = use_steady_height(active);
     let selected = use_state(|| None::<Selection>);
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
@@ -504,29 +509,44 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         violation,
         cluster,
         inspector,
-        caption: layout::caption(caption_text, state.forwarding.is_some(), state.playing),
+        caption: layout::caption(
+            caption_node,
+            caption_text,
+            state.forwarding.is_some(),
+            state.playing,
+        ),
         error: state.error.as_ref().map(|trouble| trouble.text(lang)),
         controls,
         help,
     };
     let beside = || {
-        P::beside_cluster(Beside {
-            lang,
-            sim,
-            reports: history.reports_so_far(),
-            selected: selected_node.map(|i| NodeId(i as u16)),
-            run: &run,
-            on_run: on_run.clone(),
+        pace.panel(PacedPanel::Beside, &|| {
+            P::beside_cluster(Beside {
+                lang,
+                sim,
+                reports: history.reports_so_far(),
+                selected: selected_node.map(|i| NodeId(i as u16)),
+                run: &run,
+                on_run: on_run.clone(),
+            })
+        })
+    };
+    let state_panel = || {
+        pace.panel(PacedPanel::State, &|| {
+            P::state_panel(lang, sim, history.reports_so_far())
+        })
+    };
+    let side_panel = || {
+        pace.panel(PacedPanel::Side, &|| {
+            P::side_panel(lang, sim, on_act.clone())
         })
     };
 
     if let Some(guided) = &props.guided {
         // The panels the step asks for, in the order they are shown.
         let panels: [(Panels, &dyn Fn() -> Html); 6] = [
-            (Panels::STATE, &|| {
-                P::state_panel(lang, sim, history.reports_so_far())
-            }),
-            (Panels::SIDE, &|| P::side_panel(lang, sim, on_act.clone())),
+            (Panels::STATE, &state_panel),
+            (Panels::SIDE, &side_panel),
             (Panels::TIMELINE, &|| layout::timeline(timeline(false))),
             (Panels::SPACETIME, &|| {
                 layout::spacetime(lang, spacetime(*window))
@@ -568,7 +588,8 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     }
 
     let on_fire = {
-        // The timer is looked up when clicked, in the state the row was drawn from.
+        // The timer is looked up when clicked: paused, in the state the row was drawn from; while
+        // playing, in the run as it stands (the row is at most a pace older, `view::paced`).
         let (on_act, player) = (on_act.clone(), player.clone());
         Callback::from(move |(node, timer): (usize, usize)| {
             let kind = player
@@ -585,24 +606,27 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let full = FullParts {
         on_focus_out,
         beside: beside(),
-        state: P::state_panel(lang, sim, history.reports_so_far()),
+        state: state_panel(),
         jump_bar: jumps::jump_bar::<P>(lang, &send, selected_node),
         timeline: timeline(true),
         spacetime: spacetime(*window),
         window: window.clone(),
-        side: P::side_panel(lang, sim, on_act.clone()),
+        side: side_panel(),
         hint: P::click_hint(lang),
         settings: P::settings_panel(lang, sim, &run, on_run.clone()),
-        pending: PendingProps {
-            lang,
-            rows: derive::pending(lang, sim, PENDING_ROWS),
-            total: sim.pending_count(),
-            selected_msg,
-            on_deliver: on_act.reform(|id| Action::Deliver(MsgId(id))),
-            on_drop: on_act.reform(|id| Action::Drop(MsgId(id))),
-            on_select_msg,
-            on_fire,
-        },
+        pending: pace.panel(PacedPanel::Pending, &|| {
+            let pending = PendingProps {
+                lang,
+                rows: derive::pending(lang, sim, PENDING_ROWS),
+                total: sim.pending_count(),
+                selected_msg,
+                on_deliver: on_act.reform(|id| Action::Deliver(MsgId(id))),
+                on_drop: on_act.reform(|id| Action::Drop(MsgId(id))),
+                on_select_msg: on_select_msg.clone(),
+                on_fire: on_fire.clone(),
+            };
+            html! { <PendingPanel ..pending /> }
+        }),
         network: network(),
         share: share::share_card(lang, P::ALGO, &run, &player),
         legend: P::legend(lang),

@@ -1,7 +1,8 @@
 //! Drawing and words shared by every protocol: the cluster ring with its message dots, the
-//! caption sentences every protocol words alike, the control bar, the animation-frame loop, what
-//! node inspectors and settings panels share, the copy buttons, an embed's link to the full
-//! playground, the legend, line charts, switches and notices.
+//! caption sentences every protocol words alike, the control bar, the animation-frame loop and
+//! what a playing run draws less often, what node inspectors and settings panels share, the copy
+//! buttons, an embed's link to the full playground, the legend, line charts, switches and
+//! notices.
 
 pub mod caption;
 pub mod chart;
@@ -15,8 +16,10 @@ pub mod legend;
 pub mod message;
 pub mod network;
 pub mod notice;
+pub mod paced;
 pub mod pending;
 pub mod settings;
 pub mod spacetime;
+pub mod steady;
 pub mod switches;
 pub mod timeline;
