@@ -241,8 +241,8 @@ async fn long_log_on_a_phone(page: &Page) -> Outcome {
 /// Issue 17's frames: what is drawn stays put while the run moves on, so a frame rewrites only
 /// what changed. An arrow of the space-time diagram keeps its coordinates while one transform
 /// scrolls the diagram; a timeline mark keeps its place while the strip's viewBox follows the
-/// run's length. And a log grid narrower than its panel starts at the panel's left edge (the
-/// scroller runs right to left so that a wide one shows its newest entries).
+/// run's length. And a log grid narrower than its panel starts at the panel's left edge (a wide
+/// one is scrolled to its newest entries).
 #[tokio::test]
 async fn drawn_arrows_and_marks_stay_put_as_the_run_moves_on() {
     let page = Page::open(URL).await;

@@ -325,6 +325,7 @@ async fn hidden_per_row(page: &Page) -> Outcome<Vec<Option<String>>> {
 async fn long_log_window(page: &Page) -> Outcome {
     const REQUESTS: u64 = 40;
     const WINDOW: u64 = 16;
+    const STEP: u64 = 8;
     page.poll("a leader", WAIT, async || {
         let nodes = page.nodes().await?;
         Ok(if nodes.iter().any(|n| n.is_leader() && n.up) {
@@ -373,9 +374,15 @@ async fn long_log_window(page: &Page) -> Outcome {
     let (first, last) = drawn_window(page)
         .await?
         .ok_or_else(|| Failure::new("a log longer than the window and no [data-log-window]"))?;
+    // Following the newest entries, the window starts at a multiple of STEP (plus one), so that
+    // the columns drawn stay put for STEP entries: it draws WINDOW to WINDOW + STEP - 1 columns.
     ensure!(
-        last >= longest && last - first + 1 == WINDOW,
-        "the grid should draw the newest {WINDOW} columns of logs {lengths:?}: it draws {first}–{last}"
+        last >= longest
+            && (WINDOW..WINDOW + STEP).contains(&(last - first + 1))
+            && (first - 1) % STEP == 0,
+        "the grid should draw the newest {WINDOW} to {} columns of logs {lengths:?} from a \
+         multiple of {STEP}: it draws {first}–{last}",
+        WINDOW + STEP - 1
     );
     let rows = log_rows(page).await?;
     for row in &rows {
@@ -468,6 +475,44 @@ async fn long_log_window(page: &Page) -> Outcome {
     ensure!(
         back == Some((first, last)),
         "`newest` should bring back the window {first}–{last}: it shows {back:?}"
+    );
+
+    // One more request: the new entry fills a new column, the drawn cells stay where they were
+    // (unless the window's start moved, once every STEP entries), and the scroller shows it.
+    let place = format!(
+        "const cell = document.querySelector('[data-log-row] [data-entry^=\"{first}:\"]');\
+         const s = document.querySelector('.lg-scroll');\
+         return [cell ? cell.offsetLeft : -1, s.scrollLeft + s.clientWidth + 2 >= s.scrollWidth];"
+    );
+    let before = page.script(&place, vec![]).await?;
+    page.script(
+        "const op = document.querySelector('[data-control=\"client-op\"]');\
+         op.value = 'add x 1';\
+         document.querySelector('[data-action=\"client-send\"]').click(); return true;",
+        vec![],
+    )
+    .await?;
+    let (now_first, now_last) = page
+        .poll("a column more", Duration::from_secs(10), async || {
+            // Paused: the request reaches the leader as the run steps.
+            page.press("step").await?;
+            Ok(match drawn_window(page).await? {
+                Some((f, l)) if l > last => Wait::Done((f, l)),
+                seen => Wait::NotYet(format!("{seen:?}")),
+            })
+        })
+        .await?;
+    let after = page.script(&place, vec![]).await?;
+    ensure!(
+        after[1] == json!(true),
+        "the scroller should show the newest column {now_last} after it was added: {after}"
+    );
+    ensure!(
+        now_first != first || before[0] == after[0],
+        "with the window still starting at {first}, entry {first}'s cell should stay put as \
+         entry {now_last} is added: offsetLeft {} then {}",
+        before[0],
+        after[0]
     );
     Ok(())
 }

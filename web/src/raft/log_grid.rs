@@ -3,11 +3,14 @@
 //! after its entry; under each follower the leader's nextIndex and matchIndex for it. A log's
 //! compacted prefix is one block, its snapshot (§7).
 //!
-//! The grid draws a window of at most [`WINDOW`] columns, the newest unless the reader steps
-//! back: a line above it says which entries are drawn, buttons move the window, and a column
-//! before the window stands for each log's entries that are not drawn. Every drawn cell costs
-//! the page work on each frame (describing, diffing, laying out) and a log grows without end;
-//! the window keeps that cost bounded (BENCHMARKS.md, "Browser").
+//! The grid draws a window of [`WINDOW`] columns or a few more, the newest unless the reader
+//! steps back: a line above it says which entries are drawn, buttons move the window, and a
+//! column before the window stands for each log's entries that are not drawn. Every drawn cell
+//! costs the page work (describing, diffing, laying out, painting) and a log grows without end;
+//! the window keeps that cost bounded. Drawn cells stay where they are as the log grows: the
+//! window's start moves [`STEP`] columns at a time, and the scroller is taken to its end after a
+//! render that moved the window's end, unless the reader has scrolled it elsewhere
+//! (BENCHMARKS.md, "Browser").
 
 use std::ops::RangeInclusive;
 
@@ -28,10 +31,18 @@ pub const WINDOW: u64 = 16;
 const STEP: u64 = WINDOW / 2;
 
 /// The columns drawn when the logs have `columns` columns and the reader holds the window
-/// ending at `held` (`None`: the window follows the newest entries).
+/// ending at `held` (`None`: the window follows the newest entries). A window that follows
+/// starts at a multiple of [`STEP`] (plus one) and draws [`WINDOW`] to `WINDOW + STEP - 1`
+/// columns: a new entry fills a new column, and the drawn ones move only once every `STEP`
+/// entries, instead of every column moving left by one with each entry.
 pub fn window(columns: u64, held: Option<u64>) -> RangeInclusive<u64> {
-    let last = held.map_or(columns, |h| h.clamp(columns.min(WINDOW), columns));
-    last.saturating_sub(WINDOW) + 1..=last
+    match held {
+        None => columns.saturating_sub(WINDOW) / STEP * STEP + 1..=columns,
+        Some(held) => {
+            let last = held.clamp(columns.min(WINDOW), columns);
+            last.saturating_sub(WINDOW) + 1..=last
+        }
+    }
 }
 
 /// Where the "later" button moves a window ending at `last`: back to following the newest
@@ -181,6 +192,31 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
     let held = use_state_eq(|| None::<u64>);
     let shown = window(columns, *held);
     let (first, last) = (*shown.start(), *shown.end());
+    // Whether the scroller stands at its end (or should, after a move of the window): then a
+    // render that moved the window's end takes it there again. Written once, after the render:
+    // nothing here reads the layout but the reader's own scrolling.
+    let scroller = use_node_ref();
+    let at_end = use_mut_ref(|| true);
+    {
+        let (scroller, at_end) = (scroller.clone(), at_end.clone());
+        use_effect_with(last, move |_| {
+            if let Some(el) = scroller
+                .cast::<web_sys::Element>()
+                .filter(|_| *at_end.borrow())
+            {
+                el.set_scroll_left(i32::MAX);
+            }
+        });
+    }
+    let onscroll = {
+        let at_end = at_end.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                *at_end.borrow_mut() =
+                    el.scroll_left() + el.client_width() + 2 >= el.scroll_width();
+            }
+        })
+    };
     // A column standing for the entries before the window, when there are any.
     let hidden = first - 1;
     // Rows grow at their end, and Yew matches an unkeyed list's children from the end: keys
@@ -296,8 +332,11 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
     );
     let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
     let move_to = |to: Option<u64>| {
-        let held = held.clone();
-        Callback::from(move |_: MouseEvent| held.set(to))
+        let (held, at_end) = (held.clone(), at_end.clone());
+        Callback::from(move |_: MouseEvent| {
+            *at_end.borrow_mut() = true;
+            held.set(to);
+        })
     };
     // The line saying which entries are drawn, once the logs outgrow the window.
     let window_line = (columns > WINDOW).then(|| {
@@ -344,7 +383,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                 <p class="note" data-log-empty="">{ rt.empty_logs }</p>
             }
             { for window_line }
-            <div class="lg-scroll">
+            <div class="lg-scroll" ref={scroller} {onscroll}>
                 <div class="log-grid" role="table" aria-label={rt.logs} {style}>
                     <div role="row" class="lg-row lg-header">
                         <div key="head" class="lg-head" role="columnheader">{ rt.index }</div>
@@ -371,7 +410,11 @@ mod tests {
 
     #[test]
     fn a_long_log_draws_its_newest_columns_unless_held() {
-        assert_eq!(window(70, None), 55..=70);
+        // Following, the window starts at 49 from 64 columns to 71, at 57 from 72.
+        assert_eq!(window(70, None), 49..=70);
+        assert_eq!(window(71, None), 49..=71);
+        assert_eq!(window(72, None), 57..=72);
+        assert_eq!(window(WINDOW + 1, None), 1..=WINDOW + 1);
         assert_eq!(window(70, Some(40)), 25..=40);
         // A held window keeps its place as the log grows, and stays full at the start.
         assert_eq!(window(500, Some(40)), 25..=40);
@@ -403,6 +446,6 @@ mod tests {
             steps += 1;
         }
         assert_eq!(steps, (columns - WINDOW).div_ceil(STEP));
-        assert_eq!(window(columns, held), columns - WINDOW + 1..=columns);
+        assert_eq!(window(columns, held), 985..=columns);
     }
 }
