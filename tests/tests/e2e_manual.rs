@@ -273,10 +273,7 @@ async fn stays_put(page: &Page) -> Outcome {
             vec![],
         )
         .await?;
-    let grid: Vec<f64> = grid
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let grid = numbers(&grid);
     ensure!(
         grid.len() == 4 && grid[3] < grid[2] && (grid[0] - grid[1]).abs() < 1.0,
         "a log grid narrower than its panel should start at the panel's left (scroller left, \
@@ -372,13 +369,7 @@ async fn paced(page: &Page) -> Outcome {
     })
     .await?;
     let seen = page.script_async(WHILE_PLAYING, vec![2_000.into()]).await?;
-    let numbers = |key: &str| -> Vec<f64> {
-        seen[key]
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default()
-    };
-    let changes = numbers("changes");
+    let changes = numbers(&seen["changes"]);
     ensure!(
         changes.len() >= 3,
         "the next events should follow the playing run: they changed in {} frames of 2 s",
@@ -395,7 +386,7 @@ async fn paced(page: &Page) -> Outcome {
          frame: two drawings {closest:.1} ms apart ({changes:?})"
     );
     for key in ["heights", "tops"] {
-        let values = numbers(key);
+        let values = numbers(&seen[key]);
         ensure!(
             values.len() >= 10 && values.windows(2).all(|w| w[1] >= w[0]),
             "while playing, the caption's height should only grow and the controls never move \
@@ -415,4 +406,12 @@ async fn paced(page: &Page) -> Outcome {
         "paused, the caption should fit its words again: min-height {held}"
     );
     Ok(())
+}
+
+/// The numbers of a JSON array a script returned (none for anything else).
+fn numbers(value: &Value) -> Vec<f64> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
 }

@@ -110,6 +110,11 @@ impl<P: Protocol> PlayerState<P> {
         self.history.current()
     }
 
+    /// Whether animation frames drive the run: it plays or fast-forwards.
+    pub fn moving(&self) -> bool {
+        self.playing || self.forwarding.is_some()
+    }
+
     pub fn speed(&self) -> f64 {
         2f64.powi(self.speed_exp)
     }

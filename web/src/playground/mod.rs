@@ -205,7 +205,7 @@ fn use_player<P: ProtocolView>(
     let panic_at = *use_memo((), |_| panic_banner::panic_at());
     let position = player.state().history.position();
     panic_banner::panic_if_asked(panic_at, position);
-    let active = player.state().playing || player.state().forwarding.is_some();
+    let active = player.state().moving();
     let send = player.dispatcher();
     use_animation_frames(
         active,
@@ -261,7 +261,7 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let run = props.run.clone();
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
     let player = use_player::<P>(props, reduced_motion);
-    let active = player.state().playing || player.state().forwarding.is_some();
+    let active = player.state().moving();
     let pace = use_pace(active);
     let caption_node = use_steady_height(active);
     let selected = use_state(|| None::<Selection>);
