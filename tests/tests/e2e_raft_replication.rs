@@ -514,5 +514,35 @@ async fn long_log_window(page: &Page) -> Outcome {
         before[0],
         after[0]
     );
+
+    // Scrolled back by the reader, the scroller stays where they left it as entries are added.
+    page.script(
+        "document.querySelector('.lg-scroll').scrollLeft = 0; return true;",
+        vec![],
+    )
+    .await?;
+    page.script(
+        "const op = document.querySelector('[data-control=\"client-op\"]');\
+         op.value = 'add x 1';\
+         document.querySelector('[data-action=\"client-send\"]').click(); return true;",
+        vec![],
+    )
+    .await?;
+    page.poll("another column", Duration::from_secs(10), async || {
+        page.press("step").await?;
+        Ok(match drawn_window(page).await? {
+            Some((_, l)) if l > now_last => Wait::Done(()),
+            seen => Wait::NotYet(format!("{seen:?}")),
+        })
+    })
+    .await?;
+    let scrolled = page
+        .script("return document.querySelector('.lg-scroll').scrollLeft;", vec![])
+        .await?;
+    ensure!(
+        scrolled == json!(0),
+        "a scroller the reader took back to the start should stay there as entries are added: \
+         scrollLeft {scrolled}"
+    );
     Ok(())
 }

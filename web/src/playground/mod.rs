@@ -36,7 +36,7 @@ use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
 use crate::view::message::{MessageInspectorProps, MsgCommand, MsgView};
 use crate::view::network::{NetChange, NetworkProps};
 use crate::view::paced::{PacedPanel, use_pace};
-use crate::view::pending::{PendingPanel, PendingProps};
+use crate::view::pending::{PendingKind, PendingPanel, PendingProps};
 use crate::view::spacetime::SpaceTimeProps;
 use crate::view::steady::use_steady_height;
 use crate::view::timeline::TimelineProps;
@@ -587,22 +587,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         return layout::compact(parts, compact);
     }
 
-    let on_fire = {
-        // The timer is looked up when clicked: paused, in the state the row was drawn from; while
-        // playing, in the run as it stands (the row is at most a pace older, `view::paced`).
-        let (on_act, player) = (on_act.clone(), player.clone());
-        Callback::from(move |(node, timer): (usize, usize)| {
-            let kind = player
-                .state()
-                .sim()
-                .nodes()
-                .get(node)
-                .and_then(|slot| slot.timers().keys().nth(timer).copied());
-            if let Some(kind) = kind {
-                on_act.emit(Action::Fire(NodeId(node as u16), kind));
-            }
-        })
-    };
     let full = FullParts {
         on_focus_out,
         beside: beside(),
@@ -615,15 +599,39 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         hint: P::click_hint(lang),
         settings: P::settings_panel(lang, sim, &run, on_run.clone()),
         pending: pace.panel(PacedPanel::Pending, &|| {
+            let rows = derive::pending(lang, sim, PENDING_ROWS);
+            // A row's timer is named by its place in its node's table, which is read here, in
+            // the state the rows are drawn from: while playing the run moves on before the
+            // click (the panel is a pace old at most, `view::paced`), and the place may then
+            // hold another timer. A timer no longer armed is refused, as a message already
+            // delivered is.
+            let armed: Vec<_> = rows
+                .iter()
+                .filter_map(|row| match row.kind {
+                    PendingKind::Timer { node, timer } => {
+                        let kind = sim.nodes().get(node)?.timers().keys().nth(timer)?;
+                        Some(((node, timer), *kind))
+                    }
+                    PendingKind::Message { .. } => None,
+                })
+                .collect();
+            let on_fire = {
+                let on_act = on_act.clone();
+                Callback::from(move |(node, timer): (usize, usize)| {
+                    if let Some((_, kind)) = armed.iter().find(|(at, _)| *at == (node, timer)) {
+                        on_act.emit(Action::Fire(NodeId(node as u16), *kind));
+                    }
+                })
+            };
             let pending = PendingProps {
                 lang,
-                rows: derive::pending(lang, sim, PENDING_ROWS),
+                rows,
                 total: sim.pending_count(),
                 selected_msg,
                 on_deliver: on_act.reform(|id| Action::Deliver(MsgId(id))),
                 on_drop: on_act.reform(|id| Action::Drop(MsgId(id))),
                 on_select_msg: on_select_msg.clone(),
-                on_fire: on_fire.clone(),
+                on_fire,
             };
             html! { <PendingPanel ..pending /> }
         }),

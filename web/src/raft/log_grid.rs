@@ -8,14 +8,18 @@
 //! column before the window stands for each log's entries that are not drawn. Every drawn cell
 //! costs the page work (describing, diffing, laying out, painting) and a log grows without end;
 //! the window keeps that cost bounded. Drawn cells stay where they are as the log grows: the
-//! window's start moves [`STEP`] columns at a time, and the scroller is taken to its end after a
-//! render that moved the window's end, unless the reader has scrolled it elsewhere
-//! (BENCHMARKS.md, "Browser").
+//! window's start moves [`STEP`] columns at a time, and the scroller is kept at its end as the
+//! grid grows, unless the reader has scrolled it elsewhere (BENCHMARKS.md, "Browser").
 
+use std::cell::RefCell;
 use std::ops::RangeInclusive;
+use std::rc::Rc;
 
 use concord_core::raft::{EntryKind, PeerProgress, Progress, RaftNode, Role};
 use concord_core::sim::{NodeId, Sim};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Element, ResizeObserver};
 use yew::prelude::*;
 
 use super::snapshot_view::{self, SnapshotCell};
@@ -185,6 +189,69 @@ fn term_class(term: u64) -> String {
     format!("t{}", term % 8)
 }
 
+/// The grid's scroller, kept at its end (the newest entries) unless the reader has scrolled it
+/// elsewhere.
+struct FollowEnd {
+    scroller: NodeRef,
+    content: NodeRef,
+    /// Whether the scroller stands at its end, as the reader's scrolling left it; the window's
+    /// buttons set it again.
+    at_end: Rc<RefCell<bool>>,
+    onscroll: Callback<Event>,
+}
+
+/// Keeps the scroller at its end as its content's size changes. The browser says when, through
+/// a ResizeObserver, which it calls after laying the page out: taking the scroller to its end
+/// there costs no layout of its own. A write of scrollLeft after each render that added an entry
+/// forced one, about 5 ms a time for nine servers at 1280 px. When `moved` changes (the window's
+/// buttons), the content may keep its size, so the scroller is taken to its end after that
+/// render: one layout, on a click.
+#[hook]
+fn use_follow_end(moved: Option<u64>) -> FollowEnd {
+    let (scroller, content) = (use_node_ref(), use_node_ref());
+    let at_end = use_mut_ref(|| true);
+    let to_end = {
+        let (scroller, at_end) = (scroller.clone(), at_end.clone());
+        move || {
+            if let Some(el) = scroller.cast::<Element>().filter(|_| *at_end.borrow()) {
+                el.set_scroll_left(i32::MAX);
+            }
+        }
+    };
+    {
+        let (content, to_end) = (content.clone(), to_end.clone());
+        use_effect_with((), move |()| {
+            let observed = content.cast::<Element>().and_then(|el| {
+                let on_resize = Closure::<dyn FnMut()>::new(to_end);
+                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&el);
+                Some((observer, on_resize))
+            });
+            move || {
+                if let Some((observer, _on_resize)) = observed {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    use_effect_with(moved, move |_| to_end());
+    let onscroll = {
+        let at_end = at_end.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<Element>() {
+                *at_end.borrow_mut() =
+                    el.scroll_left() + el.client_width() + 2 >= el.scroll_width();
+            }
+        })
+    };
+    FollowEnd {
+        scroller,
+        content,
+        at_end,
+        onscroll,
+    }
+}
+
 #[component]
 pub fn LogGrid(p: &LogGridProps) -> Html {
     let rt = text(p.lang);
@@ -192,31 +259,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
     let held = use_state_eq(|| None::<u64>);
     let shown = window(columns, *held);
     let (first, last) = (*shown.start(), *shown.end());
-    // Whether the scroller stands at its end (or should, after a move of the window): then a
-    // render that moved the window's end takes it there again. Written once, after the render:
-    // nothing here reads the layout but the reader's own scrolling.
-    let scroller = use_node_ref();
-    let at_end = use_mut_ref(|| true);
-    {
-        let (scroller, at_end) = (scroller.clone(), at_end.clone());
-        use_effect_with(last, move |_| {
-            if let Some(el) = scroller
-                .cast::<web_sys::Element>()
-                .filter(|_| *at_end.borrow())
-            {
-                el.set_scroll_left(i32::MAX);
-            }
-        });
-    }
-    let onscroll = {
-        let at_end = at_end.clone();
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
-                *at_end.borrow_mut() =
-                    el.scroll_left() + el.client_width() + 2 >= el.scroll_width();
-            }
-        })
-    };
+    let follow = use_follow_end(*held);
     // A column standing for the entries before the window, when there are any.
     let hidden = first - 1;
     // Rows grow at their end, and Yew matches an unkeyed list's children from the end: keys
@@ -332,7 +375,7 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
     );
     let compacted = p.rows.iter().any(|r| r.snapshot.is_some());
     let move_to = |to: Option<u64>| {
-        let (held, at_end) = (held.clone(), at_end.clone());
+        let (held, at_end) = (held.clone(), follow.at_end.clone());
         Callback::from(move |_: MouseEvent| {
             *at_end.borrow_mut() = true;
             held.set(to);
@@ -383,8 +426,8 @@ pub fn LogGrid(p: &LogGridProps) -> Html {
                 <p class="note" data-log-empty="">{ rt.empty_logs }</p>
             }
             { for window_line }
-            <div class="lg-scroll" ref={scroller} {onscroll}>
-                <div class="log-grid" role="table" aria-label={rt.logs} {style}>
+            <div class="lg-scroll" ref={follow.scroller} onscroll={follow.onscroll}>
+                <div class="log-grid" ref={follow.content} role="table" aria-label={rt.logs} {style}>
                     <div role="row" class="lg-row lg-header">
                         <div key="head" class="lg-head" role="columnheader">{ rt.index }</div>
                         { for header }
