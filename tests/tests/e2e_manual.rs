@@ -415,3 +415,55 @@ fn numbers(value: &Value) -> Vec<f64> {
         .map(|a| a.iter().filter_map(Value::as_f64).collect())
         .unwrap_or_default()
 }
+
+/// The next events' "fire now" on a timer: the server whose election timer is due last times
+/// out first, at once, and stands for election (§5.2): it alone is a candidate, of term 1.
+#[tokio::test]
+async fn fire_now_times_out_the_server_of_its_row() {
+    let page = Page::open(URL).await;
+    let result = fire_now(&page).await;
+    page.finish("manual-fire-now", result).await;
+}
+
+async fn fire_now(page: &Page) -> Outcome {
+    let rows = page
+        .attributes("[data-pending-timer]", "data-pending-timer")
+        .await?;
+    let rows: Vec<String> = rows.into_iter().flatten().collect();
+    ensure!(
+        rows.len() == 3,
+        "at the start every server's election timer should be pending: {rows:?}"
+    );
+    let last = rows.last().expect("three");
+    let server: u32 = last
+        .split('-')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_default();
+    page.click(&format!(
+        "[data-pending-timer=\"{last}\"] [data-action=\"fire-now\"]"
+    ))
+    .await?;
+    page.wait_for_step(1).await?;
+    let nodes = page.nodes().await?;
+    let candidates: Vec<u32> = nodes
+        .iter()
+        .filter(|n| n.role == "candidate")
+        .map(|n| n.id)
+        .collect();
+    ensure!(
+        candidates == [server]
+            && nodes.iter().find(|n| n.id == server).and_then(|n| n.term) == Some(1),
+        "firing the election timer of S{server}, due last, should make it the one candidate, of \
+         term 1: {}",
+        describe(&nodes)
+    );
+    let left = page
+        .attributes("[data-pending-timer]", "data-pending-timer")
+        .await?;
+    ensure!(
+        left.len() == 3,
+        "the candidate arms a new election timer; the others keep theirs: {left:?}"
+    );
+    Ok(())
+}

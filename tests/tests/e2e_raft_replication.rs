@@ -537,7 +537,10 @@ async fn long_log_window(page: &Page) -> Outcome {
     })
     .await?;
     let scrolled = page
-        .script("return document.querySelector('.lg-scroll').scrollLeft;", vec![])
+        .script(
+            "return document.querySelector('.lg-scroll').scrollLeft;",
+            vec![],
+        )
         .await?;
     ensure!(
         scrolled == json!(0),
