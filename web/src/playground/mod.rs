@@ -586,6 +586,16 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
         };
         return layout::compact(parts, compact);
     }
+    // A protocol's own bundle serves embeds and widgets only, which are compact or guided (its
+    // iframe too, `main.rs`): what only the full layout shows (the next events, the jump bar,
+    // the share card, the legend) is left out of it.
+    if !cfg!(feature = "app") {
+        let compact = CompactParts {
+            timeline: None,
+            full_link: None,
+        };
+        return layout::compact(parts, compact);
+    }
 
     let full = FullParts {
         on_focus_out,
