@@ -46,8 +46,9 @@ commands:
                           against their budgets, the wasm's largest functions and crates (twiggy)
   bench --browser [--no-build]
                           release build (or dist/ as it is), then in headless Chromium: frame
-                          times of Raft (9 servers) and Gossip (2,000 nodes) at 1x, seeks in a
-                          100,000-step history, time to first drawing; p50/p95/max and the goals
+                          times of Raft (9 servers; 5 on a CPU slowed 4x) and Gossip (2,000
+                          nodes) at 1x, seeks in a 100,000-step history, time to first drawing;
+                          p50/p95/max and the goals
   dist                    release build, then target/dist/concord-<version>.tar.gz:
                           the files a documentation site vendors, with SHA256SUMS
   lab [experiment] [args…]
