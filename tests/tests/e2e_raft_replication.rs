@@ -485,13 +485,8 @@ async fn long_log_window(page: &Page) -> Outcome {
          return [cell ? cell.offsetLeft : -1, s.scrollLeft + s.clientWidth + 2 >= s.scrollWidth];"
     );
     let before = page.script(&place, vec![]).await?;
-    page.script(
-        "const op = document.querySelector('[data-control=\"client-op\"]');\
-         op.value = 'add x 1';\
-         document.querySelector('[data-action=\"client-send\"]').click(); return true;",
-        vec![],
-    )
-    .await?;
+    page.fill("client-op", "add x 1").await?;
+    page.press("client-send").await?;
     let (now_first, now_last) = page
         .poll("a column more", Duration::from_secs(10), async || {
             // Paused: the request reaches the leader as the run steps.
@@ -521,13 +516,8 @@ async fn long_log_window(page: &Page) -> Outcome {
         vec![],
     )
     .await?;
-    page.script(
-        "const op = document.querySelector('[data-control=\"client-op\"]');\
-         op.value = 'add x 1';\
-         document.querySelector('[data-action=\"client-send\"]').click(); return true;",
-        vec![],
-    )
-    .await?;
+    page.fill("client-op", "add x 1").await?;
+    page.press("client-send").await?;
     page.poll("another column", Duration::from_secs(10), async || {
         page.press("step").await?;
         Ok(match drawn_window(page).await? {

@@ -17,14 +17,13 @@ use std::rc::Rc;
 
 use concord_core::raft::{EntryKind, PeerProgress, Progress, RaftNode, Role};
 use concord_core::sim::{NodeId, Sim};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{Element, ResizeObserver};
+use web_sys::Element;
 use yew::prelude::*;
 
 use super::snapshot_view::{self, SnapshotCell};
 use super::text::{RaftText, text};
 use crate::i18n::{Lang, tr};
+use crate::view::resized::Resized;
 
 /// The most columns the grid draws. About 8 fit across the panel at 1280 px (3 at 390 px), so
 /// a reader can scroll back about a screen before reaching the window's start.
@@ -200,12 +199,11 @@ struct FollowEnd {
     onscroll: Callback<Event>,
 }
 
-/// Keeps the scroller at its end as its content's size changes. The browser says when, through
-/// a ResizeObserver, which it calls after laying the page out: taking the scroller to its end
-/// there costs no layout of its own. A write of scrollLeft after each render that added an entry
-/// forced one, about 5 ms a time for nine servers at 1280 px. When `moved` changes (the window's
-/// buttons), the content may keep its size, so the scroller is taken to its end after that
-/// render: one layout, on a click.
+/// Keeps the scroller at its end as its content's size changes, told by [`Resized`] after the
+/// browser's layout, where taking it there costs no layout of its own. A write of scrollLeft
+/// after each render that added an entry forced one, about 5 ms a time for nine servers at
+/// 1280 px. When `moved` changes (the window's buttons), the content may keep its size, so the
+/// scroller is taken to its end after that render: one layout, on a click.
 #[hook]
 fn use_follow_end(moved: Option<u64>) -> FollowEnd {
     let (scroller, content) = (use_node_ref(), use_node_ref());
@@ -221,17 +219,10 @@ fn use_follow_end(moved: Option<u64>) -> FollowEnd {
     {
         let (content, to_end) = (content.clone(), to_end.clone());
         use_effect_with((), move |()| {
-            let observed = content.cast::<Element>().and_then(|el| {
-                let on_resize = Closure::<dyn FnMut()>::new(to_end);
-                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&el);
-                Some((observer, on_resize))
-            });
-            move || {
-                if let Some((observer, _on_resize)) = observed {
-                    observer.disconnect();
-                }
-            }
+            let observed = content
+                .cast::<Element>()
+                .and_then(|el| Resized::watch(&el, to_end));
+            move || drop(observed)
         });
     }
     use_effect_with(moved, move |_| to_end());

@@ -18,6 +18,7 @@ pub mod network;
 pub mod notice;
 pub mod paced;
 pub mod pending;
+pub mod resized;
 pub mod settings;
 pub mod spacetime;
 pub mod steady;

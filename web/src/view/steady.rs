@@ -9,10 +9,10 @@
 
 use std::cell::Cell;
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{HtmlElement, ResizeObserver};
+use web_sys::HtmlElement;
 use yew::prelude::*;
+
+use super::resized::Resized;
 
 /// The node to hold: while `playing`, its height only grows.
 #[hook]
@@ -27,7 +27,7 @@ pub fn use_steady_height(playing: bool) -> NodeRef {
             let observer = held.clone().and_then(|el| {
                 let tallest = Cell::new(0);
                 let target = el.clone();
-                let on_resize = Closure::<dyn FnMut()>::new(move || {
+                Resized::watch(&el, move || {
                     let height = target.offset_height();
                     if height > tallest.get() {
                         tallest.set(height);
@@ -35,15 +35,10 @@ pub fn use_steady_height(playing: bool) -> NodeRef {
                             .style()
                             .set_property("min-height", &format!("{height}px"));
                     }
-                });
-                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&el);
-                Some((observer, on_resize))
+                })
             });
             move || {
-                if let Some((observer, _on_resize)) = observer {
-                    observer.disconnect();
-                }
+                drop(observer);
                 if let Some(el) = held {
                     let _ = el.style().remove_property("min-height");
                 }
