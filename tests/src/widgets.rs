@@ -34,27 +34,40 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Waits until the page has `count` widgets, each with its nodes drawn; returns their ids.
+/// Waits until the page has `count` widgets, each with its nodes drawn; returns their ids. A
+/// widget mounts as it nears the viewport, so this scrolls to each one not mounted yet, as a
+/// reader would, and back to where the page stood once all are.
 pub async fn wait_mounted(page: &Page, count: usize) -> Outcome<Vec<String>> {
-    page.poll(
-        &format!("{count} widgets to mount"),
-        LOAD_TIMEOUT,
-        async || {
-            let ids = ids(page).await?;
-            let mut seen = Vec::new();
-            for id in &ids {
-                let nodes = page.nodes_in(&Scope::Widget(id.clone())).await?.len();
-                seen.push(format!("#{id}: {nodes} nodes"));
-            }
-            let drawn = seen.iter().filter(|s| !s.ends_with(" 0 nodes")).count();
-            Ok(if ids.len() == count && drawn == count {
-                Wait::Done(ids)
-            } else {
-                Wait::NotYet(format!("{} widgets: {}", ids.len(), seen.join(", ")))
-            })
-        },
-    )
-    .await
+    let stood = page.script("return window.scrollY;", vec![]).await?;
+    let ids = page
+        .poll(
+            &format!("{count} widgets to mount"),
+            LOAD_TIMEOUT,
+            async || {
+                page.script(
+                    "[...document.querySelectorAll('[data-concord]')].find((e) => !e.concord)\
+                       ?.scrollIntoView({ block: 'center' });",
+                    vec![],
+                )
+                .await?;
+                let ids = ids(page).await?;
+                let mut seen = Vec::new();
+                for id in &ids {
+                    let nodes = page.nodes_in(&Scope::Widget(id.clone())).await?.len();
+                    seen.push(format!("#{id}: {nodes} nodes"));
+                }
+                let drawn = seen.iter().filter(|s| !s.ends_with(" 0 nodes")).count();
+                Ok(if ids.len() == count && drawn == count {
+                    Wait::Done(ids)
+                } else {
+                    Wait::NotYet(format!("{} widgets: {}", ids.len(), seen.join(", ")))
+                })
+            },
+        )
+        .await?;
+    page.script("window.scrollTo(0, arguments[0]);", vec![stood])
+        .await?;
+    Ok(ids)
 }
 
 /// Clicks the widget's `[data-action]` control, as a reader would.

@@ -221,12 +221,14 @@ async fn widgets(page: &Page) -> Outcome {
          boxes]): {styles}"
     );
 
-    // An element added later is mounted, and stopped when it is removed.
+    // An element added later is mounted as it nears the viewport (at the end of a long page,
+    // once its reader goes there), and stopped when it is removed.
     page.script(
         "const late = document.createElement('div');\
          late.id = 'late'; late.setAttribute('data-concord', 'raft');\
          late.setAttribute('data-nodes', '4'); late.setAttribute('data-seed', '3');\
-         document.querySelector('main').append(late);",
+         document.querySelector('main').append(late);\
+         late.scrollIntoView({ block: 'center' });",
         vec![],
     )
     .await?;

@@ -1,8 +1,9 @@
 //! The release archive (`cargo xtask dist`: `target/dist/concord-<version>.tar.gz`), as a docs
 //! author gets it: it unpacks into one directory whose SHA-256 checksums hold (and fail for a
 //! changed file); its loader names the release in its banner; its widgets mount and play from it,
-//! a page of one Raft widget fetching the Raft bundle only; and a loader of another version beside
-//! its wasm says so in the console while still mounting.
+//! a page of one Raft widget fetching the Raft bundle only, and a page whose widget is further down
+//! fetching none until its reader scrolls towards it; and a loader of another version beside its
+//! wasm says so in the console while still mounting.
 //!
 //! Needs `$CONCORD_ARCHIVE` (the archive) and `$CONCORD_DIST`; `cargo xtask test` sets both.
 
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use concord_tests::browser::TempDir;
-use concord_tests::page::Page;
+use concord_tests::page::{LOAD_TIMEOUT, Page, Scope, Wait};
 use concord_tests::widgets;
 use concord_tests::{Failure, Outcome, ensure};
 use serde_json::{Value, json};
@@ -46,6 +47,22 @@ const PAGE: &str = r#"<!doctype html>
   </head>
   <body>
     <div id="election" data-concord="raft" data-seed="7" data-nodes="5"></div>
+  </body>
+</html>
+"#;
+
+/// A chapter whose playground is further down than its reader sees at first (the window is 900 px
+/// tall; the loader starts a widget 1,250 px before it comes into view).
+const FURTHER_DOWN: &str = r#"<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>A playground further down</title>
+    <script type="module" src="concord.js"></script>
+  </head>
+  <body>
+    <p style="height: 5000px">A long chapter before the playground.</p>
+    <div id="below" data-concord="raft" data-seed="7" data-nodes="5"></div>
   </body>
 </html>
 "#;
@@ -113,6 +130,15 @@ async fn the_archive_checks_out_and_its_loader_warns_of_a_mismatched_wasm() {
     page.finish("release", result).await;
 }
 
+#[tokio::test]
+async fn a_widget_further_down_loads_no_wasm_until_its_reader_scrolls_towards_it() {
+    let site = TempDir::new("concord-release-lazy").expect("a temporary directory");
+    prepare(site.path()).unwrap_or_else(|e| panic!("the release archive: {e}"));
+    let page = Page::open_site(site.path(), "/good/further-down.html", &[]).await;
+    let result = further_down(&page).await;
+    page.finish("release-further-down", result).await;
+}
+
 /// Unpacks the archive and checks it; lays out `good/` (the release as it is) and `mismatch/`
 /// (the same with its loader claiming another version) beside `capture.js`. The version.
 fn prepare(site: &Path) -> Outcome<String> {
@@ -170,6 +196,7 @@ fn prepare(site: &Path) -> Outcome<String> {
             );
         fs::write(target.join("concord.js"), loader)?;
         fs::write(target.join("page.html"), PAGE)?;
+        fs::write(target.join("further-down.html"), FURTHER_DOWN)?;
     }
     Ok(version)
 }
@@ -203,4 +230,57 @@ async fn warnings(page: &Page, version: &str) -> Outcome {
         "a loader of another version should warn once, naming both versions: {warned}"
     );
     Ok(())
+}
+
+/// What a page fetched of Concord (the loader, bundles) once it has loaded and drawn for a while.
+async fn fetched_after_load(page: &Page) -> Outcome<Value> {
+    page.script_async(
+        "const done = arguments[arguments.length - 1];\
+         const loaded = document.readyState === 'complete'\
+           ? Promise.resolve() : new Promise((r) => addEventListener('load', r));\
+         loaded.then(() => setTimeout(() => done({\
+           files: performance.getEntriesByType('resource').map((e) => e.name.split('/').pop())\
+             .filter((f) => f.startsWith('concord')),\
+           mounted: document.getElementById('below').concord !== undefined,\
+         }), 500));",
+        vec![],
+    )
+    .await
+}
+
+async fn further_down(page: &Page) -> Outcome {
+    let at_load = fetched_after_load(page).await?;
+    ensure!(
+        at_load == json!({ "files": ["concord.js"], "mounted": false }),
+        "a widget 4,100 px below the window should not start: the page should have fetched \
+         the loader only and mounted nothing: {at_load}"
+    );
+    // Scrolled to 1,000 px above it: it starts before it comes into view.
+    page.script(
+        "window.scrollTo(0, document.getElementById('below').offsetTop - innerHeight - 1000);",
+        vec![],
+    )
+    .await?;
+    let below = Scope::Widget("below".into());
+    page.poll("the widget to mount", LOAD_TIMEOUT, async || {
+        let nodes = page.nodes_in(&below).await?.len();
+        Ok(if nodes == 5 {
+            Wait::Done(())
+        } else {
+            Wait::NotYet(format!("{nodes} nodes drawn"))
+        })
+    })
+    .await?;
+    let unseen = page
+        .script(
+            "return document.getElementById('below').getBoundingClientRect().top > innerHeight;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        unseen == json!(true),
+        "the widget should have been scrolled to 1,000 px below the window, not into it"
+    );
+    widgets::ensure_fetched_only(page, None, "raft").await?;
+    widgets::plays(page, "below").await
 }

@@ -38,7 +38,8 @@ fn options(value: JsValue) -> Result<Map<String, Value>, JsValue> {
 }
 
 /// The element's parameters: `data-concord="raft"` names the protocol, every other `data-x`
-/// is the URL's parameter `x`; the document's language when the element names none.
+/// but the loader's `data-loading` is the URL's parameter `x`; the document's language when the
+/// element names none.
 fn element_params(element: &Element) -> Params {
     let mut params = Params::new();
     for name in element
@@ -51,6 +52,8 @@ fn element_params(element: &Element) -> Params {
         };
         match name.as_str() {
             "data-concord" => params.insert("algo".into(), value),
+            // The loader's: when to mount the element (`web/embed/concord.js`), not a setting.
+            "data-loading" => continue,
             _ => match name.strip_prefix("data-") {
                 Some(key) => params.insert(key.into(), value),
                 None => continue,
