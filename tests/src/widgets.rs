@@ -70,13 +70,14 @@ pub async fn wait_mounted(page: &Page, count: usize) -> Outcome<Vec<String>> {
     Ok(ids)
 }
 
-/// Clicks the widget's `[data-action]` control, as a reader would.
+/// Clicks the widget's `[data-action]` control, as a reader would: scrolled into view first (a
+/// playing widget out of view waits for its reader).
 pub async fn press(page: &Page, id: &str, action: &str) -> Outcome {
     let clicked = page
         .script(
             "const b = document.getElementById(arguments[0])?.shadowRoot\
                ?.querySelector(`[data-action=\"${arguments[1]}\"]`);\
-             if (!b) return false; b.click(); return true;",
+             if (!b) return false; b.scrollIntoView({ block: 'center' }); b.click(); return true;",
             vec![json!(id), json!(action)],
         )
         .await?;

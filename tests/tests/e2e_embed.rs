@@ -363,8 +363,47 @@ async fn api_and_frames(page: &mut Page) -> Outcome {
             && elected["step"].as_u64().is_some_and(|s| s >= 3),
         "leader-elected should name the node, its term and the step: {elected}"
     );
+
+    // Scrolled out of view, the playing widget waits there, still playing; back in view, it
+    // goes on. At real time its cluster takes dozens of steps a second.
+    let away = page
+        .script_async(
+            "const [id, done] = arguments; const c = document.getElementById(id).concord;\
+             const frames = (n) => new Promise((r) => {\
+               const f = () => (n-- > 0 ? requestAnimationFrame(f) : r()); f(); });\
+             window.scrollTo(0, document.body.scrollHeight);\
+             frames(5).then(() => { const at = c.state().step;\
+               frames(60).then(() => done([at, c.state().step, c.state().playing])); });",
+            vec![json!(ELECTION)],
+        )
+        .await?;
+    ensure!(
+        away[0] == away[1] && away[2] == json!(true),
+        "out of view the playing widget should take no step in 60 frames and still be playing \
+         ([step, step 60 frames later, playing]): {away}"
+    );
     page.script(
-        "document.getElementById(arguments[0]).concord.pause();",
+        "document.getElementById(arguments[0]).scrollIntoView({ block: 'center' });",
+        vec![json!(ELECTION)],
+    )
+    .await?;
+    let back_at = away[0].as_u64().unwrap_or_default();
+    page.poll(
+        "the widget to go on in view",
+        Duration::from_secs(5),
+        async || {
+            let step = page.status_in(&widget(ELECTION)).await?.step;
+            Ok(if step > back_at {
+                Wait::Done(())
+            } else {
+                Wait::NotYet(format!("step {step}"))
+            })
+        },
+    )
+    .await?;
+    page.script(
+        "document.getElementById(arguments[0]).concord.pause();\
+         window.scrollTo(0, 0);",
         vec![json!(ELECTION)],
     )
     .await?;

@@ -568,6 +568,20 @@ async fn a_tour_chapter_embeds_in_the_docs_page_and_answers_its_api() {
             page.scroll_to(&format!("#{id}")).await?;
             page.screenshot(&format!("tour-embedded-docs-{name}")).await?;
         }
+        // The node a step points at pulses a few times, then rests: a halo's stroke is animated
+        // on the main thread, and pulsing forever would cost the idle page every frame.
+        let pulses = page
+            .script(
+                "return [...document.querySelectorAll('[data-concord]')]\
+                   .flatMap((e) => [...(e.shadowRoot?.querySelectorAll('.node.highlight .halo') ?? [])])\
+                   .map((halo) => getComputedStyle(halo).animationIterationCount);",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            pulses.as_array().is_some_and(|p| !p.is_empty() && p.iter().all(|n| n != "infinite")),
+            "the chapters' highlighted nodes should pulse a few times, not forever: {pulses}"
+        );
         Ok(())
     }
     .await;

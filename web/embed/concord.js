@@ -192,6 +192,7 @@ function mountAll() {
   return everyElement;
 }
 
+// A playground page holds no widgets, and watching it would run on every change it draws.
 if (app) {
   begin();
 } else {

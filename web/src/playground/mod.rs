@@ -33,6 +33,7 @@ use crate::view::caption;
 use crate::view::cluster::ClusterProps;
 use crate::view::controls::{ControlSet, ControlsProps};
 use crate::view::frames::{prefers_reduced_motion, use_animation_frames};
+use crate::view::in_view::use_in_view;
 use crate::view::message::{MessageInspectorProps, MsgCommand, MsgView};
 use crate::view::network::{NetChange, NetworkProps};
 use crate::view::paced::{PacedPanel, use_pace};
@@ -181,12 +182,14 @@ fn open<P: ProtocolView>(props: &PlaygroundProps, reduced_motion: bool) -> Playe
         .stopping_at(props.guided.as_ref().and_then(|g| g.stop_at))
 }
 
-/// A playground's player: opened from its props, driven by animation frames while it plays or
-/// fast-forwards, and attached to its embed's bridge if it has one.
+/// A playground's player: opened from its props, driven by animation frames while it plays in
+/// view or fast-forwards (a jump asked for finishes out of view too), and attached to its
+/// embed's bridge if it has one.
 #[hook]
 fn use_player<P: ProtocolView>(
     props: &PlaygroundProps,
     reduced_motion: bool,
+    in_view: bool,
 ) -> UseReducerHandle<Player<P>> {
     let player = use_reducer(|| open::<P>(props, reduced_motion));
     bridge::use_bridge(props.bridge.clone(), &player, props.run.clone(), props.lang);
@@ -205,7 +208,10 @@ fn use_player<P: ProtocolView>(
     let panic_at = *use_memo((), |_| panic_banner::panic_at());
     let position = player.state().history.position();
     panic_banner::panic_if_asked(panic_at, position);
-    let active = player.state().moving();
+    let active = {
+        let state = player.state();
+        state.forwarding.is_some() || (state.playing && in_view)
+    };
     let send = player.dispatcher();
     use_animation_frames(
         active,
@@ -260,7 +266,9 @@ fn use_focus(full: bool) -> (NodeRef, Callback<FocusEvent>) {
 pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let run = props.run.clone();
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
-    let player = use_player::<P>(props, reduced_motion);
+    let (root, on_focus_out) = use_focus(props.compact.is_none() && props.guided.is_none());
+    let in_view = use_in_view(&root);
+    let player = use_player::<P>(props, reduced_motion, in_view);
     let active = player.state().moving();
     let pace = use_pace(active);
     let caption_node = use_steady_height(active);
@@ -268,7 +276,6 @@ pub fn Playground<P: ProtocolView>(props: &PlaygroundProps) -> Html {
     let help = use_state(|| false);
     let window = use_state(|| SPACETIME_WINDOW);
     let timeline_cache = use_mut_ref(derive::TimelineCache::default);
-    let (root, on_focus_out) = use_focus(props.compact.is_none() && props.guided.is_none());
 
     let lang = props.lang;
     let t = lang.text();
