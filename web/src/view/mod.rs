@@ -1,9 +1,8 @@
 //! Drawing and words shared by every protocol: the cluster ring with its message dots, the
 //! caption sentences every protocol words alike, the control bar, the animation-frame loop and
 //! what a playing run draws less often, being told of an element's new size and whether it is
-//! in view, what node
-//! inspectors and settings panels share, the copy buttons, an embed's link to the full
-//! playground, the legend, line charts, switches and notices.
+//! in view, what node inspectors and settings panels share, the copy buttons, an embed's link to
+//! the full playground, the legend, line charts, switches and notices.
 
 pub mod caption;
 pub mod chart;
