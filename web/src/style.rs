@@ -11,21 +11,22 @@ use std::cell::OnceCell;
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Document, ShadowRoot};
 
-/// Every stylesheet, in order: a protocol's own sheet goes here too, so widgets get it.
+/// Every stylesheet, in order, as `build.rs` ships it (no comments): a protocol's own sheet goes
+/// here too, so widgets get it.
 const SHEETS: &[&str] = &[
-    include_str!("../style.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/style.css")),
     #[cfg(feature = "raft")]
-    include_str!("../raft.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/raft.css")),
     #[cfg(feature = "raft")]
-    include_str!("../raft-membership.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/raft-membership.css")),
     #[cfg(feature = "gossip")]
-    include_str!("../gossip.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/gossip.css")),
     #[cfg(feature = "paxos")]
-    include_str!("../paxos.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/paxos.css")),
     #[cfg(feature = "app")]
-    include_str!("../lab.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/lab.css")),
     // Last: a tour's guided layout overrides the protocols' own.
-    include_str!("../tour.css"),
+    include_str!(concat!(env!("OUT_DIR"), "/tour.css")),
 ];
 
 thread_local! {
@@ -58,4 +59,38 @@ pub fn install_in_document(document: &Document) -> Result<(), JsValue> {
 pub fn install_in_shadow(shadow: &ShadowRoot) -> Result<(), JsValue> {
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet()?));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The sources beside their shipped forms (every protocol's: the tests build with all).
+    const SOURCES: [(&str, &str); 7] = [
+        (include_str!("../style.css"), super::SHEETS[0]),
+        (include_str!("../raft.css"), super::SHEETS[1]),
+        (include_str!("../raft-membership.css"), super::SHEETS[2]),
+        (include_str!("../gossip.css"), super::SHEETS[3]),
+        (include_str!("../paxos.css"), super::SHEETS[4]),
+        (include_str!("../lab.css"), super::SHEETS[5]),
+        (include_str!("../tour.css"), super::SHEETS[6]),
+    ];
+
+    /// The words of a stylesheet: its comments dropped, any run of whitespace one space.
+    fn words(css: &str) -> String {
+        let mut pieces = css.split("/*");
+        let mut text = pieces.next().unwrap_or_default().to_owned();
+        for piece in pieces {
+            text.push(' ');
+            text.push_str(piece.split_once("*/").map_or("", |(_, after)| after));
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn the_shipped_sheets_say_what_the_sources_say_without_their_comments() {
+        for (source, shipped) in SOURCES {
+            assert!(!shipped.contains("/*"), "a comment was shipped");
+            assert_eq!(words(shipped), words(source));
+            assert!(shipped.len() < source.len());
+        }
+    }
 }

@@ -18,12 +18,10 @@ pub fn use_in_view(element: &NodeRef) -> bool {
             let watch = element.cast::<Element>().and_then(|element| {
                 let on_change =
                     Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                        // The latest of the changes reported together is the one that holds.
-                        if let Some(entry) = entries
-                            .iter()
-                            .last()
-                            .and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok())
-                        {
+                        // Reported oldest first: the last change is the one that holds.
+                        if let Some(last) = entries.length().checked_sub(1) {
+                            let entry: IntersectionObserverEntry =
+                                entries.get(last).unchecked_into();
                             in_view.set(entry.is_intersecting());
                         }
                     });
