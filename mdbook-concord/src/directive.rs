@@ -131,7 +131,8 @@ impl Widget {
         let mut tape = None;
         for (key, value) in &self.attributes {
             match key.as_str() {
-                "concord" => {}
+                // `loading` says when the loader mounts the widget: no setting of the run.
+                "concord" | "loading" => {}
                 "tape" => tape = Some(value),
                 _ => {
                     let _ = write!(query, "&{key}={}", percent_encode(value));
@@ -330,6 +331,17 @@ mod tests {
              data-lang=\"zh\" data-seed=\"7\" data-tape=\"eyJ9\"><p><a \
              href=\"../concord/?algo=raft&amp;caption=%3Cb%3E%26&amp;lang=zh&amp;seed=7#tape=eyJ9\">\
              Open the raft playground</a></p></div>"
+        );
+    }
+
+    #[test]
+    fn loading_goes_to_the_loader_not_into_the_full_playgrounds_address() {
+        let widget = Widget::parse("paxos seed=3 loading=eager").unwrap();
+        assert_eq!(
+            widget.html(""),
+            "<div class=\"concord-widget\" data-concord=\"paxos\" data-loading=\"eager\" \
+             data-seed=\"3\"><p><a href=\"?algo=paxos&amp;seed=3\">Open the paxos playground</a>\
+             </p></div>"
         );
     }
 }
