@@ -5,17 +5,6 @@
 use std::path::Path;
 use std::{env, fs};
 
-/// Every stylesheet `src/style.rs` includes.
-const SHEETS: [&str; 7] = [
-    "style.css",
-    "raft.css",
-    "raft-membership.css",
-    "gossip.css",
-    "paxos.css",
-    "lab.css",
-    "tour.css",
-];
-
 /// `css` without its `/* … */` comments (a quoted string is kept whole, `/*` and all), each line
 /// trimmed, and no blank lines.
 fn shipped(css: &str) -> String {
@@ -57,10 +46,18 @@ fn shipped(css: &str) -> String {
 
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
-    for sheet in SHEETS {
-        println!("cargo::rerun-if-changed={sheet}");
-        let css = fs::read_to_string(sheet).unwrap_or_else(|e| panic!("reading web/{sheet}: {e}"));
-        fs::write(Path::new(&out).join(sheet), shipped(&css))
-            .unwrap_or_else(|e| panic!("writing {sheet} into OUT_DIR: {e}"));
+    // Every stylesheet beside this file, so that one added to `src/style.rs` is shipped too.
+    println!("cargo::rerun-if-changed=.");
+    let entries = fs::read_dir(".").unwrap_or_else(|e| panic!("listing web/: {e}"));
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if path.extension().is_none_or(|x| x != "css") {
+            continue;
+        }
+        println!("cargo::rerun-if-changed={}", path.display());
+        let css = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading web/{}: {e}", path.display()));
+        let name = path.file_name().unwrap_or_default();
+        fs::write(Path::new(&out).join(name), shipped(&css))
+            .unwrap_or_else(|e| panic!("writing {} into OUT_DIR: {e}", path.display()));
     }
 }

@@ -133,9 +133,12 @@ function unmountAll(root) {
   }
 }
 
+// The playground page's own element; absent on a page of widgets.
+const app = document.querySelector('[data-concord-app]');
+
 // The bundle to start first, if any: the playground page's, or the one the page's elements need.
 function firstBundle() {
-  if (document.querySelector('[data-concord-app]')) {
+  if (app) {
     const query = new URLSearchParams(location.search);
     const embed = ['1', 'true'].includes(query.get('embed'));
     return embed ? bundleFor(query.get('tour') ?? query.get('algo') ?? 'raft') : FULL;
@@ -149,7 +152,6 @@ function firstBundle() {
 // widgets when its first widget nears the viewport, is mounted by hand or `Concord.ready` is read.
 // Which bundle is decided by the elements on the page at load, whenever it starts.
 const first = firstBundle();
-const app = document.querySelector('[data-concord-app]');
 let begun = null;
 function begin() {
   begun ??= (first ? start(first) : Promise.resolve()).then((bundle) => {

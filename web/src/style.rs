@@ -63,16 +63,8 @@ pub fn install_in_shadow(shadow: &ShadowRoot) -> Result<(), JsValue> {
 
 #[cfg(test)]
 mod tests {
-    /// The sources beside their shipped forms (every protocol's: the tests build with all).
-    const SOURCES: [(&str, &str); 7] = [
-        (include_str!("../style.css"), super::SHEETS[0]),
-        (include_str!("../raft.css"), super::SHEETS[1]),
-        (include_str!("../raft-membership.css"), super::SHEETS[2]),
-        (include_str!("../gossip.css"), super::SHEETS[3]),
-        (include_str!("../paxos.css"), super::SHEETS[4]),
-        (include_str!("../lab.css"), super::SHEETS[5]),
-        (include_str!("../tour.css"), super::SHEETS[6]),
-    ];
+    use std::fs;
+    use std::path::Path;
 
     /// The words of a stylesheet: its comments dropped, any run of whitespace one space.
     fn words(css: &str) -> String {
@@ -87,10 +79,25 @@ mod tests {
 
     #[test]
     fn the_shipped_sheets_say_what_the_sources_say_without_their_comments() {
-        for (source, shipped) in SOURCES {
-            assert!(!shipped.contains("/*"), "a comment was shipped");
-            assert_eq!(words(shipped), words(source));
-            assert!(shipped.len() < source.len());
+        let sources = fs::read_dir(env!("CARGO_MANIFEST_DIR")).expect("web/ is listed");
+        let mut checked = 0;
+        for path in sources.map(|e| e.expect("an entry").path()) {
+            if path.extension().is_none_or(|x| x != "css") {
+                continue;
+            }
+            let name = path.file_name().expect("a file name");
+            let source = fs::read_to_string(&path).expect("the source is read");
+            let shipped = fs::read_to_string(Path::new(env!("OUT_DIR")).join(name))
+                .expect("build.rs shipped it");
+            assert!(!shipped.contains("/*"), "a comment was shipped in {name:?}");
+            assert_eq!(words(&shipped), words(&source), "{name:?}");
+            assert!(shipped.len() < source.len(), "{name:?}");
+            checked += 1;
         }
+        assert_eq!(
+            checked,
+            super::SHEETS.len(),
+            "every sheet style.rs includes"
+        );
     }
 }
