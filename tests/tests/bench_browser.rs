@@ -1,7 +1,8 @@
 //! The browser benchmarks of issue 17, in headless Chromium on the release bundle: frame times
 //! while Raft (9 servers, a client sending requests) and Gossip (2,000 nodes) play at 1×, the
-//! fastest speed, and Raft's default 5 servers on a CPU slowed four times, a phone's stand-in; the cost of seeking in a 100,000-step Raft history; the time to first drawing
-//! of the full playground and of a documentation page with three widgets, on localhost. Apart,
+//! fastest speed, and Raft's default 5 servers on a CPU slowed four times, a phone's stand-in;
+//! the cost of seeking in a 100,000-step Raft history; the time to first drawing of the full
+//! playground and of a documentation page with three widgets, on localhost. Apart,
 //! what a protocol's own bundle costs in speed: a Gossip widget's seek through a 10,000-node
 //! spread, and Raft's frames at 9 servers in an iframe embed.
 //!
